@@ -1,0 +1,31 @@
+# Shared by scripts/*.sh: find Python 3.12 and uv, then sync the locked environment.
+# Sourced, not executed. Works offline from the PyPI mirror the machine is configured for;
+# never downloads an interpreter.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export UV_PYTHON_DOWNLOADS=never
+
+find_python312() {
+    local candidate
+    for candidate in "${TANJI_PYTHON:-}" python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python3.12 \
+                     /usr/local/bin/python3.12 /usr/bin/python3.12; do
+        [ -n "$candidate" ] || continue
+        if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+            command -v "$candidate" || echo "$candidate"
+            return 0
+        fi
+    done
+    echo "error: Tanji needs Python 3.12; set TANJI_PYTHON to its path" >&2
+    return 1
+}
+
+PYTHON312="$(find_python312)"
+if ! command -v uv >/dev/null 2>&1 || ! uv --version >/dev/null 2>&1; then
+    "$PYTHON312" -m pip install --quiet --user uv
+    export PATH="$HOME/.local/bin:$PATH"
+    UV=("$PYTHON312" -m uv)
+else
+    UV=(uv)
+fi
+"${UV[@]}" sync --locked --quiet --python "$PYTHON312" "$@"
+VENV_BIN="$PWD/.venv/bin"

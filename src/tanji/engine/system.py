@@ -1,0 +1,372 @@
+"""LCA systems built from triples.
+
+An LCA system is three pieces (Heijungs & Suh 2002, *The Computational Structure of Life
+Cycle Assessment*, ch. 2):
+
+* the technosphere matrix **A** (n × n): column *j* is activity *j*; its reference product
+  sits on the diagonal with a positive amount, inputs from other activities are negative;
+* the biosphere matrix **B** (m × n): elementary flows (gases) exchanged per activity;
+* one characterization vector **c** (m) per impact method (GWP factors per gas).
+
+The system is given as *triples* (row id, column id, amount) — the way Brightway's
+``bw_processing`` stores them and the way databases hold exchanges. Duplicate triples are
+summed. Ids are integers chosen by the caller; an activity's reference product has the
+activity's own id, which is what puts production on the diagonal.
+
+Brightway convention, kept so its data come in unchanged: an exchange may carry a *flip*
+flag, meaning its stored (positive) amount enters the matrix negated. Technosphere inputs
+are stored that way.
+
+The system keeps, for every triple, its position in the compressed matrix data. Monte
+Carlo writes sampled amounts straight into those positions instead of rebuilding the
+matrices (see :mod:`tanji.engine.montecarlo`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from tanji.engine.errors import (
+    InvalidProductionError,
+    NonFiniteValueError,
+    NonSquareSystemError,
+    UnknownIdError,
+)
+from tanji.engine.uncertainty import UNCERTAINTY_DTYPE, no_uncertainty, validate_uncertainty
+
+__all__ = ["Exchanges", "LcaSystem", "MatrixLayout", "build_system"]
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+_SHOW = 5  # ids quoted in an error message before "and N more"
+
+
+def _quote(ids: ArrayLike) -> str:
+    values = np.asarray(ids).ravel()
+    shown = ", ".join(str(v) for v in values[:_SHOW])
+    more = len(values) - _SHOW
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+@dataclass(frozen=True, eq=False)
+class Exchanges:
+    """Triples (row id, column id, amount) with optional Brightway flip flags and uncertainty.
+
+    ``uncertainty`` is a structured array of :data:`~tanji.engine.uncertainty.UNCERTAINTY_DTYPE`
+    (the stats_arrays / bw_processing layout), one record per triple, describing the
+    distribution of the *stored* amount (before the flip).
+    """
+
+    rows: IntArray
+    cols: IntArray
+    amounts: FloatArray
+    flip: BoolArray
+    uncertainty: NDArray[np.void]
+
+    def __init__(
+        self,
+        rows: ArrayLike,
+        cols: ArrayLike,
+        amounts: ArrayLike,
+        flip: ArrayLike | None = None,
+        uncertainty: NDArray[np.void] | None = None,
+        *,
+        name: str = "exchanges",
+    ) -> None:
+        r = np.asarray(rows, dtype=np.int64).ravel()
+        c = np.asarray(cols, dtype=np.int64).ravel()
+        a = np.asarray(amounts, dtype=np.float64).ravel()
+        f = np.zeros(len(a), dtype=bool) if flip is None else np.asarray(flip, dtype=bool).ravel()
+        u = no_uncertainty(a) if uncertainty is None else np.asarray(uncertainty)
+        if not len(r) == len(c) == len(a) == len(f) == len(u):
+            raise NonSquareSystemError(
+                f"{name}: rows, cols, amounts, flip and uncertainty must have the same length "
+                f"(got {len(r)}, {len(c)}, {len(a)}, {len(f)}, {len(u)})"
+            )
+        bad = ~np.isfinite(a)
+        if bad.any():
+            where = np.flatnonzero(bad)
+            pairs = [f"({r[i]}, {c[i]})" for i in where[:_SHOW]]
+            raise NonFiniteValueError(
+                f"{name}: {bad.sum()} amount(s) are NaN or infinite, at (row, col) "
+                f"{', '.join(pairs)}; every amount must be a finite number"
+            )
+        if u.dtype != UNCERTAINTY_DTYPE:
+            u = validate_uncertainty(u, name=name)
+        object.__setattr__(self, "rows", r)
+        object.__setattr__(self, "cols", c)
+        object.__setattr__(self, "amounts", a)
+        object.__setattr__(self, "flip", f)
+        object.__setattr__(self, "uncertainty", u)
+
+    def __len__(self) -> int:
+        return len(self.amounts)
+
+    @property
+    def signs(self) -> FloatArray:
+        """+1 or -1 per triple: the factor that turns a stored amount into a matrix entry."""
+        return np.where(self.flip, -1.0, 1.0)
+
+    @property
+    def signed_amounts(self) -> FloatArray:
+        """The amounts as they enter the matrix (flipped ones negated)."""
+        return np.where(self.flip, -self.amounts, self.amounts)
+
+
+@dataclass(frozen=True, eq=False)
+class MatrixLayout:
+    """Where each triple lands in a CSC matrix's ``data`` array (duplicates share a slot)."""
+
+    positions: IntArray
+    nnz: int
+
+    def assemble(self, signed_values: FloatArray) -> FloatArray:
+        """Sum signed triple values into a CSC ``data`` array (vectorized, duplicates added)."""
+        return np.bincount(self.positions, weights=signed_values, minlength=self.nnz)
+
+
+def _csc_from_triples(
+    row_index: IntArray, col_index: IntArray, values: FloatArray, shape: tuple[int, int]
+) -> tuple[sp.csc_array, MatrixLayout]:
+    """Build a canonical CSC matrix and the map from triples to its data slots.
+
+    Sorting the linear keys col·m + row gives CSC order directly; ``np.unique`` with
+    ``return_inverse`` gives each triple's slot, so Monte Carlo can refill ``data``
+    without touching the sparsity structure.
+    """
+    n_rows = shape[0]
+    keys = col_index * n_rows + row_index
+    unique_keys, inverse = np.unique(keys, return_inverse=True)
+    layout = MatrixLayout(positions=inverse.astype(np.int64), nnz=len(unique_keys))
+    indices = (unique_keys % n_rows).astype(np.int32)
+    counts = np.bincount(unique_keys // n_rows, minlength=shape[1])
+    indptr = np.zeros(shape[1] + 1, dtype=np.int32)
+    np.cumsum(counts, out=indptr[1:])
+    matrix = sp.csc_array((layout.assemble(values), indices, indptr), shape=shape)
+    return matrix, layout
+
+
+def _index_of(ids: IntArray, universe: IntArray) -> IntArray:
+    """Positions of ``ids`` in the sorted array ``universe`` (all ids must be present)."""
+    return np.searchsorted(universe, ids).astype(np.int64)
+
+
+def _missing(ids: IntArray, universe: IntArray) -> IntArray:
+    return np.setdiff1d(ids, universe)
+
+
+@dataclass(frozen=True, eq=False)
+class LcaSystem:
+    """An immutable LCA system: A, B, characterization vectors, ids and tags.
+
+    Build it with :func:`build_system`. ``version`` is a digest of the technosphere's
+    content; the engine caches factorizations under it, so a changed amount gives a new
+    version and never a stale factorization.
+    """
+
+    activity_ids: IntArray
+    flow_ids: IntArray
+    technosphere: sp.csc_array
+    biosphere: sp.csc_array
+    methods: Mapping[str, FloatArray]
+    tags: Mapping[str, NDArray[np.str_]]
+    technosphere_exchanges: Exchanges
+    biosphere_exchanges: Exchanges
+    technosphere_layout: MatrixLayout
+    biosphere_layout: MatrixLayout
+    version: str = field(default="")
+
+    @property
+    def n_activities(self) -> int:
+        return len(self.activity_ids)
+
+    @property
+    def n_flows(self) -> int:
+        return len(self.flow_ids)
+
+    def activity_index(self, ids: ArrayLike) -> IntArray:
+        """Column indices of activity ids; :class:`UnknownIdError` names any unknown id."""
+        return self._lookup(np.asarray(ids, dtype=np.int64), self.activity_ids, "activity")
+
+    def flow_index(self, ids: ArrayLike) -> IntArray:
+        """Row indices of elementary-flow ids; :class:`UnknownIdError` names any unknown id."""
+        return self._lookup(np.asarray(ids, dtype=np.int64), self.flow_ids, "elementary flow")
+
+    def method(self, name: str) -> FloatArray:
+        """The characterization vector of an impact method."""
+        try:
+            return self.methods[name]
+        except KeyError:
+            known = ", ".join(sorted(self.methods)) or "none"
+            raise UnknownIdError(
+                f"impact method {name!r} is not in the system (known: {known})"
+            ) from None
+
+    def characterized_biosphere(self, method: str) -> FloatArray:
+        """cᵀ·B: the direct characterized emissions of one unit of each activity's *run*."""
+        result: FloatArray = self.biosphere.T @ self.method(method)
+        return result
+
+    @staticmethod
+    def _lookup(ids: IntArray, universe: IntArray, kind: str) -> IntArray:
+        index = np.searchsorted(universe, ids)
+        clipped = np.minimum(index, len(universe) - 1)
+        unknown = (index >= len(universe)) | (universe[clipped] != ids)
+        if unknown.any():
+            raise UnknownIdError(f"unknown {kind} id(s): {_quote(ids[unknown])}")
+        return index.astype(np.int64)
+
+
+def build_system(
+    technosphere: Exchanges,
+    biosphere: Exchanges,
+    methods: Mapping[str, tuple[ArrayLike, ArrayLike]] | None = None,
+    tags: Mapping[str, Mapping[int, str]] | None = None,
+) -> LcaSystem:
+    """Assemble and validate an :class:`LcaSystem`.
+
+    Parameters
+    ----------
+    technosphere:
+        Triples (product id, activity id, amount). Every activity must have its reference
+        product (row id = column id) with a positive summed amount, and every product row
+        must be some activity's reference product.
+    biosphere:
+        Triples (flow id, activity id, amount); activity ids must be technosphere activities.
+    methods:
+        ``name -> (flow ids, factors)``. Factors for flows the biosphere never mentions are
+        kept (real methods cover more flows than any one database); they add nothing.
+    tags:
+        ``tag name -> {activity id: label}`` (life-cycle stage, supplier, site); activities
+        without a label get ``""``. Used by contribution analysis.
+
+    Raises
+    ------
+    NonSquareSystemError, InvalidProductionError, NonFiniteValueError, UnknownIdError
+    """
+    activity_ids = np.unique(technosphere.cols)
+    product_ids = np.unique(technosphere.rows)
+    _check_square(activity_ids, product_ids)
+    n = len(activity_ids)
+
+    unknown = _missing(biosphere.cols, activity_ids)
+    if len(unknown):
+        raise UnknownIdError(
+            f"biosphere exchanges refer to activity id(s) {_quote(unknown)} that have no "
+            "reference product in the technosphere"
+        )
+    method_pairs = {
+        name: _method_arrays(name, ids, factors) for name, (ids, factors) in (methods or {}).items()
+    }
+    flow_ids = np.unique(
+        np.concatenate([biosphere.rows, *(ids for ids, _ in method_pairs.values())])
+    )
+
+    A, a_layout = _csc_from_triples(
+        _index_of(technosphere.rows, activity_ids),
+        _index_of(technosphere.cols, activity_ids),
+        technosphere.signed_amounts,
+        (n, n),
+    )
+    _check_production(A, activity_ids)
+    B, b_layout = _csc_from_triples(
+        _index_of(biosphere.rows, flow_ids),
+        _index_of(biosphere.cols, activity_ids),
+        biosphere.signed_amounts,
+        (len(flow_ids), n),
+    )
+    vectors = {}
+    for name, (ids, factors) in method_pairs.items():
+        c = np.zeros(len(flow_ids))
+        np.add.at(c, _index_of(ids, flow_ids), factors)
+        c.flags.writeable = False
+        vectors[name] = c
+
+    return LcaSystem(
+        activity_ids=activity_ids,
+        flow_ids=flow_ids,
+        technosphere=A,
+        biosphere=B,
+        methods=MappingProxyType(vectors),
+        tags=MappingProxyType(_tag_arrays(tags or {}, activity_ids)),
+        technosphere_exchanges=technosphere,
+        biosphere_exchanges=biosphere,
+        technosphere_layout=a_layout,
+        biosphere_layout=b_layout,
+        version=matrix_digest(A),
+    )
+
+
+def matrix_digest(matrix: sp.csc_array | sp.csr_array) -> str:
+    """A content digest of a compressed sparse matrix (structure and values)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.asarray(matrix.shape, dtype=np.int64).tobytes())
+    for part in (matrix.indptr, matrix.indices, matrix.data):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return digest.hexdigest()
+
+
+def _check_square(activity_ids: IntArray, product_ids: IntArray) -> None:
+    without_activity = _missing(product_ids, activity_ids)
+    without_product = _missing(activity_ids, product_ids)
+    if len(without_activity) or len(without_product):
+        parts = []
+        if len(without_activity):
+            parts.append(f"product id(s) {_quote(without_activity)} have no producing activity")
+        if len(without_product):
+            parts.append(f"activity id(s) {_quote(without_product)} have no reference product")
+        raise NonSquareSystemError(
+            "the technosphere is not square: "
+            + "; ".join(parts)
+            + ". Each activity needs a production exchange whose row id is its own id."
+        )
+
+
+def _check_production(A: sp.csc_array, activity_ids: IntArray) -> None:
+    diagonal = A.diagonal()
+    bad = diagonal <= 0
+    if bad.any():
+        raise InvalidProductionError(
+            f"activity id(s) {_quote(activity_ids[bad])} have a zero or negative reference "
+            f"production (diagonal amount {_quote(diagonal[bad])}); production must be positive"
+        )
+
+
+def _method_arrays(name: str, ids: ArrayLike, factors: ArrayLike) -> tuple[IntArray, FloatArray]:
+    flow_ids = np.asarray(ids, dtype=np.int64).ravel()
+    values = np.asarray(factors, dtype=np.float64).ravel()
+    if len(flow_ids) != len(values):
+        raise NonFiniteValueError(
+            f"method {name!r}: {len(flow_ids)} flow ids but {len(values)} factors"
+        )
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise NonFiniteValueError(
+            f"method {name!r}: characterization factor(s) for flow id(s) "
+            f"{_quote(flow_ids[bad])} are NaN or infinite"
+        )
+    return flow_ids, values
+
+
+def _tag_arrays(
+    tags: Mapping[str, Mapping[int, str]], activity_ids: IntArray
+) -> dict[str, NDArray[np.str_]]:
+    result = {}
+    for tag, labels in tags.items():
+        ids = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
+        unknown = _missing(ids, activity_ids)
+        if len(unknown):
+            raise UnknownIdError(f"tag {tag!r} labels unknown activity id(s) {_quote(unknown)}")
+        column = np.full(len(activity_ids), "", dtype=object)
+        column[_index_of(ids, activity_ids)] = list(labels.values())
+        result[tag] = column.astype(str)
+    return result
