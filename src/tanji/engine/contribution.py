@@ -68,13 +68,17 @@ class PathNode:
     share: float
 
 
-def _ranked(keys: NDArray[np.generic], scores: FloatArray, total: float, top: int | None) -> list[Contribution]:
+def _ranked(
+    keys: NDArray[np.generic], scores: FloatArray, total: float, top: int | None
+) -> list[Contribution]:
     order = np.argsort(-np.abs(scores), kind="stable")
     if top is not None:
         order = order[:top]
     denominator = total if total != 0 else 1.0
     return [
-        Contribution(key=keys[i].item(), score=float(scores[i]), share=float(scores[i] / denominator))
+        Contribution(
+            key=keys[i].item(), score=float(scores[i]), share=float(scores[i] / denominator)
+        )
         for i in order
         if scores[i] != 0
     ]
@@ -166,6 +170,8 @@ def supply_chain(
             child_amount = -float(value) * runs
             child_score = child_amount * y[i]
             if abs(child_score) >= limit and child_score != 0:
-                heapq.heappush(heap, (-abs(child_score), counter, int(i), child_amount, len(nodes) - 1, here))
+                heapq.heappush(
+                    heap, (-abs(child_score), counter, int(i), child_amount, len(nodes) - 1, here)
+                )
                 counter += 1
     return nodes

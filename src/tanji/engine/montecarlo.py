@@ -239,7 +239,12 @@ class MonteCarlo:
     """
 
     def __init__(
-        self, engine: Engine, system: LcaSystem, method: str, *, tolerance: float = DEFAULT_TOLERANCE
+        self,
+        engine: Engine,
+        system: LcaSystem,
+        method: str,
+        *,
+        tolerance: float = DEFAULT_TOLERANCE,
     ) -> None:
         self.engine = engine
         self.system = system
@@ -259,7 +264,9 @@ class MonteCarlo:
         _check_iterations(iterations)
         rng = np.random.default_rng(seed)
         lu = self.engine.factorization(self.system)
-        reference = np.column_stack([self.engine.supply(self.system, F[:, d])[0] for d in range(F.shape[1])])
+        reference = np.column_stack(
+            [self.engine.supply(self.system, F[:, d])[0] for d in range(F.shape[1])]
+        )
         solver = _PerturbedSolver(self.system, lu, self.engine, self.tolerance)
         scores = np.empty((iterations, F.shape[1]))
         done = 0

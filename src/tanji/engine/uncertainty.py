@@ -150,7 +150,9 @@ def lognormal_from_pedigree(
     variance = basic_variance
     for indicator, score in scores.items():
         if score not in (1, 2, 3, 4, 5):
-            raise InvalidUncertaintyError(f"pedigree score for {indicator} must be 1–5, got {score}")
+            raise InvalidUncertaintyError(
+                f"pedigree score for {indicator} must be 1–5, got {score}"
+            )
         variance += PEDIGREE_VARIANCES[indicator][score - 1]
     return float(np.log(abs(amount))), float(np.sqrt(variance))
 
@@ -186,9 +188,15 @@ def _check(records: NDArray[np.void], name: str) -> None:
     problems = [
         (np.isin(kind, (2, 3)) & ~np.isfinite(loc), "loc must be a finite number"),
         (np.isin(kind, (2, 3)) & ~(scale >= 0), "scale must be a finite number ≥ 0"),
-        (np.isin(kind, (4, 5)) & ~(np.isfinite(low) & np.isfinite(high)), "needs minimum and maximum"),
+        (
+            np.isin(kind, (4, 5)) & ~(np.isfinite(low) & np.isfinite(high)),
+            "needs minimum and maximum",
+        ),
         (np.isin(kind, (4, 5)) & ~(low < high), "minimum must be below maximum"),
-        ((kind == 5) & ~((low <= loc) & (loc <= high)), "mode (loc) must lie in [minimum, maximum]"),
+        (
+            (kind == 5) & ~((low <= loc) & (loc <= high)),
+            "mode (loc) must lie in [minimum, maximum]",
+        ),
         (np.isin(kind, (2, 3)) & (low >= high), "minimum must be below maximum"),
     ]
     for bad, message in problems:
@@ -222,9 +230,7 @@ class Sampler:
     their deterministic amount. Randomness comes only from the generator passed in.
     """
 
-    def __init__(
-        self, amounts: FloatArray, records: NDArray[np.void], signs: FloatArray
-    ) -> None:
+    def __init__(self, amounts: FloatArray, records: NDArray[np.void], signs: FloatArray) -> None:
         self.signed_amounts = np.asarray(amounts, dtype=np.float64) * signs
         kind = records["uncertainty_type"]
         negative = np.where(records["negative"], -1.0, 1.0)

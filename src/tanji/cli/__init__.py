@@ -1,0 +1,1 @@
+"""The ``tanji`` command line: thin Typer commands over the layers below."""

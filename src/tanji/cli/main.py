@@ -1,0 +1,59 @@
+"""Entry point of the ``tanji`` command.
+
+Errors the user can fix (bad files, unknown ids, singular systems, bad options) are shown
+as one line on stderr with exit status 2 — never a traceback. Anything else is a bug and
+keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from tanji import __version__
+from tanji.cli import engine
+
+app = typer.Typer(
+    name="tanji",
+    help="Tanji (碳迹): product carbon footprints — exact, fast life-cycle math.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(engine.app, name="engine")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except engine.known_errors() as error:
+        typer.echo(f"error: {error}", err=True)
+        return 2
+    except typer.Exit as done:
+        return int(done.exit_code or 0)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except Exception as error:  # click's usage errors carry their own exit code
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            return error.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

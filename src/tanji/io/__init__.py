@@ -1,0 +1,1 @@
+"""File formats at the edge: Brightway datapackages (more formats to come)."""
