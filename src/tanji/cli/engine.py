@@ -46,13 +46,13 @@ DemandOption = Annotated[
 ]
 
 
-class UsageProblem(Exception):
+class UsageError(Exception):
     """Bad command-line input; shown as one line, exit status 2."""
 
 
 def _engine(solver: str) -> Engine:
     if solver not in ("auto", "superlu", "pardiso", "umfpack"):
-        raise UsageProblem(f"--solver must be superlu, pardiso, umfpack or auto, not {solver!r}")
+        raise UsageError(f"--solver must be superlu, pardiso, umfpack or auto, not {solver!r}")
     backend: BackendName = solver  # type: ignore[assignment]
     return Engine(SolverConfig(backend=backend))
 
@@ -64,7 +64,7 @@ def _method(system: LcaSystem, method: str | None) -> str:
     if len(system.methods) == 1:
         return next(iter(system.methods))
     known = ", ".join(sorted(system.methods)) or "none"
-    raise UsageProblem(
+    raise UsageError(
         f"the datapackages hold {len(system.methods)} methods ({known}); choose one with --method"
     )
 
@@ -72,7 +72,7 @@ def _method(system: LcaSystem, method: str | None) -> str:
 def parse_demand(items: list[str] | None) -> dict[int, float]:
     """``["12=1.5", "7=2"]`` → ``{12: 1.5, 7: 2.0}`` with a clear error for bad items."""
     if not items:
-        raise UsageProblem("give at least one --demand ACTIVITY_ID=AMOUNT")
+        raise UsageError("give at least one --demand ACTIVITY_ID=AMOUNT")
     demand: dict[int, float] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -81,7 +81,7 @@ def parse_demand(items: list[str] | None) -> dict[int, float]:
                 raise ValueError
             demand[int(key)] = demand.get(int(key), 0.0) + float(value)
         except ValueError:
-            raise UsageProblem(
+            raise UsageError(
                 f"--demand {item!r}: expected ACTIVITY_ID=AMOUNT, e.g. 12345=1.0"
             ) from None
     return demand
@@ -159,9 +159,9 @@ def montecarlo(
 ) -> None:
     """Monte Carlo: one demand (JSON with every sampled score) or --all activities (CSV)."""
     if all_activities == bool(demand):
-        raise UsageProblem("give either --demand ID=AMOUNT or --all")
+        raise UsageError("give either --demand ID=AMOUNT or --all")
     if all_activities and output is None:
-        raise UsageProblem("--all writes a CSV: give --output OUT.csv")
+        raise UsageError("--all writes a CSV: give --output OUT.csv")
     system = system_from_datapackages(datapackages)
     chosen = _method(system, method)
     mc = MonteCarlo(_engine(solver), system, chosen)
@@ -237,4 +237,4 @@ def known_errors() -> tuple[type[Exception], ...]:
     """Errors shown to the user as one line with exit status 2."""
     from tanji.io.errors import DataFormatError
 
-    return (EngineError, DataFormatError, UsageProblem, OSError)
+    return (EngineError, DataFormatError, UsageError, OSError)

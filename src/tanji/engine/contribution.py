@@ -141,8 +141,8 @@ def supply_chain(
     nodes: list[PathNode] = []
     heap: list[tuple[float, int, int, float, int | None, tuple[int, ...]]] = []
     counter = 0
-    for j in np.flatnonzero(f):
-        heapq.heappush(heap, (-abs(f[j] * y[j]), counter, int(j), float(f[j]), None, ()))
+    for root in np.flatnonzero(f).tolist():
+        heapq.heappush(heap, (-abs(f[root] * y[root]), counter, root, float(f[root]), None, ()))
         counter += 1
     while heap and len(nodes) < max_nodes:
         _, _, j, amount, parent, path = heapq.heappop(heap)

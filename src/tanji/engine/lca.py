@@ -186,9 +186,12 @@ class Engine:
         return FootprintTable(system=system, method=method, scores=y)
 
 
-def _norm_inf(matrix: sp.sparray) -> float:
+def _norm_inf(matrix: sp.csc_array | sp.csr_array) -> float:
     """‖M‖∞: the largest absolute row sum."""
-    return float(np.abs(matrix).sum(axis=1).max()) if matrix.shape[0] else 0.0
+    if matrix.shape[0] == 0:
+        return 0.0
+    row_sums = np.asarray(abs(matrix) @ np.ones(matrix.shape[1]))
+    return float(row_sums.max())
 
 
 def _backward_error(r: FloatArray, norm: float, x: FloatArray, b: FloatArray) -> float:
