@@ -63,7 +63,12 @@ def _method(system: LcaSystem, method: str | None) -> str:
         return method
     if len(system.methods) == 1:
         return next(iter(system.methods))
-    known = ", ".join(sorted(system.methods)) or "none"
+    if not system.methods:
+        raise UsageError(
+            "the datapackages hold no impact method: give a method datapackage "
+            "(a characterization_matrix) as well"
+        )
+    known = ", ".join(sorted(system.methods))
     raise UsageError(
         f"the datapackages hold {len(system.methods)} methods ({known}); choose one with --method"
     )

@@ -45,13 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
-    except Exception as error:  # click's usage errors carry their own exit code
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            return error.exit_code
-        raise
+    except typer.TyperException as error:
+        # Typer vendors its own click: usage errors (a missing option, a bad number, an
+        # unknown command) arrive here. "No arguments" has already printed the help.
+        if type(error).__name__ == "NoArgsIsHelpError":
+            return 0
+        typer.echo(f"error: {error.format_message()}", err=True)
+        return 2
     return 0
 
 

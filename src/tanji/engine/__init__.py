@@ -41,6 +41,7 @@ from tanji.engine.montecarlo import (
     Summary,
     summarize,
 )
+from tanji.engine.sensitivity import SensitivityEntry, SensitivityResult, sensitivity
 from tanji.engine.solvers import Factorization, SolverConfig, factorize
 from tanji.engine.system import Exchanges, LcaSystem, build_system
 from tanji.engine.uncertainty import (
@@ -76,6 +77,8 @@ __all__ = [
     "PairedResult",
     "PathNode",
     "Sampler",
+    "SensitivityEntry",
+    "SensitivityResult",
     "SingularSystemError",
     "SolverConfig",
     "SolverUnavailableError",
@@ -88,6 +91,7 @@ __all__ = [
     "demand_vector",
     "factorize",
     "lognormal_from_pedigree",
+    "sensitivity",
     "summarize",
     "supply_chain",
     "uncertainty_records",

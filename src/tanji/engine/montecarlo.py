@@ -163,6 +163,8 @@ class _Resampler:
         c = system.method(method)
         factors = c[system.flow_index(bio.rows)] if len(bio) else np.zeros(0)
         keep = factors != 0
+        #: biosphere triple index of each column of the biosphere sampler's draws
+        self.bio_kept = np.flatnonzero(keep)
         self.bio = Sampler(bio.amounts[keep], bio.uncertainty[keep], bio.signs[keep])
         cols = system.activity_index(bio.cols[keep]) if keep.any() else np.zeros(0, np.int64)
         # Q_k = (sampled values × factors) summed per activity: one sparse product a batch.
@@ -176,13 +178,23 @@ class _Resampler:
 
     def draw(self, rng: np.random.Generator, k: int) -> tuple[FloatArray, FloatArray]:
         """``(k, nnz(A))`` technosphere data and ``(k, n)`` characterized direct emissions."""
-        values = self.tech.draw(rng, k)
+        return self.assemble(*self.draw_values(rng, k))
+
+    def draw_values(self, rng: np.random.Generator, k: int) -> tuple[FloatArray, FloatArray]:
+        """Signed raw draws: ``(k, len(technosphere triples))`` and ``(k, len(bio_kept))``."""
+        return self.tech.draw(rng, k), self.bio.draw(rng, k)
+
+    def assemble(
+        self, tech_values: FloatArray, bio_values: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Technosphere data arrays and characterized direct emissions from raw draws."""
+        k = len(tech_values)
         if self.tech_direct:
             data = np.empty((k, self.tech_layout.nnz))
-            data[:, self.tech_layout.positions] = values
+            data[:, self.tech_layout.positions] = tech_values
         else:
-            data = np.stack([self.tech_layout.assemble(row) for row in values])
-        q = np.asarray((self.bio_to_activity.T @ self.bio.draw(rng, k).T).T)
+            data = np.stack([self.tech_layout.assemble(row) for row in tech_values])
+        q = np.asarray((self.bio_to_activity.T @ bio_values.T).T)
         return data, q
 
 

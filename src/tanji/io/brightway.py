@@ -128,6 +128,8 @@ def _open(path: Path) -> Any:
             fs = bwp.generic_zipfile_filesystem(
                 dirpath=path.parent, filename=path.name, write=False
             )
+        if not fs.exists("datapackage.json"):
+            raise DataFormatError(str(path), "not a datapackage: no datapackage.json inside")
         return bwp.load_datapackage(fs)
     except DataFormatError:
         raise
