@@ -14,8 +14,10 @@ is wrong and what to do. ::
     ├── InvalidUncertaintyError     distribution parameters that cannot be sampled
     └── SolverUnavailableError      a configured solver backend is not installed
 
-Numerical trouble that is not fatal (a Monte Carlo iteration that needed the direct
-fallback solve) is a :class:`NumericalWarning`, never an error and never silence.
+Numerical trouble that is not fatal (a direct solve that needed a step of iterative
+refinement to meet its residual check) is a :class:`NumericalWarning`, never an error and
+never silence. A Monte Carlo iteration solved by the direct fallback is exact, not
+trouble: results count those fallbacks.
 """
 
 from __future__ import annotations
@@ -69,4 +71,4 @@ class SolverUnavailableError(EngineError):
 
 
 class NumericalWarning(UserWarning):
-    """Numerical trouble that the engine handled, such as a fallback to a direct solve."""
+    """Numerical trouble that the engine handled: an ill-conditioned solve it refined."""

@@ -20,6 +20,7 @@ for every demand and both directions.
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,9 +29,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from tanji.engine.errors import NonFiniteValueError, SingularSystemError
+from tanji.engine.errors import NonFiniteValueError, NumericalWarning, SingularSystemError
 from tanji.engine.solvers import Factorization, SolverConfig, factorize
-from tanji.engine.system import LcaSystem
+from tanji.engine.system import LcaSystem, quote_ids
 
 __all__ = ["Engine", "FootprintTable", "LcaResult", "demand_vector"]
 
@@ -90,8 +91,12 @@ def _demand_arrays(
 ) -> tuple[NDArray[np.int64], FloatArray]:
     ids = np.fromiter(demand.keys(), dtype=np.int64, count=len(demand))
     amounts = np.fromiter(demand.values(), dtype=np.float64, count=len(demand))
-    if not np.isfinite(amounts).all():
-        raise NonFiniteValueError("demand amounts must be finite numbers")
+    bad = ~np.isfinite(amounts)
+    if bad.any():
+        raise NonFiniteValueError(
+            f"demand amounts for activity id(s) {quote_ids(ids[bad])} are NaN or infinite; "
+            "every demand amount must be a finite number"
+        )
     return system.activity_index(ids), amounts
 
 
@@ -141,6 +146,7 @@ class Engine:
         s = lu.solve(f)
         residual = _backward_error(A @ s - f, norm, s, f)
         if residual > RESIDUAL_TOLERANCE:
+            _warn_refined(residual)
             s = s + lu.solve(f - A @ s)
             residual = _backward_error(A @ s - f, norm, s, f)
             if residual > RESIDUAL_TOLERANCE:
@@ -175,6 +181,7 @@ class Engine:
         y = lu.solve_transposed(q)
         residual = _backward_error(AT @ y - q, norm, y, q)
         if residual > RESIDUAL_TOLERANCE:
+            _warn_refined(residual)
             y = y + lu.solve_transposed(q - AT @ y)
             residual = _backward_error(AT @ y - q, norm, y, q)
             if residual > RESIDUAL_TOLERANCE:
@@ -184,6 +191,16 @@ class Engine:
                 )
         y.flags.writeable = False
         return FootprintTable(system=system, method=method, scores=y)
+
+
+def _warn_refined(residual: float) -> None:
+    warnings.warn(
+        f"the direct solve missed by a backward error of {residual:.1e}; refined once. The "
+        "technosphere matrix is ill-conditioned: check loops that consume almost all of "
+        "their own output",
+        NumericalWarning,
+        stacklevel=3,
+    )
 
 
 def _norm_inf(matrix: sp.csc_array | sp.csr_array) -> float:

@@ -148,6 +148,11 @@ class _Pardiso:
             self._solver._call_pardiso(self._csr, np.zeros((matrix.shape[0], 1)))
         except pypardiso.pardiso_wrapper.PyPardisoError as error:
             raise SingularSystemError(_SINGULAR) from error
+        # PARDISO does not stop at a zero pivot: it perturbs it and carries on, and the
+        # huge solution that follows can still have a small residual. iparm(14) counts
+        # the perturbed pivots.
+        if self._solver.get_iparm(14) > 0:
+            raise SingularSystemError(_SINGULAR)
 
     def _run(self, b: FloatArray, iparm12: int) -> FloatArray:
         self._solver.set_iparm(12, iparm12)

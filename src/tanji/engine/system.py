@@ -35,11 +35,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from tanji.engine.errors import (
     InvalidProductionError,
+    InvalidSystemError,
     NonFiniteValueError,
     NonSquareSystemError,
     UnknownIdError,
 )
-from tanji.engine.uncertainty import UNCERTAINTY_DTYPE, no_uncertainty, validate_uncertainty
+from tanji.engine.uncertainty import no_uncertainty, validate_uncertainty
 
 __all__ = ["Exchanges", "LcaSystem", "MatrixLayout", "build_system"]
 
@@ -50,7 +51,7 @@ BoolArray = NDArray[np.bool_]
 _SHOW = 5  # ids quoted in an error message before "and N more"
 
 
-def _quote(ids: ArrayLike) -> str:
+def quote_ids(ids: ArrayLike) -> str:
     values = np.asarray(ids).ravel()
     shown = ", ".join(str(v) for v in values[:_SHOW])
     more = len(values) - _SHOW
@@ -88,7 +89,7 @@ class Exchanges:
         f = np.zeros(len(a), dtype=bool) if flip is None else np.asarray(flip, dtype=bool).ravel()
         u = no_uncertainty(a) if uncertainty is None else np.asarray(uncertainty)
         if not len(r) == len(c) == len(a) == len(f) == len(u):
-            raise NonSquareSystemError(
+            raise InvalidSystemError(
                 f"{name}: rows, cols, amounts, flip and uncertainty must have the same length "
                 f"(got {len(r)}, {len(c)}, {len(a)}, {len(f)}, {len(u)})"
             )
@@ -100,8 +101,7 @@ class Exchanges:
                 f"{name}: {bad.sum()} amount(s) are NaN or infinite, at (row, col) "
                 f"{', '.join(pairs)}; every amount must be a finite number"
             )
-        if u.dtype != UNCERTAINTY_DTYPE:
-            u = validate_uncertainty(u, name=name)
+        u = validate_uncertainty(u, name=name)
         object.__setattr__(self, "rows", r)
         object.__setattr__(self, "cols", c)
         object.__setattr__(self, "amounts", a)
@@ -222,7 +222,7 @@ class LcaSystem:
         clipped = np.minimum(index, len(universe) - 1)
         unknown = (index >= len(universe)) | (universe[clipped] != ids)
         if unknown.any():
-            raise UnknownIdError(f"unknown {kind} id(s): {_quote(ids[unknown])}")
+            raise UnknownIdError(f"unknown {kind} id(s): {quote_ids(ids[unknown])}")
         return index.astype(np.int64)
 
 
@@ -261,7 +261,7 @@ def build_system(
     unknown = _missing(biosphere.cols, activity_ids)
     if len(unknown):
         raise UnknownIdError(
-            f"biosphere exchanges refer to activity id(s) {_quote(unknown)} that have no "
+            f"biosphere exchanges refer to activity id(s) {quote_ids(unknown)} that have no "
             "reference product in the technosphere"
         )
     method_pairs = {
@@ -321,9 +321,9 @@ def _check_square(activity_ids: IntArray, product_ids: IntArray) -> None:
     if len(without_activity) or len(without_product):
         parts = []
         if len(without_activity):
-            parts.append(f"product id(s) {_quote(without_activity)} have no producing activity")
+            parts.append(f"product id(s) {quote_ids(without_activity)} have no producing activity")
         if len(without_product):
-            parts.append(f"activity id(s) {_quote(without_product)} have no reference product")
+            parts.append(f"activity id(s) {quote_ids(without_product)} have no reference product")
         raise NonSquareSystemError(
             "the technosphere is not square: "
             + "; ".join(parts)
@@ -336,8 +336,8 @@ def _check_production(A: sp.csc_array, activity_ids: IntArray) -> None:
     bad = diagonal <= 0
     if bad.any():
         raise InvalidProductionError(
-            f"activity id(s) {_quote(activity_ids[bad])} have a zero or negative reference "
-            f"production (diagonal amount {_quote(diagonal[bad])}); production must be positive"
+            f"activity id(s) {quote_ids(activity_ids[bad])} have a zero or negative reference "
+            f"production (diagonal amount {quote_ids(diagonal[bad])}); production must be positive"
         )
 
 
@@ -345,14 +345,14 @@ def _method_arrays(name: str, ids: ArrayLike, factors: ArrayLike) -> tuple[IntAr
     flow_ids = np.asarray(ids, dtype=np.int64).ravel()
     values = np.asarray(factors, dtype=np.float64).ravel()
     if len(flow_ids) != len(values):
-        raise NonFiniteValueError(
+        raise InvalidSystemError(
             f"method {name!r}: {len(flow_ids)} flow ids but {len(values)} factors"
         )
     bad = ~np.isfinite(values)
     if bad.any():
         raise NonFiniteValueError(
             f"method {name!r}: characterization factor(s) for flow id(s) "
-            f"{_quote(flow_ids[bad])} are NaN or infinite"
+            f"{quote_ids(flow_ids[bad])} are NaN or infinite"
         )
     return flow_ids, values
 
@@ -365,7 +365,7 @@ def _tag_arrays(
         ids = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
         unknown = _missing(ids, activity_ids)
         if len(unknown):
-            raise UnknownIdError(f"tag {tag!r} labels unknown activity id(s) {_quote(unknown)}")
+            raise UnknownIdError(f"tag {tag!r} labels unknown activity id(s) {quote_ids(unknown)}")
         column = np.full(len(activity_ids), "", dtype=object)
         column[_index_of(ids, activity_ids)] = list(labels.values())
         result[tag] = column.astype(str)

@@ -307,8 +307,13 @@ def _truncated_standard_normal(
     with np.errstate(divide="ignore", invalid="ignore"):
         z_low = np.where(g.scale > 0, (g.low - g.loc) / g.scale, -np.inf)
         z_high = np.where(g.scale > 0, (g.high - g.loc) / g.scale, np.inf)
-    u = rng.uniform(ndtr(z_low), ndtr(z_high), size=shape)
-    return np.asarray(ndtri(u), dtype=np.float64)
+    # ndtr saturates at 1 in the upper tail (ndtr(9) == ndtr(10) == 1.0), so a range above
+    # the mean is sampled as its mirror image below the mean and negated.
+    upper = z_low > 0
+    low = np.where(upper, -z_high, z_low)
+    high = np.where(upper, -z_low, z_high)
+    z = np.asarray(ndtri(rng.uniform(ndtr(low), ndtr(high), size=shape)), dtype=np.float64)
+    return np.where(upper, -z, z)
 
 
 def _normal_space_bounds(
