@@ -240,6 +240,18 @@ def demo() -> None:
 
 def known_errors() -> tuple[type[Exception], ...]:
     """Errors shown to the user as one line with exit status 2."""
-    from tanji.io.errors import DataFormatError
+    from sqlalchemy.exc import OperationalError
 
-    return (EngineError, DataFormatError, UsageError, OSError)
+    from tanji.domain.factors import DomainError
+    from tanji.io.errors import DataFormatError
+    from tanji.services.errors import ServiceError
+
+    return (
+        EngineError,
+        DataFormatError,
+        UsageError,
+        ServiceError,
+        DomainError,
+        OperationalError,
+        OSError,
+    )

@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tanji import __version__
-from tanji.cli import engine
+from tanji.cli import data, engine
 
 app = typer.Typer(
     name="tanji",
@@ -22,6 +22,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(engine.app, name="engine")
+app.add_typer(data.db_app, name="db")
+app.add_typer(data.data_app, name="data")
 
 
 @app.callback(invoke_without_command=True)

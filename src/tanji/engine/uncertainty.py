@@ -170,7 +170,7 @@ def validate_uncertainty(records: NDArray[np.void], *, name: str = "exchanges") 
             f"{name}: uncertainty records need the fields {list(UNCERTAINTY_DTYPE.names or ())}"
         ) from error
     kinds = converted["uncertainty_type"]
-    known = np.isin(kinds, [d.value for d in Distribution])
+    known = kinds <= max(Distribution)
     if not known.all():
         first = int(np.flatnonzero(~known)[0])
         raise InvalidUncertaintyError(

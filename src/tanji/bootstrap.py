@@ -1,0 +1,38 @@
+"""The composition root: settings → database engine, unit of work, LCA engine.
+
+Nothing is built at import time; commands and (later) the web app's lifespan call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine as DbEngine
+
+from tanji.db.session import UnitOfWork, make_engine
+from tanji.engine import Engine, SolverConfig
+from tanji.settings import Settings
+
+
+@dataclass(frozen=True)
+class App:
+    settings: Settings
+    db: DbEngine
+    engine: Engine
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.db)
+
+
+def build_app(settings: Settings | None = None) -> App:
+    settings = settings or Settings.from_env()
+    solver = (
+        settings.solver
+        if settings.solver in ("auto", "superlu", "pardiso", "umfpack")
+        else "superlu"
+    )
+    return App(
+        settings=settings,
+        db=make_engine(settings.database_url),
+        engine=Engine(SolverConfig(backend=solver)),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,235 @@
+"""``tanji db …`` and ``tanji data …``: the store and the background databases.
+
+This command-line contract is stable: import, list, search, show, diff, export, footprint.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tanji.bootstrap import App, build_app
+from tanji.db.migrate import upgrade
+from tanji.services.catalog import list_databases
+from tanji.services.errors import ServiceError
+from tanji.services.factors import diff_factor, factor_detail, search_factors, stored_factors
+from tanji.services.imports import FORMATS, ImportRequest, import_file
+from tanji.services.lci import DEFAULT_METHOD, footprint, load_bundle, search_activities
+from tanji.services.reference import ensure_reference_data
+
+db_app = typer.Typer(
+    help="The store: migrate the schema and load reference data.", no_args_is_help=True
+)
+data_app = typer.Typer(
+    help="Background databases: emission factors and LCI data.", no_args_is_help=True
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _ready_app() -> App:
+    """The app, with a store that has been migrated (a clear message if not)."""
+    from tanji.db.migrate import current_revision
+
+    app = build_app()
+    if current_revision(app.db) is None:
+        raise ServiceError(
+            f"the store at {app.settings.database_url} is not set up yet: run 'tanji db upgrade'"
+        )
+    return app
+
+
+def _print_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema, then load the shipped reference data."""
+    app = build_app()
+    upgrade(app.db)
+    with app.unit_of_work() as uow:
+        changes = ensure_reference_data(uow.session)
+    typer.echo(f"store ready: {app.settings.database_url}")
+    for change in changes:
+        typer.echo(f"  loaded {change}")
+
+
+@data_app.command("import")
+def data_import(
+    path: Annotated[Path, typer.Argument(help="File or directory to import.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Database to import into.")],
+    version: Annotated[str | None, typer.Option("--version", "-v", help="Version label.")] = None,
+    owner: Annotated[str, typer.Option(help="Owning organisation.")] = "Tanji platform",
+    owner_kind: Annotated[
+        str, typer.Option(help="platform, province, city, association, enterprise, institute.")
+    ] = "platform",
+    visibility: Annotated[str, typer.Option(help="private, shared or public.")] = "private",
+) -> None:
+    """Import a factor table or an LCI database as a new version; all or nothing."""
+    app = _ready_app()
+    request = ImportRequest(path, fmt, name, version, owner, owner_kind, visibility)
+    with app.unit_of_work() as uow:
+        summary = import_file(uow.session, request)
+    typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
+    for key, value in asdict(summary).items():
+        if key not in ("database", "version"):
+            typer.echo(f"  {key}: {value}")
+
+
+@data_app.command("list")
+def data_list(as_json: JsonFlag = False) -> None:
+    """Every database with its owner, visibility, versions and record count."""
+    app = _ready_app()
+    with app.unit_of_work() as uow:
+        summaries = list_databases(uow.session)
+    if as_json:
+        _print_json([asdict(s) for s in summaries])
+        return
+    for s in summaries:
+        typer.echo(
+            f"{s.name:<24} {s.kind:<8} {s.records:>7} records  versions {', '.join(s.versions)}  "
+            f"{s.visibility:<7} {s.owner_name} ({s.owner_kind})"
+        )
+
+
+@data_app.command("search")
+def data_search(
+    text: Annotated[str, typer.Argument(help="Words in Chinese or English, e.g. '江苏 电网'.")],
+    geography: Annotated[str | None, typer.Option(help="e.g. CN, CN-JS.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Search emission factors and LCI activities (every word must match)."""
+    app = _ready_app()
+    with app.unit_of_work() as uow:
+        factors = search_factors(uow.session, text, geography=geography, limit=limit)
+        activities = search_activities(uow.session, text, geography=geography, limit=limit)
+    if as_json:
+        _print_json(
+            {"factors": [asdict(h) for h in factors], "activities": [asdict(a) for a in activities]}
+        )
+        return
+    for hit in factors:
+        value = "" if hit.co2e is None else f"{hit.co2e:g} kg CO2e"
+        typer.echo(f"{hit.ref}\n    {hit.name_zh} / {hit.name_en}")
+        typer.echo(f"    [{hit.geography}, per {hit.unit}] {value}")
+        typer.echo(f"    source: {hit.source}")
+    for a in activities:
+        typer.echo(f"{a.ref}\n    {a.name} [{a.location}, per {a.unit}]")
+    if not factors and not activities:
+        typer.echo("nothing found")
+
+
+@data_app.command("show")
+def data_show(
+    ref: Annotated[str, typer.Argument(help="DATABASE:CODE[@VERSION]")],
+    as_json: JsonFlag = False,
+) -> None:
+    """One factor version: values, source, data quality, versions and dependents."""
+    app = _ready_app()
+    with app.unit_of_work() as uow:
+        detail = factor_detail(uow.session, ref)
+    payload = asdict(detail)
+    if as_json:
+        _print_json(payload)
+        return
+    f = detail.factor
+    typer.echo(f"{detail.ref}  (versions {', '.join(map(str, detail.versions))})")
+    typer.echo(f"  {f.name_zh}\n  {f.name_en}")
+    typer.echo(
+        f"  kind {f.kind.value}, per {f.unit}, geography {f.geography}, boundary {f.boundary.value}"
+    )
+    if f.valid_from or f.valid_to:
+        typer.echo(f"  valid {f.valid_from or '…'} to {f.valid_to or '…'}")
+    for gas in f.gases:
+        typer.echo(f"  {gas.gas}: {gas.kg:g} kg")
+    if f.co2e is not None:
+        typer.echo(f"  CO2e: {f.co2e:g} kg ({f.gwp_basis})")
+    typer.echo(f"  uncertainty: {f.uncertainty.distribution}")
+    typer.echo(f"  source: {f.source.citation()}")
+    if f.source.url:
+        typer.echo(f"          {f.source.url}")
+    if f.illustrative:
+        typer.echo("  ILLUSTRATIVE — not for real footprints")
+    if f.notes:
+        typer.echo(f"  notes: {f.notes}")
+    typer.echo(f"  in database versions: {', '.join(detail.in_database_versions)}")
+    typer.echo(f"  used by: {', '.join(detail.dependents) or 'nothing yet'}")
+
+
+@data_app.command("diff")
+def data_diff(
+    ref: Annotated[str, typer.Argument(help="DATABASE:CODE")],
+    before: Annotated[int, typer.Argument(help="Older version number.")],
+    after: Annotated[int, typer.Argument(help="Newer version number.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """The fields that differ between two versions of a factor."""
+    app = _ready_app()
+    with app.unit_of_work() as uow:
+        changes = diff_factor(uow.session, ref, before, after)
+    if as_json:
+        _print_json([asdict(c) for c in changes])
+        return
+    if not changes:
+        typer.echo("no differences")
+    for c in changes:
+        typer.echo(f"{c.field}: {c.before!r} → {c.after!r}")
+
+
+@data_app.command("export")
+def data_export(
+    name: Annotated[str, typer.Argument(help="Database to export.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="olca-jsonld, csv or xlsx.")],
+    output: Annotated[Path, typer.Option("--output", "-o")],
+    version: Annotated[str | None, typer.Option("--version", "-v")] = None,
+) -> None:
+    """Export a database version: factors as CSV/Excel, LCI data as openLCA JSON-LD."""
+    app = _ready_app()
+    with app.unit_of_work() as uow:
+        if fmt in ("csv", "xlsx"):
+            from tanji.io.factor_table import write_factor_csv, write_factor_xlsx
+
+            factors = stored_factors(uow.session, name, version)
+            (write_factor_csv if fmt == "csv" else write_factor_xlsx)(factors, output)
+            count = len(factors)
+        elif fmt == "olca-jsonld":
+            from tanji.io.olca_jsonld import write_jsonld
+
+            bundle = load_bundle(uow.session, name, version)
+            write_jsonld(bundle, output)
+            count = len(bundle.activities)
+        else:
+            raise ServiceError(f"--format must be olca-jsonld, csv or xlsx, not {fmt!r}")
+    typer.echo(f"wrote {count} records of {name} to {output}")
+
+
+@data_app.command("footprint")
+def data_footprint(
+    name: Annotated[str, typer.Argument(help="LCI database.")],
+    activity: Annotated[
+        str, typer.Option("--activity", "-a", help="Activity or product system id.")
+    ],
+    method: Annotated[str, typer.Option("--method", "-m")] = DEFAULT_METHOD,
+    version: Annotated[str | None, typer.Option("--version", "-v")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Cradle-to-gate footprint of one unit of an activity, computed by the engine."""
+    app = _ready_app()
+    with app.unit_of_work() as uow:
+        answer = footprint(uow.session, app.engine, name, activity, method=method, version=version)
+    if as_json:
+        _print_json(asdict(answer))
+        return
+    typer.echo(
+        f"{answer.activity_name}: {answer.score:.6g} {answer.unit} per {answer.amount:g} unit(s) "
+        f"({answer.method}; {answer.database} version {answer.version})"
+    )
+    for name_, score, share in answer.top_activities:
+        typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")

@@ -1,0 +1,292 @@
+"""Tables of the background databases: sources, databases and versions, gases and GWP
+methods, emission factors (records and immutable versions), and LCI data (flows,
+activities, exchanges, characterization factors, product systems).
+
+Relationships are ``lazy="raise"``: a query that would load related rows one by one
+fails loudly instead of silently issuing N+1 queries.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tanji.db.base import Base, utcnow
+
+__all__ = [
+    "ActivityRow",
+    "Base",
+    "CharacterizationRow",
+    "DatabaseRow",
+    "DatabaseVersionRow",
+    "ExchangeRow",
+    "FactorGasRow",
+    "FactorRecordRow",
+    "FactorVersionRow",
+    "FlowRow",
+    "GasFactorRow",
+    "GasRow",
+    "MembershipRow",
+    "MethodRow",
+    "PinRow",
+    "ProductSystemRow",
+    "SourceRow",
+]
+
+
+class SourceRow(Base):
+    """Where values come from. ``fingerprint`` dedupes identical citations."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    publisher: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    year: Mapped[int | None]
+    document: Mapped[str | None] = mapped_column(Text)
+    table_ref: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    licence: Mapped[str | None] = mapped_column(Text)
+
+
+class DatabaseRow(Base):
+    """A factor set or LCI database, owned by an organisation, with a visibility."""
+
+    __tablename__ = "databases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # factors | lci
+    owner_name: Mapped[str] = mapped_column(String(200))
+    owner_kind: Mapped[str] = mapped_column(String(40))  # platform, province, city, association…
+    visibility: Mapped[str] = mapped_column(String(20))  # private | shared | public
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    versions: Mapped[list[DatabaseVersionRow]] = relationship(
+        back_populates="database", lazy="raise", order_by="DatabaseVersionRow.id"
+    )
+
+
+class DatabaseVersionRow(Base):
+    """One published version of a database; its content never changes."""
+
+    __tablename__ = "database_versions"
+    __table_args__ = (UniqueConstraint("database_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_id: Mapped[int] = mapped_column(ForeignKey("databases.id"))
+    version: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    import_format: Mapped[str | None] = mapped_column(String(40))
+    import_file: Mapped[str | None] = mapped_column(Text)
+    import_sha256: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    database: Mapped[DatabaseRow] = relationship(back_populates="versions", lazy="raise")
+
+
+class GasRow(Base):
+    __tablename__ = "gases"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # CO2, CH4-fossil, …
+    formula: Mapped[str] = mapped_column(String(40))
+    name_en: Mapped[str] = mapped_column(Text)
+    name_zh: Mapped[str] = mapped_column(Text)
+    cas: Mapped[str | None] = mapped_column(String(20))
+
+
+class MethodRow(Base):
+    """A characterization method: Tanji's GWP sets (by gas) or one imported (by flow)."""
+
+    __tablename__ = "methods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(40))
+    database_version_id: Mapped[int | None] = mapped_column(ForeignKey("database_versions.id"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+
+
+class GasFactorRow(Base):
+    """The GWP of one gas in one of Tanji's methods."""
+
+    __tablename__ = "gas_factors"
+
+    method_id: Mapped[int] = mapped_column(ForeignKey("methods.id"), primary_key=True)
+    gas_id: Mapped[str] = mapped_column(ForeignKey("gases.id"), primary_key=True)
+    factor: Mapped[float] = mapped_column(Float)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+
+
+class FactorRecordRow(Base):
+    """The identity of an emission factor inside its database (its code)."""
+
+    __tablename__ = "factor_records"
+    __table_args__ = (UniqueConstraint("database_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_id: Mapped[int] = mapped_column(ForeignKey("databases.id"))
+    code: Mapped[str] = mapped_column(String(200))
+
+
+class FactorVersionRow(Base):
+    """One immutable version of an emission factor. An edit makes a new row."""
+
+    __tablename__ = "factor_versions"
+    __table_args__ = (UniqueConstraint("record_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("factor_records.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    introduced_in_id: Mapped[int] = mapped_column(ForeignKey("database_versions.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(40))
+    geography: Mapped[str] = mapped_column(String(40))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    co2e: Mapped[float | None] = mapped_column(Float)
+    gwp_basis: Mapped[str | None] = mapped_column(Text)
+    boundary: Mapped[str] = mapped_column(String(20))
+    distribution: Mapped[str] = mapped_column(String(20))
+    gsd: Mapped[float | None] = mapped_column(Float)
+    sd: Mapped[float | None] = mapped_column(Float)
+    minimum: Mapped[float | None] = mapped_column(Float)
+    maximum: Mapped[float | None] = mapped_column(Float)
+    pedigree: Mapped[str | None] = mapped_column(String(20))  # "1,2,3,1,2" or NULL
+    pef: Mapped[str | None] = mapped_column(String(20))  # "TeR,GeR,TiR,P"
+    industry_code: Mapped[str | None] = mapped_column(String(40))
+    product_code: Mapped[str | None] = mapped_column(String(40))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    search_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FactorGasRow(Base):
+    __tablename__ = "factor_gas_amounts"
+
+    factor_version_id: Mapped[int] = mapped_column(
+        ForeignKey("factor_versions.id"), primary_key=True
+    )
+    gas_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kg: Mapped[float] = mapped_column(Float)
+
+
+class MembershipRow(Base):
+    """Which factor versions make up a database version (unchanged ones carry over)."""
+
+    __tablename__ = "database_version_factors"
+
+    database_version_id: Mapped[int] = mapped_column(
+        ForeignKey("database_versions.id"), primary_key=True
+    )
+    factor_version_id: Mapped[int] = mapped_column(
+        ForeignKey("factor_versions.id"), primary_key=True
+    )
+
+
+class FlowRow(Base):
+    __tablename__ = "flows"
+    __table_args__ = (UniqueConstraint("database_version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_version_id: Mapped[int] = mapped_column(ForeignKey("database_versions.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(40))
+    compartment: Mapped[str] = mapped_column(Text, default="")
+    cas: Mapped[str | None] = mapped_column(String(20))
+    formula: Mapped[str | None] = mapped_column(String(40))
+    gas_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class ActivityRow(Base):
+    __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("database_version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_version_id: Mapped[int] = mapped_column(ForeignKey("database_versions.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
+    name_zh: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(40))
+    location: Mapped[str] = mapped_column(String(80), default="")
+    reference_product: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text)
+
+
+class ExchangeRow(Base):
+    __tablename__ = "exchanges"
+    __table_args__ = (Index("ix_exchanges_provider_id", "provider_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    flow_id: Mapped[int | None] = mapped_column(ForeignKey("flows.id"))
+    amount: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    distribution: Mapped[str] = mapped_column(String(20), default="none")
+    gsd: Mapped[float | None] = mapped_column(Float)
+    sd: Mapped[float | None] = mapped_column(Float)
+    minimum: Mapped[float | None] = mapped_column(Float)
+    maximum: Mapped[float | None] = mapped_column(Float)
+
+
+class CharacterizationRow(Base):
+    """A characterization factor of an imported method, per elementary flow."""
+
+    __tablename__ = "characterization_factors"
+
+    method_id: Mapped[int] = mapped_column(ForeignKey("methods.id"), primary_key=True)
+    flow_id: Mapped[int] = mapped_column(ForeignKey("flows.id"), primary_key=True)
+    factor: Mapped[float] = mapped_column(Float)
+
+
+class ProductSystemRow(Base):
+    __tablename__ = "product_systems"
+    __table_args__ = (UniqueConstraint("database_version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_version_id: Mapped[int] = mapped_column(ForeignKey("database_versions.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
+    reference_activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    amount: Mapped[float] = mapped_column(Float)
+
+
+class PinRow(Base):
+    """A dependency: something (a footprint, a product model) pinned a record version.
+
+    Written by the layers that compute footprints; read to list what depends on a record.
+    """
+
+    __tablename__ = "pins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factor_version_id: Mapped[int | None] = mapped_column(ForeignKey("factor_versions.id"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    dependent_kind: Mapped[str] = mapped_column(String(40))
+    dependent_ref: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,150 @@
+"""Life-cycle inventory data: unit processes, exchanges, elementary flows, impact methods.
+
+Every importer (openLCA JSON-LD, ecoSpold2, ILCD, Brightway datapackages) turns its file
+into one :class:`LciBundle`; the database service stores bundles, and the engine is fed
+from what is stored. Keys are the identifiers of the source format (UUIDs for openLCA,
+ecoSpold2 and ILCD; integer ids as text for Brightway), so a re-import of the same data
+matches record for record.
+
+Amounts are in each flow's reference unit: importers convert units (openLCA unit groups,
+ILCD flow properties) before they build a bundle.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tanji.domain.factors import DomainError, Source, Uncertainty
+
+__all__ = [
+    "Activity",
+    "ElementaryFlow",
+    "Exchange",
+    "ExchangeKind",
+    "ImpactMethod",
+    "LciBundle",
+    "ProductSystem",
+]
+
+
+class ExchangeKind(StrEnum):
+    PRODUCTION = "production"  # the reference product (or a co-product) of the activity
+    TECHNOSPHERE = "technosphere"  # input from another activity (positive amount = consumed)
+    BIOSPHERE = "biosphere"  # elementary flow to or from nature (positive = emitted)
+
+
+@dataclass(frozen=True)
+class ElementaryFlow:
+    """An elementary flow, e.g. "Carbon dioxide, fossil" to air, in kg.
+
+    ``gas`` is the Tanji gas id (``CO2``, ``CH4-fossil``, …) when the importer could map
+    it; Tanji's own GWP methods characterize through it.
+    """
+
+    key: str
+    name: str
+    unit: str
+    compartment: str = ""
+    cas: str | None = None
+    formula: str | None = None
+    gas: str | None = None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One input or output of an activity.
+
+    ``target`` is the key of the activity providing a technosphere input (or of the
+    activity itself for production), or of the elementary flow for a biosphere exchange.
+    ``amount`` is positive for what is produced, consumed and emitted; the sign convention
+    of the matrices is applied when the engine's system is built. A negative amount is
+    kept as given (e.g. a waste input or an uptake of CO2).
+    """
+
+    kind: ExchangeKind
+    target: str
+    amount: float
+    unit: str = ""
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.amount):
+            raise DomainError(f"exchange with {self.target}: amount must be finite")
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A unit process with its reference product.
+
+    ``exchanges`` must contain exactly one production exchange whose target is the
+    activity's own key (the reference product); importers that meet processes without a
+    quantitative reference refuse them with a clear error.
+    """
+
+    key: str
+    name: str
+    unit: str
+    exchanges: tuple[Exchange, ...]
+    location: str = ""
+    reference_product: str = ""
+    category: str = ""
+    name_zh: str = ""
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        production = [
+            e for e in self.exchanges if e.kind is ExchangeKind.PRODUCTION and e.target == self.key
+        ]
+        if len(production) != 1:
+            raise DomainError(
+                f"activity {self.name!r} ({self.key}): needs exactly one reference production "
+                f"exchange, found {len(production)}"
+            )
+        if production[0].amount <= 0:
+            raise DomainError(
+                f"activity {self.name!r} ({self.key}): reference production must be positive, "
+                f"got {production[0].amount}"
+            )
+
+    @property
+    def production_amount(self) -> float:
+        return next(
+            e.amount
+            for e in self.exchanges
+            if e.kind is ExchangeKind.PRODUCTION and e.target == self.key
+        )
+
+
+@dataclass(frozen=True)
+class ImpactMethod:
+    """Characterization factors per elementary-flow key (e.g. an imported GWP100 method)."""
+
+    key: str
+    name: str
+    unit: str
+    factors: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class ProductSystem:
+    """An openLCA-style product system: a reference activity and the amount it delivers."""
+
+    key: str
+    name: str
+    reference_activity: str
+    amount: float = 1.0
+
+
+@dataclass(frozen=True)
+class LciBundle:
+    """Everything one import brings: activities, flows, methods, product systems."""
+
+    format: str
+    activities: tuple[Activity, ...]
+    flows: tuple[ElementaryFlow, ...]
+    methods: tuple[ImpactMethod, ...] = ()
+    product_systems: tuple[ProductSystem, ...] = ()
+    source: Source | None = None

@@ -1,0 +1,1 @@
+"""Use cases: one function per user intention; callers own the transaction."""

@@ -1,0 +1,250 @@
+"""Databases, their versions and sources: the catalogue every library shares."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tanji.db.models import (
+    ActivityRow,
+    DatabaseRow,
+    DatabaseVersionRow,
+    MembershipRow,
+    SourceRow,
+)
+from tanji.domain.factors import Source
+from tanji.services.errors import ConflictError, NotFoundError, ServiceError
+
+__all__ = [
+    "DatabaseSummary",
+    "create_version",
+    "ensure_database",
+    "file_sha256",
+    "get_database",
+    "get_version",
+    "latest_version",
+    "list_databases",
+    "save_source",
+    "source_of",
+]
+
+OWNER_KINDS = ("platform", "province", "city", "association", "enterprise", "institute")
+VISIBILITIES = ("private", "shared", "public")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(child.relative_to(path).as_posix().encode())
+            digest.update(child.read_bytes())
+    else:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def save_source(session: Session, source: Source) -> int:
+    """The id of a stored source, storing it first if this citation is new."""
+    fields = (
+        source.publisher,
+        source.title,
+        str(source.year or ""),
+        source.document or "",
+        source.table or "",
+        source.url or "",
+        source.licence or "",
+    )
+    fingerprint = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+    found = session.scalar(select(SourceRow.id).where(SourceRow.fingerprint == fingerprint))
+    if found is not None:
+        return found
+    row = SourceRow(
+        fingerprint=fingerprint,
+        publisher=source.publisher,
+        title=source.title,
+        year=source.year,
+        document=source.document,
+        table_ref=source.table,
+        url=source.url,
+        licence=source.licence,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def source_of(row: SourceRow) -> Source:
+    return Source(
+        publisher=row.publisher,
+        title=row.title,
+        year=row.year,
+        document=row.document,
+        table=row.table_ref,
+        url=row.url,
+        licence=row.licence,
+    )
+
+
+def ensure_database(
+    session: Session,
+    name: str,
+    *,
+    kind: str,
+    owner_name: str = "Tanji platform",
+    owner_kind: str = "platform",
+    visibility: str = "private",
+    description: str | None = None,
+) -> DatabaseRow:
+    """The database called ``name``, created if new. A name keeps one kind."""
+    if owner_kind not in OWNER_KINDS:
+        raise ServiceError(
+            f"owner kind must be one of {', '.join(OWNER_KINDS)}, not {owner_kind!r}"
+        )
+    if visibility not in VISIBILITIES:
+        raise ServiceError(
+            f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}"
+        )
+    row = session.scalar(select(DatabaseRow).where(DatabaseRow.name == name))
+    if row is None:
+        row = DatabaseRow(
+            name=name,
+            kind=kind,
+            owner_name=owner_name,
+            owner_kind=owner_kind,
+            visibility=visibility,
+            description=description,
+        )
+        session.add(row)
+        session.flush()
+    elif row.kind != kind:
+        raise ConflictError(
+            f"database {name!r} holds {row.kind} data; import {kind} data under another name"
+        )
+    return row
+
+
+def get_database(session: Session, name: str) -> DatabaseRow:
+    row = session.scalar(select(DatabaseRow).where(DatabaseRow.name == name))
+    if row is None:
+        known = ", ".join(session.scalars(select(DatabaseRow.name).order_by(DatabaseRow.name)))
+        raise NotFoundError(f"no database named {name!r} (known: {known or 'none'})")
+    return row
+
+
+def create_version(
+    session: Session,
+    database: DatabaseRow,
+    version: str | None,
+    *,
+    import_format: str | None = None,
+    import_file: str | None = None,
+    import_sha256: str | None = None,
+    note: str | None = None,
+) -> DatabaseVersionRow:
+    """A new version of a database; published versions are never reused or changed."""
+    existing = list(
+        session.scalars(
+            select(DatabaseVersionRow.version).where(DatabaseVersionRow.database_id == database.id)
+        )
+    )
+    label = version or _next_label(existing)
+    if label in existing:
+        raise ConflictError(
+            f"database {database.name!r} already has version {label!r}; published versions never "
+            "change — import under a new --version"
+        )
+    row = DatabaseVersionRow(
+        database_id=database.id,
+        version=label,
+        import_format=import_format,
+        import_file=import_file,
+        import_sha256=import_sha256,
+        note=note,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _next_label(existing: list[str]) -> str:
+    numbers = [int(v) for v in existing if v.isdigit()]
+    return str(max(numbers, default=0) + 1)
+
+
+def latest_version(session: Session, database: DatabaseRow) -> DatabaseVersionRow:
+    row = session.scalar(
+        select(DatabaseVersionRow)
+        .where(DatabaseVersionRow.database_id == database.id)
+        .order_by(DatabaseVersionRow.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise NotFoundError(f"database {database.name!r} has no version yet")
+    return row
+
+
+def get_version(session: Session, database: DatabaseRow, version: str | None) -> DatabaseVersionRow:
+    """A version of a database by label, or the latest for ``None``."""
+    if version is None:
+        return latest_version(session, database)
+    row = session.scalar(
+        select(DatabaseVersionRow).where(
+            DatabaseVersionRow.database_id == database.id, DatabaseVersionRow.version == version
+        )
+    )
+    if row is None:
+        raise NotFoundError(f"database {database.name!r} has no version {version!r}")
+    return row
+
+
+@dataclass(frozen=True)
+class DatabaseSummary:
+    name: str
+    kind: str
+    owner_name: str
+    owner_kind: str
+    visibility: str
+    versions: tuple[str, ...]
+    records: int
+
+
+def list_databases(session: Session) -> list[DatabaseSummary]:
+    """Every database with its versions and the record count of its latest version."""
+    summaries = []
+    for db in session.scalars(select(DatabaseRow).order_by(DatabaseRow.name)):
+        versions = list(
+            session.scalars(
+                select(DatabaseVersionRow)
+                .where(DatabaseVersionRow.database_id == db.id)
+                .order_by(DatabaseVersionRow.id)
+            )
+        )
+        records = 0
+        if versions:
+            latest = versions[-1].id
+            table, column = (
+                (MembershipRow, MembershipRow.database_version_id)
+                if db.kind == "factors"
+                else (ActivityRow, ActivityRow.database_version_id)
+            )
+            records = (
+                session.scalar(select(func.count()).select_from(table).where(column == latest)) or 0
+            )
+        summaries.append(
+            DatabaseSummary(
+                name=db.name,
+                kind=db.kind,
+                owner_name=db.owner_name,
+                owner_kind=db.owner_kind,
+                visibility=db.visibility,
+                versions=tuple(v.version for v in versions),
+                records=records,
+            )
+        )
+    return summaries

@@ -1,0 +1,476 @@
+"""The emission-factor library: import, search, show, compare versions, export.
+
+A factor record (database + code) has immutable versions. Importing a table as a new
+version of a database compares each factor with the record's latest version: unchanged
+factors carry over (the new database version lists the same factor version), changed ones
+get a new version, and codes absent from the table are not part of the new database
+version. So a footprint that pinned a factor version keeps its number forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from tanji.db.models import (
+    DatabaseRow,
+    DatabaseVersionRow,
+    FactorGasRow,
+    FactorRecordRow,
+    FactorVersionRow,
+    MembershipRow,
+    PinRow,
+    SourceRow,
+)
+from tanji.domain.factors import (
+    Boundary,
+    EmissionFactor,
+    FactorKind,
+    GasAmount,
+    Pedigree,
+    PefQuality,
+    Uncertainty,
+)
+from tanji.services.catalog import (
+    create_version,
+    ensure_database,
+    get_database,
+    get_version,
+    latest_version,
+    save_source,
+    source_of,
+)
+from tanji.services.errors import NotFoundError, ServiceError
+
+__all__ = [
+    "FactorChange",
+    "FactorDetail",
+    "FactorHit",
+    "ImportSummary",
+    "diff_factor",
+    "factor_detail",
+    "import_factors",
+    "parse_ref",
+    "search_factors",
+    "stored_factors",
+]
+
+#: Words a search should find a factor by, beyond its own names (zh and en).
+KIND_WORDS = {
+    "grid_location": "电网 电力 平均 位置 grid electricity power location-based average",
+    "grid_residual": "电网 电力 剩余 市场化 非化石 grid electricity power residual market",
+    "grid_lifecycle": "电力 电网 生命周期 碳足迹 grid electricity power life-cycle footprint",
+    "combustion": "燃烧 燃料 化石 fuel combustion stationary",
+    "transport": "运输 货运 物流 transport freight logistics",
+    "material": "材料 原材料 material",
+    "process": "工艺 过程 process",
+    "waste": "废弃物 处理 回收 waste treatment recycling",
+    "other": "",
+}
+GEOGRAPHY_WORDS = {
+    "CN": "中国 全国 china national",
+    "CN-JS": "江苏 江苏省 jiangsu",
+    "CN-EAST": "华东 华东区域 east china regional",
+    "GLO": "全球 global world",
+}
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    database: str
+    version: str
+    new: int
+    changed: int
+    unchanged: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class FactorHit:
+    ref: str
+    name_zh: str
+    name_en: str
+    kind: str
+    unit: str
+    geography: str
+    co2e: float | None
+    gwp_basis: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class FactorDetail:
+    ref: str
+    database: str
+    version: int
+    versions: tuple[int, ...]
+    factor: EmissionFactor
+    in_database_versions: tuple[str, ...]
+    dependents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactorChange:
+    field: str
+    before: object
+    after: object
+
+
+def _content_hash(factor: EmissionFactor) -> str:
+    payload = json.dumps(asdict(factor), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _search_text(factor: EmissionFactor) -> str:
+    parts = [
+        factor.code,
+        factor.name_zh,
+        factor.name_en,
+        factor.kind.value,
+        KIND_WORDS.get(factor.kind.value, ""),
+        factor.geography,
+        GEOGRAPHY_WORDS.get(factor.geography, ""),
+        factor.unit,
+        factor.boundary.value,
+        factor.industry_code or "",
+        factor.product_code or "",
+        factor.source.publisher,
+        factor.source.title,
+    ]
+    return " ".join(parts).lower()
+
+
+def _pack(values: Sequence[int | None]) -> str | None:
+    return (
+        None
+        if all(v is None for v in values)
+        else ",".join("" if v is None else str(v) for v in values)
+    )
+
+
+def _unpack(text: str | None, n: int) -> list[int | None]:
+    if not text:
+        return [None] * n
+    return [int(v) if v else None for v in text.split(",")]
+
+
+def import_factors(
+    session: Session,
+    factors: Sequence[EmissionFactor],
+    *,
+    name: str,
+    version: str | None = None,
+    owner_name: str = "Tanji platform",
+    owner_kind: str = "platform",
+    visibility: str = "private",
+    import_format: str | None = None,
+    import_file: str | None = None,
+    import_sha256: str | None = None,
+) -> ImportSummary:
+    """Store a factor table as a new version of database ``name`` (created if new)."""
+    if not factors:
+        raise ServiceError("the table holds no factors")
+    database = ensure_database(
+        session,
+        name,
+        kind="factors",
+        owner_name=owner_name,
+        owner_kind=owner_kind,
+        visibility=visibility,
+    )
+    previous = _latest_members(session, database)
+    db_version = create_version(
+        session,
+        database,
+        version,
+        import_format=import_format,
+        import_file=import_file,
+        import_sha256=import_sha256,
+    )
+    new = changed = unchanged = 0
+    for factor in factors:
+        record = session.scalar(
+            select(FactorRecordRow).where(
+                FactorRecordRow.database_id == database.id, FactorRecordRow.code == factor.code
+            )
+        )
+        if record is None:
+            record = FactorRecordRow(database_id=database.id, code=factor.code)
+            session.add(record)
+            session.flush()
+        latest = session.scalar(
+            select(FactorVersionRow)
+            .where(FactorVersionRow.record_id == record.id)
+            .order_by(FactorVersionRow.version.desc())
+            .limit(1)
+        )
+        digest = _content_hash(factor)
+        if latest is not None and latest.content_hash == digest:
+            unchanged += 1
+            version_id = latest.id
+        else:
+            if latest is None:
+                new += 1
+            else:
+                changed += 1
+            version_id = _store_version(
+                session,
+                record.id,
+                (latest.version + 1) if latest else 1,
+                db_version.id,
+                factor,
+                digest,
+            )
+        session.add(MembershipRow(database_version_id=db_version.id, factor_version_id=version_id))
+    session.flush()
+    codes = {f.code for f in factors}
+    removed = sum(1 for code in previous if code not in codes)
+    return ImportSummary(name, db_version.version, new, changed, unchanged, removed)
+
+
+def _latest_members(session: Session, database: DatabaseRow) -> set[str]:
+    try:
+        current = latest_version(session, database)
+    except NotFoundError:
+        return set()
+    return set(
+        session.scalars(
+            select(FactorRecordRow.code)
+            .join(FactorVersionRow, FactorVersionRow.record_id == FactorRecordRow.id)
+            .join(MembershipRow, MembershipRow.factor_version_id == FactorVersionRow.id)
+            .where(MembershipRow.database_version_id == current.id)
+        )
+    )
+
+
+def _store_version(
+    session: Session,
+    record_id: int,
+    number: int,
+    db_version_id: int,
+    f: EmissionFactor,
+    digest: str,
+) -> int:
+    row = FactorVersionRow(
+        record_id=record_id,
+        version=number,
+        introduced_in_id=db_version_id,
+        content_hash=digest,
+        name_zh=f.name_zh,
+        name_en=f.name_en,
+        kind=f.kind.value,
+        unit=f.unit,
+        geography=f.geography,
+        valid_from=f.valid_from,
+        valid_to=f.valid_to,
+        co2e=f.co2e,
+        gwp_basis=f.gwp_basis,
+        boundary=f.boundary.value,
+        distribution=f.uncertainty.distribution,
+        gsd=f.uncertainty.gsd,
+        sd=f.uncertainty.sd,
+        minimum=f.uncertainty.minimum,
+        maximum=f.uncertainty.maximum,
+        pedigree=_pack(
+            [
+                f.pedigree.reliability,
+                f.pedigree.completeness,
+                f.pedigree.temporal,
+                f.pedigree.geographical,
+                f.pedigree.technological,
+            ]
+        ),
+        pef=_pack([f.pef.ter, f.pef.ger, f.pef.tir, f.pef.p]),
+        industry_code=f.industry_code,
+        product_code=f.product_code,
+        illustrative=f.illustrative,
+        notes=f.notes,
+        source_id=save_source(session, f.source),
+        search_text=_search_text(f),
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(FactorGasRow(factor_version_id=row.id, gas_id=g.gas, kg=g.kg) for g in f.gases)
+    return row.id
+
+
+def _factor_of(session: Session, code: str, row: FactorVersionRow) -> EmissionFactor:
+    source = session.get(SourceRow, row.source_id)
+    assert source is not None
+    gases = session.scalars(
+        select(FactorGasRow)
+        .where(FactorGasRow.factor_version_id == row.id)
+        .order_by(FactorGasRow.gas_id)
+    )
+    ped = _unpack(row.pedigree, 5)
+    pef = _unpack(row.pef, 4)
+    return EmissionFactor(
+        code=code,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        kind=FactorKind(row.kind),
+        unit=row.unit,
+        geography=row.geography,
+        source=source_of(source),
+        gases=tuple(GasAmount(g.gas_id, g.kg) for g in gases),
+        co2e=row.co2e,
+        gwp_basis=row.gwp_basis,
+        boundary=Boundary(row.boundary),
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        uncertainty=Uncertainty(row.distribution, row.gsd, row.sd, row.minimum, row.maximum),
+        pedigree=Pedigree(*ped),
+        pef=PefQuality(*pef),
+        industry_code=row.industry_code,
+        product_code=row.product_code,
+        illustrative=row.illustrative,
+        notes=row.notes,
+    )
+
+
+def parse_ref(ref: str) -> tuple[str, str, int | None]:
+    """``database:code[@version]`` → (database, code, version or None for the latest)."""
+    database, sep, rest = ref.partition(":")
+    if not sep or not database or not rest:
+        raise ServiceError(f"{ref!r}: expected DATABASE:CODE or DATABASE:CODE@VERSION")
+    code, at, number = rest.rpartition("@") if "@" in rest else (rest, "", "")
+    if at and not number.isdigit():
+        raise ServiceError(f"{ref!r}: the version after @ must be a number")
+    return database, code, int(number) if at else None
+
+
+def _version_row(
+    session: Session, ref: str
+) -> tuple[DatabaseRow, FactorRecordRow, FactorVersionRow]:
+    name, code, number = parse_ref(ref)
+    database = get_database(session, name)
+    record = session.scalar(
+        select(FactorRecordRow).where(
+            FactorRecordRow.database_id == database.id, FactorRecordRow.code == code
+        )
+    )
+    if record is None:
+        raise NotFoundError(f"database {name!r} has no factor {code!r}")
+    query = select(FactorVersionRow).where(FactorVersionRow.record_id == record.id)
+    if number is None:
+        query = query.order_by(FactorVersionRow.version.desc()).limit(1)
+    else:
+        query = query.where(FactorVersionRow.version == number)
+    row = session.scalar(query)
+    if row is None:
+        raise NotFoundError(f"factor {name}:{code} has no version {number}")
+    return database, record, row
+
+
+def factor_detail(session: Session, ref: str) -> FactorDetail:
+    """A factor version with its source, its other versions and what depends on it."""
+    database, record, row = _version_row(session, ref)
+    versions = tuple(
+        session.scalars(
+            select(FactorVersionRow.version)
+            .where(FactorVersionRow.record_id == record.id)
+            .order_by(FactorVersionRow.version)
+        )
+    )
+    in_versions = tuple(
+        session.scalars(
+            select(DatabaseVersionRow.version)
+            .join(MembershipRow, MembershipRow.database_version_id == DatabaseVersionRow.id)
+            .where(MembershipRow.factor_version_id == row.id)
+            .order_by(DatabaseVersionRow.id)
+        )
+    )
+    dependents = tuple(
+        f"{p.dependent_kind} {p.dependent_ref}"
+        for p in session.scalars(select(PinRow).where(PinRow.factor_version_id == row.id))
+    )
+    return FactorDetail(
+        ref=f"{database.name}:{record.code}@{row.version}",
+        database=database.name,
+        version=row.version,
+        versions=versions,
+        factor=_factor_of(session, record.code, row),
+        in_database_versions=in_versions,
+        dependents=dependents,
+    )
+
+
+def diff_factor(session: Session, ref: str, before: int, after: int) -> list[FactorChange]:
+    """Field-by-field differences between two versions of a factor."""
+    name, code, _ = parse_ref(ref)
+    old = factor_detail(session, f"{name}:{code}@{before}").factor
+    new = factor_detail(session, f"{name}:{code}@{after}").factor
+    changes = []
+    for key, value in asdict(old).items():
+        other = asdict(new)[key]
+        if value != other:
+            changes.append(FactorChange(key, value, other))
+    return changes
+
+
+def search_factors(
+    session: Session, text: str, *, geography: str | None = None, limit: int = 50
+) -> list[FactorHit]:
+    """Factors of the latest version of each database whose text holds every word.
+
+    Words match names (Chinese and English), codes, kind, geography (also by its Chinese
+    and English names: 江苏 / Jiangsu finds CN-JS) and the source.
+    """
+    latest = (
+        select(DatabaseVersionRow.database_id, func.max(DatabaseVersionRow.id).label("latest"))
+        .group_by(DatabaseVersionRow.database_id)
+        .subquery()
+    )
+    query = (
+        select(FactorVersionRow, FactorRecordRow.code, DatabaseRow.name, SourceRow)
+        .join(MembershipRow, MembershipRow.factor_version_id == FactorVersionRow.id)
+        .join(latest, latest.c.latest == MembershipRow.database_version_id)
+        .join(FactorRecordRow, FactorRecordRow.id == FactorVersionRow.record_id)
+        .join(DatabaseRow, DatabaseRow.id == FactorRecordRow.database_id)
+        .join(SourceRow, SourceRow.id == FactorVersionRow.source_id)
+    )
+    words = [w for w in text.lower().split() if w]
+    if words:
+        query = query.where(
+            and_(*(FactorVersionRow.search_text.contains(w, autoescape=True) for w in words))
+        )
+    if geography:
+        query = query.where(
+            or_(
+                FactorVersionRow.geography == geography,
+                FactorVersionRow.geography.startswith(geography + "-"),
+            )
+        )
+    query = query.order_by(DatabaseRow.name, FactorRecordRow.code).limit(limit)
+    return [
+        FactorHit(
+            ref=f"{db_name}:{code}@{row.version}",
+            name_zh=row.name_zh,
+            name_en=row.name_en,
+            kind=row.kind,
+            unit=row.unit,
+            geography=row.geography,
+            co2e=row.co2e,
+            gwp_basis=row.gwp_basis,
+            source=source_of(source).citation(),
+        )
+        for row, code, db_name, source in session.execute(query)
+    ]
+
+
+def stored_factors(session: Session, name: str, version: str | None = None) -> list[EmissionFactor]:
+    """The factors of a database version (the latest by default), ordered by code."""
+    db_version = get_version(session, get_database(session, name), version)
+    rows: Iterable[tuple[FactorVersionRow, str]] = session.execute(
+        select(FactorVersionRow, FactorRecordRow.code)
+        .join(MembershipRow, MembershipRow.factor_version_id == FactorVersionRow.id)
+        .join(FactorRecordRow, FactorRecordRow.id == FactorVersionRow.record_id)
+        .where(MembershipRow.database_version_id == db_version.id)
+        .order_by(FactorRecordRow.code)
+    )
+    return [_factor_of(session, code, row) for row, code in rows]

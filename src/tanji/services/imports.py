@@ -1,0 +1,95 @@
+"""Importing files into the background databases: one function per user intention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from tanji.domain.lci import LciBundle
+from tanji.services.catalog import file_sha256
+from tanji.services.errors import ServiceError
+from tanji.services.factors import ImportSummary, import_factors
+from tanji.services.lci import LciImportSummary, import_bundle
+
+__all__ = [
+    "FACTOR_FORMATS",
+    "FORMATS",
+    "LCI_FORMATS",
+    "ImportRequest",
+    "import_file",
+    "read_bundle",
+]
+
+FACTOR_FORMATS = ("csv", "xlsx")
+LCI_FORMATS = ("olca-jsonld", "ecospold2", "ilcd", "bw-datapackage")
+FORMATS = FACTOR_FORMATS + LCI_FORMATS
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    path: Path
+    format: str
+    name: str
+    version: str | None = None
+    owner_name: str = "Tanji platform"
+    owner_kind: str = "platform"
+    visibility: str = "private"
+
+
+def import_file(session: Session, request: ImportRequest) -> ImportSummary | LciImportSummary:
+    """Read a file in its format and store it as a new database version, all or nothing."""
+    if request.format not in FORMATS:
+        raise ServiceError(f"--format must be one of {', '.join(FORMATS)}, not {request.format!r}")
+    path = request.path
+    if not path.exists():
+        raise ServiceError(f"{path}: no such file or directory")
+    digest = file_sha256(path)
+    if request.format in FACTOR_FORMATS:
+        from tanji.io.factor_table import read_factor_table
+
+        return import_factors(
+            session,
+            read_factor_table(path),
+            name=request.name,
+            version=request.version,
+            owner_name=request.owner_name,
+            owner_kind=request.owner_kind,
+            visibility=request.visibility,
+            import_format=request.format,
+            import_file=path.name,
+            import_sha256=digest,
+        )
+    return import_bundle(
+        session,
+        read_bundle(path, request.format),
+        name=request.name,
+        version=request.version,
+        owner_name=request.owner_name,
+        owner_kind=request.owner_kind,
+        visibility=request.visibility,
+        import_file=path.name,
+        import_sha256=digest,
+    )
+
+
+def read_bundle(path: Path, fmt: str) -> LciBundle:
+    """Parse an LCI file (readers are imported on demand: each pulls in its library)."""
+    if fmt == "olca-jsonld":
+        from tanji.io.olca_jsonld import read_jsonld
+
+        return read_jsonld(path)
+    if fmt == "ecospold2":
+        from tanji.io.ecospold2 import read_ecospold2
+
+        return read_ecospold2(path)
+    if fmt == "ilcd":
+        from tanji.io.ilcd import read_ilcd
+
+        return read_ilcd(path)
+    if fmt == "bw-datapackage":
+        from tanji.io.brightway import read_bundle as read_brightway
+
+        return read_brightway([path])
+    raise ServiceError(f"{fmt!r} is not an LCI format ({', '.join(LCI_FORMATS)})")

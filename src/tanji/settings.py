@@ -1,0 +1,30 @@
+"""Settings from the environment, read when the composition root asks — never at import.
+
+``TANJI_DATA_DIR``: where the embedded SQLite store and other files live
+(default ``$XDG_DATA_HOME/tanji``, i.e. ``~/.local/share/tanji``).
+``TANJI_DATABASE_URL``: a SQLAlchemy URL; PostgreSQL in production, e.g.
+``postgresql+psycopg://user@host:5432/tanji``. Default: ``sqlite:///<data dir>/tanji.db``.
+``TANJI_SOLVER``: the engine's sparse solver (superlu, pardiso, umfpack, auto).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    solver: str = "superlu"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        data_dir = Path(env.get("TANJI_DATA_DIR") or Path(base) / "tanji")
+        url = env.get("TANJI_DATABASE_URL") or f"sqlite:///{data_dir / 'tanji.db'}"
+        return cls(data_dir=data_dir, database_url=url, solver=env.get("TANJI_SOLVER", "superlu"))
