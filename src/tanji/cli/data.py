@@ -70,10 +70,17 @@ def data_import(
         str, typer.Option(help="platform, province, city, association, enterprise, institute.")
     ] = "platform",
     visibility: Annotated[str, typer.Option(help="private, shared or public.")] = "private",
+    unlinked: Annotated[
+        str,
+        typer.Option(
+            help="ecoSpold2/ILCD inputs with no provider in the files: 'error' or 'cut-off' "
+            "(dropped, and noted in the activity's comment)."
+        ),
+    ] = "error",
 ) -> None:
     """Import a factor table or an LCI database as a new version; all or nothing."""
     app = _ready_app()
-    request = ImportRequest(path, fmt, name, version, owner, owner_kind, visibility)
+    request = ImportRequest(path, fmt, name, version, owner, owner_kind, visibility, unlinked)
     with app.unit_of_work() as uow:
         summary = import_file(uow.session, request)
     typer.echo(f"imported {path} into {summary.database} version {summary.version}:")

@@ -76,8 +76,10 @@ def gas_for(
     """
     lowered = name.strip().lower()
     where = compartment.lower()
-    if _RESOURCE.search(lowered) and lowered.startswith("carbon dioxide"):
-        return "CO2-biogenic-uptake"
+    from_nature = "resource" in where or bool(_RESOURCE.search(lowered))
+    if from_nature:
+        # A resource taken from nature is never an emission; CO2 taken from air is uptake.
+        return "CO2-biogenic-uptake" if lowered.startswith(("carbon dioxide", "co2")) else None
     if where and "air" not in where and ("water" in where or "soil" in where):
         return None
     gas = _BY_CAS.get(_normal_cas(cas) or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,8 @@ class ImportRequest:
     owner_name: str = "Tanji platform"
     owner_kind: str = "platform"
     visibility: str = "private"
+    #: ecoSpold2 / ILCD inputs whose provider is not in the files: "error" or "cut-off"
+    unlinked: str = "error"
 
 
 def import_file(session: Session, request: ImportRequest) -> ImportSummary | LciImportSummary:
@@ -63,7 +66,7 @@ def import_file(session: Session, request: ImportRequest) -> ImportSummary | Lci
         )
     return import_bundle(
         session,
-        read_bundle(path, request.format),
+        read_bundle(path, request.format, unlinked=request.unlinked),
         name=request.name,
         version=request.version,
         owner_name=request.owner_name,
@@ -74,8 +77,11 @@ def import_file(session: Session, request: ImportRequest) -> ImportSummary | Lci
     )
 
 
-def read_bundle(path: Path, fmt: str) -> LciBundle:
+def read_bundle(path: Path, fmt: str, *, unlinked: str = "error") -> LciBundle:
     """Parse an LCI file (readers are imported on demand: each pulls in its library)."""
+    if unlinked not in ("error", "cut-off"):
+        raise ServiceError(f"--unlinked must be 'error' or 'cut-off', not {unlinked!r}")
+    policy: Literal["error", "cut-off"] = "error" if unlinked == "error" else "cut-off"
     if fmt == "olca-jsonld":
         from tanji.io.olca_jsonld import read_jsonld
 
@@ -83,11 +89,11 @@ def read_bundle(path: Path, fmt: str) -> LciBundle:
     if fmt == "ecospold2":
         from tanji.io.ecospold2 import read_ecospold2
 
-        return read_ecospold2(path)
+        return read_ecospold2(path, unlinked=policy)
     if fmt == "ilcd":
         from tanji.io.ilcd import read_ilcd
 
-        return read_ilcd(path)
+        return read_ilcd(path, unlinked=policy)
     if fmt == "bw-datapackage":
         from tanji.io.brightway import read_bundle as read_brightway
 
