@@ -23,6 +23,16 @@ class App:
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.db)
 
+    def close(self) -> None:
+        """Close the store's pooled connections (a command ends, a test finishes)."""
+        self.db.dispose()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 def build_app(settings: Settings | None = None) -> App:
     settings = settings or Settings.from_env()

@@ -37,6 +37,7 @@ def _ready_app() -> App:
 
     app = build_app()
     if current_revision(app.db) is None:
+        app.close()
         raise ServiceError(
             f"the store at {app.settings.database_url} is not set up yet: run 'tanji db upgrade'"
         )
@@ -50,13 +51,13 @@ def _print_json(payload: Any) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema, then load the shipped reference data."""
-    app = build_app()
-    upgrade(app.db)
-    with app.unit_of_work() as uow:
-        changes = ensure_reference_data(uow.session)
-    typer.echo(f"store ready: {app.settings.database_url}")
-    for change in changes:
-        typer.echo(f"  loaded {change}")
+    with build_app() as app:
+        upgrade(app.db)
+        with app.unit_of_work() as uow:
+            changes = ensure_reference_data(uow.session)
+        typer.echo(f"store ready: {app.settings.database_url}")
+        for change in changes:
+            typer.echo(f"  loaded {change}")
 
 
 @data_app.command("import")
@@ -79,30 +80,34 @@ def data_import(
     ] = "error",
 ) -> None:
     """Import a factor table or an LCI database as a new version; all or nothing."""
-    app = _ready_app()
-    request = ImportRequest(path, fmt, name, version, owner, owner_kind, visibility, unlinked)
-    with app.unit_of_work() as uow:
-        summary = import_file(uow.session, request)
-    typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
-    for key, value in asdict(summary).items():
-        if key not in ("database", "version"):
-            typer.echo(f"  {key}: {value}")
+    with _ready_app() as app:
+        request = ImportRequest(path, fmt, name, version, owner, owner_kind, visibility, unlinked)
+        with app.unit_of_work() as uow:
+            summary = import_file(uow.session, request)
+        typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
+        for key, value in asdict(summary).items():
+            if key in ("database", "version", "cut_off_inputs"):
+                continue
+            typer.echo(f"  {key.replace('_', ' ')}: {value}")
+        for line in getattr(summary, "cut_off_inputs", ()):
+            typer.echo(f"  cut off: {line}")
 
 
 @data_app.command("list")
 def data_list(as_json: JsonFlag = False) -> None:
     """Every database with its owner, visibility, versions and record count."""
-    app = _ready_app()
-    with app.unit_of_work() as uow:
-        summaries = list_databases(uow.session)
-    if as_json:
-        _print_json([asdict(s) for s in summaries])
-        return
-    for s in summaries:
-        typer.echo(
-            f"{s.name:<24} {s.kind:<8} {s.records:>7} records  versions {', '.join(s.versions)}  "
-            f"{s.visibility:<7} {s.owner_name} ({s.owner_kind})"
-        )
+    with _ready_app() as app:
+        with app.unit_of_work() as uow:
+            summaries = list_databases(uow.session)
+        if as_json:
+            _print_json([asdict(s) for s in summaries])
+            return
+        for s in summaries:
+            typer.echo(
+                f"{s.name:<24} {s.kind:<8} {s.records:>7} records  "
+                f"versions {', '.join(s.versions)}  {s.visibility:<7} "
+                f"{s.owner_name} ({s.owner_kind})"
+            )
 
 
 @data_app.command("search")
@@ -113,24 +118,30 @@ def data_search(
     as_json: JsonFlag = False,
 ) -> None:
     """Search emission factors and LCI activities (every word must match)."""
-    app = _ready_app()
-    with app.unit_of_work() as uow:
-        factors = search_factors(uow.session, text, geography=geography, limit=limit)
-        activities = search_activities(uow.session, text, geography=geography, limit=limit)
-    if as_json:
-        _print_json(
-            {"factors": [asdict(h) for h in factors], "activities": [asdict(a) for a in activities]}
-        )
-        return
-    for hit in factors:
-        value = "" if hit.co2e is None else f"{hit.co2e:g} kg CO2e"
-        typer.echo(f"{hit.ref}\n    {hit.name_zh} / {hit.name_en}")
-        typer.echo(f"    [{hit.geography}, per {hit.unit}] {value}")
-        typer.echo(f"    source: {hit.source}")
-    for a in activities:
-        typer.echo(f"{a.ref}\n    {a.name} [{a.location}, per {a.unit}]")
-    if not factors and not activities:
-        typer.echo("nothing found")
+    with _ready_app() as app:
+        with app.unit_of_work() as uow:
+            factors = search_factors(uow.session, text, geography=geography, limit=limit)
+            activities = search_activities(uow.session, text, geography=geography, limit=limit)
+        if as_json:
+            _print_json(
+                {
+                    "factors": [asdict(h) for h in factors],
+                    "activities": [asdict(a) for a in activities],
+                }
+            )
+            return
+        for hit in factors:
+            parts = [f"{g.gas} {g.kg:g} kg" for g in hit.gases]
+            if hit.co2e is not None:
+                parts.append(f"{hit.co2e:g} kg CO2e ({hit.gwp_basis})")
+            value = ", ".join(parts)
+            typer.echo(f"{hit.ref}\n    {hit.name_zh} / {hit.name_en}")
+            typer.echo(f"    [{hit.geography}, per {hit.unit}] {value}")
+            typer.echo(f"    source: {hit.source}")
+        for a in activities:
+            typer.echo(f"{a.ref}\n    {a.name} [{a.location}, per {a.unit}]")
+        if not factors and not activities:
+            typer.echo("nothing found")
 
 
 @data_app.command("show")
@@ -139,35 +150,36 @@ def data_show(
     as_json: JsonFlag = False,
 ) -> None:
     """One factor version: values, source, data quality, versions and dependents."""
-    app = _ready_app()
-    with app.unit_of_work() as uow:
-        detail = factor_detail(uow.session, ref)
-    payload = asdict(detail)
-    if as_json:
-        _print_json(payload)
-        return
-    f = detail.factor
-    typer.echo(f"{detail.ref}  (versions {', '.join(map(str, detail.versions))})")
-    typer.echo(f"  {f.name_zh}\n  {f.name_en}")
-    typer.echo(
-        f"  kind {f.kind.value}, per {f.unit}, geography {f.geography}, boundary {f.boundary.value}"
-    )
-    if f.valid_from or f.valid_to:
-        typer.echo(f"  valid {f.valid_from or '…'} to {f.valid_to or '…'}")
-    for gas in f.gases:
-        typer.echo(f"  {gas.gas}: {gas.kg:g} kg")
-    if f.co2e is not None:
-        typer.echo(f"  CO2e: {f.co2e:g} kg ({f.gwp_basis})")
-    typer.echo(f"  uncertainty: {f.uncertainty.distribution}")
-    typer.echo(f"  source: {f.source.citation()}")
-    if f.source.url:
-        typer.echo(f"          {f.source.url}")
-    if f.illustrative:
-        typer.echo("  ILLUSTRATIVE — not for real footprints")
-    if f.notes:
-        typer.echo(f"  notes: {f.notes}")
-    typer.echo(f"  in database versions: {', '.join(detail.in_database_versions)}")
-    typer.echo(f"  used by: {', '.join(detail.dependents) or 'nothing yet'}")
+    with _ready_app() as app:
+        with app.unit_of_work() as uow:
+            detail = factor_detail(uow.session, ref)
+        payload = asdict(detail)
+        if as_json:
+            _print_json(payload)
+            return
+        f = detail.factor
+        typer.echo(f"{detail.ref}  (versions {', '.join(map(str, detail.versions))})")
+        typer.echo(f"  {f.name_zh}\n  {f.name_en}")
+        typer.echo(
+            f"  kind {f.kind.value}, per {f.unit}, geography {f.geography}, "
+            f"boundary {f.boundary.value}"
+        )
+        if f.valid_from or f.valid_to:
+            typer.echo(f"  valid {f.valid_from or '…'} to {f.valid_to or '…'}")
+        for gas in f.gases:
+            typer.echo(f"  {gas.gas}: {gas.kg:g} kg")
+        if f.co2e is not None:
+            typer.echo(f"  CO2e: {f.co2e:g} kg ({f.gwp_basis})")
+        typer.echo(f"  uncertainty: {f.uncertainty.distribution}")
+        typer.echo(f"  source: {f.source.citation()}")
+        if f.source.url:
+            typer.echo(f"          {f.source.url}")
+        if f.illustrative:
+            typer.echo("  ILLUSTRATIVE — not for real footprints")
+        if f.notes:
+            typer.echo(f"  notes: {f.notes}")
+        typer.echo(f"  in database versions: {', '.join(detail.in_database_versions)}")
+        typer.echo(f"  used by: {', '.join(detail.dependents) or 'nothing yet'}")
 
 
 @data_app.command("diff")
@@ -178,16 +190,16 @@ def data_diff(
     as_json: JsonFlag = False,
 ) -> None:
     """The fields that differ between two versions of a factor."""
-    app = _ready_app()
-    with app.unit_of_work() as uow:
-        changes = diff_factor(uow.session, ref, before, after)
-    if as_json:
-        _print_json([asdict(c) for c in changes])
-        return
-    if not changes:
-        typer.echo("no differences")
-    for c in changes:
-        typer.echo(f"{c.field}: {c.before!r} → {c.after!r}")
+    with _ready_app() as app:
+        with app.unit_of_work() as uow:
+            changes = diff_factor(uow.session, ref, before, after)
+        if as_json:
+            _print_json([asdict(c) for c in changes])
+            return
+        if not changes:
+            typer.echo("no differences")
+        for c in changes:
+            typer.echo(f"{c.field}: {c.before!r} → {c.after!r}")
 
 
 @data_app.command("export")
@@ -198,23 +210,23 @@ def data_export(
     version: Annotated[str | None, typer.Option("--version", "-v")] = None,
 ) -> None:
     """Export a database version: factors as CSV/Excel, LCI data as openLCA JSON-LD."""
-    app = _ready_app()
-    with app.unit_of_work() as uow:
-        if fmt in ("csv", "xlsx"):
-            from tanji.io.factor_table import write_factor_csv, write_factor_xlsx
+    with _ready_app() as app:
+        with app.unit_of_work() as uow:
+            if fmt in ("csv", "xlsx"):
+                from tanji.io.factor_table import write_factor_csv, write_factor_xlsx
 
-            factors = stored_factors(uow.session, name, version)
-            (write_factor_csv if fmt == "csv" else write_factor_xlsx)(factors, output)
-            count = len(factors)
-        elif fmt == "olca-jsonld":
-            from tanji.io.olca_jsonld import write_jsonld
+                factors = stored_factors(uow.session, name, version)
+                (write_factor_csv if fmt == "csv" else write_factor_xlsx)(factors, output)
+                count = len(factors)
+            elif fmt == "olca-jsonld":
+                from tanji.io.olca_jsonld import write_jsonld
 
-            bundle = load_bundle(uow.session, name, version)
-            write_jsonld(bundle, output)
-            count = len(bundle.activities)
-        else:
-            raise ServiceError(f"--format must be olca-jsonld, csv or xlsx, not {fmt!r}")
-    typer.echo(f"wrote {count} records of {name} to {output}")
+                bundle = load_bundle(uow.session, name, version)
+                write_jsonld(bundle, output)
+                count = len(bundle.activities)
+            else:
+                raise ServiceError(f"--format must be olca-jsonld, csv or xlsx, not {fmt!r}")
+        typer.echo(f"wrote {count} records of {name} to {output}")
 
 
 @data_app.command("footprint")
@@ -228,15 +240,18 @@ def data_footprint(
     as_json: JsonFlag = False,
 ) -> None:
     """Cradle-to-gate footprint of one unit of an activity, computed by the engine."""
-    app = _ready_app()
-    with app.unit_of_work() as uow:
-        answer = footprint(uow.session, app.engine, name, activity, method=method, version=version)
-    if as_json:
-        _print_json(asdict(answer))
-        return
-    typer.echo(
-        f"{answer.activity_name}: {answer.score:.6g} {answer.unit} per {answer.amount:g} unit(s) "
-        f"({answer.method}; {answer.database} version {answer.version})"
-    )
-    for name_, score, share in answer.top_activities:
-        typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")
+    with _ready_app() as app:
+        with app.unit_of_work() as uow:
+            answer = footprint(
+                uow.session, app.engine, name, activity, method=method, version=version
+            )
+        if as_json:
+            _print_json(asdict(answer))
+            return
+        typer.echo(
+            f"{answer.activity_name}: {answer.score:.6g} {answer.unit} "
+            f"per {answer.amount:g} unit(s) "
+            f"({answer.method}; {answer.database} version {answer.version})"
+        )
+        for name_, score, share in answer.top_activities:
+            typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")

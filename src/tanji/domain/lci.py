@@ -19,6 +19,7 @@ from enum import StrEnum
 from tanji.domain.factors import DomainError, Source, Uncertainty
 
 __all__ = [
+    "CUT_OFF_NOTE",
     "Activity",
     "ElementaryFlow",
     "Exchange",
@@ -27,6 +28,11 @@ __all__ = [
     "LciBundle",
     "ProductSystem",
 ]
+
+
+#: How importers begin an activity comment that records inputs dropped for want of a
+#: provider, so that every cut-off stays visible with the activity and in import reports.
+CUT_OFF_NOTE = "Cut off on import (no provider in the imported set): "
 
 
 class ExchangeKind(StrEnum):
@@ -148,3 +154,12 @@ class LciBundle:
     methods: tuple[ImpactMethod, ...] = ()
     product_systems: tuple[ProductSystem, ...] = ()
     source: Source | None = None
+
+    def cut_offs(self) -> tuple[str, ...]:
+        """The inputs importers dropped for want of a provider, one line per activity."""
+        return tuple(
+            f"{a.name}: {line.removeprefix(CUT_OFF_NOTE)}"
+            for a in self.activities
+            for line in (a.comment or "").splitlines()
+            if line.startswith(CUT_OFF_NOTE)
+        )

@@ -73,7 +73,14 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from tanji.domain.factors import DomainError, Source, Uncertainty
 from tanji.domain.gases import gas_for
-from tanji.domain.lci import Activity, ElementaryFlow, Exchange, ExchangeKind, LciBundle
+from tanji.domain.lci import (
+    CUT_OFF_NOTE,
+    Activity,
+    ElementaryFlow,
+    Exchange,
+    ExchangeKind,
+    LciBundle,
+)
 from tanji.io.errors import DataFormatError
 
 __all__ = ["FORMAT", "Unlinked", "read_ecospold2"]
@@ -507,7 +514,7 @@ class _Linker:
             exchanges.append(self._exchange(dataset, item, provider))
         comment = dataset.activity.comment
         if cut:
-            note = "Cut off on import (no provider in the imported set): " + "; ".join(cut)
+            note = CUT_OFF_NOTE + "; ".join(cut)
             comment = _joined(comment, note)
         return replace(dataset.activity, exchanges=tuple(exchanges), comment=comment)
 

@@ -73,7 +73,14 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from tanji.domain.factors import DomainError, Source, Uncertainty
 from tanji.domain.gases import gas_for
-from tanji.domain.lci import Activity, ElementaryFlow, Exchange, ExchangeKind, LciBundle
+from tanji.domain.lci import (
+    CUT_OFF_NOTE,
+    Activity,
+    ElementaryFlow,
+    Exchange,
+    ExchangeKind,
+    LciBundle,
+)
 from tanji.io.errors import DataFormatError
 
 __all__ = ["FORMAT", "Unlinked", "read_ilcd"]
@@ -541,7 +548,7 @@ class _Linker:
             exchanges.append(_exchange(ExchangeKind.TECHNOSPHERE, provider.key, line))
         comment = process.comment
         if cut:
-            note = "Cut off on import (no provider in the imported set): " + "; ".join(cut)
+            note = CUT_OFF_NOTE + "; ".join(cut)
             comment = "\n".join(p for p in (comment, note) if p)
         try:
             return Activity(

@@ -100,6 +100,7 @@ class FactorHit:
     geography: str
     co2e: float | None
     gwp_basis: str | None
+    gases: tuple[GasAmount, ...]
     source: str
 
 
@@ -447,6 +448,14 @@ def search_factors(
             )
         )
     query = query.order_by(DatabaseRow.name, FactorRecordRow.code).limit(limit)
+    rows = session.execute(query).all()
+    gases: dict[int, list[GasAmount]] = {}
+    for gas in session.scalars(
+        select(FactorGasRow)
+        .where(FactorGasRow.factor_version_id.in_([row.id for row, *_ in rows]))
+        .order_by(FactorGasRow.gas_id)
+    ):
+        gases.setdefault(gas.factor_version_id, []).append(GasAmount(gas.gas_id, gas.kg))
     return [
         FactorHit(
             ref=f"{db_name}:{code}@{row.version}",
@@ -457,9 +466,10 @@ def search_factors(
             geography=row.geography,
             co2e=row.co2e,
             gwp_basis=row.gwp_basis,
+            gases=tuple(gases.get(row.id, ())),
             source=source_of(source).citation(),
         )
-        for row, code, db_name, source in session.execute(query)
+        for row, code, db_name, source in rows
     ]
 
 

@@ -63,6 +63,7 @@ class LciImportSummary:
     methods: tuple[str, ...]
     product_systems: int
     unmapped_flows: int
+    cut_off_inputs: tuple[str, ...] = ()
 
 
 def import_bundle(
@@ -125,6 +126,7 @@ def import_bundle(
         methods=methods,
         product_systems=len(bundle.product_systems),
         unmapped_flows=sum(1 for f in bundle.flows if f.gas is None),
+        cut_off_inputs=bundle.cut_offs(),
     )
 
 

@@ -1,0 +1,199 @@
+"""``tanji db`` and ``tanji data`` as a new user runs them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tanji.cli.main import main
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tanji(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    new_postgres_database: Callable[[], AbstractContextManager[str]],
+) -> Iterator[Run]:
+    """Run ``tanji`` in-process against a fresh, upgraded store; returns (status, out, err)."""
+    monkeypatch.setenv("TANJI_DATA_DIR", str(tmp_path / "data"))
+    with _store(request.param, new_postgres_database) as url:
+        if url:
+            monkeypatch.setenv("TANJI_DATABASE_URL", url)
+        else:
+            monkeypatch.delenv("TANJI_DATABASE_URL", raising=False)
+
+        def run(*argv: str) -> tuple[int, str, str]:
+            status = main(list(argv))
+            captured = capsys.readouterr()
+            return status, captured.out, captured.err
+
+        status, _, err = run("db", "upgrade")
+        assert status == 0, err
+        yield run
+
+
+def _store(
+    kind: str, new_postgres_database: Callable[[], AbstractContextManager[str]]
+) -> AbstractContextManager[str | None]:
+    if kind == "postgresql":
+        return new_postgres_database()
+    from contextlib import nullcontext
+
+    return nullcontext(None)
+
+
+HEADER = (
+    "code,name_zh,name_en,kind,unit,geography,valid_from,valid_to,co2_kg,ch4_kg,n2o_kg,co2e_kg,"
+    "gwp_basis,boundary,distribution,gsd,source_publisher,source_title,source_year,"
+    "source_document,source_table,source_url,source_licence,illustrative,notes"
+)
+ROW = (
+    "{code},热轧钢卷,Hot-rolled coil,material,t,CN,2023-01-01,2023-12-31,{co2},,,,,life_cycle,,,"
+    "Example Association,Example steel factors,2024,,Table 1,,,true,illustrative example"
+)
+
+
+def test_the_openlca_model_gives_its_known_result(tanji: Run, shared_standards: Path) -> None:
+    folder = shared_standards / "openlca" / "authored"
+    expected = json.loads((folder / "lfp-cell-illustrative.expected.json").read_text())
+    status, out, err = tanji(
+        "data", "import", str(folder / "lfp-cell-illustrative.jsonld.zip"),
+        "--format", "olca-jsonld", "--name", "lfp",
+    )  # fmt: skip
+    assert status == 0, err
+    status, out, err = tanji(
+        "data", "footprint", "lfp", "--activity", expected["product_system_id"], "--json"
+    )
+    assert status == 0, err
+    answer = json.loads(out)
+    assert answer["score"] == pytest.approx(expected["expected_total_kg_co2e"], rel=1e-9)
+    assert answer["unit"] == "kg CO2e"
+
+
+def test_exported_jsonld_reimports_to_the_same_result(
+    tanji: Run, shared_standards: Path, tmp_path: Path
+) -> None:
+    source = shared_standards / "openlca" / "authored" / "lfp-cell-illustrative.jsonld.zip"
+    assert tanji("data", "import", str(source), "--format", "olca-jsonld", "--name", "a")[0] == 0
+    exported = tmp_path / "exported.zip"
+    assert tanji("data", "export", "a", "--format", "olca-jsonld", "-o", str(exported))[0] == 0
+    assert tanji("data", "import", str(exported), "--format", "olca-jsonld", "--name", "b")[0] == 0
+    scores = []
+    for name in ("a", "b"):
+        status, out, err = tanji(
+            "data", "footprint", name, "--activity", "cell system (illustrative)", "--json"
+        )
+        if status != 0:  # the product system's name in the fixture
+            status, out, err = tanji("data", "search", "LFP cell", "--json")
+            ref = json.loads(out)["activities"][0]["ref"].split(":", 1)[1]
+            status, out, err = tanji("data", "footprint", name, "--activity", ref, "--json")
+        assert status == 0, err
+        scores.append(json.loads(out)["score"])
+    assert scores[0] == pytest.approx(scores[1], rel=1e-12)
+
+
+def test_ecospold2_and_ilcd_samples_import(tanji: Run, shared_standards: Path) -> None:
+    spold = shared_standards / "ecospold" / "sample_ecospold2.xml"
+    status, _, err = tanji("data", "import", str(spold), "--format", "ecospold2", "--name", "e")
+    assert status == 2
+    assert "--unlinked cut-off" in err
+    status, out, err = tanji(
+        "data", "import", str(spold), "--format", "ecospold2", "--name", "e",
+        "--unlinked", "cut-off",
+    )  # fmt: skip
+    assert status == 0, err
+    assert "cut off: Sample: 1,1-dimethylcyclopentane" in out
+    ilcd = shared_standards / "ilcd" / "olca-modules"
+    status, out, err = tanji("data", "import", str(ilcd), "--format", "ilcd", "--name", "i")
+    assert status == 0, err
+    status, out, _ = tanji("data", "list", "--json")
+    names = {d["name"]: d for d in json.loads(out)}
+    assert names["e"]["records"] == 1
+    assert names["i"]["records"] == 1
+
+
+@pytest.mark.parametrize("query", ["江苏 电网", "Jiangsu grid"])
+def test_shipped_factors_are_searchable_with_their_source(tanji: Run, query: str) -> None:
+    status, out, err = tanji("data", "search", query, "--json")
+    assert status == 0, err
+    hits = json.loads(out)["factors"]
+    assert hits
+    assert all(h["geography"] == "CN-JS" for h in hits)
+    status, out, err = tanji("data", "show", hits[0]["ref"], "--json")
+    assert status == 0, err
+    source = json.loads(out)["factor"]["source"]
+    assert source["publisher"]
+    assert source["title"]
+
+
+def test_csv_and_excel_tables_with_versions_and_a_row_by_row_report(
+    tanji: Run, tmp_path: Path
+) -> None:
+    table = tmp_path / "steel.csv"
+    table.write_text("\n".join([HEADER, ROW.format(code="S1", co2=1850)]) + "\n", encoding="utf-8")
+    assert (
+        tanji("data", "import", str(table), "--format", "csv", "--name", "steel", "-v", "2024")[0]
+        == 0
+    )
+    table.write_text("\n".join([HEADER, ROW.format(code="S1", co2=1900)]) + "\n", encoding="utf-8")
+    status, out, err = tanji(
+        "data", "import", str(table), "--format", "csv", "--name", "steel", "-v", "2025"
+    )
+    assert status == 0, err
+    assert "changed: 1" in out
+    status, out, _ = tanji("data", "diff", "steel:S1", "1", "2", "--json")
+    (change,) = json.loads(out)
+    assert change["field"] == "gases"
+    assert change["before"][0]["kg"] == 1850.0
+    assert change["after"][0]["kg"] == 1900.0
+
+    workbook = tmp_path / "steel.xlsx"
+    assert tanji("data", "export", "steel", "--format", "xlsx", "-o", str(workbook))[0] == 0
+    status, out, err = tanji("data", "import", str(workbook), "--format", "xlsx", "--name", "copy")
+    assert status == 0, err
+    assert "new: 1" in out
+
+    broken = tmp_path / "broken.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["factors"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("co2_kg") + 1, value="abc")
+    sheet.cell(row=2, column=header.index("kind") + 1, value="metal")
+    book.save(broken)
+    status, out, err = tanji("data", "import", str(broken), "--format", "xlsx", "--name", "bad")
+    assert status == 2
+    assert "row 2, column co2_kg: 'abc' is not a number" in err
+    assert "row 2, column kind: 'metal'" in err
+    assert "Traceback" not in err
+    status, out, _ = tanji("data", "list", "--json")
+    assert "bad" not in {d["name"] for d in json.loads(out)}  # nothing half-imported
+
+
+def test_errors_are_one_clear_message(tanji: Run, tmp_path: Path) -> None:
+    status, _, err = tanji("data", "import", str(tmp_path / "nope.csv"), "-f", "csv", "-n", "x")
+    assert status == 2
+    assert "no such file" in err
+    status, _, err = tanji("data", "show", "nope:X")
+    assert status == 2
+    assert "no database named 'nope'" in err
+    status, _, err = tanji("data", "import", str(tmp_path), "-f", "pdf", "-n", "x")
+    assert status == 2
+    assert "--format must be one of" in err
+
+
+def test_commands_before_upgrade_say_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TANJI_DATA_DIR", str(tmp_path / "fresh"))
+    monkeypatch.delenv("TANJI_DATABASE_URL", raising=False)
+    assert main(["data", "list"]) == 2
+    assert "run 'tanji db upgrade'" in capsys.readouterr().err
