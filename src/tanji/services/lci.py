@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
@@ -35,6 +35,7 @@ from tanji.domain.lci import (
     ProductSystem,
 )
 from tanji.engine import Engine, Exchanges, LcaSystem, build_system, by_activity
+from tanji.services._bulk import bulk_insert
 from tanji.services.catalog import create_version, ensure_database, get_database, get_version
 from tanji.services.errors import NotFoundError, ServiceError
 
@@ -130,6 +131,38 @@ def import_bundle(
     )
 
 
+FLOW_COLUMNS = (
+    "database_version_id",
+    "key",
+    "name",
+    "unit",
+    "compartment",
+    "cas",
+    "formula",
+    "gas_id",
+)
+ACTIVITY_COLUMNS = (
+    "database_version_id", "key", "name", "name_zh", "unit", "location", "reference_product",
+    "category", "search_text",
+)  # fmt: skip
+EXCHANGE_COLUMNS = (
+    "activity_id", "kind", "provider_id", "flow_id", "amount", "unit", "distribution", "gsd",
+    "sd", "minimum", "maximum",
+)  # fmt: skip
+
+
+def activity_search_text(*parts: str) -> str:
+    """The lower-cased words an activity is found by."""
+    return " ".join(parts).lower()
+
+
+def ids_by_key(
+    session: Session, table: type[FlowRow] | type[ActivityRow], dbv_id: int
+) -> dict[str, int]:
+    """Stored row ids of a database version's flows or activities, by their source keys."""
+    return _ids_by_key(session, table, dbv_id)
+
+
 def _ids_by_key(
     session: Session, table: type[FlowRow] | type[ActivityRow], dbv_id: int
 ) -> dict[str, int]:
@@ -141,21 +174,14 @@ def _insert_flows(
     session: Session, dbv_id: int, flows: tuple[ElementaryFlow, ...]
 ) -> dict[str, int]:
     if flows:
-        session.execute(
-            insert(FlowRow),
-            [
-                {
-                    "database_version_id": dbv_id,
-                    "key": f.key,
-                    "name": f.name,
-                    "unit": f.unit,
-                    "compartment": f.compartment,
-                    "cas": f.cas,
-                    "formula": f.formula,
-                    "gas_id": f.gas,
-                }
+        bulk_insert(
+            session,
+            FlowRow,
+            FLOW_COLUMNS,
+            (
+                (dbv_id, f.key, f.name, f.unit, f.compartment, f.cas, f.formula, f.gas)
                 for f in flows
-            ],
+            ),
         )
     return _ids_by_key(session, FlowRow, dbv_id)
 
@@ -163,24 +189,24 @@ def _insert_flows(
 def _insert_activities(
     session: Session, dbv_id: int, activities: tuple[Activity, ...]
 ) -> dict[str, int]:
-    session.execute(
-        insert(ActivityRow),
-        [
-            {
-                "database_version_id": dbv_id,
-                "key": a.key,
-                "name": a.name,
-                "name_zh": a.name_zh,
-                "unit": a.unit,
-                "location": a.location,
-                "reference_product": a.reference_product,
-                "category": a.category,
-                "search_text": " ".join(
-                    (a.name, a.name_zh, a.location, a.reference_product, a.key)
-                ).lower(),
-            }
+    bulk_insert(
+        session,
+        ActivityRow,
+        ACTIVITY_COLUMNS,
+        (
+            (
+                dbv_id,
+                a.key,
+                a.name,
+                a.name_zh,
+                a.unit,
+                a.location,
+                a.reference_product,
+                a.category,
+                activity_search_text(a.name, a.name_zh, a.location, a.reference_product, a.key),
+            )
             for a in activities
-        ],
+        ),
     )
     return _ids_by_key(session, ActivityRow, dbv_id)
 
@@ -204,22 +230,21 @@ def _insert_exchanges(
                 )
             u = e.uncertainty
             rows.append(
-                {
-                    "activity_id": own,
-                    "kind": e.kind.value,
-                    "provider_id": None if biosphere else target[e.target],
-                    "flow_id": target[e.target] if biosphere else None,
-                    "amount": e.amount,
-                    "unit": e.unit,
-                    "distribution": u.distribution,
-                    "gsd": u.gsd,
-                    "sd": u.sd,
-                    "minimum": u.minimum,
-                    "maximum": u.maximum,
-                }
+                (
+                    own,
+                    e.kind.value,
+                    None if biosphere else target[e.target],
+                    target[e.target] if biosphere else None,
+                    e.amount,
+                    e.unit,
+                    u.distribution,
+                    u.gsd,
+                    u.sd,
+                    u.minimum,
+                    u.maximum,
+                )
             )
-    for start in range(0, len(rows), 50_000):
-        session.execute(insert(ExchangeRow), rows[start : start + 50_000])
+    bulk_insert(session, ExchangeRow, EXCHANGE_COLUMNS, rows)
     return len(rows)
 
 
@@ -233,13 +258,12 @@ def _insert_method(
     row = MethodRow(key=key, name=method.name, unit=method.unit, database_version_id=dbv_id)
     session.add(row)
     session.flush()
-    factors = [
-        {"method_id": row.id, "flow_id": flow_ids[flow], "factor": value}
-        for flow, value in method.factors
-        if flow in flow_ids
-    ]
-    if factors:
-        session.execute(insert(CharacterizationRow), factors)
+    bulk_insert(
+        session,
+        CharacterizationRow,
+        ("method_id", "flow_id", "factor"),
+        ((row.id, flow_ids[flow], value) for flow, value in method.factors if flow in flow_ids),
+    )
     return key
 
 
