@@ -49,7 +49,7 @@ from numpy.typing import NDArray
 
 from tanji.engine.errors import EngineError
 from tanji.engine.lca import Engine, demand_vector
-from tanji.engine.montecarlo import DEFAULT_TOLERANCE, _PerturbedSolver, _Resampler
+from tanji.engine.montecarlo import DEFAULT_TOLERANCE, _AdjointSolver, _Resampler
 from tanji.engine.system import Exchanges, LcaSystem
 from tanji.engine.uncertainty import Distribution
 
@@ -256,8 +256,7 @@ def _sample(
     tech_signs = system.technosphere_exchanges.signs[tech_index]
     bio_signs = system.biosphere_exchanges.signs[bio_index]
     rng = np.random.default_rng(seed)
-    solver = _PerturbedSolver(system, engine.factorization(system), engine, tolerance)
-    reference, _ = engine.supply(system, f)
+    solver = _AdjointSolver(system, engine, method, tolerance)
     values = np.empty((iterations, len(tech_index) + len(bio_index)))
     scores = np.empty(iterations)
     done = 0
@@ -268,9 +267,7 @@ def _sample(
             [tech_values[:, tech_index] * tech_signs, bio_values[:, bio_columns] * bio_signs]
         )
         data, q = resampler.assemble(tech_values, bio_values)
-        for i in range(k):
-            supply = solver.solve(data[i], f, reference, transpose=False)
-            scores[done + i] = q[i] @ supply
+        scores[done : done + k] = solver.solve(data, q) @ f
         done += k
     return values, scores, solver.fallbacks
 

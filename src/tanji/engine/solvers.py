@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import weakref
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -108,7 +109,11 @@ class _SuperLU:
         self._transpose = transpose
         target = sp.csc_array(matrix.T) if transpose else sp.csc_array(matrix)
         try:
-            self._lu = spla.splu(target, permc_spec="COLAMD")
+            # A threshold of 0.1 keeps the (production) diagonal as pivot unless it is tiny:
+            # less fill and a faster factorization than partial pivoting, and LCA columns
+            # are dominated by their production amount (bw2calc experience; measured here
+            # with backward errors at rounding level).
+            self._lu = spla.splu(target, permc_spec="COLAMD", diag_pivot_thresh=0.1)
         except RuntimeError as error:  # SuperLU reports "Factor is exactly singular"
             raise SingularSystemError(_SINGULAR) from error
 
@@ -142,7 +147,12 @@ class _Pardiso:
         if not np.diff(self._csr.indptr).all():
             raise SingularSystemError(_SINGULAR)
         self._solver = pypardiso.PyPardisoSolver()
+        # The engine checks every residual and refines itself; PARDISO's own iterative
+        # refinement (pypardiso's default iparm(8)=2) would double the cost of each solve.
+        self._solver.set_iparm(8, 0)
         self._solver.set_iparm(12, 0)
+        # PARDISO keeps its factors outside Python's heap: free them with this object.
+        weakref.finalize(self, self._solver.free_memory, True)
         self._solver.set_phase(12)
         try:
             self._solver._call_pardiso(self._csr, np.zeros((matrix.shape[0], 1)))

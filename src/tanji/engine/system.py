@@ -139,14 +139,14 @@ def _csc_from_triples(
 ) -> tuple[sp.csc_array, MatrixLayout]:
     """Build a canonical CSC matrix and the map from triples to its data slots.
 
-    Sorting the linear keys col·m + row gives CSC order directly; ``np.unique`` with
-    ``return_inverse`` gives each triple's slot, so Monte Carlo can refill ``data``
+    Sorting the linear keys col·m + row gives CSC order directly; the rank of each
+    triple's key among the distinct keys is its slot, so Monte Carlo can refill ``data``
     without touching the sparsity structure.
     """
     n_rows = shape[0]
     keys = col_index * n_rows + row_index
-    unique_keys, inverse = np.unique(keys, return_inverse=True)
-    layout = MatrixLayout(positions=inverse.astype(np.int64), nnz=len(unique_keys))
+    unique_keys, inverse = _unique_inverse(keys)
+    layout = MatrixLayout(positions=inverse, nnz=len(unique_keys))
     indices = (unique_keys % n_rows).astype(np.int32)
     counts = np.bincount(unique_keys // n_rows, minlength=shape[1])
     indptr = np.zeros(shape[1] + 1, dtype=np.int32)
@@ -155,13 +155,55 @@ def _csc_from_triples(
     return matrix, layout
 
 
+def sorted_unique(values: IntArray) -> IntArray:
+    """Distinct values, sorted.
+
+    Design note: NumPy ≥ 2.3 ``np.unique`` hashes integers, which is several times slower
+    than a sort on the id arrays of LCA databases (a million triples); sort and compare.
+    """
+    ordered = np.sort(values, kind="stable")
+    if len(ordered) == 0:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def _unique_inverse(values: IntArray) -> tuple[IntArray, IntArray]:
+    """Sorted distinct values and, for each value, the index of its distinct value."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.empty(len(ordered), dtype=bool)
+    if len(ordered):
+        new[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    rank = np.cumsum(new) - 1
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = rank
+    return ordered[new], inverse
+
+
 def _index_of(ids: IntArray, universe: IntArray) -> IntArray:
     """Positions of ``ids`` in the sorted array ``universe`` (all ids must be present)."""
     return np.searchsorted(universe, ids).astype(np.int64)
 
 
+def _index_or_missing(ids: IntArray, universe: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions of ids in the sorted ``universe``, and the distinct ids not in it."""
+    if len(universe) == 0:
+        return np.zeros(len(ids), dtype=np.int64), sorted_unique(ids)
+    index = np.minimum(np.searchsorted(universe, ids), len(universe) - 1)
+    found = universe[index] == ids
+    return index.astype(np.int64), sorted_unique(ids[~found])
+
+
 def _missing(ids: IntArray, universe: IntArray) -> IntArray:
-    return np.setdiff1d(ids, universe)
+    """The distinct ids not in the sorted array ``universe``."""
+    if len(universe) == 0:
+        return sorted_unique(ids)
+    index = np.minimum(np.searchsorted(universe, ids), len(universe) - 1)
+    return sorted_unique(ids[universe[index] != ids])
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,12 +295,14 @@ def build_system(
     ------
     NonSquareSystemError, InvalidProductionError, NonFiniteValueError, UnknownIdError
     """
-    activity_ids = np.unique(technosphere.cols)
-    product_ids = np.unique(technosphere.rows)
+    # Each id array is searched once: these run over a million triples per database.
+    activity_ids, tech_cols = _unique_inverse(technosphere.cols)
+    product_ids, tech_rows = _unique_inverse(technosphere.rows)
     _check_square(activity_ids, product_ids)
     n = len(activity_ids)
+    tech_rows = _index_of(product_ids, activity_ids)[tech_rows]  # the same ids, checked above
 
-    unknown = _missing(biosphere.cols, activity_ids)
+    bio_cols, unknown = _index_or_missing(biosphere.cols, activity_ids)
     if len(unknown):
         raise UnknownIdError(
             f"biosphere exchanges refer to activity id(s) {quote_ids(unknown)} that have no "
@@ -267,22 +311,15 @@ def build_system(
     method_pairs = {
         name: _method_arrays(name, ids, factors) for name, (ids, factors) in (methods or {}).items()
     }
-    flow_ids = np.unique(
+    flow_ids, inverse = _unique_inverse(
         np.concatenate([biosphere.rows, *(ids for ids, _ in method_pairs.values())])
     )
+    bio_rows = inverse[: len(biosphere)]
 
-    A, a_layout = _csc_from_triples(
-        _index_of(technosphere.rows, activity_ids),
-        _index_of(technosphere.cols, activity_ids),
-        technosphere.signed_amounts,
-        (n, n),
-    )
+    A, a_layout = _csc_from_triples(tech_rows, tech_cols, technosphere.signed_amounts, (n, n))
     _check_production(A, activity_ids)
     B, b_layout = _csc_from_triples(
-        _index_of(biosphere.rows, flow_ids),
-        _index_of(biosphere.cols, activity_ids),
-        biosphere.signed_amounts,
-        (len(flow_ids), n),
+        bio_rows, bio_cols, biosphere.signed_amounts, (len(flow_ids), n)
     )
     vectors = {}
     for name, (ids, factors) in method_pairs.items():

@@ -352,8 +352,14 @@ TOLERANCE = 1e-6  # the Monte Carlo default
 
 def exact_per_draw(system: LcaSystem, activity: int, iterations: int, seed: int) -> ExactDraws:
     resampler = _Resampler(system, "gwp")
-    assert iterations <= resampler.batch  # one batch: the engine draws exactly these
-    data, q = resampler.draw(np.random.default_rng(seed), iterations)
+    rng = np.random.default_rng(seed)
+    # Draw in the engine's batches, in its order, so these are exactly the engine's draws.
+    batches = [
+        resampler.draw(rng, min(resampler.batch, iterations - start))
+        for start in range(0, iterations, resampler.batch)
+    ]
+    data = np.concatenate([d for d, _ in batches])
+    q = np.concatenate([q for _, q in batches])
     A = system.technosphere
     f = np.zeros(system.n_activities)
     f[system.activity_index([activity])[0]] = 1.0
