@@ -42,7 +42,7 @@ from tanji.engine.errors import (
 )
 from tanji.engine.uncertainty import no_uncertainty, validate_uncertainty
 
-__all__ = ["Exchanges", "LcaSystem", "MatrixLayout", "build_system"]
+__all__ = ["Exchanges", "LcaSystem", "MatrixLayout", "build_system", "quote_ids", "sorted_unique"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]

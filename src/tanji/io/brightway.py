@@ -40,7 +40,13 @@ from tanji.engine import Exchanges, LcaSystem, build_system
 from tanji.engine.uncertainty import UNCERTAINTY_DTYPE, no_uncertainty
 from tanji.io.errors import DataFormatError
 
-__all__ = ["BrightwayData", "load_datapackages", "read_bundle", "system_from_datapackages"]
+__all__ = [
+    "BrightwayData",
+    "datapackage_paths",
+    "load_datapackages",
+    "read_bundle",
+    "system_from_datapackages",
+]
 
 _MATRICES = ("technosphere_matrix", "biosphere_matrix", "characterization_matrix")
 
@@ -87,6 +93,22 @@ def system_from_datapackages(paths: Sequence[Path | str]) -> LcaSystem:
             "no technosphere_matrix resources found; give the database's datapackage",
         )
     return data.system()
+
+
+def datapackage_paths(path: Path) -> list[Path]:
+    """The datapackages at ``path``: itself, or the datapackages inside a plain folder.
+
+    A folder holding a database's datapackage beside its method's (as Brightway projects
+    and ``benchmarks/synthetic.py`` write them) is read as one.
+    """
+    if path.is_dir() and not (path / "datapackage.json").is_file():
+        inside = sorted(
+            p for p in path.iterdir()
+            if (p / "datapackage.json").is_file() or (p.suffix == ".zip" and zipfile.is_zipfile(p))
+        )  # fmt: skip
+        if inside:
+            return inside
+    return [path]
 
 
 def load_datapackages(paths: Sequence[Path | str]) -> BrightwayData:

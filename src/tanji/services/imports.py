@@ -64,6 +64,21 @@ def import_file(session: Session, request: ImportRequest) -> ImportSummary | Lci
             import_file=path.name,
             import_sha256=digest,
         )
+    if request.format == "bw-datapackage":
+        from tanji.io.brightway import datapackage_paths
+        from tanji.services.brightway_import import import_brightway
+
+        return import_brightway(
+            session,
+            datapackage_paths(path),
+            name=request.name,
+            version=request.version,
+            owner_name=request.owner_name,
+            owner_kind=request.owner_kind,
+            visibility=request.visibility,
+            import_file=path.name,
+            import_sha256=digest,
+        )
     return import_bundle(
         session,
         read_bundle(path, request.format, unlinked=request.unlinked),
@@ -95,7 +110,8 @@ def read_bundle(path: Path, fmt: str, *, unlinked: str = "error") -> LciBundle:
 
         return read_ilcd(path, unlinked=policy)
     if fmt == "bw-datapackage":
+        from tanji.io.brightway import datapackage_paths
         from tanji.io.brightway import read_bundle as read_brightway
 
-        return read_brightway([path])
+        return read_brightway(datapackage_paths(path))
     raise ServiceError(f"{fmt!r} is not an LCI format ({', '.join(LCI_FORMATS)})")

@@ -6,7 +6,7 @@ of thousands of activities and a million exchanges; the whole import is one tran
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -248,23 +248,39 @@ def _insert_exchanges(
     return len(rows)
 
 
-def _insert_method(
-    session: Session, database: str, dbv_id: int, method: ImpactMethod, flow_ids: Mapping[str, int]
+def store_method(
+    session: Session,
+    database: str,
+    dbv_id: int,
+    name: str,
+    unit: str,
+    factors: Iterable[tuple[int, float]],
 ) -> str:
-    key = f"{database}/{method.name}"
-    stale = session.scalar(select(MethodRow).where(MethodRow.key == key))
-    if stale is not None:  # an earlier version's method of the same name: version the key
+    """Store an imported method of a database version: (flow row id, factor) pairs.
+
+    Its key is ``<database>/<name>``; a later version's method of the same name gets
+    ``@<version row id>`` appended, so every version keeps its own factors.
+    """
+    key = f"{database}/{name}"
+    if session.scalar(select(MethodRow.id).where(MethodRow.key == key)) is not None:
         key = f"{key}@{dbv_id}"
-    row = MethodRow(key=key, name=method.name, unit=method.unit, database_version_id=dbv_id)
+    row = MethodRow(key=key, name=name, unit=unit, database_version_id=dbv_id)
     session.add(row)
     session.flush()
     bulk_insert(
         session,
         CharacterizationRow,
         ("method_id", "flow_id", "factor"),
-        ((row.id, flow_ids[flow], value) for flow, value in method.factors if flow in flow_ids),
+        ((row.id, flow, value) for flow, value in factors),
     )
     return key
+
+
+def _insert_method(
+    session: Session, database: str, dbv_id: int, method: ImpactMethod, flow_ids: Mapping[str, int]
+) -> str:
+    pairs = ((flow_ids[flow], value) for flow, value in method.factors if flow in flow_ids)
+    return store_method(session, database, dbv_id, method.name, method.unit, pairs)
 
 
 def _version_of(session: Session, name: str, version: str | None) -> DatabaseVersionRow:
