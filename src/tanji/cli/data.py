@@ -14,7 +14,7 @@ import typer
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
-from tanji.services.catalog import list_databases
+from tanji.services.catalog import Destination, list_databases
 from tanji.services.errors import ServiceError
 from tanji.services.factors import diff_factor, factor_detail, search_factors, stored_factors
 from tanji.services.imports import FORMATS, ImportRequest, import_file
@@ -81,7 +81,9 @@ def data_import(
 ) -> None:
     """Import a factor table or an LCI database as a new version; all or nothing."""
     with _ready_app() as app:
-        request = ImportRequest(path, fmt, name, version, owner, owner_kind, visibility, unlinked)
+        request = ImportRequest(
+            path, fmt, Destination(name, version, owner, owner_kind, visibility), unlinked
+        )
         with app.unit_of_work() as uow:
             summary = import_file(uow.session, request)
         typer.echo(f"imported {path} into {summary.database} version {summary.version}:")

@@ -81,6 +81,7 @@ from tanji.domain.lci import (
     ExchangeKind,
     LciBundle,
 )
+from tanji.io._xml import english_text, parse_xml
 from tanji.io.errors import DataFormatError
 
 __all__ = ["FORMAT", "Unlinked", "read_ecospold2"]
@@ -108,21 +109,13 @@ def _q(tag: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _parser() -> Any:
-    # No entity expansion, no network: dataset files may come from anywhere.
-    return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-
-
 def _parse(path: Path) -> _Element:
     """The root element of an XML file; malformed XML is reported with its line."""
     try:
-        return etree.parse(str(path), _parser()).getroot()
-    except etree.XMLSyntaxError as error:
-        raise DataFormatError(
-            str(path), f"malformed XML at line {error.lineno}: {error.msg}"
-        ) from error
+        data = path.read_bytes()
     except OSError as error:
         raise DataFormatError(str(path), f"cannot read the file: {error}") from error
+    return parse_xml(str(path), data)
 
 
 def _files(path: Path) -> list[Path]:
@@ -194,10 +187,7 @@ class _Context:
 
 def _text(parent: _Element, tag: str) -> str:
     """The text of a child element, preferring English among language variants."""
-    found = parent.findall(_q(tag))
-    english = [e for e in found if e.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"]
-    chosen = (english or found)[:1]
-    return " ".join((chosen[0].text or "").split()) if chosen else ""
+    return english_text(parent.findall(_q(tag)))
 
 
 def _comment(parent: _Element, tag: str) -> str | None:

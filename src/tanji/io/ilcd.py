@@ -69,8 +69,6 @@ from typing import Any, Literal
 
 # lxml ships no type information and lxml-stubs is not a project dependency: elements are
 # Any at this boundary, and every value read from them is converted to str/float at once.
-from lxml import etree  # type: ignore[import-untyped]
-
 from tanji.domain.factors import DomainError, Source, Uncertainty
 from tanji.domain.gases import gas_for
 from tanji.domain.lci import (
@@ -81,6 +79,7 @@ from tanji.domain.lci import (
     ExchangeKind,
     LciBundle,
 )
+from tanji.io._xml import english_text, parse_xml
 from tanji.io.errors import DataFormatError
 
 __all__ = ["FORMAT", "Unlinked", "read_ilcd"]
@@ -110,7 +109,6 @@ _UUID = {
     "flow property": "fp:flowPropertiesInformation/fp:dataSetInformation/c:UUID",
     "unit group": "u:unitGroupInformation/u:dataSetInformation/c:UUID",
 }
-_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NO_UNCERTAINTY = Uncertainty()
 _Element = Any  # an lxml element (untyped, see the import)
 
@@ -129,20 +127,6 @@ class _Doc:
 
     def fail(self, element: _Element, problem: str) -> DataFormatError:
         return DataFormatError(self.source, f"line {element.sourceline}: {problem}")
-
-
-def _parser() -> Any:
-    # No entity expansion, no network: data sets may come from anywhere.
-    return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-
-
-def _parse(source: str, data: bytes) -> _Element:
-    try:
-        return etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as error:
-        raise DataFormatError(
-            source, f"malformed XML at line {error.lineno}: {error.msg}"
-        ) from error
 
 
 def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
@@ -176,7 +160,7 @@ class _Store:
         self.path = path
         self.docs: dict[str, dict[str, _Doc]] = {kind: {} for kind in _UUID}
         for source, data in _xml_files(path):
-            root = _parse(source, data)
+            root = parse_xml(source, data)
             kind = _KINDS.get(root.tag)
             if kind is None:
                 continue  # sources, contacts, locations, stylesheets' data: not needed
@@ -201,10 +185,7 @@ class _Store:
 
 def _text(element: _Element, path: str) -> str:
     """Whitespace-normalized text of the first match, English preferred among languages."""
-    found = element.findall(path, _NS)
-    english = [e for e in found if e.get(_LANG) == "en"]
-    chosen = (english or found)[:1]
-    return " ".join((chosen[0].text or "").split()) if chosen else ""
+    return english_text(element.findall(path, _NS))
 
 
 def _short(reference: _Element) -> str:

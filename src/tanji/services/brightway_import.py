@@ -20,7 +20,7 @@ from tanji.db.models import ActivityRow, ExchangeRow, FlowRow
 from tanji.engine.system import sorted_unique
 from tanji.io.brightway import BrightwayData, load_datapackages
 from tanji.services._bulk import bulk_insert
-from tanji.services.catalog import create_version, ensure_database
+from tanji.services.catalog import Destination, destination_database, destination_version
 from tanji.services.errors import ServiceError
 from tanji.services.lci import (
     ACTIVITY_COLUMNS,
@@ -38,29 +38,15 @@ _DISTRIBUTIONS = np.array(["none", "none", "lognormal", "normal", "uniform", "tr
 
 
 def import_brightway(
-    session: Session,
-    paths: Sequence[Path],
-    *,
-    name: str,
-    version: str | None = None,
-    owner_name: str = "Tanji platform",
-    owner_kind: str = "platform",
-    visibility: str = "private",
-    import_file: str | None = None,
-    import_sha256: str | None = None,
+    session: Session, paths: Sequence[Path], target: Destination
 ) -> LciImportSummary:
-    """Store Brightway datapackages as a new version of LCI database ``name``."""
+    """Store Brightway datapackages as a new version of the target LCI database."""
     data = load_datapackages(paths)
     if len(data.technosphere) == 0:
         raise ServiceError(f"{', '.join(map(str, paths))}: no technosphere_matrix resources")
-    database = ensure_database(
-        session, name, kind="lci", owner_name=owner_name, owner_kind=owner_kind,
-        visibility=visibility,
-    )  # fmt: skip
-    dbv = create_version(
-        session, database, version, import_format="bw-datapackage", import_file=import_file,
-        import_sha256=import_sha256,
-    )  # fmt: skip
+    database = destination_database(session, target, "lci")
+    dbv = destination_version(session, database, target, "bw-datapackage")
+    name = target.name
     tech, bio = data.technosphere, data.biosphere
     activity_ids = sorted_unique(tech.cols)
     unknown = np.setdiff1d(tech.rows, activity_ids)

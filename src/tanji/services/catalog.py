@@ -21,7 +21,10 @@ from tanji.services.errors import ConflictError, NotFoundError, ServiceError
 
 __all__ = [
     "DatabaseSummary",
+    "Destination",
     "create_version",
+    "destination_database",
+    "destination_version",
     "ensure_database",
     "file_sha256",
     "get_database",
@@ -34,6 +37,50 @@ __all__ = [
 
 OWNER_KINDS = ("platform", "province", "city", "association", "enterprise", "institute")
 VISIBILITIES = ("private", "shared", "public")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where an import lands: database ``name`` (created if new) and a new version of it.
+
+    ``version`` is the label of the new version (the next number if ``None``); owner and
+    visibility apply when the database is created; ``import_file`` and ``import_sha256``
+    record what was imported.
+    """
+
+    name: str
+    version: str | None = None
+    owner_name: str = "Tanji platform"
+    owner_kind: str = "platform"
+    visibility: str = "private"
+    import_file: str | None = None
+    import_sha256: str | None = None
+
+
+def destination_database(session: Session, target: Destination, kind: str) -> DatabaseRow:
+    """The database an import goes into (created with the target's owner if new)."""
+    return ensure_database(
+        session,
+        target.name,
+        kind=kind,
+        owner_name=target.owner_name,
+        owner_kind=target.owner_kind,
+        visibility=target.visibility,
+    )
+
+
+def destination_version(
+    session: Session, database: DatabaseRow, target: Destination, import_format: str | None
+) -> DatabaseVersionRow:
+    """The new version an import creates."""
+    return create_version(
+        session,
+        database,
+        target.version,
+        import_format=import_format,
+        import_file=target.import_file,
+        import_sha256=target.import_sha256,
+    )
 
 
 def file_sha256(path: Path) -> str:

@@ -37,8 +37,9 @@ from tanji.domain.factors import (
     Uncertainty,
 )
 from tanji.services.catalog import (
-    create_version,
-    ensure_database,
+    Destination,
+    destination_database,
+    destination_version,
     get_database,
     get_version,
     latest_version,
@@ -163,36 +164,16 @@ def _unpack(text: str | None, n: int) -> list[int | None]:
 def import_factors(
     session: Session,
     factors: Sequence[EmissionFactor],
+    target: Destination,
     *,
-    name: str,
-    version: str | None = None,
-    owner_name: str = "Tanji platform",
-    owner_kind: str = "platform",
-    visibility: str = "private",
     import_format: str | None = None,
-    import_file: str | None = None,
-    import_sha256: str | None = None,
 ) -> ImportSummary:
-    """Store a factor table as a new version of database ``name`` (created if new)."""
+    """Store a factor table as a new version of the target database (created if new)."""
     if not factors:
         raise ServiceError("the table holds no factors")
-    database = ensure_database(
-        session,
-        name,
-        kind="factors",
-        owner_name=owner_name,
-        owner_kind=owner_kind,
-        visibility=visibility,
-    )
+    database = destination_database(session, target, "factors")
     previous = _latest_members(session, database)
-    db_version = create_version(
-        session,
-        database,
-        version,
-        import_format=import_format,
-        import_file=import_file,
-        import_sha256=import_sha256,
-    )
+    db_version = destination_version(session, database, target, import_format)
     new = changed = unchanged = 0
     for factor in factors:
         record = session.scalar(
@@ -231,7 +212,7 @@ def import_factors(
     session.flush()
     codes = {f.code for f in factors}
     removed = sum(1 for code in previous if code not in codes)
-    return ImportSummary(name, db_version.version, new, changed, unchanged, removed)
+    return ImportSummary(target.name, db_version.version, new, changed, unchanged, removed)
 
 
 def _latest_members(session: Session, database: DatabaseRow) -> set[str]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from tanji.domain.lci import LciBundle
-from tanji.services.catalog import file_sha256
+from tanji.services.catalog import Destination, file_sha256
 from tanji.services.errors import ServiceError
 from tanji.services.factors import ImportSummary, import_factors
 from tanji.services.lci import LciImportSummary, import_bundle
@@ -32,11 +32,7 @@ FORMATS = FACTOR_FORMATS + LCI_FORMATS
 class ImportRequest:
     path: Path
     format: str
-    name: str
-    version: str | None = None
-    owner_name: str = "Tanji platform"
-    owner_kind: str = "platform"
-    visibility: str = "private"
+    target: Destination
     #: ecoSpold2 / ILCD inputs whose provider is not in the files: "error" or "cut-off"
     unlinked: str = "error"
 
@@ -48,47 +44,20 @@ def import_file(session: Session, request: ImportRequest) -> ImportSummary | Lci
     path = request.path
     if not path.exists():
         raise ServiceError(f"{path}: no such file or directory")
-    digest = file_sha256(path)
+    target = replace(request.target, import_file=path.name, import_sha256=file_sha256(path))
     if request.format in FACTOR_FORMATS:
         from tanji.io.factor_table import read_factor_table
 
         return import_factors(
-            session,
-            read_factor_table(path),
-            name=request.name,
-            version=request.version,
-            owner_name=request.owner_name,
-            owner_kind=request.owner_kind,
-            visibility=request.visibility,
-            import_format=request.format,
-            import_file=path.name,
-            import_sha256=digest,
+            session, read_factor_table(path), target, import_format=request.format
         )
     if request.format == "bw-datapackage":
         from tanji.io.brightway import datapackage_paths
         from tanji.services.brightway_import import import_brightway
 
-        return import_brightway(
-            session,
-            datapackage_paths(path),
-            name=request.name,
-            version=request.version,
-            owner_name=request.owner_name,
-            owner_kind=request.owner_kind,
-            visibility=request.visibility,
-            import_file=path.name,
-            import_sha256=digest,
-        )
+        return import_brightway(session, datapackage_paths(path), target)
     return import_bundle(
-        session,
-        read_bundle(path, request.format, unlinked=request.unlinked),
-        name=request.name,
-        version=request.version,
-        owner_name=request.owner_name,
-        owner_kind=request.owner_kind,
-        visibility=request.visibility,
-        import_file=path.name,
-        import_sha256=digest,
+        session, read_bundle(path, request.format, unlinked=request.unlinked), target
     )
 
 

@@ -36,7 +36,13 @@ from tanji.domain.lci import (
 )
 from tanji.engine import Engine, Exchanges, LcaSystem, build_system, by_activity
 from tanji.services._bulk import bulk_insert
-from tanji.services.catalog import create_version, ensure_database, get_database, get_version
+from tanji.services.catalog import (
+    Destination,
+    destination_database,
+    destination_version,
+    get_database,
+    get_version,
+)
 from tanji.services.errors import NotFoundError, ServiceError
 
 __all__ = [
@@ -67,37 +73,13 @@ class LciImportSummary:
     cut_off_inputs: tuple[str, ...] = ()
 
 
-def import_bundle(
-    session: Session,
-    bundle: LciBundle,
-    *,
-    name: str,
-    version: str | None = None,
-    owner_name: str = "Tanji platform",
-    owner_kind: str = "platform",
-    visibility: str = "private",
-    import_file: str | None = None,
-    import_sha256: str | None = None,
-) -> LciImportSummary:
-    """Store an LCI bundle as a new version of database ``name``."""
+def import_bundle(session: Session, bundle: LciBundle, target: Destination) -> LciImportSummary:
+    """Store an LCI bundle as a new version of the target database (created if new)."""
     if not bundle.activities:
         raise ServiceError("the file holds no activities (unit processes)")
-    database = ensure_database(
-        session,
-        name,
-        kind="lci",
-        owner_name=owner_name,
-        owner_kind=owner_kind,
-        visibility=visibility,
-    )
-    dbv = create_version(
-        session,
-        database,
-        version,
-        import_format=bundle.format,
-        import_file=import_file,
-        import_sha256=import_sha256,
-    )
+    database = destination_database(session, target, "lci")
+    dbv = destination_version(session, database, target, bundle.format)
+    name = target.name
     flow_ids = _insert_flows(session, dbv.id, bundle.flows)
     activity_ids = _insert_activities(session, dbv.id, bundle.activities)
     n_exchanges = _insert_exchanges(session, bundle.activities, activity_ids, flow_ids)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tanji.db.models import DatabaseRow, DatabaseVersionRow, GasFactorRow, GasRow, MethodRow
 from tanji.domain.factors import Source
 from tanji.io.factor_table import read_factor_table
-from tanji.services.catalog import save_source
+from tanji.services.catalog import Destination, save_source
 from tanji.services.factors import import_factors
 
 __all__ = ["GWP_METHODS", "SHIPPED_TABLES", "ensure_reference_data"]
@@ -96,17 +96,15 @@ def ensure_reference_data(session: Session) -> list[str]:
         )
         if stored is not None:
             continue
-        summary = import_factors(
-            session,
-            read_factor_table(path),
-            name=table.database,
+        target = Destination(
+            table.database,
             owner_name="Tanji platform (shipped reference data)",
             owner_kind="platform",
             visibility="public",
-            import_format="csv",
             import_file=f"tanji/data/factors/{table.file}",
             import_sha256=digest,
         )
+        summary = import_factors(session, read_factor_table(path), target, import_format="csv")
         changes.append(
             f"{table.database} version {summary.version}: {summary.new} new, "
             f"{summary.changed} changed, {summary.unchanged} unchanged factors"

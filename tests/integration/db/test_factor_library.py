@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tanji.db.models import FactorVersionRow, GasFactorRow, MethodRow, SourceRow
 from tanji.domain.factors import EmissionFactor, FactorKind, GasAmount, Source
-from tanji.services.catalog import list_databases
+from tanji.services.catalog import Destination, list_databases
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
 from tanji.services.factors import (
     diff_factor,
@@ -100,10 +100,10 @@ def test_show_gives_values_and_source(session: Session) -> None:
 
 
 def test_a_new_version_keeps_the_old_one_and_shows_the_difference(session: Session) -> None:
-    first = import_factors(session, [factor("F1"), factor("F2")], name="test-db", version="v1")
+    first = import_factors(session, [factor("F1"), factor("F2")], Destination("test-db", "v1"))
     assert (first.new, first.changed, first.unchanged) == (2, 0, 0)
     second = import_factors(
-        session, [factor("F1", co2=1.8), factor("F2")], name="test-db", version="v2"
+        session, [factor("F1", co2=1.8), factor("F2")], Destination("test-db", "v2")
     )
     assert (second.new, second.changed, second.unchanged, second.removed) == (0, 1, 1, 0)
 
@@ -119,21 +119,21 @@ def test_a_new_version_keeps_the_old_one_and_shows_the_difference(session: Sessi
 
 
 def test_removed_codes_leave_the_new_version(session: Session) -> None:
-    import_factors(session, [factor("F1"), factor("F2")], name="test-db", version="1")
-    summary = import_factors(session, [factor("F1")], name="test-db", version="2")
+    import_factors(session, [factor("F1"), factor("F2")], Destination("test-db", "1"))
+    summary = import_factors(session, [factor("F1")], Destination("test-db", "2"))
     assert summary.removed == 1
     assert [f.code for f in stored_factors(session, "test-db")] == ["F1"]
 
 
 def test_a_published_version_label_cannot_be_reused(session: Session) -> None:
-    import_factors(session, [factor("F1")], name="test-db", version="1")
+    import_factors(session, [factor("F1")], Destination("test-db", "1"))
     with pytest.raises(ConflictError, match="already has version '1'"):
-        import_factors(session, [factor("F1", co2=9.0)], name="test-db", version="1")
+        import_factors(session, [factor("F1", co2=9.0)], Destination("test-db", "1"))
 
 
 def test_round_trip_of_stored_factors(session: Session) -> None:
     original = [factor("A", co2=2.0, notes="n", valid_from=None), factor("B", co2=3.0)]
-    import_factors(session, original, name="test-db")
+    import_factors(session, original, Destination("test-db"))
     assert stored_factors(session, "test-db") == original
 
 
@@ -148,7 +148,7 @@ def test_round_trip_of_stored_factors(session: Session) -> None:
     ],
 )
 def test_bad_references_are_explained(session: Session, ref: str, error: type[Exception]) -> None:
-    import_factors(session, [factor("F1")], name="test-db")
+    import_factors(session, [factor("F1")], Destination("test-db"))
     with pytest.raises(error):
         factor_detail(session, ref)
 

@@ -16,6 +16,7 @@ from tanji.domain.lci import (
     ProductSystem,
 )
 from tanji.engine import Engine
+from tanji.services.catalog import Destination
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
 from tanji.services.lci import footprint, import_bundle, load_bundle, method_keys, search_activities
 
@@ -72,7 +73,7 @@ def bundle() -> LciBundle:
 
 
 def test_footprint_with_the_shipped_ar6_method(session: Session) -> None:
-    summary = import_bundle(session, bundle(), name="lci-test", version="1")
+    summary = import_bundle(session, bundle(), Destination("lci-test", "1"))
     assert (summary.activities, summary.flows, summary.exchanges) == (3, 2, 9)
     answer = footprint(session, Engine(), "lci-test", "cell")
     assert answer.score == pytest.approx(33.25, rel=1e-12)
@@ -80,7 +81,7 @@ def test_footprint_with_the_shipped_ar6_method(session: Session) -> None:
 
 
 def test_footprint_with_the_imported_method_and_a_product_system(session: Session) -> None:
-    summary = import_bundle(session, bundle(), name="lci-test")
+    summary = import_bundle(session, bundle(), Destination("lci-test"))
     (key,) = summary.methods
     assert key in method_keys(session, "lci-test")
     # CH4 at 30 instead of 29.8: h = 1 + (25 + 0.3·20)/0.96 = 1 + 31/0.96; product system: ×2
@@ -91,7 +92,7 @@ def test_footprint_with_the_imported_method_and_a_product_system(session: Sessio
 
 def test_stored_bundle_rebuilds_equal(session: Session) -> None:
     original = bundle()
-    import_bundle(session, original, name="lci-test")
+    import_bundle(session, original, Destination("lci-test"))
     rebuilt = load_bundle(session, "lci-test")
     assert sorted(a.key for a in rebuilt.activities) == ["cell", "coal", "elec"]
     by_key = {a.key: a for a in rebuilt.activities}
@@ -102,7 +103,7 @@ def test_stored_bundle_rebuilds_equal(session: Session) -> None:
 
 
 def test_search_activities(session: Session) -> None:
-    import_bundle(session, bundle(), name="lci-test")
+    import_bundle(session, bundle(), Destination("lci-test"))
     assert [h.ref for h in search_activities(session, "coal")] == ["lci-test:coal"]
     assert {h.ref for h in search_activities(session, "", geography="CN-JS")} == {
         "lci-test:cell",
@@ -111,9 +112,9 @@ def test_search_activities(session: Session) -> None:
 
 
 def test_errors_name_what_is_missing(session: Session) -> None:
-    import_bundle(session, bundle(), name="lci-test", version="1")
+    import_bundle(session, bundle(), Destination("lci-test", "1"))
     with pytest.raises(ConflictError):
-        import_bundle(session, bundle(), name="lci-test", version="1")
+        import_bundle(session, bundle(), Destination("lci-test", "1"))
     with pytest.raises(NotFoundError, match="no activity or product system 'nope'"):
         footprint(session, Engine(), "lci-test", "nope")
     with pytest.raises(NotFoundError, match="no impact method"):
@@ -126,4 +127,4 @@ def test_errors_name_what_is_missing(session: Session) -> None:
         flows=(),
     )
     with pytest.raises(ServiceError, match="providing activity 'ghost'"):
-        import_bundle(session, broken, name="lci-broken")
+        import_bundle(session, broken, Destination("lci-broken"))

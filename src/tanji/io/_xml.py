@@ -1,0 +1,35 @@
+"""What the XML readers (ecoSpold2, ILCD) share: a safe parser and language-aware text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+
+from tanji.io.errors import DataFormatError
+
+#: An lxml element (untyped, see the import).
+Element = Any
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse_xml(source: str, data: bytes) -> Element:
+    """The root element of XML bytes; malformed XML is reported with its line.
+
+    Entity expansion and network access are off: data sets may come from anywhere.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise DataFormatError(
+            source, f"malformed XML at line {error.lineno}: {error.msg}"
+        ) from error
+
+
+def english_text(found: list[Element]) -> str:
+    """Whitespace-normalized text of the English variant among matches (else the first)."""
+    english = [e for e in found if e.get(XML_LANG) == "en"]
+    chosen = (english or found)[:1]
+    return " ".join((chosen[0].text or "").split()) if chosen else ""
