@@ -17,7 +17,6 @@ import typer
 
 from tanji.engine import (
     Engine,
-    EngineError,
     LcaSystem,
     MonteCarlo,
     SolverConfig,
@@ -236,22 +235,3 @@ def demo() -> None:
     from tanji.cli.demo import run_demo
 
     run_demo(sys.stdout)
-
-
-def known_errors() -> tuple[type[Exception], ...]:
-    """Errors shown to the user as one line with exit status 2."""
-    from sqlalchemy.exc import OperationalError
-
-    from tanji.domain.factors import DomainError
-    from tanji.io.errors import DataFormatError
-    from tanji.services.errors import ServiceError
-
-    return (
-        EngineError,
-        DataFormatError,
-        UsageError,
-        ServiceError,
-        DomainError,
-        OperationalError,
-        OSError,
-    )

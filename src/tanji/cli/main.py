@@ -35,11 +35,31 @@ def _root(
         raise typer.Exit
 
 
+def known_errors() -> tuple[type[Exception], ...]:
+    """Errors a user can fix, shown as an ``error:`` message with exit status 2."""
+    from sqlalchemy.exc import OperationalError
+
+    from tanji.domain.factors import DomainError
+    from tanji.engine import EngineError
+    from tanji.io.errors import DataFormatError
+    from tanji.services.errors import ServiceError
+
+    return (
+        EngineError,
+        DataFormatError,
+        engine.UsageError,
+        ServiceError,
+        DomainError,
+        OperationalError,  # the store cannot be reached: the message names it
+        OSError,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
         app(args=argv, standalone_mode=False)
-    except engine.known_errors() as error:
+    except known_errors() as error:
         typer.echo(f"error: {error}", err=True)
         return 2
     except typer.Exit as done:

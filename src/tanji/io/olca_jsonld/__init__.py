@@ -1,0 +1,57 @@
+"""openLCA JSON-LD zips in and out, through GreenDelta's ``olca-schema`` library.
+
+:func:`read_jsonld` turns an openLCA JSON-LD zip (openLCA 2 / olca-schema 2.x; older 1.x
+exports are upgraded on the fly) into an :class:`~tanji.domain.lci.LciBundle`;
+:func:`write_jsonld` writes a bundle back as a zip openLCA 2 imports. Conventions:
+
+* **Keys** are the openLCA ``@id`` s: an activity is keyed by its process id, an
+  elementary flow by its flow id, an impact method by its impact *category* id (each
+  openLCA impact category becomes one Tanji method; openLCA's method groupings are not
+  kept).
+* **Units**: every amount is converted to the reference unit of the unit group of the
+  flow's reference flow property (``amount · unit factor / flow property factor``), and
+  characterization factors the opposite way (``factor · flow property factor / unit
+  factor``).
+* **Products and wastes**: an activity provides the product it outputs, or the treatment
+  of the waste it takes in (openLCA counts wastes as negative products). A waste-treatment
+  process's reference is its waste *input*; it becomes a positive PRODUCTION exchange (the
+  service "treat 1 kg"). A waste *output* is a TECHNOSPHERE exchange demanding that
+  service from the treatment process. Avoided products (inputs flagged
+  ``isAvoidedProduct``) and avoided wastes (outputs so flagged) become TECHNOSPHERE
+  exchanges with negated amounts: the credit openLCA computes.
+* **Multi-output processes** (more than one product output or waste input) are split
+  into one activity per product with the process's default allocation method and its
+  allocation factors (physical, economic: one factor per product; causal: one per product
+  and exchange). The activity of the reference product keeps the process id; the others
+  are keyed ``"<process id>:<product flow id>"``. Without a default method or with a
+  factor missing, the process is refused.
+* **Elementary flows**: a flow's natural direction is *input* when its category names a
+  resource ("Elementary flows/Resource/in air"), else *output*. Amounts are positive in
+  that direction, so the uptake of CO2 from air is a positive input of a flow whose gas id
+  is ``CO2-biogenic-uptake`` and is characterized by the method's factor (e.g. -1), as
+  openLCA does; an exchange against the flow's direction keeps its magnitude with a
+  negative sign. A flow without a category takes the direction of its first use.
+* **Providers** of a product input, in this order: the process links of the zip's
+  product systems, the exchange's ``defaultProvider``, the one activity providing the
+  flow; otherwise the import stops with an error listing the candidates.
+* **Skipped on purpose**: parameters and formulas (openLCA stores the evaluated amounts
+  next to them), regionalized characterization factors (those with a location), and
+  factors on product or waste flows (Tanji links every product input, so they never
+  apply). A triangular distribution takes the amount as its mode.
+
+Every problem raises :class:`~tanji.io.errors.DataFormatError` naming the file and the
+entry (``lfp.zip: processes/<id>.json``) and saying what was expected.
+
+Design note: entries are read with :mod:`zipfile` and parsed with olca-schema's
+``from_dict`` (what ``zipio.ZipReader.read`` does), not through ``ZipReader`` itself:
+its ``read`` lists every name of the zip for each entity, which is quadratic over a
+25,000-entry database, and 1.x field names must be upgraded before parsing.
+"""
+
+from __future__ import annotations
+
+from tanji.io.olca_jsonld._archive import FORMAT
+from tanji.io.olca_jsonld._read import read_jsonld
+from tanji.io.olca_jsonld._write import write_jsonld
+
+__all__ = ["FORMAT", "read_jsonld", "write_jsonld"]
