@@ -1,5 +1,5 @@
 # Shared by scripts/*.sh: find Python 3.12 and uv, then sync the locked environment.
-# Sourced, not executed. Works offline from the PyPI mirror the machine is configured for;
+# Sourced, not executed; the caller may set SYNC_ARGS (extra `uv sync` options). Works offline from the PyPI mirror the machine is configured for;
 # never downloads an interpreter.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,5 +27,7 @@ if ! command -v uv >/dev/null 2>&1 || ! uv --version >/dev/null 2>&1; then
 else
     UV=(uv)
 fi
-"${UV[@]}" sync --locked --quiet --python "$PYTHON312" "$@"
+# SYNC_ARGS (set by the calling script, e.g. --no-dev) — not "$@", which holds the
+# caller's own arguments when this file is sourced without any.
+"${UV[@]}" sync --locked --quiet --python "$PYTHON312" ${SYNC_ARGS:-}
 VENV_BIN="$PWD/.venv/bin"
