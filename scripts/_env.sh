@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export UV_PYTHON_DOWNLOADS=never
+# Trust the system certificate store (intranet proxies install their CA there).
+export UV_NATIVE_TLS="${UV_NATIVE_TLS:-1}"
 
 find_python312() {
     local candidate
