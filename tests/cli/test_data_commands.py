@@ -193,3 +193,11 @@ def test_commands_before_upgrade_say_what_to_do(
     monkeypatch.delenv("TANJI_DATABASE_URL", raising=False)
     assert main(["data", "list"]) == 2
     assert "run 'tanji db upgrade'" in capsys.readouterr().err
+
+
+def test_the_template_workbook(tanji: Run, tmp_path: Path) -> None:
+    status, _, err = tanji("data", "template", str(tmp_path / "t.xlsx"))
+    assert status == 0, err
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert "factors" in book.sheetnames
+    assert [c.value for c in book["factors"][1]][:3] == ["code", "name_zh", "name_en"]

@@ -257,3 +257,14 @@ def data_footprint(
         )
         for name_, score, share in answer.top_activities:
             typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")
+
+
+@data_app.command("template")
+def data_template(
+    output: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+) -> None:
+    """Write an empty emission-factor template workbook with bilingual instructions."""
+    from tanji.io.factor_table import write_template_xlsx
+
+    write_template_xlsx(output)
+    typer.echo(f"wrote {output}: fill the 'factors' sheet, then 'tanji data import … -f xlsx'")
