@@ -77,6 +77,9 @@ def test_the_openlca_model_gives_its_known_result(tanji: Run, shared_standards: 
     answer = json.loads(out)
     assert answer["score"] == pytest.approx(expected["expected_total_kg_co2e"], rel=1e-9)
     assert answer["unit"] == "kg CO2e"
+    status, out, err = tanji("data", "show", f"lfp:{answer['activity']}", "--json")
+    assert status == 0, err
+    assert json.loads(out)["name"] == answer["activity_name"]
 
 
 def test_exported_jsonld_reimports_to_the_same_result(

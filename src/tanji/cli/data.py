@@ -14,11 +14,18 @@ import typer
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
-from tanji.services.catalog import Destination, list_databases
+from tanji.services.catalog import Destination, database_kind, list_databases
 from tanji.services.errors import ServiceError
 from tanji.services.factors import diff_factor, factor_detail, search_factors, stored_factors
 from tanji.services.imports import FORMATS, ImportRequest, import_file
-from tanji.services.lci import DEFAULT_METHOD, footprint, load_bundle, search_activities
+from tanji.services.lci import (
+    DEFAULT_METHOD,
+    ActivityDetail,
+    activity_detail,
+    footprint,
+    load_bundle,
+    search_activities,
+)
 from tanji.services.reference import ensure_reference_data
 
 db_app = typer.Typer(
@@ -148,12 +155,16 @@ def data_search(
 
 @data_app.command("show")
 def data_show(
-    ref: Annotated[str, typer.Argument(help="DATABASE:CODE[@VERSION]")],
+    ref: Annotated[str, typer.Argument(help="DATABASE:CODE[@VERSION] or DATABASE:ACTIVITY_KEY")],
     as_json: JsonFlag = False,
 ) -> None:
-    """One factor version: values, source, data quality, versions and dependents."""
+    """A factor version (values, source, quality, versions, dependents) or an LCI activity."""
     with _ready_app() as app:
         with app.unit_of_work() as uow:
+            kind = database_kind(uow.session, ref.partition(":")[0])
+            if kind == "lci":
+                _show_activity(activity_detail(uow.session, ref), as_json)
+                return
             detail = factor_detail(uow.session, ref)
         payload = asdict(detail)
         if as_json:
@@ -182,6 +193,17 @@ def data_show(
             typer.echo(f"  notes: {f.notes}")
         typer.echo(f"  in database versions: {', '.join(detail.in_database_versions)}")
         typer.echo(f"  used by: {', '.join(detail.dependents) or 'nothing yet'}")
+
+
+def _show_activity(detail: ActivityDetail, as_json: bool) -> None:
+    if as_json:
+        _print_json(asdict(detail))
+        return
+    typer.echo(f"{detail.ref}  ({detail.database} version {detail.version})")
+    typer.echo(f"  {detail.name} [{detail.location}, per {detail.unit}]")
+    for target, amount, kind in detail.inputs:
+        typer.echo(f"  {kind:<12} {amount:>12g}  {target}")
+    typer.echo(f"  used by: {', '.join(detail.used_by) or 'no other activity'}")
 
 
 @data_app.command("diff")

@@ -23,6 +23,7 @@ __all__ = [
     "DatabaseSummary",
     "Destination",
     "create_version",
+    "database_kind",
     "destination_database",
     "destination_version",
     "ensure_database",
@@ -174,6 +175,11 @@ def ensure_database(
             f"database {name!r} holds {row.kind} data; import {kind} data under another name"
         )
     return row
+
+
+def database_kind(session: Session, name: str) -> str:
+    """``factors`` or ``lci`` for a database name (NotFoundError if there is none)."""
+    return get_database(session, name).kind
 
 
 def get_database(session: Session, name: str) -> DatabaseRow:

@@ -46,9 +46,11 @@ from tanji.services.catalog import (
 from tanji.services.errors import NotFoundError, ServiceError
 
 __all__ = [
+    "ActivityDetail",
     "ActivityHit",
     "FootprintAnswer",
     "LciImportSummary",
+    "activity_detail",
     "footprint",
     "import_bundle",
     "load_bundle",
@@ -563,3 +565,71 @@ def search_activities(
         ActivityHit(ref=f"{db}:{row.key}", name=row.name, location=row.location, unit=row.unit)
         for row, db in session.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    """An activity of an LCI database version, with what it uses and what uses it."""
+
+    ref: str
+    database: str
+    version: str
+    name: str
+    location: str
+    unit: str
+    inputs: tuple[tuple[str, float, str], ...]  # (provider or flow name, amount, kind)
+    used_by: tuple[str, ...]  # activities of the same version that consume its product
+
+
+def activity_detail(session: Session, ref: str, version: str | None = None) -> ActivityDetail:
+    """``database:activity key`` → the activity, its exchanges and its direct consumers."""
+    name, sep, key = ref.partition(":")
+    if not sep or not key:
+        raise ServiceError(f"{ref!r}: expected DATABASE:ACTIVITY_KEY")
+    dbv = _version_of(session, name, version)
+    activity = session.scalar(
+        select(ActivityRow).where(ActivityRow.database_version_id == dbv.id, ActivityRow.key == key)
+    )
+    if activity is None:
+        raise NotFoundError(f"database {name!r} version {dbv.version} has no activity {key!r}")
+    names = dict(
+        session.execute(
+            select(ActivityRow.id, ActivityRow.name).where(
+                ActivityRow.database_version_id == dbv.id
+            )
+        ).all()
+    )
+    flows = dict(
+        session.execute(
+            select(FlowRow.id, FlowRow.name).where(FlowRow.database_version_id == dbv.id)
+        ).all()
+    )
+    inputs = tuple(
+        (
+            flows[e.flow_id] if e.flow_id is not None else names[e.provider_id or 0],
+            e.amount,
+            e.kind,
+        )
+        for e in session.scalars(
+            select(ExchangeRow)
+            .where(ExchangeRow.activity_id == activity.id)
+            .order_by(ExchangeRow.id)
+        )
+    )
+    consumers = session.scalars(
+        select(ExchangeRow.activity_id).where(
+            ExchangeRow.provider_id == activity.id,
+            ExchangeRow.activity_id != activity.id,
+            ExchangeRow.kind == ExchangeKind.TECHNOSPHERE.value,
+        )
+    )
+    return ActivityDetail(
+        ref=f"{name}:{key}",
+        database=name,
+        version=dbv.version,
+        name=activity.name,
+        location=activity.location,
+        unit=activity.unit,
+        inputs=inputs,
+        used_by=tuple(sorted({names[c] for c in consumers})),
+    )

@@ -18,7 +18,14 @@ from tanji.domain.lci import (
 from tanji.engine import Engine
 from tanji.services.catalog import Destination
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
-from tanji.services.lci import footprint, import_bundle, load_bundle, method_keys, search_activities
+from tanji.services.lci import (
+    activity_detail,
+    footprint,
+    import_bundle,
+    load_bundle,
+    method_keys,
+    search_activities,
+)
 
 P, T, B = ExchangeKind.PRODUCTION, ExchangeKind.TECHNOSPHERE, ExchangeKind.BIOSPHERE
 
@@ -128,3 +135,15 @@ def test_errors_name_what_is_missing(session: Session) -> None:
     )
     with pytest.raises(ServiceError, match="providing activity 'ghost'"):
         import_bundle(session, broken, Destination("lci-broken"))
+
+
+def test_an_activity_shows_its_inputs_and_what_uses_it(session: Session) -> None:
+    import_bundle(session, bundle(), Destination("lci-test"))
+    electricity = activity_detail(session, "lci-test:elec")
+    assert electricity.name == "electricity, grid"
+    assert ("hard coal, mined", 0.4, "technosphere") in electricity.inputs
+    assert ("Carbon dioxide, fossil", 0.5, "biosphere") in electricity.inputs
+    assert electricity.used_by == ("LFP cell", "hard coal, mined")
+    assert activity_detail(session, "lci-test:cell").used_by == ()
+    with pytest.raises(NotFoundError, match="no activity 'nope'"):
+        activity_detail(session, "lci-test:nope")
