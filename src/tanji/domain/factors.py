@@ -130,6 +130,23 @@ class Uncertainty:
         ):
             raise DomainError(f"minimum, maximum: a {self.distribution} needs minimum < maximum")
 
+    def scaled(self, k: float) -> Uncertainty:
+        """The distribution of k·X (a unit conversion, an allocation share, a sign).
+
+        A lognormal's GSD is a ratio, the same in any unit; a normal's standard deviation
+        scales by |k|; bounds scale by k and swap when k is negative.
+        """
+        if self.distribution == "none" or k == 1:
+            return self
+        if k == 0:
+            return Uncertainty()
+        if self.distribution == "lognormal":
+            return self
+        if self.distribution == "normal":
+            return Uncertainty("normal", sd=abs(k) * (self.sd or 0.0))
+        low, high = k * (self.minimum or 0.0), k * (self.maximum or 0.0)
+        return Uncertainty(self.distribution, minimum=min(low, high), maximum=max(low, high))
+
 
 def _score(name: str, value: int | None, low: int = 1, high: int = 5) -> None:
     if value is not None and not low <= value <= high:

@@ -245,15 +245,6 @@ def _bounded(kind: str, low: float, high: float, amount: float) -> tuple[Uncerta
     return Uncertainty(kind, minimum=low, maximum=high), ""
 
 
-def _negated(u: Uncertainty) -> Uncertainty:
-    """The distribution of −X (a treatment input changing sign)."""
-    if u.distribution in ("uniform", "triangular"):
-        assert u.minimum is not None
-        assert u.maximum is not None
-        return replace(u, minimum=-u.maximum, maximum=-u.minimum)
-    return u  # lognormal gsd and normal sd are the same for −X
-
-
 def _joined(*parts: str | None) -> str | None:
     text = "\n".join(p for p in parts if p)
     return text or None
@@ -360,7 +351,7 @@ class _DatasetReader:
     ) -> tuple[Uncertainty, str | None]:
         uncertainty, note = _uncertainty(self.ctx, exchange, amount)
         if sign < 0:
-            uncertainty = _negated(uncertainty)
+            uncertainty = uncertainty.scaled(-1)
         comment = _text(exchange, "comment")
         return uncertainty, _joined(comment, note and f"Import note: {note}")
 
@@ -517,7 +508,7 @@ class _Linker:
                 f"produces it in {provider.unit!r}; ecoSpold2 amounts are not converted, so "
                 "the units must match",
             )
-        uncertainty = _negated(item.uncertainty) if provider.sign < 0 else item.uncertainty
+        uncertainty = item.uncertainty.scaled(provider.sign)
         return Exchange(
             ExchangeKind.TECHNOSPHERE,
             provider.key,

@@ -63,7 +63,7 @@ import math
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -305,10 +305,8 @@ class _Flows:
 
 
 def _elementary_flow(flow: _Flow) -> ElementaryFlow:
+    # gas_for knows resources ("Resources/…") are never emissions.
     gas = gas_for(flow.name, cas=flow.cas, compartment=flow.compartment, formula=flow.formula)
-    # A resource is taken from nature, never emitted: only CO2 taken from air is a GHG flow.
-    if flow.compartment.lower().startswith("resources") and gas is not None:
-        gas = "CO2-biogenic-uptake" if gas.startswith("CO2") else None
     return ElementaryFlow(
         key=flow.key,
         name=flow.name,
@@ -432,7 +430,7 @@ class _ProcessReader:
             flow=flow,
             is_input=direction == "Input",
             amount=amount * flow.factor,
-            uncertainty=_scaled(uncertainty, flow.factor),
+            uncertainty=uncertainty.scaled(flow.factor),
             comment=comment or None,
         )
 
@@ -469,15 +467,6 @@ class _ProcessReader:
                 )
             return Uncertainty(kind, minimum=low, maximum=high), ""
         return _NO_UNCERTAINTY, ""
-
-
-def _scaled(u: Uncertainty, k: float) -> Uncertainty:
-    """The distribution of k·X for k > 0 (the reference flow property's meanValue)."""
-    if k == 1 or u.distribution in ("none", "lognormal"):
-        return u  # a gsd is a ratio: the same in any unit
-    if u.distribution == "normal":
-        return replace(u, sd=k * (u.sd or 0.0))
-    return replace(u, minimum=k * (u.minimum or 0.0), maximum=k * (u.maximum or 0.0))
 
 
 # --------------------------------------------------------------------------------------

@@ -195,20 +195,6 @@ def _uncertainty(u: Any) -> Uncertainty:
     return _NO_UNCERTAINTY
 
 
-def _scaled(u: Uncertainty, k: float) -> Uncertainty:
-    """The distribution of k·X (a unit conversion, an allocation share, a sign)."""
-    if u.distribution == "none" or k == 1:
-        return u
-    if k == 0:
-        return _NO_UNCERTAINTY
-    if u.distribution == "lognormal":
-        return u  # the gsd is a ratio: the same in any unit
-    if u.distribution == "normal":
-        return Uncertainty("normal", sd=abs(k) * (u.sd or 0.0))
-    low, high = k * (u.minimum or 0.0), k * (u.maximum or 0.0)
-    return Uncertainty(u.distribution, minimum=min(low, high), maximum=max(low, high))
-
-
 class _Line(NamedTuple):
     """One exchange of a process, converted to the flow's reference unit.
 
@@ -331,7 +317,7 @@ class _Reader:
                 provides = is_input == (flow.kind == "WASTE_FLOW")
                 role = "product" if provides else "demand"
             uncertainty = (
-                _scaled(_uncertainty(exchange["uncertainty"]), k)
+                _uncertainty(exchange["uncertainty"]).scaled(k)
                 if "uncertainty" in exchange
                 else _NO_UNCERTAINTY
             )
@@ -492,7 +478,7 @@ def _exchange(kind: ExchangeKind, target: str, line: _Line, share: float) -> Exc
         target=target,
         amount=line.amount * share,
         unit=line.flow.unit,
-        uncertainty=_scaled(line.uncertainty, share),
+        uncertainty=line.uncertainty.scaled(share),
         comment=line.comment,
     )
 
