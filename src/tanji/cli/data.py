@@ -23,9 +23,9 @@ from tanji.services.lci import (
     ActivityDetail,
     activity_detail,
     footprint,
-    load_bundle,
     search_activities,
 )
+from tanji.services.lci_import import load_bundle
 from tanji.services.reference import ensure_reference_data
 
 db_app = typer.Typer(

@@ -22,7 +22,7 @@ from tanji.io.brightway import BrightwayData, load_datapackages
 from tanji.services._bulk import bulk_insert
 from tanji.services.catalog import Destination, destination_database, destination_version
 from tanji.services.errors import ServiceError
-from tanji.services.lci import (
+from tanji.services.lci_import import (
     ACTIVITY_COLUMNS,
     EXCHANGE_COLUMNS,
     FLOW_COLUMNS,

@@ -29,6 +29,7 @@ __all__ = [
     "ensure_database",
     "file_sha256",
     "get_database",
+    "get_lci_version",
     "get_version",
     "latest_version",
     "list_databases",
@@ -175,6 +176,14 @@ def ensure_database(
             f"database {name!r} holds {row.kind} data; import {kind} data under another name"
         )
     return row
+
+
+def get_lci_version(session: Session, name: str, version: str | None) -> DatabaseVersionRow:
+    """A version (the latest for ``None``) of an LCI database, refusing factor databases."""
+    database = get_database(session, name)
+    if database.kind != "lci":
+        raise ServiceError(f"database {name!r} holds emission factors, not LCI activities")
+    return get_version(session, database, version)
 
 
 def database_kind(session: Session, name: str) -> str:

@@ -12,7 +12,7 @@ from tanji.domain.lci import LciBundle
 from tanji.services.catalog import Destination, file_sha256
 from tanji.services.errors import ServiceError
 from tanji.services.factors import ImportSummary, import_factors
-from tanji.services.lci import LciImportSummary, import_bundle
+from tanji.services.lci_import import LciImportSummary, import_bundle
 
 __all__ = [
     "FACTOR_FORMATS",

@@ -18,14 +18,8 @@ from tanji.domain.lci import (
 from tanji.engine import Engine
 from tanji.services.catalog import Destination
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
-from tanji.services.lci import (
-    activity_detail,
-    footprint,
-    import_bundle,
-    load_bundle,
-    method_keys,
-    search_activities,
-)
+from tanji.services.lci import activity_detail, footprint, method_keys, search_activities
+from tanji.services.lci_import import import_bundle, load_bundle
 
 P, T, B = ExchangeKind.PRODUCTION, ExchangeKind.TECHNOSPHERE, ExchangeKind.BIOSPHERE
 
