@@ -14,9 +14,16 @@ Backends, chosen by configuration when a solver is made, never at import time:
 
 Design note: SuperLU factorizes Aᵀ rather than A. LCA technosphere matrices have a few
 dense *rows* (hub products such as electricity, used by most activities) and sparse
-columns; COLAMD orders columns, and with Aᵀ those hub rows become columns it can push to
-the end, which gives less fill-in (this is also what bw2calc's experience suggested). Both
+columns; with Aᵀ those hub rows become columns an ordering can push to the end, which
+gives far less fill-in (on ecoinvent-shaped data: 3.5 M nonzeros against 102 M). Both
 directions are then served by one factorization through SuperLU's ``trans`` argument.
+
+Design note (ordering): by default SuperLU gets a METIS nested-dissection ordering of the
+symmetrized pattern of A, applied symmetrically so the production diagonal stays the
+diagonal, and factorizes with threshold pivoting that keeps it. On a 25,000-activity
+ecoinvent-shaped system this gave 2.7 M nonzeros in L+U against COLAMD's 3.45 M, a
+factorization of ~0.45 s (ordering included) against ~0.6 s, and solves of ~4.5 ms against
+~7.5 ms. ``ordering="colamd"`` keeps SuperLU's own column ordering.
 """
 
 from __future__ import annotations
@@ -34,10 +41,11 @@ from numpy.typing import NDArray
 
 from tanji.engine.errors import SingularSystemError, SolverUnavailableError
 
-__all__ = ["BackendName", "Factorization", "SolverConfig", "factorize"]
+__all__ = ["BackendName", "Factorization", "OrderingName", "SolverConfig", "factorize"]
 
 FloatArray = NDArray[np.float64]
 BackendName = Literal["auto", "superlu", "pardiso", "umfpack"]
+OrderingName = Literal["metis", "colamd"]
 
 
 class Factorization(Protocol):
@@ -59,11 +67,13 @@ class SolverConfig:
     """Which sparse direct solver to use.
 
     ``backend``: see the module docstring. ``transpose``: SuperLU factorizes Aᵀ (default,
-    less fill-in on LCA matrices) or A.
+    less fill-in on LCA matrices) or A. ``ordering``: SuperLU's fill-reducing ordering,
+    METIS nested dissection (default) or its own COLAMD.
     """
 
     backend: BackendName = "superlu"
     transpose: bool = True
+    ordering: OrderingName = "metis"
 
     def resolved_backend(self) -> str:
         if self.backend == "auto":
@@ -79,6 +89,8 @@ def factorize(matrix: sp.csc_array, config: SolverConfig | None = None) -> Facto
     """
     config = config or SolverConfig()
     backend = config.resolved_backend()
+    if backend == "superlu" and config.ordering == "metis":
+        return _SuperLUMetis(matrix)
     if backend == "superlu":
         return _SuperLU(matrix, transpose=config.transpose)
     if backend == "pardiso":
@@ -122,6 +134,60 @@ class _SuperLU:
 
     def solve_transposed(self, b: FloatArray) -> FloatArray:
         return _check_finite(self._lu.solve(b, trans="N" if self._transpose else "T"))
+
+
+class _SuperLUMetis:
+    """SuperLU of P·Aᵀ·Pᵀ, with P a METIS nested dissection of the pattern of A + Aᵀ.
+
+    Aᵀ·y = b becomes (P·Aᵀ·Pᵀ)·(P·y) = P·b, and A·x = b the transposed solve of the same
+    factors. Threshold pivoting (0.1, symmetric mode) keeps the diagonal unless a pivot is
+    tiny, so the ordering's fill estimate holds.
+    """
+
+    backend = "superlu"
+
+    def __init__(self, matrix: sp.csc_array) -> None:
+        self._perm = _nested_dissection(matrix)
+        permuted = sp.csc_array(sp.csc_array(matrix.T)[self._perm][:, self._perm])
+        try:
+            self._lu = spla.splu(
+                permuted,
+                permc_spec="NATURAL",
+                diag_pivot_thresh=0.1,
+                options={"SymmetricMode": True},
+            )
+        except RuntimeError as error:
+            raise SingularSystemError(_SINGULAR) from error
+
+    def _run(self, b: FloatArray, trans: Literal["N", "T"]) -> FloatArray:
+        z = self._lu.solve(np.ascontiguousarray(b[self._perm]), trans=trans)
+        x = np.empty_like(z)
+        x[self._perm] = z
+        return _check_finite(x)
+
+    def solve(self, b: FloatArray) -> FloatArray:
+        return self._run(b, "T")
+
+    def solve_transposed(self, b: FloatArray) -> FloatArray:
+        return self._run(b, "N")
+
+
+def _nested_dissection(matrix: sp.csc_array) -> NDArray[np.int64]:
+    """METIS nested-dissection order of the symmetrized pattern of a square matrix."""
+    pymetis: Any = importlib.import_module("pymetis")
+    n = matrix.shape[0]
+    pattern = sp.csr_array(
+        (np.ones(matrix.nnz, dtype=np.int8), matrix.indices, matrix.indptr), shape=matrix.shape
+    )
+    graph = sp.csr_array(pattern + pattern.T)
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    graph.sort_indices()
+    if n < 2 or graph.nnz == 0:
+        return np.arange(n, dtype=np.int64)
+    adjacency = pymetis.CSRAdjacency(graph.indptr.astype(np.int32), graph.indices.astype(np.int32))
+    perm, _ = pymetis.nested_dissection(adjacency=adjacency)
+    return np.asarray(perm, dtype=np.int64)
 
 
 class _Pardiso:

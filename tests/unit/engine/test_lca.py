@@ -34,8 +34,13 @@ def _umfpack_installed() -> bool:
 PARDISO_MISSING = importlib.util.find_spec("pypardiso") is None
 
 BACKENDS = [
-    pytest.param(SolverConfig("superlu", transpose=True), id="superlu-factorizing-At"),
-    pytest.param(SolverConfig("superlu", transpose=False), id="superlu-factorizing-A"),
+    pytest.param(SolverConfig("superlu"), id="superlu-metis"),
+    pytest.param(
+        SolverConfig("superlu", transpose=True, ordering="colamd"), id="superlu-colamd-At"
+    ),
+    pytest.param(
+        SolverConfig("superlu", transpose=False, ordering="colamd"), id="superlu-colamd-A"
+    ),
     pytest.param(
         SolverConfig("pardiso"),
         id="pardiso",
