@@ -160,7 +160,7 @@ class _SuperLUMetis:
             raise SingularSystemError(_SINGULAR) from error
 
     def _run(self, b: FloatArray, trans: Literal["N", "T"]) -> FloatArray:
-        z = self._lu.solve(np.ascontiguousarray(b[self._perm]), trans=trans)
+        z = self._lu.solve(np.asfortranarray(b[self._perm]), trans=trans)
         x = np.empty_like(z)
         x[self._perm] = z
         return _check_finite(x)
