@@ -36,6 +36,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 import scipy.sparse as sp
+import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
@@ -173,18 +174,70 @@ class _SuperLUMetis:
 
 
 def _nested_dissection(matrix: sp.csc_array) -> NDArray[np.int64]:
-    """METIS nested-dissection order of the symmetrized pattern of a square matrix."""
-    pymetis: Any = importlib.import_module("pymetis")
+    """A fill-reducing order: acyclic parts peeled off first, METIS inside the loops.
+
+    Activities outside the largest strongly connected component (the loops of the supply
+    chain) can be eliminated without any fill: upstream ones in topological order,
+    downstream ones in reverse topological order. Only the component itself needs a
+    nested-dissection ordering of its symmetrized pattern.
+    """
     n = matrix.shape[0]
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    count, labels = csgraph.connected_components(matrix, directed=True, connection="strong")
+    rank = _topological_rank(matrix, labels, count)
+    largest = int(np.argmax(np.bincount(labels)))
+    node_rank = rank[labels]
+    core = np.flatnonzero(labels == largest)
+    up = np.flatnonzero(node_rank < rank[largest])
+    down = np.flatnonzero(node_rank > rank[largest])
+    up = up[np.argsort(node_rank[up], kind="stable")]
+    down = down[np.argsort(-node_rank[down], kind="stable")]
+    return np.concatenate([up, down, core[_metis_order(matrix, core)]]).astype(np.int64)
+
+
+def _topological_rank(
+    matrix: sp.csc_array, labels: NDArray[np.int32], count: int
+) -> NDArray[np.int64]:
+    """Rank of each strongly connected component in a topological order (suppliers first)."""
+    coo = matrix.tocoo()
+    source, target = labels[coo.row], labels[coo.col]  # A[i, j]: i supplies j
+    between = source != target
+    graph = sp.csr_array(
+        (np.ones(int(between.sum()), dtype=np.int8), (source[between], target[between])),
+        shape=(count, count),
+    )
+    graph.sum_duplicates()
+    indegree = np.diff(sp.csc_array(graph).indptr).astype(np.int64)
+    rank = np.empty(count, dtype=np.int64)
+    frontier = list(np.flatnonzero(indegree == 0))
+    position = 0
+    while frontier:
+        component = frontier.pop()
+        rank[component] = position
+        position += 1
+        for successor in graph.indices[graph.indptr[component] : graph.indptr[component + 1]]:
+            indegree[successor] -= 1
+            if indegree[successor] == 0:
+                frontier.append(successor)
+    return rank
+
+
+def _metis_order(matrix: sp.csc_array, nodes: NDArray[np.intp]) -> NDArray[np.int64]:
+    """METIS nested-dissection order of the symmetrized pattern of a principal submatrix."""
+    if len(nodes) < 3:
+        return np.arange(len(nodes), dtype=np.int64)
+    pymetis: Any = importlib.import_module("pymetis")
+    sub = sp.csr_array(sp.csc_array(matrix)[nodes][:, nodes])
     pattern = sp.csr_array(
-        (np.ones(matrix.nnz, dtype=np.int8), matrix.indices, matrix.indptr), shape=matrix.shape
+        (np.ones(sub.nnz, dtype=np.int8), sub.indices, sub.indptr), shape=sub.shape
     )
     graph = sp.csr_array(pattern + pattern.T)
     graph.setdiag(0)
     graph.eliminate_zeros()
     graph.sort_indices()
-    if n < 2 or graph.nnz == 0:
-        return np.arange(n, dtype=np.int64)
+    if graph.nnz == 0:
+        return np.arange(len(nodes), dtype=np.int64)
     adjacency = pymetis.CSRAdjacency(graph.indptr.astype(np.int32), graph.indices.astype(np.int32))
     perm, _ = pymetis.nested_dissection(adjacency=adjacency)
     return np.asarray(perm, dtype=np.int64)
