@@ -92,7 +92,7 @@ def factorize(matrix: sp.csc_array, config: SolverConfig | None = None) -> Facto
     config = config or SolverConfig()
     backend = config.resolved_backend()
     if backend == "superlu" and config.ordering == "metis":
-        return _SuperLUMetis(matrix)
+        return _SuperLUOrdered(matrix)
     if backend == "superlu":
         return _SuperLU(matrix, transpose=config.transpose)
     if backend == "pardiso":
@@ -138,8 +138,8 @@ class _SuperLU:
         return _check_finite(self._lu.solve(b, trans="N" if self._transpose else "T"))
 
 
-class _SuperLUMetis:
-    """SuperLU of P·Aᵀ·Pᵀ, with P a METIS nested dissection of the pattern of A + Aᵀ.
+class _SuperLUOrdered:
+    """SuperLU of P·Aᵀ·Pᵀ, with P from :func:`_fill_reducing_order`.
 
     Aᵀ·y = b becomes (P·Aᵀ·Pᵀ)·(P·y) = P·b, and A·x = b the transposed solve of the same
     factors. Threshold pivoting (0.1, symmetric mode) keeps the diagonal unless a pivot is
@@ -149,7 +149,7 @@ class _SuperLUMetis:
     backend = "superlu"
 
     def __init__(self, matrix: sp.csc_array) -> None:
-        self._perm = _nested_dissection(matrix)
+        self._perm = _fill_reducing_order(matrix)
         permuted = sp.csc_array(sp.csc_array(matrix.T)[self._perm][:, self._perm])
         try:
             self._lu = spla.splu(
@@ -174,7 +174,7 @@ class _SuperLUMetis:
         return self._run(b, "N")
 
 
-def _nested_dissection(matrix: sp.csc_array) -> NDArray[np.int64]:
+def _fill_reducing_order(matrix: sp.csc_array) -> NDArray[np.int64]:
     """A fill-reducing order: acyclic parts peeled off first, METIS inside the loops.
 
     Activities outside the largest strongly connected component (the loops of the supply

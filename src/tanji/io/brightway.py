@@ -27,15 +27,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tanji.domain.factors import DomainError, Uncertainty
-from tanji.domain.lci import (
-    Activity,
-    ElementaryFlow,
-    Exchange,
-    ExchangeKind,
-    ImpactMethod,
-    LciBundle,
-)
 from tanji.engine import Exchanges, LcaSystem, build_system
 from tanji.engine.uncertainty import UNCERTAINTY_DTYPE, no_uncertainty
 from tanji.io.errors import DataFormatError
@@ -44,7 +35,6 @@ __all__ = [
     "BrightwayData",
     "datapackage_paths",
     "load_datapackages",
-    "read_bundle",
     "system_from_datapackages",
 ]
 
@@ -244,85 +234,3 @@ def _method_name(package: Any, label: str, taken: dict[str, Any]) -> str:
     if name in taken:
         name = f"{package.metadata.get('name', 'method')}/{label}"
     return name
-
-
-def read_bundle(paths: Sequence[Path | str]) -> LciBundle:
-    """Brightway datapackages as an LCI bundle for the store.
-
-    Datapackages carry numbers, not names: activities are named ``activity <id>`` and flows
-    ``flow <id>``; keys are the integer ids as text. Unflipped off-diagonal technosphere
-    entries are co-product outputs; flipped ones are inputs. Characterization groups
-    become impact methods over the flow keys.
-    """
-    data = load_datapackages(paths)
-    tech, bio = data.technosphere, data.biosphere
-    if len(tech) == 0:
-        raise DataFormatError(
-            ", ".join(str(p) for p in paths), "no technosphere_matrix resources found"
-        )
-    by_activity: dict[int, list[Exchange]] = {int(c): [] for c in np.unique(tech.cols)}
-    tech_u = _domain_uncertainty(tech.uncertainty)
-    for i in range(len(tech)):
-        row, col = int(tech.rows[i]), int(tech.cols[i])
-        kind = ExchangeKind.TECHNOSPHERE if tech.flip[i] else ExchangeKind.PRODUCTION
-        by_activity[col].append(Exchange(kind, str(row), float(tech.amounts[i]), "", tech_u[i]))
-    bio_u = _domain_uncertainty(bio.uncertainty)
-    for i in range(len(bio)):
-        col = int(bio.cols[i])
-        if col not in by_activity:
-            raise DataFormatError(
-                ", ".join(str(p) for p in paths),
-                f"biosphere exchange of activity {col}, which has no technosphere column",
-            )
-        amount = float(-bio.amounts[i] if bio.flip[i] else bio.amounts[i])
-        by_activity[col].append(
-            Exchange(ExchangeKind.BIOSPHERE, str(int(bio.rows[i])), amount, "", bio_u[i])
-        )
-    flow_ids = sorted(
-        {int(r) for r in bio.rows} | {int(f) for ids, _ in data.methods.values() for f in ids}
-    )
-    try:
-        activities = tuple(
-            Activity(key=str(a), name=f"activity {a}", unit="", exchanges=tuple(ex))
-            for a, ex in by_activity.items()
-        )
-    except DomainError as error:
-        raise DataFormatError(", ".join(str(p) for p in paths), str(error)) from error
-    return LciBundle(
-        format="bw-datapackage",
-        activities=activities,
-        flows=tuple(ElementaryFlow(str(f), f"flow {f}", "") for f in flow_ids),
-        methods=tuple(
-            ImpactMethod(
-                key=name,
-                name=name,
-                unit="",
-                factors=tuple((str(int(f)), float(v)) for f, v in zip(ids, values, strict=True)),
-            )
-            for name, (ids, values) in data.methods.items()
-        ),
-    )
-
-
-def _domain_uncertainty(records: NDArray[np.void]) -> list[Uncertainty]:
-    """stats_arrays records → domain uncertainty (lognormal median assumed = amount)."""
-    result = []
-    none = Uncertainty()
-    for kind, scale, low, high in zip(
-        records["uncertainty_type"].tolist(),
-        records["scale"].astype(float).tolist(),
-        records["minimum"].astype(float).tolist(),
-        records["maximum"].astype(float).tolist(),
-        strict=True,
-    ):
-        if kind == 2 and scale > 0:
-            result.append(Uncertainty("lognormal", gsd=float(np.exp(scale))))
-        elif kind == 3:
-            result.append(Uncertainty("normal", sd=scale))
-        elif kind in (4, 5) and low < high:
-            result.append(
-                Uncertainty("uniform" if kind == 4 else "triangular", minimum=low, maximum=high)
-            )
-        else:
-            result.append(none)
-    return result

@@ -4,7 +4,7 @@ A datapackage is already a set of arrays; turning a million triples into domain 
 first (as the other formats' bundles do) would cost more than storing them. Rows are
 built column-wise with NumPy and handed to the driver in bulk. Names are not in a
 datapackage: activities are stored as ``activity <id>`` and flows as ``flow <id>``, keyed
-by the integer id as text — the same keys :func:`tanji.io.brightway.read_bundle` uses.
+by the integer id as text.
 """
 
 from __future__ import annotations

@@ -78,9 +78,6 @@ def read_bundle(path: Path, fmt: str, *, unlinked: str = "error") -> LciBundle:
         from tanji.io.ilcd import read_ilcd
 
         return read_ilcd(path, unlinked=policy)
-    if fmt == "bw-datapackage":
-        from tanji.io.brightway import datapackage_paths
-        from tanji.io.brightway import read_bundle as read_brightway
-
-        return read_brightway(datapackage_paths(path))
-    raise ServiceError(f"{fmt!r} is not an LCI format ({', '.join(LCI_FORMATS)})")
+    raise ServiceError(
+        f"{fmt!r} is not a bundle format; Brightway datapackages are stored array to table"
+    )
