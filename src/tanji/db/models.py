@@ -29,6 +29,7 @@ from tanji.db.base import Base, utcnow
 __all__ = [
     "ActivityRow",
     "Base",
+    "CertificateClaimRow",
     "CharacterizationRow",
     "DatabaseRow",
     "DatabaseVersionRow",
@@ -37,13 +38,16 @@ __all__ = [
     "FactorRecordRow",
     "FactorVersionRow",
     "FlowRow",
+    "FootprintResultRow",
     "GasFactorRow",
     "GasRow",
     "MembershipRow",
     "MethodRow",
     "PinRow",
+    "ProductModelRow",
     "ProductSystemRow",
     "SourceRow",
+    "SupplierFootprintRow",
 ]
 
 
@@ -290,3 +294,81 @@ class PinRow(Base):
     dependent_kind: Mapped[str] = mapped_column(String(40))
     dependent_ref: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProductModelRow(Base):
+    """A product model document as computed: immutable, identified by its content hash."""
+
+    __tablename__ = "product_models"
+    __table_args__ = (UniqueConstraint("code", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(200), index=True)
+    version_label: Mapped[str] = mapped_column(String(80), default="")
+    digest: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)  # canonical JSON of the model document
+    source: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FootprintResultRow(Base):
+    """A computed footprint with its pins: recomputing it gives the same fingerprint."""
+
+    __tablename__ = "footprint_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("product_models.id"))
+    product_code: Mapped[str] = mapped_column(String(200), index=True)
+    total: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    per: Mapped[str] = mapped_column(String(80))
+    method: Mapped[str] = mapped_column(String(80))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    pins: Mapped[str] = mapped_column(Text)  # JSON list of {kind, ref, digest}
+    submodels: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of model row ids
+    result: Mapped[str] = mapped_column(Text)  # the result JSON as printed by `tanji calc --json`
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SupplierFootprintRow(Base):
+    """A supplier's footprint: imported from a PACT file or published from a result."""
+
+    __tablename__ = "supplier_footprints"
+    __table_args__ = (UniqueConstraint("ref", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(80))
+    product_id: Mapped[str] = mapped_column(String(200), index=True)
+    product_name: Mapped[str] = mapped_column(Text)
+    company: Mapped[str] = mapped_column(Text)
+    declared_amount: Mapped[float] = mapped_column(Float)
+    declared_unit: Mapped[str] = mapped_column(String(40))
+    total: Mapped[float] = mapped_column(Float)
+    biogenic: Mapped[float] = mapped_column(Float, default=0.0)
+    dluc: Mapped[float] = mapped_column(Float, default=0.0)
+    aircraft: Mapped[float] = mapped_column(Float, default=0.0)
+    primary_data_share: Mapped[float | None] = mapped_column(Float)
+    pef: Mapped[str | None] = mapped_column(String(20))  # "ter,ger,tir,p"
+    gsd: Mapped[float | None] = mapped_column(Float)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    geography: Mapped[str] = mapped_column(String(80), default="")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    verifier: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(20))  # "pact" or "platform"
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("footprint_results.id"))
+    source: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertificateClaimRow(Base):
+    """An electricity certificate or contract claimed by a product model: claimed once."""
+
+    __tablename__ = "certificate_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate: Mapped[str] = mapped_column(String(200), unique=True)
+    product_code: Mapped[str] = mapped_column(String(200))
+    line: Mapped[str] = mapped_column(String(200))
+    result_id: Mapped[int] = mapped_column(ForeignKey("footprint_results.id"))

@@ -12,6 +12,7 @@ Validation happens at construction: a factor that exists is a valid factor.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -239,7 +240,7 @@ class EmissionFactor:
         if len(set(gases)) != len(gases):
             raise DomainError(f"gases: each gas once, got {gases}")
 
-    def co2e_under(self, gwp: dict[str, float], basis: str) -> float:
+    def co2e_under(self, gwp: Mapping[str, float], basis: str) -> float:
         """kg CO2e per unit under a GWP set (gas id → GWP); ``basis`` names that set.
 
         A CO2e published under ``basis`` is used as published (it may cover gases the

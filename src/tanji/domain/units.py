@@ -1,0 +1,98 @@
+"""Units of activity data: parsing and conversion through pint.
+
+Activity data arrive in the units a plant records ("12.5 MWh", "3 t", "800 km",
+"1,200 Nm3"), factors are published per their own unit ("kWh", "t*km", "TJ"). Every
+conversion goes through one pint registry with the few units pint lacks:
+
+- ``item`` (pieces, cells, modules) as its own dimension, so "1 piece" never converts
+  to "1 kg" or to a dimensionless number;
+- ``tkm`` (tonne-kilometre) for freight;
+- ``Nm3`` (normal cubic metre, gas at 0 °C and 101.325 kPa) as its own unit, because a
+  normal cubic metre is an amount of gas, not a volume that converts to litres at any
+  temperature;
+- ``kgce`` / ``tce`` (kilogram / tonne of standard coal equivalent, 29.3076 MJ per kgce,
+  GB/T 2589-2020 §4.3) for Chinese energy statistics.
+
+A dimension mismatch raises :class:`UnitError` with both units named; callers add the
+line that asked.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pint
+
+__all__ = ["UnitError", "convert", "dimension_of", "parse_quantity", "same_dimension"]
+
+
+class UnitError(ValueError):
+    """A unit is unknown or cannot be converted to the unit asked for."""
+
+
+_DEFINITIONS = """
+item = [item] = piece = pcs = pc = cell = module = unit_item
+tkm = tonne * kilometer = t_km
+normal_cubic_meter = [normal_volume] = Nm3
+kgce = 29.3076 * megajoule
+tce = 1000 * kgce
+"""
+
+_SUPERSCRIPT = str.maketrans({"²": "**2", "³": "**3", "·": "*", "⋅": "*"})
+
+
+@lru_cache(maxsize=1)
+def _registry() -> pint.UnitRegistry:
+    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    for definition in _DEFINITIONS.strip().splitlines():
+        registry.define(definition)
+    return registry
+
+
+def _normal(unit: str) -> str:
+    text = unit.strip()
+    if text in ("Nm3", "Nm³"):
+        return "Nm3"
+    text = text.translate(_SUPERSCRIPT)
+    # "m3", "km2" → "m**3", "km**2" (pint would read "m3" as a unit named m3).
+    text = re.sub(r"(?<=[A-Za-z])([23])\b", r"**\1", text)
+    return text.replace("t*km", "tkm").replace("t km", "tkm")
+
+
+def _unit(unit: str) -> pint.Unit:
+    try:
+        return _registry().Unit(_normal(unit))
+    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, TypeError):
+        raise UnitError(f"unknown unit {unit!r}") from None
+
+
+def parse_quantity(text: str) -> tuple[float, str]:
+    """``"12.5 MWh"`` → (12.5, "MWh"); thousands separators are allowed ("1,200 kg")."""
+    match = re.fullmatch(r"\s*([-+]?[\d,]*\.?\d+(?:[eE][-+]?\d+)?)\s*(.*?)\s*", text)
+    if match is None or not match.group(2):
+        raise UnitError(f"expected a number and a unit such as '12.5 MWh', got {text!r}")
+    amount = float(match.group(1).replace(",", ""))
+    _unit(match.group(2))
+    return amount, match.group(2)
+
+
+def same_dimension(a: str, b: str) -> bool:
+    return bool(_unit(a).dimensionality == _unit(b).dimensionality)
+
+
+def dimension_of(unit: str) -> str:
+    return str(_unit(unit).dimensionality)
+
+
+def convert(amount: float, from_unit: str, to_unit: str) -> float:
+    """``amount`` in ``from_unit`` expressed in ``to_unit``."""
+    if from_unit.strip() == to_unit.strip():
+        return amount
+    source, target = _unit(from_unit), _unit(to_unit)
+    if source.dimensionality != target.dimensionality:
+        raise UnitError(
+            f"cannot convert {from_unit!r} ({source.dimensionality}) to {to_unit!r} "
+            f"({target.dimensionality})"
+        )
+    return float(_registry().Quantity(amount, source).to(target).magnitude)

@@ -1,0 +1,503 @@
+"""Product model files (YAML or JSON, ``tanji: product-model/1``).
+
+The format is described by the JSON Schema ``tanji/io/schemas/product-model.schema.json``
+(copied to ``docs/schemas/``; a test keeps them equal) and in docs/product-models.md.
+Reading validates the document against the schema first, then builds the domain
+objects; every error names the file, the line (YAML or JSON) and the field, e.g.
+``battery.yaml:42: lines[3].quantity: expected a number and a unit such as '12.5 MWh'``.
+
+Design note: YAML is composed into nodes (not loaded straight to Python objects) so
+each value keeps the line it was written on; JSON is read through the same YAML
+composer (JSON is YAML 1.2 flow syntax), which keeps one code path for both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache, partial
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from tanji.domain.factors import (
+    AS_PUBLISHED,
+    DomainError,
+    EmissionFactor,
+    FactorKind,
+    GasAmount,
+    PefQuality,
+    Source,
+    Uncertainty,
+)
+from tanji.domain.products import (
+    DEFAULT_STAGES,
+    Allocation,
+    AllocationMethod,
+    Cff,
+    Coproduct,
+    Electricity,
+    EndOfLife,
+    Line,
+    Link,
+    LinkKind,
+    LocalText,
+    MarketInstrument,
+    Product,
+    ProductModel,
+    Stage,
+    TransportLeg,
+)
+from tanji.domain.units import UnitError, convert, parse_quantity
+from tanji.io.errors import DataFormatError
+
+__all__ = [
+    "FORMAT",
+    "ModelDocument",
+    "load_document",
+    "model_from_document",
+    "read_model",
+    "schema",
+    "write_document",
+]
+
+FORMAT = "product-model/1"
+Path_ = tuple[str | int, ...]
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    text = resources.files("tanji.io").joinpath("schemas", "product-model.schema.json")
+    loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return loaded
+
+
+class ModelDocument:
+    """A parsed model document: plain data plus the line each value was written on."""
+
+    def __init__(self, data: Any, lines: dict[Path_, int], source: str) -> None:
+        self.data = data
+        self.lines = lines
+        self.source = source
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of the value at ``path`` (or of its nearest parent)."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    def where(self, path: Path_) -> str:
+        line = self.line_of(path)
+        return f"{self.source}:{line}" if line else self.source
+
+    def digest(self) -> str:
+        canonical = json.dumps(self.data, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _pointer(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def _plain(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(yaml.safe_load(yaml.serialize(key_node)))
+            if key in out:
+                raise DataFormatError(
+                    f"{source}:{key_node.start_mark.line + 1}",
+                    f"{_pointer(path)}: key {key!r} repeated",
+                )
+            out[key] = _plain(value_node, (*path, key), lines, source)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, (*path, i), lines, source) for i, item in enumerate(node.value)]
+    value = yaml.safe_load(yaml.serialize(node))
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def load_document(path: Path) -> ModelDocument:
+    """Read a YAML or JSON file into a :class:`ModelDocument` (no schema check yet)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFormatError(str(path), "no such file") from None
+    except UnicodeDecodeError:
+        raise DataFormatError(str(path), "not UTF-8 text (save the file as UTF-8)") from None
+    return parse_document(text, str(path))
+
+
+def parse_document(text: str, source: str) -> ModelDocument:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise DataFormatError(f"{source}{line}", f"not valid YAML/JSON: {exc.problem}") from None
+    if node is None:
+        raise DataFormatError(source, "the file is empty")
+    lines: dict[Path_, int] = {}
+    return ModelDocument(_plain(node, (), lines, source), lines, source)
+
+
+def validate(document: ModelDocument) -> None:
+    """Check the document against the JSON Schema; all problems in one error."""
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(document.data), key=lambda e: list(map(str, e.path)))
+    if not errors:
+        return
+    messages = []
+    for error in errors[:20]:
+        path = tuple(error.absolute_path)
+        messages.append(f"{document.where(path)}: {_pointer(path)}: {_explain(error)}")
+    more = f"\n… and {len(errors) - 20} more" if len(errors) > 20 else ""
+    raise DataFormatError(
+        document.source,
+        "does not follow the product model format:\n  " + "\n  ".join(messages) + more,
+    )
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = (
+            sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        )
+        extra = (
+            sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        )
+        return (
+            f"unknown field(s) {', '.join(repr(e) for e in extra)}; "
+            f"expected some of: {', '.join(allowed)}"
+        )
+    if error.validator in ("oneOf", "anyOf"):
+        hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+        return f"{error.instance!r} is not valid here{': ' + hint if hint else ''}"
+    return error.message
+
+
+def read_model(path: Path) -> ProductModel:
+    """Read, validate and build a product model from a YAML or JSON file."""
+    document = load_document(path)
+    return model_from_document(document)
+
+
+def model_from_document(document: ModelDocument) -> ProductModel:
+    validate(document)
+    return _Builder(document).model()
+
+
+class _Builder:
+    def __init__(self, document: ModelDocument) -> None:
+        self.doc = document
+
+    def fail(self, path: Path_, problem: str) -> DataFormatError:
+        return DataFormatError(self.doc.where(path), f"{_pointer(path)}: {problem}")
+
+    def guarded(self, path: Path_, build: Callable[[], Any]) -> Any:
+        try:
+            return build()
+        except (DomainError, UnitError) as exc:
+            raise self.fail(path, str(exc)) from None
+
+    def quantity(self, value: Any, path: Path_) -> tuple[float, str]:
+        if isinstance(value, Mapping):
+            return float(value["amount"]), str(value["unit"])
+        return self.guarded(path, lambda: parse_quantity(str(value)))  # type: ignore[no-any-return]
+
+    def text(self, value: Any) -> LocalText:
+        if isinstance(value, str):
+            return LocalText(zh=value)
+        return LocalText(zh=value.get("zh", ""), en=value.get("en", ""))
+
+    def model(self) -> ProductModel:
+        data = self.doc.data
+        product = self.product(data["product"])
+        if "output" in data:
+            output = self.quantity(data["output"], ("output",))
+            self.guarded(("output",), lambda: convert(output[0], output[1], product.declared_unit))
+        else:
+            output = (product.declared_amount, product.declared_unit)
+        stages = (
+            tuple(Stage(s["id"], self.text(s["name"])) for s in data["stages"])
+            if "stages" in data
+            else DEFAULT_STAGES
+        )
+        lines = tuple(self.line(line, ("lines", i)) for i, line in enumerate(data["lines"]))
+        allocation = (
+            self.allocation(data["allocation"], ("allocation",)) if "allocation" in data else None
+        )
+        return self.guarded(  # type: ignore[no-any-return]
+            (),
+            lambda: ProductModel(
+                id=data["id"],
+                version=str(data.get("version", "")),
+                product=product,
+                output_amount=output[0],
+                output_unit=output[1],
+                lines=lines,
+                stages=stages,
+                method=data.get("method", "ipcc-ar6-gwp100"),
+                end_of_life=EndOfLife(data.get("end_of_life", "cut-off")),
+                allocation=allocation,
+                rule=data.get("rule", ""),
+                illustrative=bool(data.get("illustrative", False)),
+                notes=data.get("notes", ""),
+                digest=self.doc.digest(),
+                source=self.doc.source,
+            ),
+        )
+
+    def product(self, p: Mapping[str, Any]) -> Product:
+        path: Path_ = ("product",)
+        amount, unit = self.quantity(p["declared_unit"], (*path, "declared_unit"))
+        fu = p.get("functional_unit")
+        period = p.get("reference_period")
+        identifiers = tuple(sorted((p.get("identifiers") or {}).items()))
+        return self.guarded(  # type: ignore[no-any-return]
+            path,
+            lambda: Product(
+                name=self.text(p["name"]),
+                category=p["category"],
+                declared_amount=amount,
+                declared_unit=unit,
+                functional_unit=self.text(fu["description"]) if fu else None,
+                declared_units_per_functional_unit=fu["declared_units"] if fu else None,
+                company=p.get("company", ""),
+                site=p.get("site", ""),
+                identifiers=identifiers,
+                boundary=p.get("boundary", "cradle-to-gate"),
+                period_start=date.fromisoformat(period["start"]) if period else None,
+                period_end=date.fromisoformat(period["end"]) if period else None,
+            ),
+        )
+
+    def inline_factor(self, f: Mapping[str, Any], path: Path_, code: str) -> EmissionFactor:
+        def build() -> EmissionFactor:
+            s = f["source"]
+            gases = tuple(GasAmount(g, float(kg)) for g, kg in (f.get("gases") or {}).items())
+            co2e = f.get("co2e_kg")
+            return EmissionFactor(
+                code=code,
+                name_zh=f.get("name", code),
+                name_en=f.get("name", code),
+                kind=FactorKind.OTHER,
+                unit=f["unit"],
+                geography="unspecified",
+                source=Source(
+                    publisher=s["publisher"],
+                    title=s["title"],
+                    year=s.get("year"),
+                    document=s.get("document"),
+                    table=s.get("table"),
+                    url=s.get("url"),
+                ),
+                gases=gases,
+                co2e=float(co2e) if co2e is not None else None,
+                gwp_basis=f.get("gwp_basis", AS_PUBLISHED) if co2e is not None else None,
+                uncertainty=self.uncertainty(f.get("uncertainty"), (*path, "uncertainty")),
+                pef=PefQuality(**(f.get("quality") or {})),
+                illustrative=bool(f.get("illustrative", False)),
+            )
+
+        return self.guarded(path, build)  # type: ignore[no-any-return]
+
+    def uncertainty(self, u: Mapping[str, Any] | None, path: Path_) -> Uncertainty:
+        if not u:
+            return Uncertainty()
+        return self.guarded(path, lambda: Uncertainty(**u))  # type: ignore[no-any-return]
+
+    def factor_link(self, value: Any, path: Path_, code: str) -> Link:
+        if isinstance(value, str):
+            return Link(LinkKind.FACTOR, value)
+        return Link(LinkKind.INLINE, inline=self.inline_factor(value, path, code))
+
+    def link(self, spec: Mapping[str, Any], path: Path_, code: str) -> Link | None:
+        if "factor" in spec:
+            return self.factor_link(spec["factor"], (*path, "factor"), code)
+        if "activity" in spec:
+            return Link(LinkKind.ACTIVITY, spec["activity"])
+        if "supplier" in spec:
+            supplier = spec["supplier"]
+            if "pact" in supplier:
+                return Link(LinkKind.SUPPLIER, "pact:" + supplier["pact"])
+            return Link(LinkKind.SUPPLIER, supplier["product"])
+        if "model" in spec:
+            return Link(LinkKind.MODEL, spec["model"])
+        if "gas" in spec:
+            return Link(LinkKind.GAS, spec["gas"])
+        return None
+
+    def electricity(self, e: Mapping[str, Any], path: Path_, code: str) -> Electricity:
+        if "factor" in e:
+            grid = self.factor_link(e["factor"], (*path, "factor"), code)
+        elif "grid" in e:
+            g = e["grid"]
+            grid = Link(
+                LinkKind.GRID, g["geography"], year=g.get("year"), basis=g.get("basis", "location")
+            )
+        else:
+            raise self.fail(path, "give the grid (geography and year) or a factor")
+        market = []
+        for i, m in enumerate(e.get("market", [])):
+            mpath = (*path, "market", i)
+            if "quantity" in m:
+                amount, unit = self.quantity(m["quantity"], (*mpath, "quantity"))
+                kwh = self.guarded((*mpath, "quantity"), partial(convert, amount, unit, "kWh"))
+            elif m["instrument"] == "green-certificate":
+                kwh = 1000.0 * len(m["ids"])  # one GEC (绿证) certifies 1 MWh
+            else:
+                raise self.fail(
+                    mpath, f"a {m['instrument']} needs its quantity (the energy it covers)"
+                )
+            link = (
+                self.factor_link(m["factor"], (*mpath, "factor"), f"{code}-market-{i}")
+                if "factor" in m
+                else None
+            )
+            market.append(
+                self.guarded(
+                    mpath,
+                    partial(
+                        MarketInstrument, m["instrument"], tuple(m["ids"]), kwh, m["evidence"], link
+                    ),
+                )
+            )
+        return Electricity(grid, tuple(market))
+
+    def cff(self, c: Mapping[str, Any], path: Path_, code: str) -> Cff:
+        names = {
+            "Ev": "ev",
+            "Erecycled": "erecycled",
+            "ErecyclingEoL": "erecycling_eol",
+            "E*v": "ev_star",
+            "ED": "ed",
+            "EER": "eer",
+            "ESE": "ese",
+        }
+        links = {
+            attr: self.link(c[key], (*path, key), f"{code}-{attr}")
+            for key, attr in names.items()
+            if key in c
+        }
+        return self.guarded(  # type: ignore[no-any-return]
+            path,
+            lambda: Cff(
+                a=c["A"],
+                r1=c["R1"],
+                r2=c["R2"],
+                r3=c.get("R3", 0.0),
+                qsin_qp=c.get("Qsin/Qp", 1.0),
+                qsout_qp=c.get("Qsout/Qp", 1.0),
+                b=c.get("B", 0.0),
+                **links,
+            ),
+        )
+
+    def line(self, spec: Mapping[str, Any], path: Path_) -> Line:
+        code = spec["id"]
+        kinds = [
+            k
+            for k in ("factor", "activity", "supplier", "model", "gas", "electricity", "cff")
+            if k in spec
+        ]
+        if len(kinds) != 1:
+            found = ", ".join(kinds) if kinds else "none"
+            raise self.fail(
+                path,
+                "a line links to exactly one of factor, activity, supplier, model, gas, "
+                f"electricity or cff (found: {found})",
+            )
+        transport = None
+        if "transport" in spec:
+            t = spec["transport"]
+            mass = self.quantity(t["mass"], (*path, "transport", "mass"))
+            distance = self.quantity(t["distance"], (*path, "transport", "distance"))
+            transport = TransportLeg(mass[0], mass[1], distance[0], distance[1], t.get("mode", ""))
+            amount, unit = mass[0] * distance[0], "t*km"
+            if "quantity" in spec:
+                raise self.fail(path, "a transport line takes mass and distance, not a quantity")
+        elif "quantity" in spec:
+            amount, unit = self.quantity(spec["quantity"], (*path, "quantity"))
+        else:
+            raise self.fail(path, "quantity: required (a number and a unit such as '12.5 MWh')")
+        link = self.link(spec, path, code)
+        electricity = (
+            self.electricity(spec["electricity"], (*path, "electricity"), code)
+            if "electricity" in spec
+            else None
+        )
+        cff = self.cff(spec["cff"], (*path, "cff"), code) if "cff" in spec else None
+        if link is not None and link.kind is LinkKind.GAS:
+            self.guarded((*path, "quantity"), lambda: convert(amount, unit, "kg"))
+        return self.guarded(  # type: ignore[no-any-return]
+            path,
+            lambda: Line(
+                id=code,
+                stage=spec["stage"],
+                name=spec.get("name", code),
+                amount=amount,
+                unit=unit,
+                link=link,
+                electricity=electricity,
+                transport=transport,
+                cff=cff,
+                primary=spec.get("data", "secondary") == "primary",
+                evidence=spec.get("evidence", ""),
+                quality=PefQuality(**(spec.get("quality") or {})),
+                uncertainty=self.uncertainty(spec.get("uncertainty"), (*path, "uncertainty")),
+                reporting=spec.get("reporting", ""),
+                allocate=spec.get("allocate"),
+                where=f"line {self.doc.line_of(path) or '?'} ({_pointer(path)}, id {code})",
+            ),
+        )
+
+    def allocation(self, a: Mapping[str, Any], path: Path_) -> Allocation:
+        coproducts = []
+        for i, co in enumerate(a["coproducts"]):
+            amount, unit = self.quantity(co["quantity"], (*path, "coproducts", i, "quantity"))
+            substitutes = (
+                self.link(
+                    co["substitutes"], (*path, "coproducts", i, "substitutes"), f"coproduct-{i}"
+                )
+                if "substitutes" in co
+                else None
+            )
+            coproducts.append(Coproduct(co["name"], amount, unit, co.get("value"), substitutes))
+        return self.guarded(  # type: ignore[no-any-return]
+            path,
+            lambda: Allocation(
+                method=AllocationMethod(a["method"]),
+                main_value=a.get("main_value"),
+                coproducts=tuple(coproducts),
+                stages=tuple(a.get("stages", ("raw_materials", "production"))),
+                property=a.get("property", ""),
+            ),
+        )
+
+
+def write_document(data: Mapping[str, Any], path: Path) -> None:
+    """Write a model document as YAML (``.yaml``/``.yml``) or JSON, keeping key order."""
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return
+    path.write_text(
+        yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
+    )
+
+
+def lines_of(document: ModelDocument) -> Sequence[Mapping[str, Any]]:
+    lines: Sequence[Mapping[str, Any]] = document.data.get("lines", [])
+    return lines
