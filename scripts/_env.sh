@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export UV_PYTHON_DOWNLOADS=never
+# Compile bytecode at install time: commands start fast even where PYTHONDONTWRITEBYTECODE is set.
+export UV_COMPILE_BYTECODE="${UV_COMPILE_BYTECODE:-1}"
 # Trust the system certificate store (intranet proxies install their CA there).
 export UV_NATIVE_TLS="${UV_NATIVE_TLS:-1}"
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine as DbEngine
 
 from tanji.db.session import UnitOfWork, make_engine
 from tanji.engine import Engine, SolverConfig
+from tanji.services.background import BackgroundStore
 from tanji.settings import Settings
 
 
@@ -19,6 +20,7 @@ class App:
     settings: Settings
     db: DbEngine
     engine: Engine
+    backgrounds: BackgroundStore
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.db)
@@ -41,8 +43,12 @@ def build_app(settings: Settings | None = None) -> App:
         if settings.solver in ("auto", "superlu", "pardiso", "umfpack")
         else "superlu"
     )
+    engine = Engine(SolverConfig(backend=solver))  # type: ignore[arg-type]
     return App(
         settings=settings,
         db=make_engine(settings.database_url),
-        engine=Engine(SolverConfig(backend=solver)),  # type: ignore[arg-type]
+        engine=engine,
+        backgrounds=BackgroundStore(
+            engine, settings.data_dir / "cache" / "background", settings.database_url
+        ),
     )

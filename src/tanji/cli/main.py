@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tanji import __version__
-from tanji.cli import data, engine
+from tanji.cli import data, engine, footprints
 
 app = typer.Typer(
     name="tanji",
@@ -24,6 +24,9 @@ app = typer.Typer(
 app.add_typer(engine.app, name="engine")
 app.add_typer(data.db_app, name="db")
 app.add_typer(data.data_app, name="data")
+app.command("calc")(footprints.calc)
+app.add_typer(footprints.footprint_app, name="footprint")
+app.add_typer(footprints.supplier_app, name="supplier")
 
 
 @app.callback(invoke_without_command=True)

@@ -56,6 +56,9 @@ class Pin:
     kind: str
     ref: str
     digest: str = ""
+    #: The link as the model wrote it (``factor:DB:CODE``, ``grid:CN-JS:2022:location``):
+    #: a pinned recomputation resolves that link to exactly ``ref`` again.
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,16 +106,19 @@ def factor_burden(
     The rule for a CO2e published under another GWP set is the factor's own
     (:meth:`EmissionFactor.co2e_under`): restating it is refused, not guessed.
     """
-    if factor.gases and not (factor.co2e is not None and factor.gwp_basis == basis):
-        missing = [g.gas for g in factor.gases if g.gas not in gwp]
-        if missing:
-            factor.co2e_under(gwp, basis)  # raises with the factor's own message
+    total = factor.co2e_under(gwp, basis)  # raises where a CO2e cannot be restated
+    if factor.gases and all(g.gas in gwp for g in factor.gases):
         parts: dict[tuple[str, str], float] = {}
         for g in factor.gases:
             key = (g.gas, category_of(g.gas))
             parts[key] = parts.get(key, 0.0) + g.kg * gwp[g.gas]
+        # A CO2e published under this very GWP set may cover gases not listed one by one:
+        # keep the published total, the remainder reported as unspecified CO2e.
+        rest = total - sum(parts.values())
+        if abs(rest) > 1e-9 * max(abs(total), 1.0):
+            parts[(CO2E, "fossil")] = rest
     else:
-        parts = {(CO2E, "fossil"): factor.co2e_under(gwp, basis)}
+        parts = {(CO2E, "fossil"): total}
     return Burden(
         unit=factor.unit,
         parts=parts,

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from tanji.domain.burdens import Burden, LinkResolver
 from tanji.domain.factors import Uncertainty
@@ -169,6 +168,13 @@ def _relative(u: Uncertainty, amount: float) -> Uncertainty:
 def _components_in(footprint: Footprint, order: Sequence[str]) -> list[ModelResult]:
     by_id = {c.id: c for c in footprint.components}
     return [by_id[m] for m in order]
+
+
+def rankdata(values: FloatArray) -> FloatArray:
+    """Ranks 0…n−1 (ties broken by order: samples of continuous draws rarely tie)."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(values, kind="stable")] = np.arange(len(values))
+    return ranks
 
 
 def _drivers(

@@ -633,6 +633,15 @@ def _primary_share(lines: Sequence[LineResult]) -> float:
 def compute(root: ProductModel, resolver: LinkResolver, engine: Engine | None = None) -> Footprint:
     """The footprint of ``root`` per declared unit, with the full trace."""
     fg = collect(root, resolver)
+    claimed: dict[str, str] = {}
+    for model_id, line_id, certificate in certificate_ids(list(fg.models.values())):
+        where = f"{model_id} line {line_id}"
+        if certificate in claimed:
+            raise DomainError(
+                f"{where}: certificate {certificate} is already claimed by {claimed[certificate]}; "
+                "a certificate counts once"
+            )
+        claimed[certificate] = where
     engine = engine or Engine()
     keys = _keys(fg.terms)
     h, by_key = solve_foreground(fg, engine, keys)

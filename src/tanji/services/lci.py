@@ -83,8 +83,15 @@ def _characterization(session: Session, dbv_id: int, method_key: str) -> dict[in
     return dict(rows)
 
 
-def load_system(session: Session, dbv_id: int, method_key: str) -> LcaSystem:
-    """The engine system of a stored LCI database version (ids are the stored row ids)."""
+def load_system(
+    session: Session, dbv_id: int, method_key: str, *, by_gas: bool = False
+) -> LcaSystem:
+    """The engine system of a stored LCI database version (ids are the stored row ids).
+
+    ``by_gas`` adds one method per greenhouse gas, ``"<method>|<gas id>"``, holding the
+    method's factors of that gas's flows only (flows of no known gas: ``"<method>|other"``),
+    so footprints can be split by gas with one more adjoint solve each.
+    """
     columns = (
         ExchangeRow.activity_id,
         ExchangeRow.kind,
@@ -144,9 +151,21 @@ def load_system(session: Session, dbv_id: int, method_key: str) -> LcaSystem:
     )
     biosphere = exchanges(bio, flow, None, "biosphere")
     factors = _characterization(session, dbv_id, method_key)
-    return build_system(
-        technosphere, biosphere, {method_key: (list(factors), list(factors.values()))}
-    )
+    methods = {method_key: (list(factors), list(factors.values()))}
+    if by_gas:
+        gas_of = dict(
+            session.execute(
+                select(FlowRow.id, FlowRow.gas_id).where(FlowRow.database_version_id == dbv_id)
+            ).all()
+        )
+        groups: dict[str, tuple[list[int], list[float]]] = {}
+        for flow_id, factor in factors.items():
+            group = f"{method_key}|{gas_of.get(flow_id) or 'other'}"
+            ids, values = groups.setdefault(group, ([], []))
+            ids.append(flow_id)
+            values.append(factor)
+        methods.update(groups)
+    return build_system(technosphere, biosphere, methods)
 
 
 @dataclass(frozen=True)

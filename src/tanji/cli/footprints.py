@@ -1,0 +1,279 @@
+"""``tanji calc`` and ``tanji footprint …``, ``tanji supplier …``: product footprints.
+
+``tanji calc MODEL.yaml [--mc N --seed S] [--json] [--report OUT.html|.pdf|.xlsx]``
+computes a product model against the store (set up on first use), prints the result and
+saves it with its pins (``--no-save`` to skip). ``tanji footprint recompute ID`` proves a
+saved result reproducible; ``compare`` puts two results side by side, line by line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tanji.bootstrap import App, build_app
+from tanji.db.migrate import current_revision, upgrade
+from tanji.domain.footprints import dqr_rating
+from tanji.services.errors import ServiceError
+from tanji.services.footprints import (
+    Calculation,
+    calculate,
+    import_pact,
+    publish_result,
+    recompute,
+    save_result,
+    stored_result,
+    supplier_footprints,
+)
+from tanji.services.reference import ensure_reference_data
+
+footprint_app = typer.Typer(help="Saved product footprints.", no_args_is_help=True)
+supplier_app = typer.Typer(help="Suppliers' product footprints.", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def store_app() -> App:
+    """The app with its store migrated and reference data loaded (done on first use)."""
+    app = build_app()
+    if current_revision(app.db) is None:
+        upgrade(app.db)
+        with app.unit_of_work() as uow:
+            ensure_reference_data(uow.session)
+    return app
+
+
+def _print_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+def _g(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4g}"
+
+
+def _print_result(result: dict[str, Any], result_id: int | None) -> None:
+    product = result["product"]
+    name = product["name"]["zh"] or product["name"]["en"]
+    typer.echo(f"{name} ({product['id']} {product['version']})".strip())
+    if result["illustrative"]:
+        typer.echo("  ILLUSTRATIVE DATA — not for claims")
+    typer.echo(f"  footprint: {_g(result['total'])} {result['unit']} per {result['per']}")
+    fu = result["per_functional_unit"]
+    if fu:
+        typer.echo(f"  per functional unit ({fu['functional_unit']}): {_g(fu['total'])}")
+    typer.echo("  by stage:")
+    for stage, value in result["stages"].items():
+        typer.echo(f"    {stage:<16} {_g(value):>12}")
+    typer.echo("  by gas:")
+    for gas, value in result["gases"].items():
+        typer.echo(f"    {gas:<16} {_g(value):>12}")
+    typer.echo("  reported apart:")
+    for category, value in result["categories"].items():
+        typer.echo(f"    {category:<16} {_g(value):>12}")
+    for offset in result["offsets"]:
+        typer.echo(f"  offset (not subtracted): {offset['name']} {_g(offset['kg_co2e'])} kg CO2e")
+    dq = result["data_quality"]
+    typer.echo(
+        f"  data quality: DQR {_g(dq['dqr'])} ({dq['rating']}), "
+        f"primary data {dq['primary_share']:.1%}"
+    )
+    u = result["uncertainty"]
+    if u:
+        typer.echo(
+            f"  Monte Carlo ({u['iterations']} iterations, seed {u['seed']}): "
+            f"mean {_g(u['mean'])}, 95% interval {_g(u['p2_5'])} – {_g(u['p97_5'])}"
+        )
+        for driver in u["drivers"][:5]:
+            typer.echo(f"    driver {driver['line']:<20} {driver['share']:.1%}")
+    if result_id is not None:
+        typer.echo(f"  saved as result #{result_id} (fingerprint {result['fingerprint'][:12]})")
+
+
+def _report(calculation: Calculation, path: Path, language: str) -> None:
+    from tanji.io.reports import write_report
+
+    write_report(calculation.footprint, calculation.uncertainty, path, language=language)
+
+
+def calc(
+    model: Annotated[Path, typer.Argument(help="The product model (YAML or JSON).")],
+    mc: Annotated[int, typer.Option("--mc", help="Monte Carlo iterations (0: none).")] = 0,
+    seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo.")] = None,
+    as_json: JsonFlag = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a report: OUT.html, OUT.pdf or OUT.xlsx.")
+    ] = None,
+    language: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Save the result.")] = True,
+) -> None:
+    """Compute a product's carbon footprint from its model file."""
+    if mc < 0 or mc == 1:
+        raise ServiceError("--mc: give 0 (no Monte Carlo) or at least 2 iterations")
+    if language not in ("zh", "en"):
+        raise ServiceError("--lang: zh or en")
+    with store_app() as app, app.unit_of_work() as uow:
+        calculation = calculate(uow.session, app.backgrounds, model, iterations=mc, seed=seed)
+        result_id = save_result(uow.session, calculation) if save else None
+        result = dict(calculation.result)
+        if result_id is not None:
+            result["result_id"] = result_id
+        if report is not None:
+            _report(calculation, report, language)
+    if as_json:
+        _print_json(result)
+    else:
+        _print_result(result, result_id)
+        if report is not None:
+            typer.echo(f"  report: {report}")
+
+
+@footprint_app.command("list")
+def footprint_list(as_json: JsonFlag = False) -> None:
+    """Saved results, newest first."""
+    from sqlalchemy import select
+
+    from tanji.db.models import FootprintResultRow
+
+    with store_app() as app, app.unit_of_work() as uow:
+        rows = list(
+            uow.session.scalars(select(FootprintResultRow).order_by(FootprintResultRow.id.desc()))
+        )
+        items: list[dict[str, Any]] = [
+            {
+                "id": r.id,
+                "product": r.product_code,
+                "total": r.total,
+                "unit": r.unit,
+                "per": r.per,
+                "method": r.method,
+                "created_at": r.created_at.isoformat(timespec="seconds"),
+            }
+            for r in rows
+        ]
+    if as_json:
+        _print_json(items)
+        return
+    for item in items:
+        typer.echo(
+            f"#{item['id']:<5} {item['product']:<28} {_g(item['total']):>12} {item['unit']} "
+            f"per {item['per']}  {item['created_at']}"
+        )
+
+
+@footprint_app.command("show")
+def footprint_show(
+    result_id: Annotated[int, typer.Argument(help="Result number.")],
+    as_json: JsonFlag = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a report file.")] = None,
+    language: Annotated[str, typer.Option("--lang")] = "zh",
+) -> None:
+    """A saved result (as it was computed)."""
+    with store_app() as app, app.unit_of_work() as uow:
+        row = stored_result(uow.session, result_id)
+        result = json.loads(row.result)
+        if report is not None:
+            calculation, _ = recompute(uow.session, app.backgrounds, result_id)
+            _report(calculation, report, language)
+    if as_json:
+        _print_json(result)
+    else:
+        _print_result(result, result_id)
+
+
+@footprint_app.command("recompute")
+def footprint_recompute(
+    result_id: Annotated[int, typer.Argument(help="Result number.")],
+) -> None:
+    """Recompute a saved result from its pinned versions; it must match to the last digit."""
+    with store_app() as app, app.unit_of_work() as uow:
+        row = stored_result(uow.session, result_id)
+        calculation, same = recompute(uow.session, app.backgrounds, result_id)
+        stored_total = row.total
+    typer.echo(f"stored:     {stored_total!r}")
+    typer.echo(f"recomputed: {calculation.footprint.total!r}")
+    if not same:
+        raise ServiceError(f"result #{result_id} did not reproduce (fingerprints differ)")
+    typer.echo("identical (every line, every digit)")
+
+
+@footprint_app.command("publish")
+def footprint_publish(
+    result_id: Annotated[int, typer.Argument(help="Result number.")],
+    verifier: Annotated[str, typer.Option(help="The body that verified the footprint.")],
+    product_id: Annotated[
+        str | None, typer.Option(help="Product id customers link to (default: the model id).")
+    ] = None,
+) -> None:
+    """Publish a verified result as a supplier footprint that customers' models can use."""
+    with store_app() as app, app.unit_of_work() as uow:
+        supplier = publish_result(uow.session, result_id, verifier=verifier, product_id=product_id)
+    typer.echo(
+        f"published {supplier.product_id} version {supplier.version}: {_g(supplier.total)} "
+        f"kg CO2e per {supplier.declared_amount:g} {supplier.declared_unit} "
+        f"(verified by {verifier})"
+    )
+
+
+@footprint_app.command("compare")
+def footprint_compare(
+    a: Annotated[int, typer.Argument(help="First result number.")],
+    b: Annotated[int, typer.Argument(help="Second result number.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Two results side by side: total, stages, gases and every line."""
+    from tanji.domain.footprint_compare import compare_results
+
+    with store_app() as app, app.unit_of_work() as uow:
+        left = json.loads(stored_result(uow.session, a).result)
+        right = json.loads(stored_result(uow.session, b).result)
+    comparison = compare_results(left, right)
+    if as_json:
+        _print_json(comparison)
+        return
+    typer.echo(f"{'':<34} {'#' + str(a):>12} {'#' + str(b):>12} {'difference':>12}")
+    for section in ("total", "stages", "gases", "lines"):
+        for row in comparison[section]:
+            change = "" if row["relative"] is None else f" ({row['relative']:+.1%})"
+            typer.echo(
+                f"{row['key'][:34]:<34} {_g(row['a']):>12} {_g(row['b']):>12} "
+                f"{_g(row['difference']):>12}{change}"
+            )
+
+
+@supplier_app.command("import")
+def supplier_import(
+    path: Annotated[Path, typer.Argument(help="A PACT ProductFootprint JSON file.")],
+) -> None:
+    """Store a supplier's footprint from a PACT file."""
+    with store_app() as app, app.unit_of_work() as uow:
+        s = import_pact(uow.session, path)
+    status = f"verified by {s.verifier}" if s.verified else "not verified"
+    typer.echo(
+        f"imported {s.product_id} ({s.company}): {_g(s.total)} kg CO2e per "
+        f"{s.declared_amount:g} {s.declared_unit}, version {s.version}, {status}"
+    )
+
+
+@supplier_app.command("list")
+def supplier_list(
+    product: Annotated[str | None, typer.Option(help="Only this product id.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Suppliers' footprints on the platform."""
+    with store_app() as app, app.unit_of_work() as uow:
+        items = supplier_footprints(uow.session, product)
+    if as_json:
+        _print_json([s.__dict__ for s in items])
+        return
+    for s in items:
+        flag = "verified" if s.verified else "unverified"
+        typer.echo(
+            f"{s.product_id:<28} v{s.version:<8} {_g(s.total):>10} kg CO2e per "
+            f"{s.declared_amount:g} {s.declared_unit}  {flag}  {s.company}"
+        )
+
+
+__all__ = ["calc", "dqr_rating", "footprint_app", "supplier_app"]

@@ -1,0 +1,614 @@
+"""Product footprints against the store: resolve links, compute, pin, save, recompute.
+
+One function per intention:
+
+- :func:`calculate` — a model file (and the sub-models and PACT files it names) →
+  footprint (+ Monte Carlo), resolved against the store's factors, LCI databases and
+  suppliers' footprints;
+- :func:`save_result` — store the models and the result with its pins, and claim its
+  electricity certificates (a certificate counts for one product only);
+- :func:`recompute` — recompute a stored result from its pins: the same number to the
+  last digit, whatever has been published since;
+- :func:`import_pact` and :func:`publish_result` — suppliers' footprints, from a PACT file
+  or from a result on the platform (the latest verified one is what a supplier link uses).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tanji.db.models import (
+    CertificateClaimRow,
+    DatabaseRow,
+    DatabaseVersionRow,
+    FactorRecordRow,
+    FactorVersionRow,
+    FootprintResultRow,
+    GasFactorRow,
+    MembershipRow,
+    MethodRow,
+    ProductModelRow,
+    SupplierFootprintRow,
+)
+from tanji.domain.burdens import Burden, Pin, category_of, factor_burden, gas_burden
+from tanji.domain.factors import GWP_BASES, DomainError, PefQuality, Uncertainty
+from tanji.domain.footprint_uncertainty import FootprintUncertainty, monte_carlo
+from tanji.domain.footprints import Footprint, certificate_ids, compute
+from tanji.domain.products import Link, LinkKind, ProductModel
+from tanji.domain.suppliers import SupplierFootprint
+from tanji.engine import Engine
+from tanji.io.footprint_json import footprint_dict
+from tanji.io.pact import read_pact
+from tanji.io.product_model import ModelDocument, load_document, model_from_document
+from tanji.services.background import BackgroundStore
+from tanji.services.catalog import get_lci_version
+from tanji.services.errors import ConflictError, NotFoundError, ServiceError
+from tanji.services.factors import factor_detail
+from tanji.services.lci import _resolve_activity
+
+__all__ = [
+    "Calculation",
+    "StoreResolver",
+    "calculate",
+    "import_pact",
+    "publish_result",
+    "recompute",
+    "save_result",
+    "stored_result",
+    "supplier_footprints",
+]
+
+#: Provinces in the East China regional grid (华东区域电网) of the MEE/NBS electricity
+#: factor notices: a province without its own factor falls back to this region, then CN.
+EAST_CHINA = frozenset({"CN-SH", "CN-JS", "CN-ZJ", "CN-AH", "CN-FJ"})
+GWP_SOURCE = "IPCC AR6 WG1 (2021) Ch. 7 Table 7.15 / 7.SM.7; AR5 WG1 (2013) Ch. 8 Table 8.A.1"
+
+
+def _basis(method: str) -> str:
+    basis = method.upper()
+    if basis not in GWP_BASES:
+        raise ServiceError(
+            f"method {method!r}: a product model is characterized with a GWP set "
+            "(ipcc-ar6-gwp100, ipcc-ar6-gwp20, ipcc-ar5-gwp100)"
+        )
+    return basis
+
+
+class StoreResolver:
+    """Resolves a model's links against the store (and files beside the model).
+
+    With ``pins`` (from a stored result), every link resolves to the version pinned then;
+    with ``models`` (stored documents by id), sub-models come from the store, not files.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        backgrounds: BackgroundStore,
+        method: str,
+        *,
+        pins: Mapping[str, Pin] | None = None,
+        models: Mapping[str, ProductModel] | None = None,
+    ) -> None:
+        self.session = session
+        self.backgrounds = backgrounds
+        self.method = method
+        self.basis = _basis(method)
+        row = session.scalar(select(MethodRow).where(MethodRow.key == method))
+        if row is None:
+            raise NotFoundError(
+                f"no GWP set {method!r} in the store; run 'tanji db upgrade' to load it"
+            )
+        self.gwp: Mapping[str, float] = dict(
+            session.execute(
+                select(GasFactorRow.gas_id, GasFactorRow.factor).where(
+                    GasFactorRow.method_id == row.id
+                )
+            ).all()
+        )
+        self.pins = dict(pins or {})
+        self.models = dict(models or {})
+        self.used_pact: list[SupplierFootprint] = []
+        self._sample_keys: dict[str, tuple[str, int]] = {}
+
+    # --- LinkResolver ------------------------------------------------------------------
+
+    def burden(self, link: Link, where: str) -> Burden:
+        try:
+            return self._burden(link, where)
+        except (ServiceError, DomainError) as exc:
+            raise DomainError(f"{where}: {exc}") from None
+
+    def _burden(self, link: Link, where: str) -> Burden:
+        if link.kind is LinkKind.INLINE:
+            assert link.inline is not None
+            return factor_burden(link.inline, self.gwp, self.basis, None)
+        if link.kind is LinkKind.GAS:
+            if link.ref not in self.gwp:
+                known = ", ".join(sorted(self.gwp))
+                raise DomainError(f"gas {link.ref!r}: not in {self.basis} (known: {known})")
+            return gas_burden(link.ref, self.gwp, self.basis, GWP_SOURCE)
+        if link.kind is LinkKind.FACTOR:
+            return self._factor(link.ref, f"factor:{link.ref}")
+        if link.kind is LinkKind.GRID:
+            return self._grid(link)
+        if link.kind is LinkKind.ACTIVITY:
+            return self._activity(link.ref)
+        if link.kind is LinkKind.SUPPLIER:
+            return self._supplier(link.ref, where)
+        raise DomainError(f"a {link.kind.value} link has no burden of its own")
+
+    def _factor(self, ref: str, link_key: str, label: str = "") -> Burden:
+        pinned = self.pins.get(link_key)
+        detail = factor_detail(self.session, pinned.ref if pinned else ref)
+        burden = factor_burden(
+            detail.factor, self.gwp, self.basis, Pin("factor", detail.ref, link=link_key)
+        )
+        if label:
+            burden = Burden(
+                burden.unit,
+                burden.parts,
+                label,
+                burden.source,
+                burden.pins,
+                burden.uncertainty,
+                burden.quality,
+                burden.illustrative,
+            )
+        return burden
+
+    def _grid(self, link: Link) -> Burden:
+        link_key = f"grid:{link.ref}:{link.year or ''}:{link.basis}"
+        pinned = self.pins.get(link_key)
+        if pinned:
+            return self._factor(pinned.ref, link_key, pinned.digest or pinned.ref)
+        kind = "grid_location" if link.basis == "location" else "grid_residual"
+        chain = [link.ref]
+        if link.ref in EAST_CHINA:
+            chain.append("CN-EAST")
+        if link.ref != "CN":
+            chain.append("CN")
+        candidates = self._grid_factors(kind)
+        for geography in chain:
+            found = [c for c in candidates if c[1] == geography]
+            if not found:
+                continue
+            exact = [c for c in found if link.year is not None and c[2] == link.year]
+            earlier = sorted(
+                (c for c in found if link.year is None or c[2] <= link.year), key=lambda c: c[2]
+            )
+            later = sorted(
+                (c for c in found if link.year is not None and c[2] > link.year), key=lambda c: c[2]
+            )
+            choice = exact[0] if exact else (earlier[-1] if earlier else later[0])
+            ref, _, year = choice
+            note = f"{kind.split('_')[1]} grid {geography} {year}"
+            if geography != link.ref or (link.year is not None and year != link.year):
+                note += f" (asked: {link.ref} {link.year or ''}; nearest published)".replace(
+                    " )", ")"
+                )
+            return self._factor(ref, link_key, note)
+        raise DomainError(
+            f"no {kind.replace('_', '-')} electricity factor for {link.ref} (nor "
+            f"{', '.join(chain[1:]) or 'a parent region'}); import one or give a factor"
+        )
+
+    def _grid_factors(self, kind: str) -> list[tuple[str, str, int]]:
+        """(ref, geography, year) of grid factors in the latest version of each database."""
+        latest = (
+            select(DatabaseVersionRow.database_id, func.max(DatabaseVersionRow.id).label("v"))
+            .group_by(DatabaseVersionRow.database_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(DatabaseRow.name, FactorRecordRow.code, FactorVersionRow)
+            .join(MembershipRow, MembershipRow.factor_version_id == FactorVersionRow.id)
+            .join(latest, latest.c.v == MembershipRow.database_version_id)
+            .join(FactorRecordRow, FactorRecordRow.id == FactorVersionRow.record_id)
+            .join(DatabaseRow, DatabaseRow.id == FactorRecordRow.database_id)
+            .where(FactorVersionRow.kind == kind)
+            .order_by(DatabaseRow.name, FactorRecordRow.code)
+        ).all()
+        found = []
+        for name, code, version in rows:
+            year = version.valid_from.year if version.valid_from else 0
+            found.append((f"{name}:{code}@{version.version}", version.geography, year))
+        return found
+
+    def _activity(self, ref: str) -> Burden:
+        link_key = f"activity:{ref}"
+        pinned = self.pins.get(link_key)
+        database, key, version = _split_activity(pinned.ref if pinned else ref)
+        dbv = get_lci_version(self.session, database, version)
+        row, amount = _resolve_activity(self.session, dbv.id, key)
+        background = self.backgrounds.get(self.session, dbv.id, self.method)
+        if pinned and pinned.digest and pinned.digest != background.digest:
+            raise DomainError(
+                f"activity {ref}: the database version's content changed since it was pinned"
+            )
+        i = background.index_of(row.id)
+        per = 1.0 / amount  # a product system's reference amount: per one unit
+        parts: dict[tuple[str, str], float] = {}
+        for gas, values in background.by_gas.items():
+            value = float(values[i]) * amount * per
+            if value:
+                name = "other" if gas == "other" else gas
+                parts[(name, category_of(gas))] = parts.get((name, category_of(gas)), 0.0) + value
+        if not parts:
+            parts[("CO2e", "fossil")] = float(background.totals[i])
+        self._sample_keys[background.key] = (background.key, 0)
+        return Burden(
+            unit=row.unit,
+            parts=parts,
+            label=row.name,
+            source=f"LCI database {database} version {dbv.version}, activity {row.key}",
+            pins=(
+                Pin("activity", f"{database}:{row.key}@{dbv.version}", background.digest, link_key),
+            ),
+            sample_key=(background.key, row.id),
+        )
+
+    def _supplier(self, ref: str, where: str) -> Burden:
+        link_key = f"supplier:{ref}"
+        pinned = self.pins.get(link_key)
+        if ref.startswith("pact:") and not pinned:
+            base = Path(where.split(": ", 1)[0]).parent
+            path = Path(ref.removeprefix("pact:"))
+            path = path if path.is_absolute() else base / path
+            supplier = read_pact(path)
+            self.used_pact.append(supplier)
+        else:
+            supplier = self._stored_supplier(ref, pinned)
+        burden = supplier.burden()
+        return Burden(
+            burden.unit,
+            burden.parts,
+            burden.label,
+            burden.source,
+            (Pin("supplier", f"{supplier.ref}@{supplier.version}", link=link_key),),
+            burden.uncertainty,
+            burden.quality,
+            burden.illustrative,
+        )
+
+    def _stored_supplier(self, ref: str, pinned: Pin | None) -> SupplierFootprint:
+        query = select(SupplierFootprintRow)
+        if pinned is not None:
+            sref, _, version = pinned.ref.rpartition("@")
+            query = query.where(
+                SupplierFootprintRow.ref == sref, SupplierFootprintRow.version == version
+            )
+        else:
+            query = query.where(
+                SupplierFootprintRow.product_id == ref, SupplierFootprintRow.verified.is_(True)
+            ).order_by(SupplierFootprintRow.id.desc())
+        row = self.session.scalars(query.limit(1)).first()
+        if row is None:
+            raise NotFoundError(
+                f"no verified footprint of supplier product {ref!r} on the platform; "
+                "import the supplier's PACT file ('tanji supplier import') or link a factor"
+            )
+        return _supplier_of(row)
+
+    def submodel(self, ref: str, parent: ProductModel, where: str) -> ProductModel:
+        if ref in self.models:
+            return self.models[ref]
+        if ref.endswith((".yaml", ".yml", ".json")):
+            path = Path(ref)
+            if not path.is_absolute() and parent.source:
+                path = Path(parent.source).parent / path
+            return model_from_document(load_document(path))
+        row = self.session.scalars(
+            select(ProductModelRow)
+            .where(ProductModelRow.code == ref)
+            .order_by(ProductModelRow.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            raise DomainError(
+                f"{where}: no product model {ref!r} (give a file path or a stored model id)"
+            )
+        return _stored_model(row)
+
+    def samples(self, keys: list[tuple[str, int]], iterations: int) -> np.ndarray:
+        out = np.empty((iterations, len(keys)))
+        by_background: dict[str, list[int]] = {}
+        for j, (background_key, _) in enumerate(keys):
+            by_background.setdefault(background_key, []).append(j)
+        for background_key, columns in by_background.items():
+            dbv_id, method = background_key.split("-", 1)
+            background = self.backgrounds.get(self.session, int(dbv_id), method)
+            values = self.backgrounds.samples(self.session, background, iterations)
+            index = [background.index_of(keys[j][1]) for j in columns]
+            out[:, columns] = np.asarray(values[:, index])
+        return out
+
+
+def _split_activity(ref: str) -> tuple[str, str, str | None]:
+    database, sep, rest = ref.partition(":")
+    if not sep or not database or not rest:
+        raise ServiceError(f"{ref!r}: expected DATABASE:ACTIVITY or DATABASE:ACTIVITY@VERSION")
+    key, at, version = rest.rpartition("@") if "@" in rest else (rest, "", "")
+    return database, key, version if at else None
+
+
+def _supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
+    pef = [int(v) if v else None for v in row.pef.split(",")] if row.pef else [None] * 4
+    return SupplierFootprint(
+        ref=row.ref,
+        version=row.version,
+        product_id=row.product_id,
+        product_name=row.product_name,
+        company=row.company,
+        declared_amount=row.declared_amount,
+        declared_unit=row.declared_unit,
+        total=row.total,
+        biogenic=row.biogenic,
+        dluc=row.dluc,
+        aircraft=row.aircraft,
+        primary_data_share=row.primary_data_share,
+        quality=PefQuality(*pef),
+        uncertainty=Uncertainty("lognormal", gsd=row.gsd) if row.gsd else Uncertainty(),
+        period_start=row.period_start,
+        period_end=row.period_end,
+        geography=row.geography,
+        verified=row.verified,
+        verifier=row.verifier,
+        source=row.source,
+    )
+
+
+def _stored_model(row: ProductModelRow) -> ProductModel:
+    document = ModelDocument(json.loads(row.document), {}, row.source or f"stored model {row.code}")
+    return model_from_document(document)
+
+
+# --- calculate, save, recompute ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calculation:
+    footprint: Footprint
+    uncertainty: FootprintUncertainty | None
+    result: dict[str, Any]
+    pact_suppliers: tuple[SupplierFootprint, ...] = ()
+
+
+def calculate(
+    session: Session,
+    backgrounds: BackgroundStore,
+    path: Path,
+    *,
+    iterations: int = 0,
+    seed: int | None = None,
+    engine: Engine | None = None,
+) -> Calculation:
+    """Read a model file and compute its footprint (and Monte Carlo if asked)."""
+    model = model_from_document(load_document(path))
+    resolver = StoreResolver(session, backgrounds, model.method)
+    return _run(model, resolver, iterations, seed, engine or backgrounds.engine)
+
+
+def _run(
+    model: ProductModel,
+    resolver: StoreResolver,
+    iterations: int,
+    seed: int | None,
+    engine: Engine,
+) -> Calculation:
+    footprint = compute(model, resolver, engine)
+    uncertainty = monte_carlo(footprint, resolver, iterations, seed) if iterations else None
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    result = footprint_dict(footprint, uncertainty, computed_at=stamp)
+    return Calculation(footprint, uncertainty, result, tuple(resolver.used_pact))
+
+
+def _store_model(session: Session, model: ProductModel) -> int:
+    existing = session.scalar(
+        select(ProductModelRow.id).where(
+            ProductModelRow.code == model.id, ProductModelRow.digest == model.digest
+        )
+    )
+    if existing is not None:
+        return existing
+    document = (
+        load_document(Path(model.source)) if model.source and Path(model.source).exists() else None
+    )
+    data = document.data if document is not None and document.digest() == model.digest else None
+    if data is None:
+        raise ServiceError(f"model {model.id}: its document is not available to store")
+    row = ProductModelRow(
+        code=model.id,
+        version_label=model.version,
+        digest=model.digest,
+        document=json.dumps(data, sort_keys=True, ensure_ascii=False),
+        source=model.source,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def save_result(session: Session, calculation: Calculation) -> int:
+    """Store the models, the result and its pins; claim electricity certificates."""
+    footprint = calculation.footprint
+    model_ids = {m: _store_model(session, model) for m, model in footprint.models.items()}
+    for supplier in calculation.pact_suppliers:
+        _store_supplier(session, supplier, origin="pact")
+    root = footprint.model
+    row = FootprintResultRow(
+        model_id=model_ids[root.id],
+        product_code=root.id,
+        total=footprint.total,
+        unit=footprint.unit,
+        per=footprint.per,
+        method=root.method,
+        fingerprint=footprint.fingerprint(),
+        pins=json.dumps([p.__dict__ for p in footprint.pins], ensure_ascii=False),
+        submodels=json.dumps([model_ids[m] for m in footprint.models if m != root.id]),
+        result=json.dumps(calculation.result, ensure_ascii=False),
+    )
+    session.add(row)
+    session.flush()
+    for model_id, line, certificate in certificate_ids(list(footprint.models.values())):
+        claim = session.scalar(
+            select(CertificateClaimRow).where(CertificateClaimRow.certificate == certificate)
+        )
+        if claim is not None and claim.product_code != model_id:
+            raise ConflictError(
+                f"certificate {certificate} (model {model_id}, line {line}) is already claimed "
+                f"by product {claim.product_code} (result #{claim.result_id}); a certificate "
+                "counts once"
+            )
+        if claim is None:
+            session.add(
+                CertificateClaimRow(
+                    certificate=certificate, product_code=model_id, line=line, result_id=row.id
+                )
+            )
+    session.flush()
+    return row.id
+
+
+def stored_result(session: Session, result_id: int) -> FootprintResultRow:
+    row = session.get(FootprintResultRow, result_id)
+    if row is None:
+        raise NotFoundError(f"no footprint result #{result_id}")
+    return row
+
+
+def recompute(
+    session: Session, backgrounds: BackgroundStore, result_id: int, *, engine: Engine | None = None
+) -> tuple[Calculation, bool]:
+    """Recompute a stored result from its pins; True when the fingerprint matches."""
+    row = stored_result(session, result_id)
+    root_row = session.get(ProductModelRow, row.model_id)
+    assert root_row is not None
+    subs = [session.get(ProductModelRow, i) for i in json.loads(row.submodels)]
+    models = {r.code: _stored_model(r) for r in subs if r is not None}
+    root = _stored_model(root_row)
+    pins = {}
+    for data in json.loads(row.pins):
+        pin = Pin(**data)
+        if pin.link:
+            pins[pin.link] = pin
+    resolver = StoreResolver(session, backgrounds, root.method, pins=pins, models=models)
+    stored = json.loads(row.result)
+    uncertainty = stored.get("uncertainty") or {}
+    calculation = _run(
+        root,
+        resolver,
+        int(uncertainty.get("iterations") or 0),
+        uncertainty.get("seed"),
+        engine or backgrounds.engine,
+    )
+    return calculation, calculation.footprint.fingerprint() == row.fingerprint
+
+
+# --- suppliers --------------------------------------------------------------------------
+
+
+def _store_supplier(
+    session: Session, s: SupplierFootprint, *, origin: str, result_id: int | None = None
+) -> SupplierFootprintRow:
+    existing = session.scalar(
+        select(SupplierFootprintRow).where(
+            SupplierFootprintRow.ref == s.ref, SupplierFootprintRow.version == s.version
+        )
+    )
+    if existing is not None:
+        if existing.total != s.total:
+            raise ConflictError(
+                f"supplier footprint {s.ref} version {s.version} is already stored with "
+                f"another value ({existing.total} ≠ {s.total}); a new value needs a new version"
+            )
+        return existing
+    q = s.quality
+    row = SupplierFootprintRow(
+        ref=s.ref,
+        version=s.version,
+        product_id=s.product_id,
+        product_name=s.product_name,
+        company=s.company,
+        declared_amount=s.declared_amount,
+        declared_unit=s.declared_unit,
+        total=s.total,
+        biogenic=s.biogenic,
+        dluc=s.dluc,
+        aircraft=s.aircraft,
+        primary_data_share=s.primary_data_share,
+        pef=",".join("" if v is None else str(v) for v in (q.ter, q.ger, q.tir, q.p)),
+        gsd=s.uncertainty.gsd if s.uncertainty.distribution == "lognormal" else None,
+        period_start=s.period_start,
+        period_end=s.period_end,
+        geography=s.geography,
+        verified=s.verified,
+        verifier=s.verifier,
+        origin=origin,
+        result_id=result_id,
+        source=s.source,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def import_pact(session: Session, path: Path) -> SupplierFootprint:
+    """Store a supplier's PACT footprint (its id and version make it unique)."""
+    supplier = read_pact(path)
+    _store_supplier(session, supplier, origin="pact")
+    return supplier
+
+
+def publish_result(
+    session: Session, result_id: int, *, verifier: str, product_id: str | None = None
+) -> SupplierFootprint:
+    """Publish a stored result as a verified footprint customers' models can link to."""
+    if not verifier.strip():
+        raise ServiceError("verifier: name the body that verified the footprint")
+    row = stored_result(session, result_id)
+    result = json.loads(row.result)
+    product = result["product"]
+    amount, _, unit = row.per.partition(" ")
+    cats = result["categories"]
+    dq = result["data_quality"]
+    supplier = SupplierFootprint(
+        ref=f"tanji:{product_id or row.product_code}",
+        version=str(result_id),
+        product_id=product_id or row.product_code,
+        product_name=product["name"]["zh"] or product["name"]["en"],
+        company=product["company"] or "(company not named)",
+        declared_amount=float(amount),
+        declared_unit=unit,
+        total=row.total,
+        biogenic=cats.get("biogenic", 0.0),
+        dluc=cats.get("dluc", 0.0),
+        aircraft=cats.get("aircraft", 0.0),
+        primary_data_share=dq.get("primary_share"),
+        verified=True,
+        verifier=verifier,
+        source=f"Tanji result #{result_id} (fingerprint {row.fingerprint[:12]})",
+    )
+    _store_supplier(session, supplier, origin="platform", result_id=result_id)
+    return supplier
+
+
+def supplier_footprints(session: Session, product_id: str | None = None) -> list[SupplierFootprint]:
+    query = select(SupplierFootprintRow).order_by(SupplierFootprintRow.id)
+    if product_id:
+        query = query.where(SupplierFootprintRow.product_id == product_id)
+    return [_supplier_of(row) for row in session.scalars(query)]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
