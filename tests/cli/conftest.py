@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import bw_processing as bwp
 import numpy as np
 import pytest
+
+from tanji.cli.main import main
 
 from .datapackages import CH4, CO2, GWP, add_database, add_method, indices, write_package
 
@@ -71,3 +75,42 @@ def zip_not_a_package(tmp_path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "not a datapackage")
     return path
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tanji(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    new_postgres_database: Callable[[], AbstractContextManager[str]],
+) -> Iterator[Run]:
+    """Run ``tanji`` in-process against a fresh, upgraded store; returns (status, out, err)."""
+    monkeypatch.setenv("TANJI_DATA_DIR", str(tmp_path / "data"))
+    with _store(request.param, new_postgres_database) as url:
+        if url:
+            monkeypatch.setenv("TANJI_DATABASE_URL", url)
+        else:
+            monkeypatch.delenv("TANJI_DATABASE_URL", raising=False)
+
+        def run(*argv: str) -> tuple[int, str, str]:
+            status = main(list(argv))
+            captured = capsys.readouterr()
+            return status, captured.out, captured.err
+
+        status, _, err = run("db", "upgrade")
+        assert status == 0, err
+        yield run
+
+
+def _store(
+    kind: str, new_postgres_database: Callable[[], AbstractContextManager[str]]
+) -> AbstractContextManager[str | None]:
+    if kind == "postgresql":
+        return new_postgres_database()
+    from contextlib import nullcontext
+
+    return nullcontext(None)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import openpyxl
@@ -12,44 +10,7 @@ import pytest
 
 from tanji.cli.main import main
 
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def tanji(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    new_postgres_database: Callable[[], AbstractContextManager[str]],
-) -> Iterator[Run]:
-    """Run ``tanji`` in-process against a fresh, upgraded store; returns (status, out, err)."""
-    monkeypatch.setenv("TANJI_DATA_DIR", str(tmp_path / "data"))
-    with _store(request.param, new_postgres_database) as url:
-        if url:
-            monkeypatch.setenv("TANJI_DATABASE_URL", url)
-        else:
-            monkeypatch.delenv("TANJI_DATABASE_URL", raising=False)
-
-        def run(*argv: str) -> tuple[int, str, str]:
-            status = main(list(argv))
-            captured = capsys.readouterr()
-            return status, captured.out, captured.err
-
-        status, _, err = run("db", "upgrade")
-        assert status == 0, err
-        yield run
-
-
-def _store(
-    kind: str, new_postgres_database: Callable[[], AbstractContextManager[str]]
-) -> AbstractContextManager[str | None]:
-    if kind == "postgresql":
-        return new_postgres_database()
-    from contextlib import nullcontext
-
-    return nullcontext(None)
-
+from .conftest import Run
 
 HEADER = (
     "code,name_zh,name_en,kind,unit,geography,valid_from,valid_to,co2_kg,ch4_kg,n2o_kg,co2e_kg,"

@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tanji import __version__
-from tanji.cli import data, engine, footprints
+from tanji.cli import data, engine, footprints, models
 
 app = typer.Typer(
     name="tanji",
@@ -27,6 +27,7 @@ app.add_typer(data.data_app, name="data")
 app.command("calc")(footprints.calc)
 app.add_typer(footprints.footprint_app, name="footprint")
 app.add_typer(footprints.supplier_app, name="supplier")
+app.add_typer(models.model_app, name="model")
 
 
 @app.callback(invoke_without_command=True)

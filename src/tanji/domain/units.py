@@ -32,7 +32,7 @@ class UnitError(ValueError):
 
 
 _DEFINITIONS = """
-item = [item] = piece = pcs = pc = cell = module = unit_item
+item = [item] = piece = pcs = cell = module = unit_item
 tkm = tonne * kilometer = t_km
 normal_cubic_meter = [normal_volume] = Nm3
 kgce = 29.3076 * megajoule

@@ -169,10 +169,14 @@ class StoreResolver:
 
     def _grid(self, link: Link) -> Burden:
         link_key = f"grid:{link.ref}:{link.year or ''}:{link.basis}"
+        kind = "grid_location" if link.basis == "location" else "grid_residual"
         pinned = self.pins.get(link_key)
         if pinned:
-            return self._factor(pinned.ref, link_key, pinned.digest or pinned.ref)
-        kind = "grid_location" if link.basis == "location" else "grid_residual"
+            factor = factor_detail(self.session, pinned.ref).factor
+            year = factor.valid_from.year if factor.valid_from else 0
+            return self._factor(
+                pinned.ref, link_key, _grid_label(link, kind, factor.geography, year)
+            )
         chain = [link.ref]
         if link.ref in EAST_CHINA:
             chain.append("CN-EAST")
@@ -192,12 +196,7 @@ class StoreResolver:
             )
             choice = exact[0] if exact else (earlier[-1] if earlier else later[0])
             ref, _, year = choice
-            note = f"{kind.split('_')[1]} grid {geography} {year}"
-            if geography != link.ref or (link.year is not None and year != link.year):
-                note += f" (asked: {link.ref} {link.year or ''}; nearest published)".replace(
-                    " )", ")"
-                )
-            return self._factor(ref, link_key, note)
+            return self._factor(ref, link_key, _grid_label(link, kind, geography, year))
         raise DomainError(
             f"no {kind.replace('_', '-')} electricity factor for {link.ref} (nor "
             f"{', '.join(chain[1:]) or 'a parent region'}); import one or give a factor"
@@ -332,6 +331,14 @@ class StoreResolver:
             index = [background.index_of(keys[j][1]) for j in columns]
             out[:, columns] = np.asarray(values[:, index])
         return out
+
+
+def _grid_label(link: Link, kind: str, geography: str, year: int) -> str:
+    label = f"{kind.split('_')[1]} grid {geography} {year}"
+    if geography != link.ref or (link.year is not None and year != link.year):
+        asked = f"{link.ref} {link.year}" if link.year else link.ref
+        label += f" (asked: {asked}; nearest published)"
+    return label
 
 
 def _split_activity(ref: str) -> tuple[str, str, str | None]:

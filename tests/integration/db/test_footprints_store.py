@@ -172,7 +172,7 @@ def test_a_certificate_counts_for_one_product_only(
     one_v2 = write(tmp_path, "one2.yaml", HEAD.format(id="one", version="2") + line)
     save_result(session, calculate(session, backgrounds, one_v2))  # the same product again
     other = write(tmp_path, "two.yaml", HEAD.format(id="two", version="1") + line)
-    with pytest.raises(ConflictError, match="GEC-2025-0001.*already claimed by product one"):
+    with pytest.raises(ConflictError, match=r"GEC-2025-0001.*already claimed by product one"):
         save_result(session, calculate(session, backgrounds, other))
 
 
