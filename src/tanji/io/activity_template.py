@@ -51,6 +51,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from tanji.domain.products import ProductModel
 from tanji.domain.units import UnitError, dimension_of, parse_quantity, same_dimension
+from tanji.io._cells import blank, cell_text, format_number
 from tanji.io.errors import DataFormatError
 from tanji.io.product_model import ModelDocument, model_from_document
 
@@ -482,7 +483,7 @@ def read_activity_template(document: ModelDocument, path: Path) -> tuple[dict[st
         (n, [_value(v) for v in cells])
         for n, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), 1)
     ]
-    rows = [(n, cells) for n, cells in rows if any(not _blank(c) for c in cells)]
+    rows = [(n, cells) for n, cells in rows if any(not blank(c) for c in cells)]
     if not rows:
         message = "the sheet is empty; expected the template's header and one row per line"
         raise TemplateError(path, [TemplateProblem(DATA_SHEET, 1, None, "", message)])
@@ -565,7 +566,7 @@ def _check_meta(book: _Book, document: ModelDocument, path: Path) -> None:
     meta: dict[str, tuple[int, str]] = {}
     rows = book[META_SHEET].iter_rows(min_row=1, min_col=1, max_col=2, values_only=True)
     for n, (key, value) in enumerate(rows, 1):
-        meta[_text(_value(key)).strip()] = (n, _text(_value(value)).strip())
+        meta[cell_text(_value(key)).strip()] = (n, cell_text(_value(value)).strip())
 
     def problem(key: str, message: str) -> TemplateError:
         row = meta[key][0] if key in meta else None
@@ -598,7 +599,7 @@ def _header(number: int, cells: Sequence[_Value]) -> tuple[dict[str, int], list[
     positions: dict[str, int] = {}
     problems: list[TemplateProblem] = []
     for i, cell in enumerate(cells, 1):
-        written = _text(cell).strip()
+        written = cell_text(cell).strip()
         if not written:
             continue
         key = names.get(_normal(written))
@@ -623,7 +624,7 @@ def _header(number: int, cells: Sequence[_Value]) -> tuple[dict[str, int], list[
 
 def _header_text(cells: Sequence[_Value], key: str, positions: Mapping[str, int]) -> str:
     position = positions[key]
-    return _text(cells[position - 1]).strip() if position <= len(cells) else _BY_KEY[key].zh
+    return cell_text(cells[position - 1]).strip() if position <= len(cells) else _BY_KEY[key].zh
 
 
 def _check_model(data: dict[str, Any], path: Path, rows: dict[tuple[str | int, ...], int]) -> None:
@@ -672,11 +673,11 @@ class _Row:
         return any(key in self._failed for key in keys)
 
     def text(self, key: str) -> str | None:
-        return _text(self.value(key)).strip() or None
+        return cell_text(self.value(key)).strip() or None
 
     def number(self, key: str) -> float | None:
         cell = self.value(key)
-        if _blank(cell):
+        if blank(cell):
             return None
         value = _number(cell)
         if isinstance(value, str):
@@ -686,8 +687,8 @@ class _Row:
 
     def empty(self, keys: Iterable[str], why: str) -> None:
         for key in keys:
-            if not _blank(self.value(key)):
-                self.fail(key, f"{_text(self.value(key))!r} given, but {why}; leave it empty")
+            if not blank(self.value(key)):
+                self.fail(key, f"{cell_text(self.value(key))!r} given, but {why}; leave it empty")
 
 
 def _fill(row: _Row, line: dict[str, Any], label: str) -> list[str]:
@@ -753,9 +754,9 @@ def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> A
     current_amount, current_unit = _quantity(current)
     amount = row.number(amount_key)
     if amount is None and not row.failed(amount_key):
-        row.fail(amount_key, f"required; expected a number, e.g. {_format(current_amount)}")
+        row.fail(amount_key, f"required; expected a number, e.g. {format_number(current_amount)}")
     if amount is not None and amount < 0 <= current_amount:
-        row.fail(amount_key, f"{_format(amount)} is negative; expected an amount ≥ 0")
+        row.fail(amount_key, f"{format_number(amount)} is negative; expected an amount ≥ 0")
     unit = row.text(unit_key)
     kind = _kind(current_unit)
     if unit is None:
@@ -779,7 +780,7 @@ def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> A
         return current  # unchanged: keep the model's own text
     if isinstance(current, Mapping):
         return {"amount": _json_number(amount), "unit": unit}
-    return f"{_format(amount)} {unit}"
+    return f"{format_number(amount)} {unit}"
 
 
 def _read_data(row: _Row) -> str | None:
@@ -799,7 +800,7 @@ def _read_score(row: _Row, key: str) -> int | None:
     if not value.is_integer() or not 1 <= value <= 5:
         row.fail(
             key,
-            f"{_format(value)} is not a PEF quality score; expected a whole number from "
+            f"{format_number(value)} is not a PEF quality score; expected a whole number from "
             "1 (excellent) to 5 (poor)",
         )
         return None
@@ -834,8 +835,8 @@ def _read_uncertainty(row: _Row) -> dict[str, Any] | None:
         elif gsd <= 1:
             row.fail(
                 "gsd",
-                f"{_format(gsd)} is not a geometric standard deviation; a lognormal distribution "
-                "needs a gsd greater than 1 (1.2 means about ±20 %)",
+                f"{format_number(gsd)} is not a geometric standard deviation; a lognormal "
+                "distribution needs a gsd greater than 1 (1.2 means about ±20 %)",
             )
     if distribution == "normal" and not row.failed("sd"):
         if sd is None:
@@ -843,7 +844,7 @@ def _read_uncertainty(row: _Row) -> dict[str, Any] | None:
                 "sd", "a normal distribution needs its standard deviation; expected a number ≥ 0"
             )
         elif sd < 0:
-            row.fail("sd", f"{_format(sd)} is negative; expected a standard deviation ≥ 0")
+            row.fail("sd", f"{format_number(sd)} is negative; expected a standard deviation ≥ 0")
     if distribution in ("uniform", "triangular") and not row.failed("minimum", "maximum"):
         for key, value in (("minimum", low), ("maximum", high)):
             if value is None:
@@ -851,8 +852,8 @@ def _read_uncertainty(row: _Row) -> dict[str, Any] | None:
         if low is not None and high is not None and not low < high:
             row.fail(
                 "minimum",
-                f"minimum {_format(low)} is not below maximum {_format(high)}; expected "
-                "minimum < maximum",
+                f"minimum {format_number(low)} is not below maximum {format_number(high)}; "
+                "expected minimum < maximum",
             )
     result: dict[str, Any] = {"distribution": distribution}
     result |= {key: _json_number(value) for key, value in parameters.items() if value is not None}
@@ -904,42 +905,18 @@ def _number(cell: _Value) -> float | str:
         value = float(cell)
         return value if math.isfinite(value) else f"{cell!r} is not a finite number"
     if isinstance(cell, bool | date):
-        return f"{_text(cell)!r} is not a number; expected a number such as 12.5"
-    text = _text(cell).strip()
+        return f"{cell_text(cell)!r} is not a number; expected a number such as 12.5"
+    text = cell_text(cell).strip()
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     if _NUMBER.fullmatch(text):
         value = float(text)
         return value if math.isfinite(value) else f"{text!r} is too large a number"
-    return f"{_text(cell).strip()!r} is not a number; expected a number such as 12.5"
+    return f"{cell_text(cell).strip()!r} is not a number; expected a number such as 12.5"
 
 
 def _json_number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
-def _format(value: float) -> str:
-    # repr() is the shortest text that reads back as the same float.
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def _blank(cell: _Value) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _text(cell: _Value) -> str:
-    """A cell as text, the way the user would type it."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, float):
-        return _format(cell)
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return str(cell)
 
 
 def _normal(header: str) -> str:

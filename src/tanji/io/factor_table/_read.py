@@ -36,6 +36,7 @@ from tanji.domain.factors import (
     Source,
     Uncertainty,
 )
+from tanji.io._cells import blank, cell_text
 from tanji.io.errors import DataFormatError
 
 TEMPLATE_COLUMNS = (
@@ -178,7 +179,7 @@ def _cell(value: object) -> Cell:
 def _factors(
     path: Path, rows: list[tuple[int, list[Cell]]], sheet: str | None
 ) -> list[EmissionFactor]:
-    rows = [(n, cells) for n, cells in rows if any(not _blank(c) for c in cells)]
+    rows = [(n, cells) for n, cells in rows if any(not blank(c) for c in cells)]
     if not rows:
         empty = "the file is empty; expected the template's header row (code, name_zh, …)"
         raise FactorTableError(path, [CellError(1, "", "", empty)], sheet)
@@ -222,7 +223,7 @@ def _header(number: int, cells: list[Cell]) -> tuple[list[tuple[int, str]], list
     errors: list[CellError] = []
     seen: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        written = _text(cell).strip()
+        written = cell_text(cell).strip()
         name = written.lower()
         if not name:
             continue
@@ -248,16 +249,16 @@ def _headless_values(header: list[Cell], records: list[tuple[int, list[Cell]]]) 
     errors: dict[int, CellError] = {}
     for number, cells in records:
         for i, cell in enumerate(cells):
-            headless = i >= len(header) or _blank(header[i])
-            if headless and i not in errors and not _blank(cell):
+            headless = i >= len(header) or blank(header[i])
+            if headless and i not in errors and not blank(cell):
                 column = f"column {get_column_letter(i + 1)}"
                 message = "a value in a column without a header; name the column or delete it"
-                errors[i] = CellError(number, column, _text(cell), message)
+                errors[i] = CellError(number, column, cell_text(cell), message)
     return list(errors.values())
 
 
 def _check_unique(row: _Row, first_row: dict[str, int]) -> None:
-    code = _text(row.cells.get("code")).strip()
+    code = cell_text(row.cells.get("code")).strip()
     if not code:
         return
     if code in first_row:
@@ -287,7 +288,7 @@ class _Row:
         return any(e.column == column for e in self.errors)
 
     def raw(self, column: str) -> str:
-        return _text(self.cells.get(column))
+        return cell_text(self.cells.get(column))
 
     def text(self, column: str) -> str | None:
         return self.raw(column).strip() or None
@@ -301,7 +302,7 @@ class _Row:
 
     def number(self, column: str) -> float | None:
         cell = self.cells.get(column)
-        if _blank(cell):
+        if blank(cell):
             return None
         value = _number(cell)
         if isinstance(value, str):
@@ -318,11 +319,11 @@ class _Row:
 
     def day(self, column: str) -> date | None:
         cell = self.cells.get(column)
-        if _blank(cell):
+        if blank(cell):
             return None
         if isinstance(cell, date) and not isinstance(cell, datetime):
             return cell
-        text = _text(cell).strip()
+        text = cell_text(cell).strip()
         try:
             if _DATE.fullmatch(text):
                 return date.fromisoformat(text)
@@ -342,7 +343,7 @@ class _Row:
         return default
 
     def flag(self, column: str) -> bool:
-        value = _text(self.cells.get(column)).strip().lower()  # an Excel TRUE reads "true"
+        value = cell_text(self.cells.get(column)).strip().lower()  # an Excel TRUE reads "true"
         if value in _TRUE:
             return True
         if value and value not in _FALSE:
@@ -490,7 +491,7 @@ def _number(cell: Cell) -> float | str:
     """The number in a cell, or the message saying why it is not one."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         return float(cell)
-    text = _text(cell).strip()
+    text = cell_text(cell).strip()
     if _NUMBER.fullmatch(text):
         value = float(text)
         return value if math.isfinite(value) else f"{text!r} is too large a number"
@@ -499,30 +500,6 @@ def _number(cell: Cell) -> float | str:
     return f"{text!r} is not a number"
 
 
-def _blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _text(cell: Cell) -> str:
-    """A cell as text, the way the user would type it."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, float):
-        return _format_number(cell)
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return str(cell)
-
-
 def _suggest(value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _format_number(value: float) -> str:
-    # repr() is the shortest text that reads back as the same float.
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)

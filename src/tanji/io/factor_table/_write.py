@@ -18,6 +18,7 @@ from tanji.domain.factors import (
     EmissionFactor,
     FactorKind,
 )
+from tanji.io._cells import cell_text, format_number
 from tanji.io.factor_table._read import (
     _COLUMNS,
     _DISTRIBUTIONS,
@@ -28,9 +29,7 @@ from tanji.io.factor_table._read import (
     TEMPLATE_COLUMNS,
     Cell,
     _Book,
-    _format_number,
     _Sheet,
-    _text,
 )
 
 
@@ -46,7 +45,7 @@ def write_factor_csv(factors: Iterable[EmissionFactor], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(columns)
-        writer.writerows([_text(record[c]) for c in columns] for record in records)
+        writer.writerows([cell_text(record[c]) for c in columns] for record in records)
 
 
 def write_factor_xlsx(factors: Iterable[EmissionFactor], path: Path) -> None:
@@ -105,7 +104,7 @@ def _record(factor: EmissionFactor) -> dict[str, Cell]:
         "source_table": source.table, "source_url": source.url,
         "source_licence": source.licence,
         "illustrative": factor.illustrative, "notes": factor.notes,
-        "other_gases": ";".join(f"{g.gas}:{_format_number(g.kg)}" for g in other) or None,
+        "other_gases": ";".join(f"{g.gas}:{format_number(g.kg)}" for g in other) or None,
         "industry_code": factor.industry_code, "product_code": factor.product_code,
     }  # fmt: skip
     record |= {f"pedigree_{n}": getattr(factor.pedigree, n) for n in _PEDIGREE}
