@@ -74,7 +74,10 @@ def _print_result(result: dict[str, Any], result_id: int | None) -> None:
     for category, value in result["categories"].items():
         typer.echo(f"    {category:<16} {_g(value):>12}")
     for offset in result["offsets"]:
-        typer.echo(f"  offset (not subtracted): {offset['name']} {_g(offset['kg_co2e'])} kg CO2e")
+        typer.echo(
+            f"  offset (not subtracted): {offset['name']} {_g(offset['kg_co2e'])} kg CO2e "
+            f"per {result['per']}"
+        )
     dq = result["data_quality"]
     typer.echo(
         f"  data quality: DQR {_g(dq['dqr'])} ({dq['rating']}), "

@@ -90,8 +90,9 @@ class Offset:
 
     line: str
     name: str
-    kg_co2e: float
+    kg_co2e: float  # per declared unit, like the footprint
     evidence: str
+    kg_co2e_total: float = 0.0  # as stated, for the whole output the data cover
 
 
 @dataclass(frozen=True)
@@ -491,6 +492,11 @@ def collect(root: ProductModel, resolver: LinkResolver) -> Foreground:
             _convert(model.output_amount, model.output_unit, product.declared_unit, where)
             / product.declared_amount
         )
+    # Offsets are stated for the whole output, like the lines: report them per declared unit.
+    root_output = outputs[root.id]
+    offsets = [
+        Offset(o.line, o.name, o.kg_co2e / root_output, o.evidence, o.kg_co2e) for o in offsets
+    ]
     return Foreground(models, order, terms, offsets, outputs)
 
 

@@ -115,7 +115,7 @@ def _plain(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(yaml.safe_load(yaml.serialize(key_node)))
+            key = str(_scalar(key_node))
             if key in out:
                 raise DataFormatError(
                     f"{source}:{key_node.start_mark.line + 1}",
@@ -125,8 +125,13 @@ def _plain(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_plain(item, (*path, i), lines, source) for i, item in enumerate(node.value)]
-    value = yaml.safe_load(yaml.serialize(node))
+    value = _scalar(node)
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar node's value as the safe loader reads it (an empty value is null)."""
+    return yaml.SafeLoader("").construct_object(node, deep=True)
 
 
 def load_document(path: Path) -> ModelDocument:

@@ -327,3 +327,14 @@ lines:
 
 def test_example_path_type() -> None:
     assert Path("x").name == "x"
+
+
+def test_an_empty_value_is_a_schema_error_with_its_line() -> None:
+    with pytest.raises(DataFormatError, match=r"m.yaml:10: lines\[0\].quantity: None"):
+        model(
+            HEAD.format(id="p")
+            + """
+lines:
+  - {id: a, stage: production, quantity: , factor: "db:F"}
+"""
+        )
