@@ -40,6 +40,9 @@ class FakeResolver:
         self.factors = factors
         self.models = models
 
+    def prefetch(self, links: object) -> None:
+        pass
+
     def burden(self, link: Link, where: str) -> Burden:
         if link.kind is LinkKind.INLINE:
             assert link.inline is not None

@@ -9,7 +9,7 @@ version) that makes a result reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -153,6 +153,10 @@ class LinkResolver(Protocol):
 
     gwp: Mapping[str, float]
     basis: str
+
+    def prefetch(self, links: Sequence[Link]) -> None:
+        """A hint: these links are about to be resolved (a store loads them at once)."""
+        ...
 
     def burden(self, link: Link, where: str) -> Burden:
         """The burden of a factor, inline, activity, supplier, gas or grid link."""

@@ -469,6 +469,7 @@ def collect(root: ProductModel, resolver: LinkResolver) -> Foreground:
     queue = [root]
     while queue:
         model = queue.pop(0)
+        resolver.prefetch(model.links())
         model_terms, model_offsets, subs = expand(model, resolver)
         terms.extend(model_terms)
         if model is root:

@@ -365,6 +365,24 @@ class ProductModel:
             if unknown:
                 raise DomainError(f"allocation stages: unknown stage(s) {', '.join(unknown)}")
 
+    def links(self) -> list[Link]:
+        """Every link of the model: lines, market instruments, CFF parameters, co-products."""
+        found: list[Link] = []
+        for line in self.lines:
+            if line.link is not None:
+                found.append(line.link)
+            if line.electricity is not None:
+                found.append(line.electricity.grid)
+                found.extend(m.link for m in line.electricity.market if m.link is not None)
+            if line.cff is not None:
+                for name in ("ev", "erecycled", "erecycling_eol", "ev_star", "ed", "eer", "ese"):
+                    link = getattr(line.cff, name)
+                    if link is not None:
+                        found.append(link)
+        if self.allocation is not None:
+            found.extend(c.substitutes for c in self.allocation.coproducts if c.substitutes)
+        return found
+
     def stage_name(self, stage: str, language: str = "zh") -> str:
         for s in self.stages:
             if s.id == stage:

@@ -57,6 +57,7 @@ __all__ = [
     "factor_detail",
     "import_factors",
     "parse_ref",
+    "resolve_factors",
     "search_factors",
     "stored_factors",
 ]
@@ -289,6 +290,12 @@ def _factor_of(session: Session, code: str, row: FactorVersionRow) -> EmissionFa
         .where(FactorGasRow.factor_version_id == row.id)
         .order_by(FactorGasRow.gas_id)
     )
+    return _factor_from(code, row, source, list(gases))
+
+
+def _factor_from(
+    code: str, row: FactorVersionRow, source: SourceRow, gases: Sequence[FactorGasRow]
+) -> EmissionFactor:
     ped = _unpack(row.pedigree, 5)
     pef = _unpack(row.pef, 4)
     return EmissionFactor(
@@ -313,6 +320,57 @@ def _factor_of(session: Session, code: str, row: FactorVersionRow) -> EmissionFa
         illustrative=row.illustrative,
         notes=row.notes,
     )
+
+
+def resolve_factors(session: Session, refs: Iterable[str]) -> dict[str, tuple[str, EmissionFactor]]:
+    """Many refs at once (a handful of queries): ref → (``DB:CODE@VERSION``, factor).
+
+    Like :func:`factor_detail`, a ref without a version names the record's latest version.
+    Refs that name no stored factor are left out (the caller reports them one by one).
+    """
+    wanted = {ref: parse_ref(ref) for ref in set(refs)}
+    if not wanted:
+        return {}
+    pairs = {(db, code) for db, code, _ in wanted.values()}
+    rows = session.execute(
+        select(FactorVersionRow, FactorRecordRow.code, DatabaseRow.name)
+        .join(FactorRecordRow, FactorRecordRow.id == FactorVersionRow.record_id)
+        .join(DatabaseRow, DatabaseRow.id == FactorRecordRow.database_id)
+        .where(DatabaseRow.name.in_({db for db, _ in pairs}))
+        .where(FactorRecordRow.code.in_({code for _, code in pairs}))
+    ).all()
+    versions: dict[tuple[str, str], dict[int, FactorVersionRow]] = {}
+    for row, code, db in rows:
+        versions.setdefault((db, code), {})[row.version] = row
+    chosen: dict[str, tuple[str, str, FactorVersionRow]] = {}
+    for ref, (db, code, number) in wanted.items():
+        found = versions.get((db, code), {})
+        key = number if number is not None else max(found, default=None)
+        if key is not None and key in found:
+            chosen[ref] = (db, code, found[key])
+    ids = [row.id for _, _, row in chosen.values()]
+    gases: dict[int, list[FactorGasRow]] = {}
+    for gas in session.scalars(
+        select(FactorGasRow)
+        .where(FactorGasRow.factor_version_id.in_(ids))
+        .order_by(FactorGasRow.gas_id)
+    ):
+        gases.setdefault(gas.factor_version_id, []).append(gas)
+    sources = {
+        s.id: s
+        for s in session.scalars(
+            select(SourceRow).where(
+                SourceRow.id.in_({row.source_id for _, _, row in chosen.values()})
+            )
+        )
+    }
+    return {
+        ref: (
+            f"{db}:{code}@{row.version}",
+            _factor_from(code, row, sources[row.source_id], gases.get(row.id, [])),
+        )
+        for ref, (db, code, row) in chosen.items()
+    }
 
 
 def parse_ref(ref: str) -> tuple[str, str, int | None]:

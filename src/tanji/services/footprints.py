@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
+    ActivityRow,
     CertificateClaimRow,
     DatabaseRow,
     DatabaseVersionRow,
@@ -41,7 +42,7 @@ from tanji.db.models import (
     SupplierFootprintRow,
 )
 from tanji.domain.burdens import Burden, Pin, category_of, factor_burden, gas_burden
-from tanji.domain.factors import GWP_BASES, DomainError, PefQuality, Uncertainty
+from tanji.domain.factors import GWP_BASES, DomainError, EmissionFactor, PefQuality, Uncertainty
 from tanji.domain.footprint_uncertainty import FootprintUncertainty, monte_carlo
 from tanji.domain.footprints import Footprint, certificate_ids, compute
 from tanji.domain.products import Link, LinkKind, ProductModel
@@ -53,7 +54,7 @@ from tanji.io.product_model import ModelDocument, load_document, model_from_docu
 from tanji.services.background import BackgroundStore
 from tanji.services.catalog import get_lci_version
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
-from tanji.services.factors import factor_detail
+from tanji.services.factors import factor_detail, resolve_factors
 from tanji.services.lci import _resolve_activity
 
 __all__ = [
@@ -119,9 +120,47 @@ class StoreResolver:
         self.pins = dict(pins or {})
         self.models = dict(models or {})
         self.used_pact: list[SupplierFootprint] = []
+        self._factors: dict[str, tuple[str, EmissionFactor]] = {}
+        self._versions: dict[tuple[str, str | None], DatabaseVersionRow] = {}
+        self._activity_rows: dict[tuple[int, str], ActivityRow] = {}
         self._sample_keys: dict[str, tuple[str, int]] = {}
 
     # --- LinkResolver ------------------------------------------------------------------
+
+    def prefetch(self, links: Sequence[Link]) -> None:
+        """Load the factors and LCI activities of many links in a few queries."""
+        refs = []
+        activities: dict[tuple[str, str | None], set[str]] = {}
+        for link in links:
+            pinned = self.pins.get(f"{link.kind.value}:{link.ref}")
+            ref = pinned.ref if pinned else link.ref
+            if link.kind is LinkKind.FACTOR and ref not in self._factors:
+                refs.append(ref)
+            elif link.kind is LinkKind.ACTIVITY:
+                try:
+                    database, key, version = _split_activity(ref)
+                except ServiceError:
+                    continue  # reported with its line when the link is resolved
+                activities.setdefault((database, version), set()).add(key)
+        if refs:
+            self._factors.update(resolve_factors(self.session, refs))
+        for (database, version), keys in activities.items():
+            try:
+                dbv = self._lci_version(database, version)
+            except ServiceError:
+                continue
+            for row in self.session.scalars(
+                select(ActivityRow).where(
+                    ActivityRow.database_version_id == dbv.id, ActivityRow.key.in_(keys)
+                )
+            ):
+                self._activity_rows[(dbv.id, row.key)] = row
+
+    def _lci_version(self, database: str, version: str | None) -> DatabaseVersionRow:
+        key = (database, version)
+        if key not in self._versions:
+            self._versions[key] = get_lci_version(self.session, database, version)
+        return self._versions[key]
 
     def burden(self, link: Link, where: str) -> Burden:
         try:
@@ -150,10 +189,12 @@ class StoreResolver:
 
     def _factor(self, ref: str, link_key: str, label: str = "") -> Burden:
         pinned = self.pins.get(link_key)
-        detail = factor_detail(self.session, pinned.ref if pinned else ref)
-        burden = factor_burden(
-            detail.factor, self.gwp, self.basis, Pin("factor", detail.ref, link=link_key)
-        )
+        wanted = pinned.ref if pinned else ref
+        if wanted not in self._factors:
+            detail = factor_detail(self.session, wanted)  # a clear error if there is none
+            self._factors[wanted] = (detail.ref, detail.factor)
+        full_ref, factor = self._factors[wanted]
+        burden = factor_burden(factor, self.gwp, self.basis, Pin("factor", full_ref, link=link_key))
         if label:
             burden = Burden(
                 burden.unit,
@@ -228,8 +269,9 @@ class StoreResolver:
         link_key = f"activity:{ref}"
         pinned = self.pins.get(link_key)
         database, key, version = _split_activity(pinned.ref if pinned else ref)
-        dbv = get_lci_version(self.session, database, version)
-        row, amount = _resolve_activity(self.session, dbv.id, key)
+        dbv = self._lci_version(database, version)
+        cached = self._activity_rows.get((dbv.id, key))
+        row, amount = (cached, 1.0) if cached else _resolve_activity(self.session, dbv.id, key)
         background = self.backgrounds.get(self.session, dbv.id, self.method)
         if pinned and pinned.digest and pinned.digest != background.digest:
             raise DomainError(
