@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import yaml
 
@@ -129,9 +130,17 @@ def _plain(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -
     return value.isoformat() if isinstance(value, date) else value
 
 
+#: libyaml's composer where PyYAML was built with it (10× faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: One constructor for every scalar (building one per value costs more than the value).
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
 def _scalar(node: yaml.Node) -> Any:
     """A scalar node's value as the safe loader reads it (an empty value is null)."""
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+    if isinstance(node, yaml.ScalarNode):
+        return _CONSTRUCTOR.construct_object(node)
+    return _CONSTRUCTOR.construct_object(node, deep=True)
 
 
 def load_document(path: Path) -> ModelDocument:
@@ -147,7 +156,7 @@ def load_document(path: Path) -> ModelDocument:
 
 def parse_document(text: str, source: str) -> ModelDocument:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -158,10 +167,33 @@ def parse_document(text: str, source: str) -> ModelDocument:
     return ModelDocument(_plain(node, (), lines, source), lines, source)
 
 
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_check() -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema: ~10× faster on valid documents.
+
+    Design note: fastjsonschema stops at the first problem and words it tersely, so it
+    only answers "valid?"; an invalid document is checked again by jsonschema, which
+    lists every problem with its path. (The schema uses only keywords both read alike;
+    fastjsonschema is given it as draft-07, whose ``$ref`` resolves ``#/$defs/…`` too.)
+    """
+    document = dict(schema())
+    document["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(document)
+
+
 def validate(document: ModelDocument) -> None:
     """Check the document against the JSON Schema; all problems in one error."""
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(document.data), key=lambda e: list(map(str, e.path)))
+    try:
+        _fast_check()(document.data)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
+    errors = sorted(_validator().iter_errors(document.data), key=lambda e: list(map(str, e.path)))
     if not errors:
         return
     messages = []
