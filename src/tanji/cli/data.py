@@ -14,7 +14,7 @@ import typer
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
-from tanji.services.catalog import Destination, database_kind, list_databases
+from tanji.services.catalog import Destination, database_kind, get_lci_version, list_databases
 from tanji.services.errors import ServiceError
 from tanji.services.factors import diff_factor, factor_detail, search_factors, stored_factors
 from tanji.services.imports import FORMATS, ImportRequest, import_file
@@ -25,7 +25,7 @@ from tanji.services.lci import (
     footprint,
     search_activities,
 )
-from tanji.services.lci_import import load_bundle
+from tanji.services.lci_import import LciImportSummary, load_bundle
 from tanji.services.reference import ensure_reference_data
 
 db_app = typer.Typer(
@@ -93,6 +93,12 @@ def data_import(
         )
         with app.unit_of_work() as uow:
             summary = import_file(uow.session, request)
+        if isinstance(summary, LciImportSummary):
+            # Keep the new version's exchanges as columns: preparing it for product
+            # footprints then never reads a million rows through SQL again.
+            with app.unit_of_work() as uow:
+                dbv = get_lci_version(uow.session, summary.database, summary.version)
+                app.backgrounds.exchanges(uow.session, dbv.id)
         typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
         for key, value in asdict(summary).items():
             if key in ("database", "version", "cut_off_inputs"):

@@ -35,7 +35,6 @@ from tanji.domain.burdens import CATEGORIES, Burden, LinkResolver, Pin
 from tanji.domain.factors import DomainError, PefQuality, Uncertainty
 from tanji.domain.products import (
     AllocationMethod,
-    Cff,
     EndOfLife,
     Line,
     Link,
@@ -82,6 +81,7 @@ class Term:
     primary: bool = False
     quality: PefQuality = field(default_factory=PefQuality)
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    credit: bool = False  # a recycling credit (worldsteel scrap), reported apart too
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ class LineResult:
     source: str
     formula: str
     illustrative: bool
+    credit: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class Footprint:
     illustrative: bool
     terms: tuple[Term, ...] = ()
     models: Mapping[str, ProductModel] = field(default_factory=dict)
+    recycling_credit: float = 0.0  # included in the total; shown apart as well
 
     @property
     def unit(self) -> str:
@@ -237,6 +239,8 @@ def expand(
             terms.extend(_electricity_terms(line, resolver, where, base))
         elif line.cff is not None:
             terms.extend(_cff_terms(model, line, resolver, where, base))
+        elif line.scrap is not None:
+            terms.extend(_scrap_terms(model, line, resolver, where, base))
         else:
             assert line.link is not None
             amount, unit = _line_amount(line, where)
@@ -359,7 +363,20 @@ def _electricity_terms(
     return terms
 
 
-_CffTerm = tuple[str, str, str, Callable[[Cff], float]]
+@dataclass(frozen=True)
+class _Numbers:
+    """A CFF's parameters once every one is known (from the model or its rule)."""
+
+    a: float
+    r1: float
+    r2: float
+    r3: float
+    qsin_qp: float
+    qsout_qp: float
+    b: float
+
+
+_CffTerm = tuple[str, str, str, Callable[[_Numbers], float]]
 _CFF_TERMS_CUT_OFF: tuple[_CffTerm, ...] = (
     ("(1−R1)·Ev", "ev", "material", lambda c: 1 - c.r1),
     ("R1·Erecycled", "erecycled", "material", lambda c: c.r1),
@@ -390,13 +407,24 @@ def _cff_terms(
     """
     cff = line.cff
     assert cff is not None
+    missing = cff.missing()
+    if missing:
+        raise DomainError(
+            f"{where} cff: {', '.join(missing)} not given (by the model, nor by a rule's "
+            f"defaults for material {cff.material or '(none named)'})"
+        )
+    numbers = _Numbers(
+        float(cff.a or 0.0), float(cff.r1 or 0.0), float(cff.r2 or 0.0), cff.r3,
+        cff.qsin_qp, cff.qsout_qp, cff.b,
+    )  # fmt: skip
     share = float(base["share"])  # type: ignore[arg-type]
     stages = {s.id for s in model.stages}
     material_stage = "raw_materials" if "raw_materials" in stages else line.stage
+    # worldsteel models recycling with scrap lines; its materials are cut off at the gate.
     table = _CFF_TERMS if model.end_of_life is EndOfLife.CFF else _CFF_TERMS_CUT_OFF
     terms = []
     for label, parameter, part, coefficient in table:
-        k = coefficient(cff)
+        k = coefficient(numbers)
         if k == 0:
             continue
         link = getattr(cff, parameter)
@@ -416,6 +444,46 @@ def _cff_terms(
                 formula=_formula(
                     line.amount, line.unit, share, f"× {k:.6g} ({label}) × {burden.total:.6g}"
                 ),
+            )
+        )
+    return terms
+
+
+def _scrap_terms(
+    model: ProductModel, line: Line, resolver: LinkResolver, where: str, base: dict[str, object]
+) -> list[Term]:
+    """worldsteel's value of scrap: −(RR − S)·Y·(Xpr − Xre) per unit of product.
+
+    Only under ``end_of_life: worldsteel``; under the other methods a scrap line adds
+    nothing (cut-off gives no credit; the CFF models recycling with ``cff`` lines).
+    """
+    scrap = line.scrap
+    assert scrap is not None
+    if model.end_of_life is not EndOfLife.WORLDSTEEL:
+        return []
+    k = (scrap.rr - scrap.s) * scrap.y
+    share = float(base["share"])  # type: ignore[arg-type]
+    terms = []
+    for label, link, sign in (
+        ("−(RR−S)·Y·Xpr", scrap.xpr, -1.0),
+        ("+(RR−S)·Y·Xre", scrap.xre, 1.0),
+    ):
+        burden = _reported(resolver.burden(link, f"{where} scrap"), line)
+        q = _convert(line.amount, line.unit, burden.unit, where)
+        terms.append(
+            Term(
+                **base,  # type: ignore[arg-type]
+                name=f"{line.name}: {label}",
+                coefficient=sign * k * q * share,
+                burden=burden,
+                submodel=None,
+                formula=_formula(
+                    line.amount,
+                    line.unit,
+                    share,
+                    f"× {sign * k:.6g} ({label}) × {burden.total:.6g}",
+                ),
+                credit=True,
             )
         )
     return terms
@@ -625,6 +693,7 @@ def _line_results(
                 source=source,
                 formula=f"({term.formula}) / {output:.6g} {model.product.declared_unit}-units",
                 illustrative=illustrative,
+                credit=term.credit,
             )
         )
     return results
@@ -709,6 +778,7 @@ def compute(root: ProductModel, resolver: LinkResolver, engine: Engine | None = 
         illustrative=illustrative,
         terms=tuple(fg.terms),
         models=dict(fg.models),
+        recycling_credit=sum(line.co2e for line in root_lines if line.credit),
     )
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "Coproduct",
     "Electricity",
     "EndOfLife",
+    "Exclusion",
     "Line",
     "Link",
     "LinkKind",
@@ -46,6 +47,7 @@ __all__ = [
     "MarketInstrument",
     "Product",
     "ProductModel",
+    "Scrap",
     "Stage",
     "TransportLeg",
 ]
@@ -179,13 +181,15 @@ class Cff:
     given here as one burden ``ese`` per unit of material (LHV·X·ESE summed).
     """
 
-    a: float
-    r1: float
-    r2: float
+    a: float | None = None
+    r1: float | None = None
+    r2: float | None = None
     r3: float = 0.0
     qsin_qp: float = 1.0
     qsout_qp: float = 1.0
     b: float = 0.0
+    material: str = ""  # a rule's default parameters are looked up by material
+    given: frozenset[str] = frozenset()  # the parameters the model states itself
     ev: Link | None = None
     erecycled: Link | None = None
     erecycling_eol: Link | None = None
@@ -197,15 +201,44 @@ class Cff:
     def __post_init__(self) -> None:
         for name in ("a", "r1", "r2", "r3", "qsin_qp", "qsout_qp", "b"):
             value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
+            if value is not None and not 0.0 <= value <= 1.0:
                 raise DomainError(f"cff {name}: expected a value from 0 to 1, got {value}")
-        if self.r2 + self.r3 > 1.0 + 1e-12:
-            raise DomainError(f"cff r2 + r3: together at most 1, got {self.r2 + self.r3}")
+        if (self.r2 or 0.0) + self.r3 > 1.0 + 1e-12:
+            raise DomainError(f"cff R2 + R3: together at most 1, got {(self.r2 or 0) + self.r3}")
+
+    def missing(self) -> list[str]:
+        """Required parameters neither the model nor a rule has given."""
+        names = {"a": "A", "r1": "R1", "r2": "R2"}
+        return [label for attr, label in names.items() if getattr(self, attr) is None]
+
+
+@dataclass(frozen=True)
+class Scrap:
+    """The worldsteel end-of-life recycling (value of scrap) approach for steel.
+
+    Credit per unit of product = −(RR − S)·Y·(Xpr − Xre): RR the end-of-life recycling
+    rate, S the scrap input per unit of product, Y the metallic yield of scrap to steel,
+    Xpr the primary (BF-BOF) and Xre the secondary (100 % scrap EAF) steel burdens
+    (worldsteel, Life cycle inventory methodology report, 2017, §7 and Annex 10).
+    """
+
+    rr: float
+    s: float
+    y: float
+    xpr: Link
+    xre: Link
+
+    def __post_init__(self) -> None:
+        for name in ("rr", "s", "y"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.5:
+                raise DomainError(f"scrap {name}: expected a fraction, got {value}")
 
 
 class EndOfLife(StrEnum):
     CUT_OFF = "cut-off"
     CFF = "cff"
+    WORLDSTEEL = "worldsteel"  # steel: scrap lines credit (RR − S)·Y·(Xpr − Xre)
 
 
 class AllocationMethod(StrEnum):
@@ -271,6 +304,8 @@ class Line:
     electricity: Electricity | None = None
     transport: TransportLeg | None = None
     cff: Cff | None = None
+    scrap: Scrap | None = None
+    process: str = ""  # the rule process this line models (``process:`` in the file)
     primary: bool = False
     evidence: str = ""
     quality: PefQuality = field(default_factory=PefQuality)
@@ -282,17 +317,30 @@ class Line:
     def __post_init__(self) -> None:
         if not self.id.strip():
             raise DomainError("id: every line needs an id")
-        links = sum(x is not None for x in (self.link, self.electricity, self.cff))
+        links = sum(x is not None for x in (self.link, self.electricity, self.cff, self.scrap))
         if links != 1:
             raise DomainError(
                 f"line {self.id}: give exactly one of factor, activity, supplier, model, gas, "
-                "electricity or cff"
+                "electricity, cff or scrap"
             )
         if self.reporting not in ("", "dluc", "aircraft", "offset"):
             raise DomainError(
                 f"line {self.id} reporting: expected dluc, aircraft or offset, "
                 f"got {self.reporting!r}"
             )
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """An input left out of the model (cut-off), with its estimated share of the total."""
+
+    name: str
+    share: float
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.share <= 1.0:
+            raise DomainError(f"exclusion {self.name}: share from 0 to 1, got {self.share}")
 
 
 @dataclass(frozen=True)
@@ -340,6 +388,7 @@ class ProductModel:
     method: str = "ipcc-ar6-gwp100"
     end_of_life: EndOfLife = EndOfLife.CUT_OFF
     allocation: Allocation | None = None
+    exclusions: tuple[Exclusion, ...] = ()
     rule: str = ""  # rule id[@version] the model follows (rules library)
     illustrative: bool = False
     notes: str = ""
@@ -379,6 +428,8 @@ class ProductModel:
                     link = getattr(line.cff, name)
                     if link is not None:
                         found.append(link)
+            if line.scrap is not None:
+                found.extend((line.scrap.xpr, line.scrap.xre))
         if self.allocation is not None:
             found.extend(c.substitutes for c in self.allocation.coproducts if c.substitutes)
         return found

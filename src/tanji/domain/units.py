@@ -89,10 +89,22 @@ def convert(amount: float, from_unit: str, to_unit: str) -> float:
     """``amount`` in ``from_unit`` expressed in ``to_unit``."""
     if from_unit.strip() == to_unit.strip():
         return amount
+    factor = _factor(from_unit, to_unit)
+    if factor is None:  # an offset unit (°C): not a plain multiplication
+        return float(_registry().Quantity(amount, _unit(from_unit)).to(_unit(to_unit)).magnitude)
+    return amount * factor
+
+
+@lru_cache(maxsize=4096)
+def _factor(from_unit: str, to_unit: str) -> float | None:
+    """The multiplier from one unit to another (pint is slow; models repeat few pairs)."""
     source, target = _unit(from_unit), _unit(to_unit)
     if source.dimensionality != target.dimensionality:
         raise UnitError(
             f"cannot convert {from_unit!r} ({source.dimensionality}) to {to_unit!r} "
             f"({target.dimensionality})"
         )
-    return float(_registry().Quantity(amount, source).to(target).magnitude)
+    one = _registry().Quantity(1.0, source)
+    if not (one._is_multiplicative and _registry().Quantity(1.0, target)._is_multiplicative):
+        return None
+    return float(one.to(target).magnitude)

@@ -44,6 +44,7 @@ def footprint_dict(
         "stages": dict(footprint.stages),
         "gases": dict(footprint.gases),
         "categories": dict(footprint.categories),
+        "recycling_credit": footprint.recycling_credit,
         "per_functional_unit": (
             {
                 "total": footprint.per_functional_unit,

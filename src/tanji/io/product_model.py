@@ -44,6 +44,7 @@ from tanji.domain.products import (
     Coproduct,
     Electricity,
     EndOfLife,
+    Exclusion,
     Line,
     Link,
     LinkKind,
@@ -51,6 +52,7 @@ from tanji.domain.products import (
     MarketInstrument,
     Product,
     ProductModel,
+    Scrap,
     Stage,
     TransportLeg,
 )
@@ -289,6 +291,10 @@ class _Builder:
                 method=data.get("method", "ipcc-ar6-gwp100"),
                 end_of_life=EndOfLife(data.get("end_of_life", "cut-off")),
                 allocation=allocation,
+                exclusions=tuple(
+                    Exclusion(e["name"], e["share"], e.get("reason", ""))
+                    for e in data.get("exclusions", [])
+                ),
                 rule=data.get("rule", ""),
                 illustrative=bool(data.get("illustrative", False)),
                 notes=data.get("notes", ""),
@@ -424,30 +430,47 @@ class _Builder:
             "EER": "eer",
             "ESE": "ese",
         }
-        links = {
+        links: dict[str, Any] = {
             attr: self.link(c[key], (*path, key), f"{code}-{attr}")
             for key, attr in names.items()
             if key in c
         }
+        numbers = {"A": "a", "R1": "r1", "R2": "r2", "R3": "r3", "Qsin/Qp": "qsin_qp",
+                   "Qsout/Qp": "qsout_qp", "B": "b"}  # fmt: skip
+        values: dict[str, Any] = {attr: c[key] for key, attr in numbers.items() if key in c}
         return self.guarded(  # type: ignore[no-any-return]
             path,
             lambda: Cff(
-                a=c["A"],
-                r1=c["R1"],
-                r2=c["R2"],
-                r3=c.get("R3", 0.0),
-                qsin_qp=c.get("Qsin/Qp", 1.0),
-                qsout_qp=c.get("Qsout/Qp", 1.0),
-                b=c.get("B", 0.0),
+                material=c.get("material", ""),
+                given=frozenset(values),
+                **values,
                 **links,
             ),
+        )
+
+    def scrap(self, c: Mapping[str, Any], path: Path_, code: str) -> Scrap:
+        xpr = self.link(c["Xpr"], (*path, "Xpr"), f"{code}-xpr")
+        xre = self.link(c["Xre"], (*path, "Xre"), f"{code}-xre")
+        if xpr is None or xre is None:
+            raise self.fail(path, "Xpr and Xre: give a factor, activity or supplier link each")
+        return self.guarded(  # type: ignore[no-any-return]
+            path, lambda: Scrap(rr=c["RR"], s=c["S"], y=c["Y"], xpr=xpr, xre=xre)
         )
 
     def line(self, spec: Mapping[str, Any], path: Path_) -> Line:
         code = spec["id"]
         kinds = [
             k
-            for k in ("factor", "activity", "supplier", "model", "gas", "electricity", "cff")
+            for k in (
+                "factor",
+                "activity",
+                "supplier",
+                "model",
+                "gas",
+                "electricity",
+                "cff",
+                "scrap",
+            )
             if k in spec
         ]
         if len(kinds) != 1:
@@ -455,7 +478,7 @@ class _Builder:
             raise self.fail(
                 path,
                 "a line links to exactly one of factor, activity, supplier, model, gas, "
-                f"electricity or cff (found: {found})",
+                f"electricity, cff or scrap (found: {found})",
             )
         transport = None
         if "transport" in spec:
@@ -477,6 +500,7 @@ class _Builder:
             else None
         )
         cff = self.cff(spec["cff"], (*path, "cff"), code) if "cff" in spec else None
+        scrap = self.scrap(spec["scrap"], (*path, "scrap"), code) if "scrap" in spec else None
         if link is not None and link.kind is LinkKind.GAS:
             self.guarded((*path, "quantity"), lambda: convert(amount, unit, "kg"))
         return self.guarded(  # type: ignore[no-any-return]
@@ -491,6 +515,8 @@ class _Builder:
                 electricity=electricity,
                 transport=transport,
                 cff=cff,
+                scrap=scrap,
+                process=spec.get("process", ""),
                 primary=spec.get("data", "secondary") == "primary",
                 evidence=spec.get("evidence", ""),
                 quality=PefQuality(**(spec.get("quality") or {})),

@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from tanji.engine import Engine, MonteCarlo
-from tanji.services.lci import load_system
+from tanji.services.lci import StoredExchanges, load_system, stored_exchanges
 
 __all__ = ["BACKGROUND_SEED", "Background", "BackgroundStore"]
 
@@ -57,6 +58,32 @@ class BackgroundStore:
         self._store = hashlib.sha256(store_url.encode()).hexdigest()[:12]
         self._memory: dict[str, Background] = {}
         self._samples: dict[tuple[str, int], FloatArray] = {}
+        self._exchanges: dict[int, StoredExchanges] = {}
+
+    def exchanges(self, session: Session, dbv_id: int) -> StoredExchanges:
+        """A version's exchanges as columns: from memory, the disk snapshot, or the store.
+
+        The snapshot (``lci-<version>.npz``) is written the first time a version is read
+        — ``tanji data import`` does it right after an import — so preparing a background
+        never reads a million rows through SQL twice.
+        """
+        if dbv_id in self._exchanges:
+            return self._exchanges[dbv_id]
+        path = self._path(f"lci-{dbv_id}.npz")
+        if path is not None and path.exists():
+            with np.load(path, allow_pickle=False) as data:
+                stored = StoredExchanges.from_npz(data)
+        else:
+            stored = stored_exchanges(session, dbv_id)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_suffix(".tmp.npz")
+                arrays: dict[str, Any] = stored.to_npz()
+                np.savez(temporary, **arrays)
+                temporary.replace(path)
+        self._exchanges.clear()  # one version in memory at a time (they are large)
+        self._exchanges[dbv_id] = stored
+        return stored
 
     def _path(self, name: str) -> Path | None:
         if self.cache_dir is None:
@@ -101,7 +128,9 @@ class BackgroundStore:
         return background
 
     def _prepare(self, session: Session, dbv_id: int, method: str, key: str) -> Background:
-        system = load_system(session, dbv_id, method, by_gas=True)
+        system = load_system(
+            session, dbv_id, method, by_gas=True, exchanges=self.exchanges(session, dbv_id)
+        )
         totals = self.engine.footprints(system, method).scores
         prefix = f"{method}|"
         by_gas = {
@@ -128,7 +157,12 @@ class BackgroundStore:
         if path is not None and path.exists():
             values: FloatArray = np.load(path, mmap_mode="r")
         else:
-            system = load_system(session, background.dbv_id, background.method)
+            system = load_system(
+                session,
+                background.dbv_id,
+                background.method,
+                exchanges=self.exchanges(session, background.dbv_id),
+            )
             mc = MonteCarlo(self.engine, system, background.method)
             values = mc.all_activities(iterations, seed=BACKGROUND_SEED).samples
             if path is not None:

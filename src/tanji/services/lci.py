@@ -5,6 +5,7 @@ Storing imports and rebuilding bundles for export is in :mod:`tanji.services.lci
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,11 +37,13 @@ __all__ = [
     "ActivityDetail",
     "ActivityHit",
     "FootprintAnswer",
+    "StoredExchanges",
     "activity_detail",
     "footprint",
     "load_system",
     "method_keys",
     "search_activities",
+    "stored_exchanges",
 ]
 
 DEFAULT_METHOD = "ipcc-ar6-gwp100"
@@ -83,81 +86,136 @@ def _characterization(session: Session, dbv_id: int, method_key: str) -> dict[in
     return dict(rows)
 
 
+@dataclass(frozen=True, eq=False)
+class StoredExchanges:
+    """A database version's exchanges as columns, ready for the engine.
+
+    Versions never change, so this can be kept (``BackgroundStore`` writes it to disk):
+    building a system from it skips the store entirely.
+    """
+
+    tech_rows: np.ndarray  # provider activity id (the activity itself for production)
+    tech_cols: np.ndarray
+    tech_amounts: np.ndarray
+    tech_flip: np.ndarray  # True for inputs (kind technosphere): entered negative
+    tech_uncertainty: np.ndarray
+    bio_rows: np.ndarray  # flow id
+    bio_cols: np.ndarray
+    bio_amounts: np.ndarray
+    bio_uncertainty: np.ndarray
+    gas_flows: np.ndarray  # flow ids that are greenhouse gases …
+    gas_ids: np.ndarray  # … and their gas ids
+
+    def to_npz(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_npz(cls, data: Mapping[str, np.ndarray]) -> StoredExchanges:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+_KIND_CODE = "CASE e.kind WHEN 'biosphere' THEN 0 WHEN 'technosphere' THEN 1 ELSE 2 END"
+
+
+def stored_exchanges(session: Session, dbv_id: int) -> StoredExchanges:
+    """Read a version's exchanges column by column through the driver (no ORM rows).
+
+    Two queries: every exchange as numbers, then the few columns of those with a
+    distribution. ``dbv_id`` is an integer of the store, formatted into the SQL as one.
+    """
+    version = int(dbv_id)
+    scope = (
+        "FROM exchanges e JOIN activities a ON a.id = e.activity_id "
+        f"WHERE a.database_version_id = {version}"
+    )
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT e.id, e.activity_id, {_KIND_CODE}, COALESCE(e.provider_id, e.flow_id), "
+            f"e.amount {scope} ORDER BY e.id"
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            raise ServiceError("the database version holds no exchanges")
+        table = np.array(rows, dtype=np.float64)
+        cursor.execute(
+            f"SELECT e.id, e.distribution, e.gsd, e.sd, e.minimum, e.maximum {scope} "
+            "AND e.distribution IS NOT NULL AND e.distribution <> 'none' ORDER BY e.id"
+        )
+        uncertain = cursor.fetchall()
+        cursor.execute(
+            "SELECT id, gas_id FROM flows "
+            f"WHERE database_version_id = {version} AND gas_id IS NOT NULL ORDER BY id"
+        )
+        gases = cursor.fetchall()
+    finally:
+        cursor.close()
+    ids = table[:, 0].astype(np.int64)
+    n = len(ids)
+    distribution = np.full(n, "none", dtype=object)
+    gsd, sd, low, high = (np.full(n, np.nan) for _ in range(4))
+    if uncertain:
+        where = np.searchsorted(ids, np.array([u[0] for u in uncertain], dtype=np.int64))
+        distribution[where] = [u[1] for u in uncertain]
+        for column, values in ((gsd, 2), (sd, 3), (low, 4), (high, 5)):
+            column[where] = [np.nan if u[values] is None else u[values] for u in uncertain]
+    amounts = table[:, 4]
+    records = uncertainty_columns(amounts, distribution, gsd, sd, low, high)
+    kind = table[:, 2].astype(np.int8)
+    bio, tech = kind == 0, kind != 0
+    cols = table[:, 1].astype(np.int64)
+    target = table[:, 3].astype(np.int64)
+    return StoredExchanges(
+        tech_rows=target[tech],
+        tech_cols=cols[tech],
+        tech_amounts=amounts[tech],
+        tech_flip=kind[tech] == 1,
+        tech_uncertainty=records[tech],
+        bio_rows=target[bio],
+        bio_cols=cols[bio],
+        bio_amounts=amounts[bio],
+        bio_uncertainty=records[bio],
+        gas_flows=np.array([g[0] for g in gases], dtype=np.int64),
+        gas_ids=np.array([g[1] for g in gases], dtype=str),
+    )
+
+
 def load_system(
-    session: Session, dbv_id: int, method_key: str, *, by_gas: bool = False
+    session: Session,
+    dbv_id: int,
+    method_key: str,
+    *,
+    by_gas: bool = False,
+    exchanges: StoredExchanges | None = None,
 ) -> LcaSystem:
     """The engine system of a stored LCI database version (ids are the stored row ids).
 
     ``by_gas`` adds one method per greenhouse gas, ``"<method>|<gas id>"``, holding the
     method's factors of that gas's flows only (flows of no known gas: ``"<method>|other"``),
-    so footprints can be split by gas with one more adjoint solve each.
+    so footprints can be split by gas with one more adjoint solve each. ``exchanges``: the
+    version's columns when the caller keeps them (else they are read from the store).
     """
-    columns = (
-        ExchangeRow.activity_id,
-        ExchangeRow.kind,
-        ExchangeRow.provider_id,
-        ExchangeRow.flow_id,
-        ExchangeRow.amount,
-        ExchangeRow.distribution,
-        ExchangeRow.gsd,
-        ExchangeRow.sd,
-        ExchangeRow.minimum,
-        ExchangeRow.maximum,
+    stored = exchanges if exchanges is not None else stored_exchanges(session, dbv_id)
+    technosphere = Exchanges(
+        stored.tech_rows,
+        stored.tech_cols,
+        stored.tech_amounts,
+        stored.tech_flip,
+        stored.tech_uncertainty,
+        name="technosphere",
     )
-    rows = session.execute(
-        select(*columns)
-        .join(ActivityRow, ActivityRow.id == ExchangeRow.activity_id)
-        .where(ActivityRow.database_version_id == dbv_id)
-    ).all()
-    if not rows:
-        raise ServiceError("the database version holds no exchanges")
-    col, kind, provider, flow, amount, dist, gsd, sd, low, high = (
-        np.array(c, dtype=object) for c in zip(*rows, strict=True)
+    biosphere = Exchanges(
+        stored.bio_rows,
+        stored.bio_cols,
+        stored.bio_amounts,
+        None,
+        stored.bio_uncertainty,
+        name="biosphere",
     )
-    numbers = {
-        name: np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-        for name, values in (
-            ("amount", amount),
-            ("gsd", gsd),
-            ("sd", sd),
-            ("min", low),
-            ("max", high),
-        )
-    }
-    bio = kind == ExchangeKind.BIOSPHERE.value
-    tech = ~bio
-
-    def exchanges(
-        mask: np.ndarray, rows_of: np.ndarray, flip: np.ndarray | None, name: str
-    ) -> Exchanges:
-        return Exchanges(
-            rows_of[mask].astype(np.int64),
-            col[mask].astype(np.int64),
-            numbers["amount"][mask],
-            flip,
-            uncertainty_columns(
-                numbers["amount"][mask],
-                dist[mask],
-                numbers["gsd"][mask],
-                numbers["sd"][mask],
-                numbers["min"][mask],
-                numbers["max"][mask],
-            ),
-            name=name,
-        )
-
-    technosphere = exchanges(
-        tech, provider, kind[tech] == ExchangeKind.TECHNOSPHERE.value, "technosphere"
-    )
-    biosphere = exchanges(bio, flow, None, "biosphere")
     factors = _characterization(session, dbv_id, method_key)
     methods = {method_key: (list(factors), list(factors.values()))}
     if by_gas:
-        gas_of = dict(
-            session.execute(
-                select(FlowRow.id, FlowRow.gas_id).where(FlowRow.database_version_id == dbv_id)
-            ).all()
-        )
+        gas_of = dict(zip(stored.gas_flows.tolist(), stored.gas_ids.tolist(), strict=True))
         groups: dict[str, tuple[list[int], list[float]]] = {}
         for flow_id, factor in factors.items():
             group = f"{method_key}|{gas_of.get(flow_id) or 'other'}"

@@ -270,7 +270,10 @@ def _cff_table(footprint: Footprint, language: str) -> Table | None:
                 (
                     model.id,
                     line.id,
-                    *(fmt_quantity(v) for v in (c.a, c.b, c.r1, c.r2, c.r3, c.qsin_qp, c.qsout_qp)),
+                    *(
+                        "—" if v is None else fmt_quantity(v)
+                        for v in (c.a, c.b, c.r1, c.r2, c.r3, c.qsin_qp, c.qsout_qp)
+                    ),
                     "; ".join(links),
                 )
             )
