@@ -73,9 +73,10 @@ FORMAT = "product-model/1"
 Path_ = tuple[str | int, ...]
 
 
-@lru_cache(maxsize=1)
-def schema() -> dict[str, Any]:
-    text = resources.files("tanji.io").joinpath("schemas", "product-model.schema.json")
+@lru_cache(maxsize=4)
+def schema(name: str = "product-model") -> dict[str, Any]:
+    """A JSON Schema shipped in ``tanji/io/schemas`` (product-model, rule)."""
+    text = resources.files("tanji.io").joinpath("schemas", f"{name}.schema.json")
     loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
     return loaded
 
@@ -169,13 +170,13 @@ def parse_document(text: str, source: str) -> ModelDocument:
     return ModelDocument(_plain(node, (), lines, source), lines, source)
 
 
-@lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema())
+@lru_cache(maxsize=4)
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(name))
 
 
-@lru_cache(maxsize=1)
-def _fast_check() -> Callable[[Any], Any]:
+@lru_cache(maxsize=4)
+def _fast_check(name: str) -> Callable[[Any], Any]:
     """The schema compiled to Python by fastjsonschema: ~10× faster on valid documents.
 
     Design note: fastjsonschema stops at the first problem and words it tersely, so it
@@ -183,19 +184,23 @@ def _fast_check() -> Callable[[Any], Any]:
     lists every problem with its path. (The schema uses only keywords both read alike;
     fastjsonschema is given it as draft-07, whose ``$ref`` resolves ``#/$defs/…`` too.)
     """
-    document = dict(schema())
+    document = dict(schema(name))
     document["$schema"] = "http://json-schema.org/draft-07/schema#"
     return fastjsonschema.compile(document)
 
 
-def validate(document: ModelDocument) -> None:
-    """Check the document against the JSON Schema; all problems in one error."""
+def validate(
+    document: ModelDocument, name: str = "product-model", what: str = "the product model format"
+) -> None:
+    """Check the document against a JSON Schema; all problems in one error."""
     try:
-        _fast_check()(document.data)
+        _fast_check(name)(document.data)
         return
     except fastjsonschema.JsonSchemaException:
         pass
-    errors = sorted(_validator().iter_errors(document.data), key=lambda e: list(map(str, e.path)))
+    errors = sorted(
+        _validator(name).iter_errors(document.data), key=lambda e: list(map(str, e.path))
+    )
     if not errors:
         return
     messages = []
@@ -205,7 +210,7 @@ def validate(document: ModelDocument) -> None:
     more = f"\n… and {len(errors) - 20} more" if len(errors) > 20 else ""
     raise DataFormatError(
         document.source,
-        "does not follow the product model format:\n  " + "\n  ".join(messages) + more,
+        f"does not follow {what}:\n  " + "\n  ".join(messages) + more,
     )
 
 
