@@ -86,7 +86,7 @@ def _build(d: Mapping[str, Any], source: str) -> Rule:
                     _text(p["name"]),
                     bool(p.get("primary", False)),
                     _citation(p.get("citation")),
-                )  # fmt: skip
+                )
                 for p in s.get("processes", [])
             ),
             model_stages=tuple(s.get("model_stages", [])),
