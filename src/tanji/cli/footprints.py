@@ -73,6 +73,8 @@ def _print_result(result: dict[str, Any], result_id: int | None) -> None:
     typer.echo("  reported apart:")
     for category, value in result["categories"].items():
         typer.echo(f"    {category:<16} {_g(value):>12}")
+    if result.get("recycling_credit"):
+        typer.echo(f"  recycling credit (included): {_g(result['recycling_credit'])}")
     for offset in result["offsets"]:
         typer.echo(
             f"  offset (not subtracted): {offset['name']} {_g(offset['kg_co2e'])} kg CO2e "
