@@ -27,6 +27,7 @@ from tanji.services.lci import (
 )
 from tanji.services.lci_import import LciImportSummary, load_bundle
 from tanji.services.reference import ensure_reference_data
+from tanji.services.rules import ensure_shipped_rules
 
 db_app = typer.Typer(
     help="The store: migrate the schema and load reference data.", no_args_is_help=True
@@ -62,6 +63,7 @@ def db_upgrade() -> None:
         upgrade(app.db)
         with app.unit_of_work() as uow:
             changes = ensure_reference_data(uow.session)
+            changes += ensure_shipped_rules(uow.session)
         typer.echo(f"store ready: {app.settings.database_url}")
         for change in changes:
             typer.echo(f"  loaded {change}")

@@ -2,7 +2,8 @@
 
 ``tanji calc MODEL.yaml [--mc N --seed S] [--json] [--report OUT.html|.pdf|.xlsx]``
 computes a product model against the store (set up on first use), prints the result and
-saves it with its pins (``--no-save`` to skip). ``tanji footprint recompute ID`` proves a
+saves it with its pins (``--no-save`` to skip); ``--rule ID[@VERSION]`` (repeatable)
+computes it under accounting rules, side by side. ``tanji footprint recompute ID`` proves a
 saved result reproducible; ``compare`` puts two results side by side, line by line.
 """
 
@@ -29,6 +30,7 @@ from tanji.services.footprints import (
     supplier_footprints,
 )
 from tanji.services.reference import ensure_reference_data
+from tanji.services.rules import RuleRun, ensure_shipped_rules, run_under_rules
 
 footprint_app = typer.Typer(help="Saved product footprints.", no_args_is_help=True)
 supplier_app = typer.Typer(help="Suppliers' product footprints.", no_args_is_help=True)
@@ -43,6 +45,7 @@ def store_app() -> App:
         upgrade(app.db)
         with app.unit_of_work() as uow:
             ensure_reference_data(uow.session)
+            ensure_shipped_rules(uow.session)
     return app
 
 
@@ -113,12 +116,23 @@ def calc(
     ] = None,
     language: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
     save: Annotated[bool, typer.Option("--save/--no-save", help="Save the result.")] = True,
+    rule: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rule",
+            help="Compute under an accounting rule, ID or ID@VERSION; repeat it to compare "
+            "rules side by side.",
+        ),
+    ] = None,
 ) -> None:
     """Compute a product's carbon footprint from its model file."""
     if mc < 0 or mc == 1:
         raise ServiceError("--mc: give 0 (no Monte Carlo) or at least 2 iterations")
     if language not in ("zh", "en"):
         raise ServiceError("--lang: zh or en")
+    if rule:
+        _calc_under_rules(model, rule, mc, seed, as_json, report, language, save)
+        return
     with store_app() as app, app.unit_of_work() as uow:
         calculation = calculate(uow.session, app.backgrounds, model, iterations=mc, seed=seed)
         result_id = save_result(uow.session, calculation) if save else None
@@ -133,6 +147,87 @@ def calc(
         _print_result(result, result_id)
         if report is not None:
             typer.echo(f"  report: {report}")
+
+
+def _report_paths(report: Path, runs: list[RuleRun]) -> list[Path]:
+    """One report per rule: ``OUT.<rule id>.html`` (the version too if an id repeats)."""
+    if len(runs) == 1:
+        return [report]
+    ids = [run.rule.id for run in runs]
+    names = [
+        run.rule.id if ids.count(run.rule.id) == 1 else f"{run.rule.id}@{run.rule.version}"
+        for run in runs
+    ]
+    return [report.with_name(f"{report.stem}.{name}{report.suffix}") for name in names]
+
+
+def _print_side_by_side(results: dict[str, dict[str, Any]], runs: list[RuleRun]) -> None:
+    first = next(iter(results.values()))
+    product = first["product"]
+    name = product["name"]["zh"] or product["name"]["en"]
+    typer.echo(f"{name} ({product['id']} {product['version']}) under {len(results)} rule(s)")
+    width = max(14, *(len(ref) for ref in results))
+    rows: list[tuple[str, list[str]]] = [
+        (f"total ({first['unit']} per {first['per']})", [_g(r["total"]) for r in results.values()]),
+        ("GWP set", [r["method"] for r in results.values()]),
+        ("end of life", [r["end_of_life"] for r in results.values()]),
+    ]
+    stages: list[str] = []
+    for result in results.values():
+        stages += [s for s in result["stages"] if s not in stages]
+    rows += [
+        (f"  {stage}", [_g(r["stages"].get(stage)) for r in results.values()]) for stage in stages
+    ]
+    rows += [
+        ("errors", [str(run.errors) for run in runs]),
+        ("warnings", [str(run.warnings) for run in runs]),
+    ]
+    if any("result_id" in r for r in results.values()):
+        rows.append(("saved as result", [f"#{r.get('result_id', '')}" for r in results.values()]))
+    label = max(len(row[0]) for row in rows)
+    typer.echo(f"{'':<{label}}  " + "  ".join(f"{ref:>{width}}" for ref in results))
+    for title, values in rows:
+        typer.echo(f"{title:<{label}}  " + "  ".join(f"{v:>{width}}" for v in values))
+    for run in runs:
+        if run.findings:
+            typer.echo(f"findings under {run.rule.ref}:")
+            for finding in run.findings:
+                typer.echo(f"  {finding.text()}")
+
+
+def _calc_under_rules(
+    model: Path,
+    refs: list[str],
+    mc: int,
+    seed: int | None,
+    as_json: bool,
+    report: Path | None,
+    language: str,
+    save: bool,
+) -> None:
+    """``tanji calc --rule …``: the model computed under each rule, side by side."""
+    from tanji.cli.rules import finding_dict, library_app
+
+    with library_app() as app, app.unit_of_work() as uow:
+        runs = run_under_rules(uow.session, app.backgrounds, model, refs, iterations=mc, seed=seed)
+        results: dict[str, dict[str, Any]] = {}
+        for run in runs:
+            assert run.calculation is not None
+            result = dict(run.calculation.result)
+            if save:
+                result["result_id"] = save_result(uow.session, run.calculation)
+            result["findings"] = [finding_dict(f) for f in run.findings]
+            results[run.rule.ref] = result
+        paths = _report_paths(report, runs) if report is not None else []
+        for run, path in zip(runs, paths, strict=False):
+            assert run.calculation is not None
+            _report(run.calculation, path, language)
+    if as_json:
+        _print_json({"rules": results})
+        return
+    _print_side_by_side(results, runs)
+    for path in paths:
+        typer.echo(f"report: {path}")
 
 
 @footprint_app.command("list")

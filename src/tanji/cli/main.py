@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tanji import __version__
-from tanji.cli import data, engine, footprints, models
+from tanji.cli import data, engine, footprints, models, rules
 
 app = typer.Typer(
     name="tanji",
@@ -28,6 +28,7 @@ app.command("calc")(footprints.calc)
 app.add_typer(footprints.footprint_app, name="footprint")
 app.add_typer(footprints.supplier_app, name="supplier")
 app.add_typer(models.model_app, name="model")
+app.add_typer(rules.rules_app, name="rules")
 
 
 @app.callback(invoke_without_command=True)
@@ -62,7 +63,9 @@ def known_errors() -> tuple[type[Exception], ...]:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
-        app(args=argv, standalone_mode=False)
+        # A command's ``typer.Exit(n)`` comes back as the return value here (click's
+        # non-standalone mode), e.g. ``tanji rules validate``: 1 when a model has errors.
+        status = app(args=argv, standalone_mode=False)
     except known_errors() as error:
         typer.echo(f"error: {error}", err=True)
         return 2
@@ -78,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         typer.echo(f"error: {error.format_message()}", err=True)
         return 2
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":

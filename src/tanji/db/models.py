@@ -46,6 +46,7 @@ __all__ = [
     "PinRow",
     "ProductModelRow",
     "ProductSystemRow",
+    "RuleRow",
     "SourceRow",
     "SupplierFootprintRow",
 ]
@@ -372,3 +373,30 @@ class CertificateClaimRow(Base):
     product_code: Mapped[str] = mapped_column(String(200))
     line: Mapped[str] = mapped_column(String(200))
     result_id: Mapped[int] = mapped_column(ForeignKey("footprint_results.id"))
+
+
+class RuleRow(Base):
+    """An accounting rule (产品碳足迹核算规则) version: its document and where it is in its life.
+
+    ``document`` is the rule document as canonical JSON (``digest`` is its SHA-256); the
+    other columns repeat what lists and filters need. ``status`` is the library's (it moves
+    draft → trial → published → superseded); the document keeps the status it was written
+    with. ``origin`` is "shipped" (``tanji/data/rules``) or "imported".
+    """
+
+    __tablename__ = "rules"
+    __table_args__ = (UniqueConstraint("rule_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    title_zh: Mapped[str] = mapped_column(Text, default="")
+    title_en: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(200), index=True)
+    document: Mapped[str] = mapped_column(Text)  # canonical JSON of the rule document
+    digest: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(20))  # "shipped" or "imported"
+    authors: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of {kind, name}
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -46,6 +46,7 @@ from tanji.engine import Engine, EngineError, Exchanges, build_system
 
 __all__ = [
     "GREEN_ELECTRICITY_SOURCE",
+    "RULE_APPLIED",
     "Footprint",
     "LineResult",
     "ModelResult",
@@ -63,6 +64,10 @@ GREEN_ELECTRICITY_SOURCE = (
     "Ch. 6 (market-based method): an energy attribute certificate conveys the emission "
     "rate of its generator, 0 kg CO2/kWh at the point of generation for wind, solar and hydro"
 )
+
+
+#: The link of the pin of a rule the root model was computed under (not merely named).
+RULE_APPLIED = "rule:applied"
 
 
 @dataclass(frozen=True)
@@ -789,7 +794,10 @@ def _pins(fg: Foreground) -> tuple[Pin, ...]:
         pin = Pin("model", f"{model.id}@{model.version}", model.digest)
         seen[(pin.kind, pin.ref)] = pin
         if model.rule:
-            seen[("rule", model.rule)] = Pin("rule", model.rule)
+            applied = model.rule_applied and model_id == fg.order[0]
+            seen[("rule", model.rule)] = Pin(
+                "rule", model.rule, link=RULE_APPLIED if applied else ""
+            )
     for term in fg.terms:
         if term.burden is not None:
             for pin in term.burden.pins:

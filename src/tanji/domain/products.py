@@ -390,6 +390,7 @@ class ProductModel:
     allocation: Allocation | None = None
     exclusions: tuple[Exclusion, ...] = ()
     rule: str = ""  # rule id[@version] the model follows (rules library)
+    rule_applied: bool = False  # computed under ``rule`` (its GWP set, EoL, defaults)
     illustrative: bool = False
     notes: str = ""
     digest: str = ""  # sha256 of the canonical model document

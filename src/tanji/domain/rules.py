@@ -492,6 +492,7 @@ def apply(model: ProductModel, rule: Rule) -> ProductModel:
         lines=lines,
         stages=stages,
         rule=rule.ref,
+        rule_applied=True,
     )
 
 

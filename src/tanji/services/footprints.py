@@ -39,18 +39,21 @@ from tanji.db.models import (
     MembershipRow,
     MethodRow,
     ProductModelRow,
+    RuleRow,
     SupplierFootprintRow,
 )
 from tanji.domain.burdens import Burden, Pin, category_of, factor_burden, gas_burden
 from tanji.domain.factors import GWP_BASES, DomainError, EmissionFactor, PefQuality, Uncertainty
 from tanji.domain.footprint_uncertainty import FootprintUncertainty, monte_carlo
-from tanji.domain.footprints import Footprint, certificate_ids, compute
+from tanji.domain.footprints import RULE_APPLIED, Footprint, certificate_ids, compute
 from tanji.domain.products import Link, LinkKind, ProductModel
+from tanji.domain.rules import Rule, apply
 from tanji.domain.suppliers import SupplierFootprint
 from tanji.engine import Engine
 from tanji.io.footprint_json import footprint_dict
 from tanji.io.pact import read_pact
 from tanji.io.product_model import ModelDocument, load_document, model_from_document
+from tanji.io.rule_file import rule_from_text
 from tanji.services.background import BackgroundStore
 from tanji.services.catalog import get_lci_version
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
@@ -64,6 +67,7 @@ __all__ = [
     "import_pact",
     "publish_result",
     "recompute",
+    "run_model",
     "save_result",
     "stored_result",
     "supplier_footprints",
@@ -417,6 +421,17 @@ def _supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
     )
 
 
+def _stored_rule(session: Session, ref: str) -> Rule:
+    """The rule version a result pinned, as stored in the rules library."""
+    rule_id, _, version = ref.rpartition("@")
+    row = session.scalar(
+        select(RuleRow).where(RuleRow.rule_id == rule_id, RuleRow.version == version)
+    )
+    if row is None:
+        raise NotFoundError(f"rule {ref} (pinned by the result) is not in the rules library")
+    return rule_from_text(row.document, f"rules library {ref}")
+
+
 def _stored_model(row: ProductModelRow) -> ProductModel:
     document = ModelDocument(json.loads(row.document), {}, row.source or f"stored model {row.code}")
     return model_from_document(document)
@@ -445,10 +460,10 @@ def calculate(
     """Read a model file and compute its footprint (and Monte Carlo if asked)."""
     model = model_from_document(load_document(path))
     resolver = StoreResolver(session, backgrounds, model.method)
-    return _run(model, resolver, iterations, seed, engine or backgrounds.engine)
+    return run_model(model, resolver, iterations, seed, engine or backgrounds.engine)
 
 
-def _run(
+def run_model(
     model: ProductModel,
     resolver: StoreResolver,
     iterations: int,
@@ -546,15 +561,16 @@ def recompute(
     subs = [session.get(ProductModelRow, i) for i in json.loads(row.submodels)]
     models = {r.code: _stored_model(r) for r in subs if r is not None}
     root = _stored_model(root_row)
-    pins = {}
-    for data in json.loads(row.pins):
-        pin = Pin(**data)
-        if pin.link:
-            pins[pin.link] = pin
+    pins_all = [Pin(**data) for data in json.loads(row.pins)]
+    pins = {pin.link: pin for pin in pins_all if pin.link}
+    rule_pin = pins.get(RULE_APPLIED)
+    if rule_pin is not None:
+        # The result was computed under a rule: apply the pinned version again.
+        root = apply(root, _stored_rule(session, rule_pin.ref))
     resolver = StoreResolver(session, backgrounds, root.method, pins=pins, models=models)
     stored = json.loads(row.result)
     uncertainty = stored.get("uncertainty") or {}
-    calculation = _run(
+    calculation = run_model(
         root,
         resolver,
         int(uncertainty.get("iterations") or 0),

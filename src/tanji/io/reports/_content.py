@@ -340,7 +340,7 @@ def _scope_section(footprint: Footprint, language: str) -> Section:
     eol = [t("eol." + model.end_of_life.value, L)]
     cff = _cff_table(footprint, L)
     if cff is not None:
-        cut_off = model.end_of_life is EndOfLife.CUT_OFF
+        cut_off = model.end_of_life is not EndOfLife.CFF
         eol.append(t("eol.cut_off_terms" if cut_off else "eol.cff_terms", L))
     blocks.append(
         Block(

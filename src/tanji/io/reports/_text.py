@@ -143,6 +143,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Circular Footprint Formula (CFF, Commission Recommendation (EU) 2021/2279, "
         "Annex I §4.4.8.1), with the parameters of each material line in the table below.",
     },
+    "eol.worldsteel": {
+        "zh": "worldsteel 废钢价值法：回收抵扣 −(RR − S)·Y·(Xpr − Xre)"
+        "（worldsteel《生命周期清单方法报告》，2017）；抵扣计入总量，并单独列示。"
+        "材料行按截断法计算。",
+        "en": "worldsteel value of scrap: recycling credit −(RR − S)·Y·(Xpr − Xre) (worldsteel, "
+        "Life cycle inventory methodology report, 2017); the credit is in the total and shown "
+        "apart. Material lines are computed with the cut-off terms.",
+    },
     "eol.cut_off_terms": {
         "zh": "材料行按截断法的各项计算：(1−R1)·Ev + R1·Erecycled + R3·EER + (1−R2−R3)·ED，"
         "参数见下表；各项的贡献见逐行贡献。",
