@@ -130,31 +130,37 @@ PACK_POWER = 160_000 * JS_GRID_2022  # 160 MWh, location-based
 PACK_DELIVERY = 620 * 1100 * ROAD  # 620 t × 1100 km by road
 
 
+# Functional unit: 1 kWh delivered over the life = 1 / (6000 cycles × 0.9 DoD × 0.9 mean SoH)
+# kWh of rated energy (illustrative parameters in lfp-pack.yaml).
+PACK_KWH_DELIVERED_PER_KWH = 6000 * 0.9 * 0.9  # 4860
+
+
 def test_lfp_pack_uses_the_cell_model(tanji: Run) -> None:
     result = calc(tanji, "battery/lfp-pack.yaml")
 
+    # Declared per 1 kWh of rated pack energy: the year's lines over 93,184 kWh of packs.
     own = PACK_OWN_RAW + PACK_POWER + PACK_DELIVERY
-    total = (CELL_TOTAL * CELLS_KWH + own) / PACKS
-    assert result["per"] == "1 piece"
+    total = (CELL_TOTAL * CELLS_KWH + own) / CELLS_KWH
+    assert result["per"] == "1 kWh"
     assert result["total"] == approx(total)
+    assert abs(total * PACK_KWH - 3870.4441) < 1e-3  # kg CO2e per pack (46.592 kWh)
     assert_stages(
         result,
         {
-            "raw_materials": (CELL_TOTAL * CELLS_KWH + PACK_OWN_RAW) / PACKS,
-            "production": PACK_POWER / PACKS,
-            "distribution": PACK_DELIVERY / PACKS,
+            "raw_materials": (CELL_TOTAL * CELLS_KWH + PACK_OWN_RAW) / CELLS_KWH,
+            "production": PACK_POWER / CELLS_KWH,
+            "distribution": PACK_DELIVERY / CELLS_KWH,
         },
     )
     gases = result["gases"]
-    assert gases["HFC-134a"] == approx(CELL_HFC_KG * GWP_HFC134A / CELL_OUTPUT * PACK_KWH)
-    assert gases["CO2"] == approx(CELL_CO2 * PACK_KWH + PACK_POWER / PACKS)
-    # The functional unit is 1 kWh of pack capacity: 1/46.592 pack.
-    assert result["per_functional_unit"]["total"] == approx(total / PACK_KWH)
+    assert gases["HFC-134a"] == approx(CELL_HFC_KG * GWP_HFC134A / CELL_OUTPUT)
+    assert gases["CO2"] == approx(CELL_CO2 + PACK_POWER / CELLS_KWH)
+    assert result["per_functional_unit"]["total"] == approx(total / PACK_KWH_DELIVERED_PER_KWH)
     [cell] = result["components"]
     assert cell["id"] == "lfp-cell"
     assert cell["total"] == approx(CELL_TOTAL)
     [cells_line] = [line for line in result["lines"] if line["line"] == "cells"]
-    assert cells_line["co2e"] == approx(CELL_TOTAL * PACK_KWH)
+    assert cells_line["co2e"] == approx(CELL_TOTAL)  # 1 kWh of cells per kWh of pack
 
 
 def test_monte_carlo_of_the_pack(tanji: Run) -> None:
@@ -224,29 +230,37 @@ def test_pv_module(tanji: Run) -> None:
         + frame[0]
         + glass[0]
     )
-    production = 68 * JS_GRID_2022  # 68 kWh, location-based
+    production = (40 + 28) * JS_GRID_2022  # cell 40 kWh + module 28 kWh, location-based
     sea_tkm = 0.030 * 19_500  # 30 kg × 19,500 km
     distribution = 0.030 * 250 * ROAD + sea_tkm * SEA_CONTAINER_CO2E
     end_of_life = frame[1] + glass[1] + 3.5 * 0.9  # + other materials 3.5 kg × 0.9 /kg
     total = raw + production + distribution + end_of_life
 
-    assert result["per"] == "1 piece"
-    assert result["total"] == approx(total)
+    # The lines are one module; the declared unit is 1 kWp ("1 kW"): divide by 0.55 kW.
+    kw = 0.55
+    assert result["per"] == "1 kW"
+    assert result["total"] == approx(total / kw)
+    assert abs(total - 243.7631) < 1e-3  # kg CO2e per module
     assert_stages(
         result,
         {
-            "raw_materials": raw,
-            "production": production,
-            "distribution": distribution,
-            "end_of_life": end_of_life,
+            "raw_materials": raw / kw,
+            "production": production / kw,
+            "distribution": distribution / kw,
+            "end_of_life": end_of_life / kw,
         },
     )
     assert result["stages"]["use"] == 0.0
-    assert result["gases"]["CO2"] == approx(production + sea_tkm * SEA_CONTAINER_CO2)
-    assert result["gases"]["CO2e"] == approx(total - production - sea_tkm * SEA_CONTAINER_CO2)
-    assert result["per_functional_unit"]["total"] == approx(total * (1 / 0.55))
+    co2 = production + sea_tkm * SEA_CONTAINER_CO2
+    assert result["gases"]["CO2"] == approx(co2 / kw)
+    assert result["gases"]["CO2e"] == approx((total - co2) / kw)
+    # Functional unit: 1 kWh generated; 1000 kWh/(m²·a) × PR 0.8 × 30 a × (1 − 0.005 × 29/2)
+    # = 22,260 kWh per kWp over the life (illustrative site parameters).
+    lifetime_kwh = 1000 * 0.8 * 30 * (1 - 0.005 * 29 / 2)
+    assert lifetime_kwh == pytest.approx(22_260)
+    assert result["per_functional_unit"]["total"] == approx(total / kw / lifetime_kwh)
     [wafers] = [line for line in result["lines"] if line["line"] == "wafers"]
-    assert wafers["co2e"] == approx(WAFERS)
+    assert wafers["co2e"] == approx(WAFERS / kw)
     assert "Example Wafer Co. (illustrative)" in wafers["link"]
     assert result["end_of_life"] == "cff"
 
@@ -325,3 +339,29 @@ def test_steel_coil_allocation_and_offsets(tanji: Run) -> None:
         assert offset["kg_co2e"] == pytest.approx(20.0, rel=1e-12)
         assert "CCER" in offset["evidence"]
         assert not any(line["line"] == "ccer" for line in result["lines"])
+
+
+# worldsteel value of scrap (illustrative RR, S, Y, Xpr, Xre in hot-rolled-coil-worldsteel.yaml):
+# −(RR − S)·Y·(Xpr − Xre) per t of coil.
+SCRAP_CREDIT = -(0.85 - 0.12) * 0.92 * (2200.0 - 500.0)  # −1141.72 kg CO2e per t
+
+
+def test_steel_coil_worldsteel_value_of_scrap(tanji: Run) -> None:
+    result = calc(tanji, "steel/hot-rolled-coil-worldsteel.yaml")
+
+    expansion_total = (STEEL_RAW + STEEL_PRODUCTION - CREDITS + STEEL_DELIVERY) / COIL_T
+    assert abs(SCRAP_CREDIT + 1141.72) < 1e-9  # kg CO2e per t of coil
+    assert result["end_of_life"] == "worldsteel"
+    assert result["total"] == approx(expansion_total + SCRAP_CREDIT)
+    assert result["recycling_credit"] == approx(SCRAP_CREDIT)
+    assert_stages(
+        result,
+        {
+            "raw_materials": STEEL_RAW / COIL_T,
+            "production": (STEEL_PRODUCTION - CREDITS) / COIL_T,
+            "distribution": STEEL_DELIVERY / COIL_T,
+            "end_of_life": SCRAP_CREDIT,
+        },
+    )
+    [offset] = result["offsets"]
+    assert offset["kg_co2e"] == pytest.approx(20.0, rel=1e-12)  # listed apart, not netted

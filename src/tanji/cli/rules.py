@@ -163,7 +163,7 @@ def _rule_json(entry: RuleEntry) -> dict[str, Any]:
     out["codes"] = dict(rule.codes)
     out["authors"] = [{"kind": kind, "name": name} for kind, name in rule.authors]
     out["cff_defaults"] = {k: dict(v) for k, v in rule.cff_defaults.items()}
-    out["extra"] = dict(rule.extra)
+    out.pop("section_citations", None)
     out["ref"] = rule.ref
     out["origin"] = entry.origin
     out["digest"] = entry.digest

@@ -395,6 +395,18 @@ class ProductModel:
     notes: str = ""
     digest: str = ""  # sha256 of the canonical model document
     source: str = ""  # file or database reference it was read from
+    #: Where top-level fields were written (``product.declared_unit`` → 7) for messages.
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    def where(self, field_name: str) -> str:
+        """``file: line N (field)`` for a top-level field, as precisely as known."""
+        lines = dict(self.field_lines)
+        name = field_name
+        while name and name not in lines:
+            name = name.rpartition(".")[0]
+        line = lines.get(name) if name else None
+        at = f"line {line} ({field_name})" if line else field_name
+        return f"{self.source or self.id}: {at}"
 
     def __post_init__(self) -> None:
         if not self.output_amount > 0:

@@ -42,6 +42,7 @@ __all__ = [
     "apply",
     "check",
     "next_statuses",
+    "references_for",
 ]
 
 #: The lifecycle of a rule: a draft is tried as a group standard, then published; a
@@ -165,7 +166,13 @@ class Rule:
     notes: str = ""
     source: str = ""
     skeleton: bool = False  # a data-only outline, not yet for accounting
-    extra: Mapping[str, object] = field(default_factory=dict)
+    #: The clause of each section (cut_off, allocation, electricity, end_of_life,
+    #: primary_data, data_quality), when the rule cites one.
+    section_citations: Mapping[str, Citation] = field(default_factory=dict)
+
+    def clause(self, section: str) -> str:
+        citation = self.section_citations.get(section)
+        return _clause(citation, self)
 
     def __post_init__(self) -> None:
         if self.status not in RULE_STATUSES:
@@ -231,31 +238,35 @@ def check(
         add(W, "rule-status", f"{rule.ref} is {rule.status}", general)
     if model.product.category not in rule.categories:
         add(E, "category", f"the model's category {model.product.category!r} is not one of the "
-            f"rule's ({', '.join(rule.categories)})", general)  # fmt: skip
+            f"rule's ({', '.join(rule.categories)})", general,
+            model.where("product.category"))  # fmt: skip
     declared = rule.declared_unit.split(" ", 1)[-1]
-    if not _dimension_matches(model.product.declared_unit, declared):
+    if declared and not _dimension_matches(model.product.declared_unit, declared):
         add(E, "declared-unit", f"declared unit {model.product.declared} does not measure what "
-            f"the rule's does ({rule.declared_unit})", general)  # fmt: skip
+            f"the rule's does ({rule.declared_unit})", general,
+            model.where("product.declared_unit"))  # fmt: skip
     if model.product.boundary != rule.boundary and rule.boundary == "cradle-to-grave":
         add(E, "boundary", f"the rule asks for {rule.boundary}; the model is "
-            f"{model.product.boundary}", general)  # fmt: skip
+            f"{model.product.boundary}", general, model.where("product.boundary"))  # fmt: skip
     elif model.product.boundary != rule.boundary:
         add(W, "boundary", f"the rule's boundary is {rule.boundary}; the model's "
-            f"{model.product.boundary} includes more", general)  # fmt: skip
+            f"{model.product.boundary} includes more", general,
+            model.where("product.boundary"))  # fmt: skip
     if model.method not in rule.methods:
         add(E, "gwp-set", f"the rule uses {', '.join(rule.methods)}; the model {model.method} "
-            "(computing under the rule uses the rule's)", general)  # fmt: skip
+            "(computing under the rule uses the rule's)", general,
+            model.where("method"))  # fmt: skip
     if rule.end_of_life != model.end_of_life.value and any(x.cff for x in model.lines):
         add(W, "end-of-life", f"the rule's end-of-life method is {rule.end_of_life}; the model "
             f"uses {model.end_of_life.value} (computing under the rule uses the rule's)",
-            general)  # fmt: skip
+            rule.clause("end_of_life"), model.where("end_of_life"))  # fmt: skip
     findings.extend(_stage_findings(model, rule))
     findings.extend(_line_findings(model, rule))
     findings.extend(_allocation_findings(model, rule))
     findings.extend(_cut_off_findings(model, rule))
     if dqr is not None and rule.max_dqr is not None and dqr > rule.max_dqr:
         add(E, "data-quality", f"the result's DQR {dqr:.2f} is worse than the rule's maximum "
-            f"{rule.max_dqr:g}", general)  # fmt: skip
+            f"{rule.max_dqr:g}", rule.clause("data_quality"), model.where("lines"))  # fmt: skip
     if line_dqr and rule.max_line_dqr is not None:
         lines = {line.id: line for line in model.lines}
         for line_id, (value, share) in line_dqr.items():
@@ -263,7 +274,7 @@ def check(
                 line = lines.get(line_id)
                 add(E, "line-data-quality", f"line {line_id} carries {share:.0%} of the total "
                     f"with DQR {value:.2f}; the rule allows at most {rule.max_line_dqr:g} for "
-                    f"lines above {rule.dqr_share:.0%}", general,
+                    f"lines above {rule.dqr_share:.0%}", rule.clause("data_quality"),
                     _where(model, line) if line else line_id)  # fmt: skip
     return sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.code))
 
@@ -293,7 +304,7 @@ def _stage_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                     Severity.ERROR,
                     "stage-missing",
                     f"required stage {stage.id} ({stage.name.get('zh')}) {what}",
-                    "",
+                    model.where("lines"),
                     clause,
                 )
             )
@@ -305,7 +316,7 @@ def _stage_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                 f"stage {stage.id} must contain process {process.id} "
                 f"({process.name.get('zh')} / {process.name.get('en')}); tag the line "
                 f"that models it with 'process: {process.id}'",
-                "",
+                model.where("lines"),
                 _clause(process.citation, rule),
             )
             for process in stage.processes
@@ -337,7 +348,11 @@ def _line_findings(model: ProductModel, rule: Rule) -> list[Finding]:
         )
         if needs_primary and not line.primary and line.reporting != "offset":
             process = primary_processes.get(line.process)
-            clause = _clause(process.citation if process else None, rule)
+            clause = (
+                _clause(process.citation, rule)
+                if process and process.citation
+                else rule.clause("primary_data")
+            )
             findings.append(
                 Finding(
                     Severity.ERROR,
@@ -367,7 +382,7 @@ def _geography_level(geography: str) -> int:
 def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
     assert line.electricity is not None
     findings = []
-    clause = _clause(None, rule)
+    clause = rule.clause("electricity")
     if line.electricity.market and "market" not in rule.electricity_allowed:
         findings.append(
             Finding(
@@ -410,7 +425,10 @@ def _allocation_findings(model: ProductModel, rule: Rule) -> list[Finding]:
     if model.allocation is None:
         return []
     method = model.allocation.method.value
-    clause = _clause(None, rule)
+    clause = rule.clause("allocation")
+    where = model.where("allocation")
+    # Subdivision is done in the model itself (more lines), not declared as a method.
+    expressible = [m for m in rule.allocation if m != "subdivision"]
     if method in rule.allocation_forbidden:
         return [
             Finding(
@@ -418,11 +436,11 @@ def _allocation_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                 "allocation",
                 f"{method} allocation is not allowed by the rule "
                 f"(hierarchy: {' > '.join(rule.allocation)})",
-                f"{model.source or model.id}: allocation",
+                where,
                 clause,
             )
         ]
-    if rule.allocation and method != rule.allocation[0]:
+    if expressible and method != expressible[0]:
         return [
             Finding(
                 Severity.WARNING,
@@ -430,7 +448,7 @@ def _allocation_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                 f"{method} allocation is lower in the rule's hierarchy "
                 f"({' > '.join(rule.allocation)}); state why the preferred method cannot "
                 "be used",
-                f"{model.source or model.id}: allocation",
+                where,
                 clause,
             )
         ]
@@ -439,7 +457,8 @@ def _allocation_findings(model: ProductModel, rule: Rule) -> list[Finding]:
 
 def _cut_off_findings(model: ProductModel, rule: Rule) -> list[Finding]:
     findings = []
-    clause = _clause(None, rule)
+    clause = rule.clause("cut_off")
+    where = model.where("exclusions")
     total = 0.0
     for exclusion in model.exclusions:
         total += exclusion.share
@@ -450,7 +469,7 @@ def _cut_off_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                     "cut-off",
                     f"excluded {exclusion.name!r} is estimated at {exclusion.share:.1%} of the "
                     f"footprint; the rule excludes at most {rule.cut_off_single:.1%} per input",
-                    f"{model.source or model.id}: exclusions",
+                    where,
                     clause,
                 )
             )
@@ -461,7 +480,7 @@ def _cut_off_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                 "cut-off-total",
                 f"the exclusions add up to {total:.1%} of the footprint; the rule allows at "
                 f"most {rule.cut_off_total:.1%} in all",
-                f"{model.source or model.id}: exclusions",
+                where,
                 clause,
             )
         )

@@ -305,8 +305,21 @@ class _Builder:
                 notes=data.get("notes", ""),
                 digest=self.doc.digest(),
                 source=self.doc.source,
+                field_lines=self.field_lines(),
             ),
         )
+
+    def field_lines(self) -> tuple[tuple[str, int], ...]:
+        found = []
+        for path in (
+            ("product",), ("product", "category"), ("product", "declared_unit"),
+            ("product", "boundary"), ("lines",), ("allocation",), ("exclusions",),
+            ("method",), ("end_of_life",), ("stages",),
+        ):  # fmt: skip
+            line = self.doc.lines.get(path)
+            if line:
+                found.append((".".join(str(p) for p in path), line))
+        return tuple(found)
 
     def product(self, p: Mapping[str, Any]) -> Product:
         path: Path_ = ("product",)

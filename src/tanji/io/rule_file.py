@@ -118,7 +118,7 @@ def _build(d: Mapping[str, Any], source: str) -> Rule:
         general_method=tuple(
             c for c in (_citation(x) for x in d.get("general_method", [])) if c is not None
         ),
-        declared_unit=d["declared_unit"]["quantity"],
+        declared_unit=d["declared_unit"].get("quantity", ""),
         declared_unit_text=(
             _text(d["declared_unit"]["description"])
             if "description" in d["declared_unit"]
@@ -164,4 +164,16 @@ def _build(d: Mapping[str, Any], source: str) -> Rule:
         notes=d.get("notes", ""),
         source=source,
         skeleton=bool(d.get("skeleton", False)),
+        section_citations={
+            section: citation
+            for section in (
+                "cut_off",
+                "allocation",
+                "electricity",
+                "end_of_life",
+                "primary_data",
+                "data_quality",
+            )
+            if (citation := _citation((d.get(section) or {}).get("citation"))) is not None
+        },
     )
