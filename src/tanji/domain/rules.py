@@ -389,7 +389,8 @@ def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
                 Severity.ERROR,
                 "electricity-market",
                 f"line {line.id} claims market-based instruments; the rule allows only "
-                f"{', '.join(rule.electricity_allowed)}-based electricity",
+                f"{', '.join(rule.electricity_allowed)}-based electricity (computed under the "
+                "rule, all of it takes the grid factor)",
                 where,
                 clause,
             )
@@ -494,7 +495,8 @@ def apply(model: ProductModel, rule: Rule) -> ProductModel:
     """The model as the rule computes it: its GWP set, end-of-life method, CFF defaults.
 
     The model's own values win where it states them (a CFF parameter it gives); the
-    rule fills what the model leaves to it, and the rule's stage names are used.
+    rule fills what the model leaves to it, and the rule's stage names are used. Where
+    the rule allows only location-based electricity, market instruments are set aside.
     """
     end_of_life = {
         "cut-off": EndOfLife.CUT_OFF,
@@ -525,6 +527,11 @@ def _stages_for(model: ProductModel, rule: Rule) -> tuple[Stage, ...]:
 
 
 def _with_defaults(line: Line, rule: Rule) -> Line:
+    if line.electricity is not None and line.electricity.market:
+        if "market" not in rule.electricity_allowed:
+            # The rule counts grid electricity only: certificates do not change the number.
+            return replace(line, electricity=replace(line.electricity, market=()))
+        return line
     cff = line.cff
     if cff is None or not cff.material:
         return line

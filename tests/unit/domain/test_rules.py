@@ -196,3 +196,28 @@ def test_the_lifecycle() -> None:
     assert next_statuses("draft") == ("trial", "published")
     assert next_statuses("published") == ("superseded",)
     assert next_statuses("superseded") == ()
+
+
+def test_market_instruments_are_set_aside_where_the_rule_allows_only_the_grid() -> None:
+    rule = rule_from_text(RULE, "rule.yaml")
+    m = model(
+        GOOD
+        + """
+  - id: power
+    stage: production
+    quantity: 2 MWh
+    electricity:
+      grid: {geography: CN-JS, year: 2022}
+      market: [{instrument: green-certificate, ids: [G1], evidence: registry}]
+"""
+    )
+    resolver = FakeResolver(
+        {
+            "db:F": per_unit("kg", 1.0),
+            "grid:CN-JS:location": per_unit("kWh", 0.5978),
+            "grid:CN-JS:residual": per_unit("kWh", 0.6),
+        }
+    )
+    as_written = compute(m, resolver).total
+    assert as_written == pytest.approx(2.0 + 1000 * 0.6)
+    assert compute(apply(m, rule), resolver).total == pytest.approx(2.0 + 2000 * 0.5978)
