@@ -60,6 +60,7 @@ def _normal(unit: str) -> str:
     return text.replace("t*km", "tkm").replace("t km", "tkm")
 
 
+@lru_cache(maxsize=4096)
 def _unit(unit: str) -> pint.Unit:
     try:
         return _registry().Unit(_normal(unit))

@@ -142,6 +142,8 @@ _CONSTRUCTOR = yaml.SafeLoader("")
 def _scalar(node: yaml.Node) -> Any:
     """A scalar node's value as the safe loader reads it (an empty value is null)."""
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # most values: no constructor needed
         return _CONSTRUCTOR.construct_object(node)
     return _CONSTRUCTOR.construct_object(node, deep=True)
 
