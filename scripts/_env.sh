@@ -35,3 +35,6 @@ fi
 # caller's own arguments when this file is sourced without any.
 "${UV[@]}" sync --locked --quiet --python "$PYTHON312" ${SYNC_ARGS:-}
 VENV_BIN="$PWD/.venv/bin"
+# The web pages' browser libraries; without npm everything else still installs and runs.
+"$PWD/scripts/assets.sh" || echo "warning: continuing without the web assets" \
+    "(pages work, but live search and charts need scripts/assets.sh)" >&2

@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tanji import __version__
-from tanji.cli import data, engine, footprints, models, rules
+from tanji.cli import data, engine, footprints, models, rules, web
 
 app = typer.Typer(
     name="tanji",
@@ -29,6 +29,7 @@ app.add_typer(footprints.footprint_app, name="footprint")
 app.add_typer(footprints.supplier_app, name="supplier")
 app.add_typer(models.model_app, name="model")
 app.add_typer(rules.rules_app, name="rules")
+app.command("serve")(web.serve)
 
 
 @app.callback(invoke_without_command=True)

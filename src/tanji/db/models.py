@@ -1,6 +1,8 @@
 """Tables of the background databases: sources, databases and versions, gases and GWP
 methods, emission factors (records and immutable versions), and LCI data (flows,
-activities, exchanges, characterization factors, product systems).
+activities, exchanges, characterization factors, product systems); product models,
+footprints and rules; accounts (organisations, users, memberships, API tokens) and the
+audit log.
 
 Relationships are ``lazy="raise"``: a query that would load related rows one by one
 fails loudly instead of silently issuing N+1 queries.
@@ -28,6 +30,8 @@ from tanji.db.base import Base, utcnow
 
 __all__ = [
     "ActivityRow",
+    "ApiTokenRow",
+    "AuditRow",
     "Base",
     "CertificateClaimRow",
     "CharacterizationRow",
@@ -43,12 +47,15 @@ __all__ = [
     "GasRow",
     "MembershipRow",
     "MethodRow",
+    "OrgMemberRow",
+    "OrganisationRow",
     "PinRow",
     "ProductModelRow",
     "ProductSystemRow",
     "RuleRow",
     "SourceRow",
     "SupplierFootprintRow",
+    "UserRow",
 ]
 
 
@@ -400,3 +407,89 @@ class RuleRow(Base):
     authors: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of {kind, name}
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OrganisationRow(Base):
+    """An organisation on the platform: an enterprise, a certifier, a department, …
+
+    ``kind`` and ``status`` hold :class:`tanji.domain.accounts.OrgKind` and ``OrgStatus``
+    values; ``uscc`` is the unified social credit code (NULL for the platform operator
+    and organisations registered without one); ``region`` an ISO 3166-2 code extended
+    with the city (``CN-JS``, ``CN-JS-SZ``).
+    """
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text, default="")
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    region: Mapped[str] = mapped_column(String(20), default="CN-JS")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserRow(Base):
+    """A person who logs in. ``email`` is stored lower-cased; ``password_hash`` is argon2id."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(20), default="zh-CN")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OrgMemberRow(Base):
+    """A person's role in an organisation (not :class:`MembershipRow`, the factor sets')."""
+
+    __tablename__ = "org_members"
+    __table_args__ = (UniqueConstraint("org_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class ApiTokenRow(Base):
+    """An API token: only the SHA-256 of its secret is kept; ``prefix`` identifies it."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(8))
+    scopes: Mapped[str] = mapped_column(Text)  # space-separated actions
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One change: who did what to which entity, with the entity before and after (JSON).
+
+    Append-only: the services write rows and never update or delete them. The actor
+    columns are plain integers, not foreign keys, so an entry outlives what it names.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_org_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(80))
+    entity_kind: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(45))

@@ -17,3 +17,18 @@ class NotFoundError(ServiceError):
 
 class ConflictError(ServiceError):
     """The request contradicts stored data (e.g. re-publishing an existing version)."""
+
+
+class InvalidInputError(ServiceError):
+    """What was typed breaks a rule (a malformed credit code, a weak password, an unknown
+    role); the message says which rule and how to meet it."""
+
+
+class AuthenticationError(ServiceError):
+    """A login or API token was not accepted. The message never says whether the email,
+    the password or the token was wrong, so it cannot be used to find accounts."""
+
+
+class PermissionDeniedError(ServiceError):
+    """The actor is known but their organisation kind, role, token scopes or tenant do
+    not allow the request; the message names the action that was refused."""

@@ -1,0 +1,56 @@
+"""The web application: ``create_app()`` composes it; ``tanji serve`` runs it.
+
+Design note: the :class:`~tanji.bootstrap.App` (settings, store, engine) is passed in or
+built in the lifespan — never at import time — so tests hand in their own store and a
+server process builds one from the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from tanji import __version__
+from tanji.bootstrap import App, build_app
+from tanji.web import api, ui
+from tanji.web.errors import install_error_handlers
+
+__all__ = ["STATIC", "create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(app: App | None = None) -> FastAPI:
+    """The FastAPI app over ``app`` (or over an App built from the environment at startup)."""
+
+    @asynccontextmanager
+    async def lifespan(web: FastAPI) -> AsyncIterator[None]:
+        if app is not None:
+            yield
+            return
+        with build_app() as built:
+            web.state.tanji = built
+            yield
+
+    web = FastAPI(
+        title="Tanji 碳迹",
+        version=__version__,
+        summary="Product carbon footprints for Jiangsu: factors, rules, progress.",
+        openapi_url="/api/v1/openapi.json",
+        # The bundled Swagger UI and ReDoc load their scripts from a CDN; the platform
+        # runs offline, so only the OpenAPI document is served.
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    if app is not None:
+        web.state.tanji = app
+    install_error_handlers(web)
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.include_router(api.router, prefix="/api/v1")
+    web.include_router(ui.router)
+    return web

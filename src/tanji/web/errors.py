@@ -1,0 +1,87 @@
+"""Errors become HTTP here, and only here.
+
+Route handlers never raise ``HTTPException`` for business failures: the services raise
+their own errors (:mod:`tanji.services.errors`), the domain and the file formats theirs,
+and :data:`STATUS` maps each class to a status code. ``/api/`` paths get JSON
+``{"error": {"code", "message"}}``; pages get an error page in the reader's language.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from tanji.domain.factors import DomainError
+from tanji.engine import EngineError
+from tanji.io.errors import DataFormatError
+from tanji.services.errors import ConflictError, NotFoundError, ServiceError
+
+__all__ = ["STATUS", "install_error_handlers", "status_of"]
+
+#: Error class → (HTTP status, machine-readable code). The most specific class wins.
+STATUS: dict[type[Exception], tuple[int, str]] = {
+    NotFoundError: (404, "not_found"),
+    ConflictError: (409, "conflict"),
+    ServiceError: (400, "bad_request"),
+    DataFormatError: (422, "invalid_data"),
+    DomainError: (422, "invalid_value"),
+    EngineError: (422, "calculation_failed"),
+}
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def status_of(error: Exception) -> tuple[int, str]:
+    """The status and code of an error: its class's entry, or that of its nearest base."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    raise LookupError(type(error).__name__)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _respond(request: Request, status: int, code: str, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    from tanji.web.ui.templating import render
+
+    return render(
+        request,
+        "error.html",
+        {"status": status, "code": code, "message": message},
+        status_code=status,
+    )
+
+
+async def _known(request: Request, error: Exception) -> Response:
+    status, code = status_of(error)
+    return _respond(request, status, code, str(error))
+
+
+async def _http(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    code = _HTTP_CODES.get(error.status_code, "http_error")
+    return _respond(request, error.status_code, code, str(error.detail))
+
+
+async def _invalid(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    message = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in error.errors()
+    )
+    return _respond(request, 422, "invalid_request", message)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the table's handlers (and framework errors in the same JSON shape)."""
+    for cls in STATUS:
+        app.add_exception_handler(cls, _known)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(RequestValidationError, _invalid)
