@@ -5,6 +5,9 @@
 ``TANJI_DATABASE_URL``: a SQLAlchemy URL; PostgreSQL in production, e.g.
 ``postgresql+psycopg://user@host:5432/tanji``. Default: ``sqlite:///<data dir>/tanji.db``.
 ``TANJI_SOLVER``: the engine's sparse solver (superlu, pardiso, umfpack, auto).
+``TANJI_SECRET_KEY``: the key that signs session cookies (default: a random key kept in
+``<data dir>/secret-key``, made on first use). ``TANJI_SECURE_COOKIES=1``: send cookies
+over HTTPS only (set it behind the TLS proxy of a production deployment).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ class Settings:
     data_dir: Path
     database_url: str
     solver: str = "superlu"
+    secret_key: str | None = None
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -27,4 +32,10 @@ class Settings:
         base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
         data_dir = Path(env.get("TANJI_DATA_DIR") or Path(base) / "tanji")
         url = env.get("TANJI_DATABASE_URL") or f"sqlite:///{data_dir / 'tanji.db'}"
-        return cls(data_dir=data_dir, database_url=url, solver=env.get("TANJI_SOLVER", "superlu"))
+        return cls(
+            data_dir=data_dir,
+            database_url=url,
+            solver=env.get("TANJI_SOLVER", "superlu"),
+            secret_key=env.get("TANJI_SECRET_KEY") or None,
+            secure_cookies=env.get("TANJI_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        )

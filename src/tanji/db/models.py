@@ -336,6 +336,11 @@ class FootprintResultRow(Base):
     submodels: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of model row ids
     result: Mapped[str] = mapped_column(Text)  # the result JSON as printed by `tanji calc --json`
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Whose result it is (set when computed in an organisation's workspace; results
+    # computed from the command line belong to no organisation and are operator data).
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class SupplierFootprintRow(Base):
@@ -493,3 +498,31 @@ class AuditRow(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     ip: Mapped[str | None] = mapped_column(String(45))
+
+
+class ProductRow(Base):
+    """A product in an organisation's workspace: its working model document (edited in
+    forms, uploaded as YAML or filled from the Excel template) and, through
+    :class:`FootprintResultRow`, every footprint computed from it (its versions).
+
+    Tenant data: only the owning organisation (and later a certification body it
+    assigns) may read it.
+    """
+
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    code: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(Text, default="")
+    name_en: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(80), default="")
+    rule_ref: Mapped[str | None] = mapped_column(String(200))  # rule id@version it follows
+    document: Mapped[str] = mapped_column(Text)  # the working model document, JSON
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

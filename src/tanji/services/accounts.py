@@ -51,9 +51,12 @@ from tanji.services.errors import (
 
 __all__ = [
     "DEMO_ACCOUNTS",
+    "Account",
     "Actor",
     "AuditEntry",
     "TokenInfo",
+    "account_of",
+    "actor_for_login",
     "actor_for_token",
     "add_member",
     "audit",
@@ -478,6 +481,34 @@ def _actor_of(session: Session, user: UserRow, org_id: int | None) -> Actor | No
     if org.status != OrgStatus.ACTIVE.value:
         return None
     return Actor(user.id, org.id, OrgKind(org.kind), Role(member.role))
+
+
+def actor_for_login(session: Session, user_id: int, org_id: int) -> Actor | None:
+    """The actor a signed-in browser session stands for, re-read on every request so a
+    deactivated account, a changed role or a suspended organisation takes effect at
+    once; ``None`` when the person may no longer act."""
+    user = session.get(UserRow, user_id)
+    if user is None or not user.active:
+        return None
+    return _actor_of(session, user, org_id)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the page header shows about who is signed in."""
+
+    display_name: str
+    email: str
+    org_name: str
+    org_name_en: str
+
+
+def account_of(session: Session, actor: Actor) -> Account:
+    user = session.get(UserRow, actor.user_id)
+    org = session.get(OrganisationRow, actor.org_id)
+    if user is None or org is None:
+        raise NotFoundError(f"No account {actor.user_id} in organisation {actor.org_id}.")
+    return Account(user.display_name, user.email, org.name, org.name_en)
 
 
 def authenticate(

@@ -13,11 +13,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from tanji import __version__
 from tanji.bootstrap import App, build_app
+from tanji.settings import Settings
 from tanji.web import api, ui
 from tanji.web.errors import install_error_handlers
+from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 
 __all__ = ["STATIC", "create_app"]
 
@@ -26,6 +29,7 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(app: App | None = None) -> FastAPI:
     """The FastAPI app over ``app`` (or over an App built from the environment at startup)."""
+    settings = app.settings if app is not None else Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(web: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +54,14 @@ def create_app(app: App | None = None) -> FastAPI:
     if app is not None:
         web.state.tanji = app
     install_error_handlers(web)
+    web.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_SECONDS,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
     web.include_router(ui.router)

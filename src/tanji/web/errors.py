@@ -8,22 +8,34 @@ and :data:`STATUS` maps each class to a status code. ``/api/`` paths get JSON
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from tanji.domain.factors import DomainError
 from tanji.engine import EngineError
 from tanji.io.errors import DataFormatError
-from tanji.services.errors import ConflictError, NotFoundError, ServiceError
+from tanji.services.errors import (
+    AuthenticationError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+)
 
 __all__ = ["STATUS", "install_error_handlers", "status_of"]
 
 #: Error class → (HTTP status, machine-readable code). The most specific class wins.
 STATUS: dict[type[Exception], tuple[int, str]] = {
+    AuthenticationError: (401, "unauthenticated"),
+    PermissionDeniedError: (403, "forbidden"),
+    InvalidInputError: (422, "invalid_input"),
     NotFoundError: (404, "not_found"),
     ConflictError: (409, "conflict"),
     ServiceError: (400, "bad_request"),
@@ -62,6 +74,10 @@ def _respond(request: Request, status: int, code: str, message: str) -> Response
 
 async def _known(request: Request, error: Exception) -> Response:
     status, code = status_of(error)
+    if status == 401 and not _is_api(request) and request.method == "GET":
+        # A page that needs a signed-in person: sign in, then come back.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     return _respond(request, status, code, str(error))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -10,11 +10,17 @@ from tanji.services.factors import factor_detail, search_factors
 from tanji.services.progress import footprint_progress
 from tanji.services.rules import get_entry, list_rules, parse_ref
 from tanji.web.deps import SessionDep
+from tanji.web.security import current_actor, verify_csrf
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(
+    include_in_schema=False,
+    default_response_class=HTMLResponse,
+    # Every page knows who is signed in (the header shows it); every change is CSRF-checked.
+    dependencies=[Depends(current_actor), Depends(verify_csrf)],
+)
 
 SEARCH_LIMIT = 50
 

@@ -21,6 +21,7 @@ from tanji.web.i18n import (
     language_of,
     translations,
 )
+from tanji.web.security import csrf_token
 
 __all__ = ["TEMPLATES", "environment", "render"]
 
@@ -73,6 +74,9 @@ def render(
     html = page.render(
         request=request,
         path=request.url.path,
+        actor=getattr(request.state, "actor", None),
+        account=getattr(request.state, "account", None),
+        csrf_token=csrf_token(request),
         switch_url={code: _switch_url(request, code) for code in LANGUAGES},
         **context,
     )
