@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Install Tanji and run its main job. Until the web platform exists: the engine demo (a
-# small battery supply chain solved exactly), then the worked example of a battery pack
-# computed from its product model, with Monte Carlo and a PDF report.
+# Install Tanji and start the platform with demo data on the embedded SQLite store:
+# the store is set up on first use (schema, reference data, shipped rules), the demo
+# accounts, the demo battery maker's products and the examples' footprints are loaded
+# once, and the address and the demo logins are printed. Options go to `tanji serve`
+# (e.g. --port 8080, --host 0.0.0.0). TANJI_DATA_DIR chooses where the store lives.
 SYNC_ARGS="--no-dev"
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
-"$VENV_BIN/tanji" engine demo "$@"
-echo
-"$VENV_BIN/tanji" calc examples/battery/lfp-pack.yaml --mc 1000 --seed 1 --report lfp-pack-report.pdf
+exec "$VENV_BIN/tanji" serve --demo "$@"

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
 from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
-from tanji.services import accounts
+from tanji.services import accounts, logins
 from tanji.services.reference import ensure_reference_data
 from tanji.services.rules import ensure_shipped_rules
 from tanji.settings import Settings
@@ -32,10 +32,10 @@ PASSWORD = "correct-horse-9"
 
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashes() -> Iterator[None]:
-    production = accounts.PASSWORD_HASHER
-    accounts.PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    production = logins.PASSWORD_HASHER
+    logins.PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
-    accounts.PASSWORD_HASHER = production
+    logins.PASSWORD_HASHER = production
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -105,7 +105,7 @@ def add_member(app: App, admin: Actor, role: str) -> Member:
         accounts.add_member(
             uow.session, admin, admin.org_id, email, role, password=PASSWORD, display_name=role
         )
-        actor = accounts.authenticate(uow.session, email, PASSWORD, org_id=admin.org_id)
+        actor = logins.authenticate(uow.session, email, PASSWORD, org_id=admin.org_id)
     return Member(email, PASSWORD, actor)
 
 
@@ -115,7 +115,7 @@ def token_for(app: App, actor: Actor, scopes: list[str] | None = None) -> str:
 
     wanted = scopes if scopes is not None else [a for a in ACTIONS if actor.can(a)]
     with app.unit_of_work() as uow:
-        _, secret = accounts.create_token(uow.session, actor, "test", wanted)
+        _, secret = logins.create_token(uow.session, actor, "test", wanted)
     return secret
 
 

@@ -14,10 +14,10 @@ import typer
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
-from tanji.services.catalog import Destination, database_kind, get_lci_version, list_databases
+from tanji.services.catalog import Destination, database_kind, list_databases
 from tanji.services.errors import ServiceError
 from tanji.services.factors import diff_factor, factor_detail, search_factors, stored_factors
-from tanji.services.imports import FORMATS, ImportRequest, import_file
+from tanji.services.imports import FORMATS, ImportRequest, import_file, write_snapshot
 from tanji.services.lci import (
     DEFAULT_METHOD,
     ActivityDetail,
@@ -99,8 +99,7 @@ def data_import(
             # Keep the new version's exchanges as columns: preparing it for product
             # footprints then never reads a million rows through SQL again.
             with app.unit_of_work() as uow:
-                dbv = get_lci_version(uow.session, summary.database, summary.version)
-                app.backgrounds.exchanges(uow.session, dbv.id)
+                write_snapshot(uow.session, app.backgrounds, summary.database, summary.version)
         typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
         for key, value in asdict(summary).items():
             if key in ("database", "version", "cut_off_inputs"):

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from tanji.bootstrap import App, build_app
-from tanji.db.migrate import current_revision, upgrade
+from tanji.db.migrate import current_revision, head_revision, upgrade
 from tanji.domain.footprints import dqr_rating
 from tanji.services.errors import ServiceError
 from tanji.services.footprints import (
@@ -39,9 +39,11 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of te
 
 
 def store_app() -> App:
-    """The app with its store migrated and reference data loaded (done on first use)."""
+    """The app with its store migrated to the code's schema and the reference data
+    loaded: on first use, and again whenever the store is older than the code (a store
+    made by an earlier version gets the new tables)."""
     app = build_app()
-    if current_revision(app.db) is None:
+    if current_revision(app.db) != head_revision():
         upgrade(app.db)
         with app.unit_of_work() as uow:
             ensure_reference_data(uow.session)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -31,3 +32,10 @@ def current_revision(engine: Engine) -> str | None:
             return None
         row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         return None if row is None else str(row[0])
+
+
+def head_revision() -> str:
+    """The newest revision the code knows (what :func:`upgrade` migrates to)."""
+    head = ScriptDirectory.from_config(_config(None)).get_current_head()
+    assert head is not None
+    return head

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -76,8 +77,9 @@ class Burden:
     #: Background Monte Carlo samples: (background key, activity id) in the resolver.
     sample_key: tuple[str, int] | None = None
 
-    @property
+    @cached_property
     def total(self) -> float:
+        # Cached: a burden is read once per line for the formula, the solve and the result.
         return float(sum(self.parts.values()))
 
     def recategorized(self, category: str) -> Burden:

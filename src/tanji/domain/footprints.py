@@ -28,6 +28,7 @@ import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -612,12 +613,17 @@ def solve_foreground(
         # Aᵀ·H = Bᵀ·C, whose residual is checked like the engine checks its own.
         C = np.zeros((system.n_flows, len(keys)))
         if keys:
-            rows_of = system.flow_index(flows)
             column = {key: k for k, key in enumerate(keys)}
-            for row, (_, term) in zip(rows_of, direct, strict=True):
-                assert term.burden is not None
-                for key, value in term.burden.parts.items():
-                    C[row, column[key]] += value
+            parts = [term.burden.parts for _, term in direct if term.burden is not None]
+            counts = [len(p) for p in parts]
+            total = sum(counts)
+            c_rows = np.repeat(system.flow_index(flows), counts)
+            c_columns = np.fromiter(
+                map(column.__getitem__, chain.from_iterable(parts)), np.intp, total
+            )
+            c_values = np.fromiter(chain.from_iterable(p.values() for p in parts), float, total)
+            # Unbuffered, in this order: the sums a loop of C[row, column] += value gives.
+            np.add.at(C, (c_rows, c_columns), c_values)
         Q = np.asarray(system.biosphere.T @ C)
         H = engine.factorization(system).solve_transposed(Q) if keys else Q
         if keys:
@@ -645,10 +651,15 @@ def solve_foreground(
 def _term_quality(term: Term, sub_dqr: Mapping[str, float | None]) -> float | None:
     if term.submodel is not None:
         return sub_dqr.get(term.submodel)
-    own = term.quality.dqr()
+    own = _dqr(term.quality)
     if own is not None:
         return own
-    return term.burden.quality.dqr() if term.burden is not None else None
+    return _dqr(term.burden.quality) if term.burden is not None else None
+
+
+def _dqr(quality: PefQuality) -> float | None:
+    # Most lines rate nothing: skip building the four ratings when one is missing.
+    return None if quality.p is None else quality.dqr()
 
 
 def _weighted(values: Sequence[tuple[float, float | None]]) -> float | None:
@@ -670,9 +681,11 @@ def _line_results(
     output = fg.outputs[model_id]
     results = []
     lines = {line.id: line for line in model.lines}
+    per_output = f" / {output:.6g} {model.product.declared_unit}-units"
     for term in fg.terms:
         if term.model != model_id:
             continue
+        key_values: Mapping[tuple[str, str], float]
         if term.submodel is not None:
             per_unit = h[term.submodel]
             key_values = {key: values[term.submodel] for key, values in by_key.items()}
@@ -682,16 +695,10 @@ def _line_results(
         else:
             assert term.burden is not None
             per_unit = term.burden.total
-            key_values = dict(term.burden.parts)
+            key_values = term.burden.parts
             link, source = term.burden.label, term.burden.source
             illustrative = term.burden.illustrative
-        gases: dict[str, float] = {}
-        categories: dict[str, float] = {}
-        for (gas, category), value in key_values.items():
-            amount = term.coefficient * value / output
-            if amount:
-                gases[gas] = gases.get(gas, 0.0) + amount
-                categories[category] = categories.get(category, 0.0) + amount
+        gases, categories = _by_gas_and_category(term.coefficient, key_values, output)
         line = lines.get(term.line)
         results.append(
             LineResult(
@@ -711,12 +718,27 @@ def _line_results(
                 primary=term.primary,
                 dqr=_term_quality(term, sub_dqr),
                 source=source,
-                formula=f"({term.formula}) / {output:.6g} {model.product.declared_unit}-units",
+                formula=f"({term.formula}){per_output}",
                 illustrative=illustrative,
                 credit=term.credit,
             )
         )
     return results
+
+
+def _by_gas_and_category(
+    coefficient: float, key_values: Mapping[tuple[str, str], float], output: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """A term's kg CO2e per declared unit by gas and by category (zeros left out)."""
+    gases: dict[str, float] = {}
+    categories: dict[str, float] = {}
+    gas_get, category_get = gases.get, categories.get
+    for (gas, category), value in key_values.items():
+        amount = coefficient * value / output
+        if amount:
+            gases[gas] = gas_get(gas, 0.0) + amount
+            categories[category] = category_get(category, 0.0) + amount
+    return gases, categories
 
 
 def _primary_share(lines: Sequence[LineResult]) -> float:
@@ -810,9 +832,11 @@ def _pins(fg: Foreground) -> tuple[Pin, ...]:
         seen[(pin.kind, pin.ref)] = pin
         if model.rule:
             applied = model.rule_applied and model_id == fg.order[0]
-            seen[("rule", model.rule)] = Pin(
-                "rule", model.rule, link=RULE_APPLIED if applied else ""
-            )
+            # A sub-model naming the same rule must not hide that the root applied it.
+            if applied or ("rule", model.rule) not in seen:
+                seen[("rule", model.rule)] = Pin(
+                    "rule", model.rule, link=RULE_APPLIED if applied else ""
+                )
     for term in fg.terms:
         if term.burden is not None:
             for pin in term.burden.pins:

@@ -317,7 +317,12 @@ class Line:
     def __post_init__(self) -> None:
         if not self.id.strip():
             raise DomainError("id: every line needs an id")
-        links = sum(x is not None for x in (self.link, self.electricity, self.cff, self.scrap))
+        links = (
+            (self.link is not None)
+            + (self.electricity is not None)
+            + (self.cff is not None)
+            + (self.scrap is not None)
+        )
         if links != 1:
             raise DomainError(
                 f"line {self.id}: give exactly one of factor, activity, supplier, model, gas, "
@@ -411,8 +416,11 @@ class ProductModel:
     def __post_init__(self) -> None:
         if not self.output_amount > 0:
             raise DomainError("output: the amount of product the data cover must be positive")
-        ids = [line.id for line in self.lines]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        ids: set[str] = set()
+        repeated: set[str] = set()
+        for line in self.lines:
+            (repeated if line.id in ids else ids).add(line.id)
+        duplicates = sorted(repeated)
         if duplicates:
             raise DomainError(f"lines: ids must be unique, repeated: {', '.join(duplicates)}")
         stages = {s.id for s in self.stages}

@@ -5,12 +5,19 @@ Top level: ``total``, ``unit`` ("kg CO2e"), ``per`` (the declared unit), ``stage
 ``lines`` (every term of the root model), ``components`` (each sub-model), ``offsets``,
 ``data_quality``, ``uncertainty`` and ``pins``. Numbers are written with full precision
 (``repr`` of the float), so a verifier recomputing gets the same digits.
+
+``uncertainty.histogram`` (``edges``, ``counts``) keeps the shape of the Monte Carlo
+distribution without its samples: √n bins (at least 10, at most 40) between the smallest
+and the largest sample. Design note: storing every sample was rejected — 10 000 floats
+per result to draw one chart; results saved before the histogram was added lack it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
+
+import numpy as np
 
 import tanji
 from tanji.domain.footprint_uncertainty import FootprintUncertainty
@@ -21,8 +28,13 @@ __all__ = ["RESULT_FORMAT", "footprint_dict"]
 RESULT_FORMAT = "footprint-result/1"
 
 
+#: LineResult's fields, in order. Its values are scalars but for the two mappings, so a
+#: shallow copy equals ``dataclasses.asdict`` (which deep-copies, ~4× slower per result).
+_LINE_FIELDS = tuple(f.name for f in fields(LineResult))
+
+
 def _line(line: LineResult) -> dict[str, Any]:
-    out = asdict(line)
+    out = {name: getattr(line, name) for name in _LINE_FIELDS}
     out["gases"] = dict(line.gases)
     out["categories"] = dict(line.categories)
     return out
@@ -131,4 +143,11 @@ def _uncertainty(u: FootprintUncertainty | None) -> dict[str, Any] | None:
         "p97_5": s.p97_5,
         "relative_standard_error": s.relative_standard_error,
         "drivers": [asdict(d) for d in u.drivers],
+        "histogram": _histogram(u),
     }
+
+
+def _histogram(u: FootprintUncertainty) -> dict[str, list[float] | list[int]]:
+    bins = int(np.clip(round(np.sqrt(len(u.samples))), 10, 40))
+    counts, edges = np.histogram(u.samples, bins=bins)
+    return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}

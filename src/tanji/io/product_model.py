@@ -62,6 +62,7 @@ from tanji.io.errors import DataFormatError
 __all__ = [
     "FORMAT",
     "ModelDocument",
+    "document_text",
     "load_document",
     "model_from_document",
     "read_model",
@@ -82,21 +83,70 @@ def schema(name: str = "product-model") -> dict[str, Any]:
 
 
 class ModelDocument:
-    """A parsed model document: plain data plus the line each value was written on."""
+    """A parsed model document: plain data plus the line each value was written on.
 
-    def __init__(self, data: Any, lines: dict[Path_, int], source: str) -> None:
+    ``lines`` maps a value's path to its line. A document parsed from text keeps its
+    YAML node tree instead and looks a path's line up in it when asked (a model needs
+    a few hundred lines for its messages, not the thousands of its values).
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        lines: dict[Path_, int] | None,
+        source: str,
+        *,
+        node: yaml.Node | None = None,
+    ) -> None:
         self.data = data
-        self.lines = lines
+        self._lines = lines
+        self._node = node
+        self._keys: dict[int, dict[str, yaml.Node]] = {}  # a mapping node's values by key
         self.source = source
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        """Every value's path and line (built from the node tree on first use)."""
+        if self._lines is None:
+            lines: dict[Path_, int] = {}
+            if self._node is not None:
+                _plain(self._node, (), lines, self.source)
+            self._lines = lines
+        return self._lines
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the value at ``path`` (or of its nearest parent)."""
+        if self._lines is None and self._node is not None:
+            return self._node_at(self._node, path)[0].start_mark.line + 1
         while True:
             if path in self.lines:
                 return self.lines[path]
             if not path:
                 return None
             path = path[:-1]
+
+    def line_at(self, path: Path_) -> int | None:
+        """The line of the value at ``path`` exactly; None where there is no such value."""
+        if self._lines is None and self._node is not None:
+            node, found = self._node_at(self._node, path)
+            return node.start_mark.line + 1 if found else None
+        return self.lines.get(path)
+
+    def _node_at(self, node: yaml.Node, path: Path_) -> tuple[yaml.Node, bool]:
+        """The node at ``path`` (True), or the deepest one on the way there (False)."""
+        for part in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                keys = self._keys.get(id(node))
+                if keys is None:
+                    keys = self._keys[id(node)] = {str(_scalar(k)): v for k, v in node.value}
+                child = keys.get(part) if isinstance(part, str) else None
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                child = node.value[part] if 0 <= part < len(node.value) else None
+            if child is None:
+                return node, False
+            node = child
+        return node, True
 
     def where(self, path: Path_) -> str:
         line = self.line_of(path)
@@ -115,6 +165,7 @@ def _pointer(path: Path_) -> str:
 
 
 def _plain(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> Any:
+    """The node's data, recording every value's line (and naming a repeated key's path)."""
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -133,8 +184,73 @@ def _plain(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -
     return value.isoformat() if isinstance(value, date) else value
 
 
-#: libyaml's composer where PyYAML was built with it (10× faster), else the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _RepeatedKeyError(Exception):
+    """A mapping repeats a key: :func:`_plain` walks the document again to say where."""
+
+
+def _data(node: yaml.Node) -> Any:
+    """The node's data as :func:`_plain` builds it, without recording lines (the fast path)."""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if _is_text(key_node) else str(_scalar(key_node))
+            if key in out:
+                raise _RepeatedKeyError
+            out[key] = value_node.value if _is_text(value_node) else _data(value_node)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [item.value if _is_text(item) else _data(item) for item in node.value]
+    value = _scalar(node)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _is_text(node: yaml.Node) -> bool:
+    """A plain string value (most of a document): its data is the node's own text."""
+    return node.tag == _STR and isinstance(node, yaml.ScalarNode)
+
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+#: The safe loader's implicit resolvers (tag, pattern) by a value's first character.
+_WILDCARD = tuple(_BASE_LOADER.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {
+    first: tuple(resolvers) + _WILDCARD
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader (libyaml's composer where PyYAML was built with it, 10× faster).
+
+    Design note: libyaml composes the nodes, but asks PyYAML's Python resolver for every
+    value's tag (a sixth of the composing time). The resolver below gives the same
+    tags with less work: the implicit resolvers indexed once by first character, and no
+    path resolvers (the safe loader has none), so descending and ascending are no-ops.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 #: One constructor for every scalar (building one per value costs more than the value).
 _CONSTRUCTOR = yaml.SafeLoader("")
 
@@ -142,8 +258,18 @@ _CONSTRUCTOR = yaml.SafeLoader("")
 def _scalar(node: yaml.Node) -> Any:
     """A scalar node's value as the safe loader reads it (an empty value is null)."""
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value  # most values: no constructor needed
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value  # most values: no constructor needed
+        # Plain decimal numbers read as the constructor reads them, without its detour
+        # (it strips "_" and a sign, then calls int()/float(); "010" is octal, so not here).
+        if tag == _FLOAT:
+            try:
+                return float(value)
+            except ValueError:
+                pass  # .inf, .nan, sexagesimal: the constructor's own cases
+        elif tag == _INT and value.isascii() and value.isdigit() and value[:1] != "0":
+            return int(value)
         return _CONSTRUCTOR.construct_object(node)
     return _CONSTRUCTOR.construct_object(node, deep=True)
 
@@ -161,15 +287,19 @@ def load_document(path: Path) -> ModelDocument:
 
 def parse_document(text: str, source: str) -> ModelDocument:
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""
         raise DataFormatError(f"{source}{line}", f"not valid YAML/JSON: {exc.problem}") from None
     if node is None:
         raise DataFormatError(source, "the file is empty")
-    lines: dict[Path_, int] = {}
-    return ModelDocument(_plain(node, (), lines, source), lines, source)
+    try:
+        data = _data(node)
+    except _RepeatedKeyError:
+        _plain(node, (), {}, source)  # raises, naming the key's line and path
+        raise
+    return ModelDocument(data, None, source, node=node)
 
 
 @lru_cache(maxsize=4)
@@ -245,6 +375,11 @@ def model_from_document(document: ModelDocument) -> ProductModel:
     return _Builder(document).model()
 
 
+#: The values of a line that states no quality or uncertainty (frozen, so shared).
+_NO_QUALITY = PefQuality()
+_NO_UNCERTAINTY = Uncertainty()
+
+
 class _Builder:
     def __init__(self, document: ModelDocument) -> None:
         self.doc = document
@@ -318,7 +453,7 @@ class _Builder:
             ("product", "boundary"), ("lines",), ("allocation",), ("exclusions",),
             ("method",), ("end_of_life",), ("stages",),
         ):  # fmt: skip
-            line = self.doc.lines.get(path)
+            line = self.doc.line_at(path)
             if line:
                 found.append((".".join(str(p) for p in path), line))
         return tuple(found)
@@ -377,9 +512,13 @@ class _Builder:
 
         return self.guarded(path, build)  # type: ignore[no-any-return]
 
+    @staticmethod
+    def quality(q: Mapping[str, Any] | None) -> PefQuality:
+        return PefQuality(**q) if q else _NO_QUALITY
+
     def uncertainty(self, u: Mapping[str, Any] | None, path: Path_) -> Uncertainty:
         if not u:
-            return Uncertainty()
+            return _NO_UNCERTAINTY
         return self.guarded(path, lambda: Uncertainty(**u))  # type: ignore[no-any-return]
 
     def factor_link(self, value: Any, path: Path_, code: str) -> Link:
@@ -539,7 +678,7 @@ class _Builder:
                 process=spec.get("process", ""),
                 primary=spec.get("data", "secondary") == "primary",
                 evidence=spec.get("evidence", ""),
-                quality=PefQuality(**(spec.get("quality") or {})),
+                quality=self.quality(spec.get("quality")),
                 uncertainty=self.uncertainty(spec.get("uncertainty"), (*path, "uncertainty")),
                 reporting=spec.get("reporting", ""),
                 allocate=spec.get("allocate"),
@@ -576,9 +715,12 @@ def write_document(data: Mapping[str, Any], path: Path) -> None:
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return
-    path.write_text(
-        yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
-    )
+    path.write_text(document_text(data), encoding="utf-8")
+
+
+def document_text(data: Mapping[str, Any]) -> str:
+    """A model document as YAML text, keeping key order (what ``write_document`` writes)."""
+    return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
 
 
 def lines_of(document: ModelDocument) -> Sequence[Mapping[str, Any]]:

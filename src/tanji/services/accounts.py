@@ -1,39 +1,28 @@
-"""Accounts: organisations, people and their roles, logins, API tokens, the audit log.
+"""Accounts: organisations, people and their roles.
 
 One function per intention; each takes the session and, where someone acts, the
-:class:`~tanji.domain.accounts.Actor`, checks the permission table
-(:func:`tanji.domain.accounts.allowed`) and the tenant, changes rows and writes an
-:func:`audit` entry. The caller owns the transaction.
+:class:`~tanji.domain.accounts.Actor`, checks the permission table and the tenant
+(:mod:`tanji.services.permissions`), changes rows and writes an audit entry
+(:func:`tanji.services.audit.audit`). The caller owns the transaction. Signing in and
+API tokens are in :mod:`tanji.services.logins`.
 
-Tenant isolation: :func:`visible_org_ids` says whose records an actor may see; the web
-layer filters every query with it. A certification body sees another organisation's
-products only through an *assignment* (the verification workflow, not built yet), so it
-is not in the set here.
-
-Secrets: passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile);
-API tokens are random (``tj_`` + 32 bytes, URL-safe) and stored as SHA-256 only — a fast
-hash is enough for 256 random bits and lets a token be found by its hash.
+Inputs: every function that takes what people type checks all of it before writing,
+and its error names each input at fault (``error.fields``), so a form shows every
+problem next to its field at once.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import secrets
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tanji.db.base import utcnow
-from tanji.db.models import ApiTokenRow, AuditRow, OrganisationRow, OrgMemberRow, UserRow
+from tanji.db.models import OrganisationRow, OrgMemberRow, UserRow
 from tanji.domain.accounts import (
-    ACTIONS,
     Actor,
     OrgKind,
     OrgStatus,
@@ -41,112 +30,148 @@ from tanji.domain.accounts import (
     password_problems,
     unified_social_credit_code_valid,
 )
+from tanji.domain.regions import REGIONS
+from tanji.services import logins
+from tanji.services.audit import audit
 from tanji.services.errors import (
-    AuthenticationError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
-    PermissionDeniedError,
+    invalid_field,
 )
+from tanji.services.logins import user_by_email
+from tanji.services.permissions import require, require_own_org, visible_org_ids
 
 __all__ = [
     "DEMO_ACCOUNTS",
-    "Account",
-    "Actor",
-    "AuditEntry",
-    "TokenInfo",
-    "account_of",
-    "actor_for_login",
-    "actor_for_token",
+    "DEMO_USCC",
+    "MemberInfo",
+    "OrganisationInfo",
     "add_member",
-    "audit",
-    "audit_log",
-    "authenticate",
     "change_role",
-    "create_token",
+    "check_enterprise_registration",
     "demo_accounts",
     "ensure_platform_admin",
+    "manageable_organisations",
+    "members",
+    "organisation",
+    "organisations",
     "register_enterprise",
     "register_organisation",
-    "require",
-    "revoke_token",
     "set_org_status",
-    "tokens",
-    "visible_org_ids",
 ]
 
-#: The password hasher. Design note: a module constant rather than a setting because it
-#: holds only parameters (no connection, no state); tests replace it with cheap
-#: parameters. When its parameters change, :func:`authenticate` rehashes on next login.
-PASSWORD_HASHER = PasswordHasher()
-
-LOGIN_FAILED = "The email or password is not correct."
-TOKEN_FAILED = "The API token is not valid (unknown, revoked, or its account is inactive)."
-TOKEN_PREFIX = "tj_"
+_T = TypeVar("_T")
 
 
 # --- Checks ----------------------------------------------------------------------------
 
 
-def require(actor: Actor, action: str) -> None:
-    """Raise :class:`PermissionDeniedError` unless ``actor`` may do ``action``."""
-    if not actor.can(action):
-        raise PermissionDeniedError(
-            f"A {actor.role} of a {actor.org_kind} may not do {action!r}"
-            + (" with this token" if actor.scopes is not None else "")
-            + "."
-        )
-
-
-def visible_org_ids(actor: Actor) -> set[int] | None:
-    """The organisations whose records ``actor`` may see; ``None`` means all of them.
-
-    The platform operator sees all; everyone else sees their own organisation.
-    Certification bodies see enterprises' records only through assignments, and
-    departments see aggregates (progress by sector and city), both to be added by the
-    workflows that need them — never by widening this set.
-    """
-    if actor.is_platform_admin:
-        return None
-    return {actor.org_id}
-
-
-def _require_own_org(actor: Actor, org_id: int, action: str) -> None:
-    require(actor, action)
-    if org_id != actor.org_id and not actor.is_platform_admin:
-        raise PermissionDeniedError(f"{action!r} is allowed in your own organisation only.")
-
-
-def _email(email: str) -> str:
+def _email(email: str, field_name: str = "email") -> str:
     normal = email.strip().lower()
     local, at, domain = normal.partition("@")
     if not (local and at and "." in domain) or any(char.isspace() for char in normal):
-        raise InvalidInputError(f"{email!r} is not an email address.")
+        raise invalid_field(field_name, f"{email!r} is not an email address.")
     return normal
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, field_name: str = "password") -> None:
     problems = password_problems(password)
     if problems:
-        raise InvalidInputError(" ".join(problems))
+        raise invalid_field(field_name, " ".join(problems))
 
 
-def _uscc(code: str) -> str:
+def _uscc(code: str, field_name: str = "uscc") -> str:
     normal = code.strip().upper()
     if not unified_social_credit_code_valid(normal):
-        raise InvalidInputError(
+        raise invalid_field(
+            field_name,
             f"{code!r} is not a valid unified social credit code (统一社会信用代码): expected "
             "18 characters (digits and capital letters other than I, O, S, V, Z) whose last "
-            "is the check character of GB 32100-2015. Copy it from the business licence."
+            "is the check character of GB 32100-2015. Copy it from the business licence.",
         )
     return normal
 
 
-def _role(role: Role | str) -> Role:
+def _name(name: str, field_name: str = "name") -> str:
+    if not name.strip():
+        raise invalid_field(field_name, "The organisation needs a name.")
+    return name.strip()
+
+
+def _region(region: str, field_name: str = "region") -> str:
+    if region not in REGIONS:
+        raise invalid_field(
+            field_name,
+            f"{region!r} is not a region; use CN-JS (the province) or a city's code "
+            f"({', '.join(code for code in REGIONS if code != 'CN-JS')}).",
+        )
+    return region
+
+
+def _role(role: Role | str, field_name: str = "role") -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise InvalidInputError(f"{role!r} is not a role; use one of {list(Role)}.") from None
+        raise invalid_field(
+            field_name, f"{role!r} is not a role; use one of {list(Role)}."
+        ) from None
+
+
+@dataclass
+class _Checks:
+    """Collects what is wrong with a request's inputs, so all of it is reported at once:
+    malformed inputs first (:class:`InvalidInputError`), then clashes with stored data
+    (:class:`ConflictError`)."""
+
+    invalid: dict[str, str] = field(default_factory=dict)
+    conflicts: dict[str, str] = field(default_factory=dict)
+
+    def value(self, check: Callable[[], _T]) -> _T | None:
+        try:
+            return check()
+        except InvalidInputError as error:
+            self.invalid.update(error.fields or {"": str(error)})
+            return None
+
+    def conflict(self, field_name: str, message: str) -> None:
+        self.conflicts[field_name] = message
+
+    def raise_any(self) -> None:
+        if self.invalid:
+            raise InvalidInputError(" ".join(self.invalid.values()), fields=self.invalid)
+        if self.conflicts:
+            raise ConflictError(" ".join(self.conflicts.values()), fields=self.conflicts)
+
+
+def _check_org(
+    session: Session,
+    checks: _Checks,
+    name: str,
+    uscc: str | None,
+    region: str,
+    prefix: str = "",
+) -> None:
+    checks.value(lambda: _name(name, prefix + "name"))
+    checks.value(lambda: _region(region, prefix + "region"))
+    code = checks.value(lambda: _uscc(uscc, prefix + "uscc")) if uscc is not None else None
+    if code is not None and session.scalar(
+        select(OrganisationRow.id).where(OrganisationRow.uscc == code)
+    ):
+        checks.conflict(
+            prefix + "uscc", f"An organisation with the credit code {code} is registered."
+        )
+
+
+def _check_user(
+    session: Session, checks: _Checks, email: str, password: str, prefix: str = ""
+) -> None:
+    address = checks.value(lambda: _email(email, prefix + "email"))
+    checks.value(lambda: _check_password(password, prefix + "password"))
+    if address is not None and user_by_email(session, address) is not None:
+        checks.conflict(
+            prefix + "email", f"{address} already has an account; add it as a member instead."
+        )
 
 
 # --- Snapshots for the audit log (never hashes or secrets) -------------------------------
@@ -171,116 +196,20 @@ def _member_dict(member: OrgMemberRow) -> dict[str, Any]:
     return {"org_id": member.org_id, "user_id": member.user_id, "role": member.role}
 
 
-def audit(
-    session: Session,
-    actor: Actor | None,
-    action: str,
-    entity_kind: str,
-    entity_id: int | str,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    *,
-    ip: str | None = None,
-) -> AuditRow:
-    """Append one entry to the audit log: ``actor`` (``None`` for the system) did
-    ``action`` to the entity, which looked like ``before`` and then like ``after``.
-
-    Every mutating service calls this; snapshots must not hold secrets or hashes.
-    """
-    row = AuditRow(
-        at=utcnow(),
-        actor_user_id=actor.user_id if actor else None,
-        actor_org_id=actor.org_id if actor else None,
-        action=action,
-        entity_kind=entity_kind,
-        entity_id=str(entity_id),
-        before=_json(before),
-        after=_json(after),
-        ip=ip,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def _json(snapshot: Mapping[str, Any] | None) -> str | None:
-    if snapshot is None:
-        return None
-    return json.dumps(snapshot, ensure_ascii=False, sort_keys=True, default=str)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    actor_user_id: int | None
-    actor_org_id: int | None
-    action: str
-    entity_kind: str
-    entity_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    ip: str | None
-
-
-def audit_log(
-    session: Session,
-    actor: Actor,
-    *,
-    entity_kind: str | None = None,
-    entity_id: int | str | None = None,
-    limit: int = 200,
-) -> list[AuditEntry]:
-    """The newest entries first. An organisation's admins see what its people did and
-    what was done to the organisation itself; the platform operator sees everything."""
-    require(actor, "audit.read")
-    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
-    if not actor.is_platform_admin:
-        query = query.where(
-            or_(
-                AuditRow.actor_org_id == actor.org_id,
-                (AuditRow.entity_kind == "organisation")
-                & (AuditRow.entity_id == str(actor.org_id)),
-            )
-        )
-    if entity_kind is not None:
-        query = query.where(AuditRow.entity_kind == entity_kind)
-    if entity_id is not None:
-        query = query.where(AuditRow.entity_id == str(entity_id))
-    return [
-        AuditEntry(
-            id=row.id,
-            at=row.at,
-            actor_user_id=row.actor_user_id,
-            actor_org_id=row.actor_org_id,
-            action=row.action,
-            entity_kind=row.entity_kind,
-            entity_id=row.entity_id,
-            before=json.loads(row.before) if row.before else None,
-            after=json.loads(row.after) if row.after else None,
-            ip=row.ip,
-        )
-        for row in session.scalars(query)
-    ]
-
-
 # --- Organisations and people -----------------------------------------------------------
 
 
 def _new_org(
     session: Session, kind: OrgKind, name: str, uscc: str | None, region: str, name_en: str
 ) -> OrganisationRow:
-    if not name.strip():
-        raise InvalidInputError("The organisation needs a name.")
-    if uscc is not None:
-        uscc = _uscc(uscc)
-        if session.scalar(select(OrganisationRow.id).where(OrganisationRow.uscc == uscc)):
-            raise ConflictError(f"An organisation with the credit code {uscc} is registered.")
+    checks = _Checks()
+    _check_org(session, checks, name, uscc, region)
+    checks.raise_any()
     org = OrganisationRow(
         kind=kind.value,
         name=name.strip(),
         name_en=name_en.strip(),
-        uscc=uscc,
+        uscc=_uscc(uscc) if uscc is not None else None,
         region=region,
         status=OrgStatus.ACTIVE.value,
     )
@@ -289,19 +218,16 @@ def _new_org(
     return org
 
 
-def _user_by_email(session: Session, email: str) -> UserRow | None:
-    return session.scalar(select(UserRow).where(UserRow.email == email))
-
-
-def _new_user(session: Session, email: str, password: str, display_name: str) -> UserRow:
-    email = _email(email)
-    _check_password(password)
-    if _user_by_email(session, email) is not None:
-        raise ConflictError(f"{email} already has an account; add it as a member instead.")
+def _new_user(
+    session: Session, email: str, password: str, display_name: str, prefix: str = ""
+) -> UserRow:
+    checks = _Checks()
+    _check_user(session, checks, email, password, prefix)
+    checks.raise_any()
     user = UserRow(
-        email=email,
+        email=_email(email),
         display_name=display_name.strip() or email,
-        password_hash=PASSWORD_HASHER.hash(password),
+        password_hash=logins.PASSWORD_HASHER.hash(password),
         active=True,
     )
     session.add(user)
@@ -314,6 +240,18 @@ def _add_membership(session: Session, org_id: int, user_id: int, role: Role) -> 
     session.add(member)
     session.flush()
     return member
+
+
+def check_enterprise_registration(
+    session: Session, *, name: str, uscc: str, region: str, email: str, password: str
+) -> None:
+    """Check an enterprise's registration without writing anything: raise what
+    :func:`register_enterprise` would (every malformed input at once, else every
+    credit code or email already taken)."""
+    checks = _Checks()
+    _check_org(session, checks, name, uscc, region)
+    _check_user(session, checks, email, password)
+    checks.raise_any()
 
 
 def register_enterprise(
@@ -329,7 +267,13 @@ def register_enterprise(
     ip: str | None = None,
 ) -> Actor:
     """An enterprise registers itself: the organisation (its credit code checked and
-    unique) and its first admin. Returns the new admin as an actor, ready to log in."""
+    unique, its region Jiangsu or one of its cities) and its first admin. Every input is
+    checked before anything is written; the error names each one at fault (``name``,
+    ``uscc``, ``region``, ``email``, ``password``). Returns the new admin as an actor,
+    ready to log in."""
+    check_enterprise_registration(
+        session, name=name, uscc=uscc, region=region, email=email, password=password
+    )
     org = _new_org(session, OrgKind.ENTERPRISE, name, uscc, region, name_en)
     user = _new_user(session, email, password, display_name)
     member = _add_membership(session, org.id, user.id, Role.ADMIN)
@@ -364,16 +308,27 @@ def register_organisation(
     first admin (a new account; give ``admin_password``). Returns the organisation id.
 
     Certification bodies (``org.register-certifier``) and departments
-    (``org.register-department``) can be admitted by the platform operator only.
+    (``org.register-department``) can be admitted by the platform operator only. Every
+    input is checked before anything is written; errors name the inputs at fault
+    (``kind``, ``name``, ``uscc``, ``region``, ``admin_email``, ``admin_password``).
     """
-    kind = OrgKind(kind)
+    try:
+        kind = OrgKind(kind)
+    except ValueError:
+        raise invalid_field("kind", f"{kind!r} is not a kind of organisation.") from None
     require(actor, _registration_action(kind))
-    org = _new_org(session, kind, name, uscc, region, name_en)
-    audit(session, actor, "org.register", "organisation", org.id, None, _org_dict(org))
+    checks = _Checks()
+    _check_org(session, checks, name, uscc, region)
     if admin_email is not None:
         if admin_password is None:
-            raise InvalidInputError("A new admin needs a password.")
-        user = _new_user(session, admin_email, admin_password, admin_display_name)
+            checks.invalid["admin_password"] = "A new admin needs a password."
+        else:
+            _check_user(session, checks, admin_email, admin_password, "admin_")
+    checks.raise_any()
+    org = _new_org(session, kind, name, uscc, region, name_en)
+    audit(session, actor, "org.register", "organisation", org.id, None, _org_dict(org))
+    if admin_email is not None and admin_password is not None:
+        user = _new_user(session, admin_email, admin_password, admin_display_name, "admin_")
         member = _add_membership(session, org.id, user.id, Role.ADMIN)
         audit(session, actor, "member.add", "member", member.id, None, _member_dict(member))
     return org.id
@@ -383,13 +338,26 @@ def set_org_status(
     session: Session, actor: Actor, org_id: int, status: OrgStatus | str, *, reason: str = ""
 ) -> None:
     """Suspend, blacklist (S4) or reactivate an organisation; its people cannot log in
-    or use tokens while it is not active."""
+    or use tokens while it is not active. Blacklisting needs a ``reason`` (it is a
+    penalty and is read later); the platform operator cannot suspend itself."""
     require(actor, "org.status")
+    try:
+        status = OrgStatus(status)
+    except ValueError:
+        raise invalid_field(
+            "status", f"{status!r} is not a status; use one of {[s.value for s in OrgStatus]}."
+        ) from None
+    if status is OrgStatus.BLACKLISTED and not reason.strip():
+        raise invalid_field(
+            "reason", "Say why the organisation is blacklisted (the reason is kept)."
+        )
     org = session.get(OrganisationRow, org_id)
     if org is None:
         raise NotFoundError(f"No organisation {org_id}.")
+    if org.kind == OrgKind.PLATFORM_ADMIN.value and status is not OrgStatus.ACTIVE:
+        raise ConflictError("The platform operator's own organisation cannot be suspended.")
     before = _org_dict(org)
-    org.status = OrgStatus(status).value
+    org.status = status.value
     session.flush()
     audit(
         session,
@@ -398,7 +366,7 @@ def set_org_status(
         "organisation",
         org.id,
         before,
-        _org_dict(org) | {"reason": reason},
+        _org_dict(org) | {"reason": reason.strip()},
     )
 
 
@@ -415,19 +383,25 @@ def add_member(
     """An organisation's admin adds a person with a role. A new address gets an account
     (``password`` is then required and checked); an existing account keeps its password.
     Returns the user id."""
-    _require_own_org(actor, org_id, "member.manage")
-    role = _role(role)
+    require_own_org(actor, org_id, "member.manage")
     if session.get(OrganisationRow, org_id) is None:
         raise NotFoundError(f"No organisation {org_id}.")
-    user = _user_by_email(session, _email(email))
+    checks = _Checks()
+    checks.value(lambda: _role(role))
+    checks.value(lambda: _email(email))
+    checks.raise_any()
+    new_role = _role(role)
+    user = user_by_email(session, _email(email))
     if user is None:
         if password is None:
-            raise InvalidInputError(f"{email} has no account yet: give a first password.")
+            raise invalid_field("password", f"{email} has no account yet: give a first password.")
         user = _new_user(session, email, password, display_name)
         audit(session, actor, "user.create", "user", user.id, None, _user_dict(user))
     elif _membership(session, org_id, user.id) is not None:
-        raise ConflictError(f"{user.email} is already a member.")
-    member = _add_membership(session, org_id, user.id, role)
+        raise ConflictError(
+            f"{user.email} is already a member.", fields={"email": "already a member"}
+        )
+    member = _add_membership(session, org_id, user.id, new_role)
     audit(session, actor, "member.add", "member", member.id, None, _member_dict(member))
     return user.id
 
@@ -442,7 +416,7 @@ def change_role(
     session: Session, actor: Actor, org_id: int, user_id: int, role: Role | str
 ) -> None:
     """An admin changes a member's role; the last admin of an organisation stays admin."""
-    _require_own_org(actor, org_id, "member.manage")
+    require_own_org(actor, org_id, "member.manage")
     role = _role(role)
     member = _membership(session, org_id, user_id)
     if member is None:
@@ -461,85 +435,112 @@ def change_role(
     audit(session, actor, "member.role", "member", member.id, before, _member_dict(member))
 
 
-# --- Logging in ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrganisationInfo:
+    """An organisation as listed: who it is, where, and whether it may act."""
+
+    id: int
+    kind: OrgKind
+    name: str
+    name_en: str
+    uscc: str | None
+    region: str
+    status: OrgStatus
+    created_at: datetime
+    members: int
 
 
-def _actor_of(session: Session, user: UserRow, org_id: int | None) -> Actor | None:
-    """The user's actor in ``org_id`` (or their first organisation), if it may act."""
-    query = (
-        select(OrgMemberRow, OrganisationRow)
-        .join(OrganisationRow, OrganisationRow.id == OrgMemberRow.org_id)
-        .where(OrgMemberRow.user_id == user.id)
-        .order_by(OrgMemberRow.id)
+def _organisation_info(org: OrganisationRow, members: int) -> OrganisationInfo:
+    return OrganisationInfo(
+        org.id,
+        OrgKind(org.kind),
+        org.name,
+        org.name_en,
+        org.uscc,
+        org.region,
+        OrgStatus(org.status),
+        org.created_at,
+        members,
     )
-    if org_id is not None:
-        query = query.where(OrgMemberRow.org_id == org_id)
-    found = session.execute(query).first()
-    if found is None:
-        return None
-    member, org = found
-    if org.status != OrgStatus.ACTIVE.value:
-        return None
-    return Actor(user.id, org.id, OrgKind(org.kind), Role(member.role))
 
 
-def actor_for_login(session: Session, user_id: int, org_id: int) -> Actor | None:
-    """The actor a signed-in browser session stands for, re-read on every request so a
-    deactivated account, a changed role or a suspended organisation takes effect at
-    once; ``None`` when the person may no longer act."""
-    user = session.get(UserRow, user_id)
-    if user is None or not user.active:
-        return None
-    return _actor_of(session, user, org_id)
+def organisations(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: OrgKind | str | None = None,
+    status: OrgStatus | str | None = None,
+) -> list[OrganisationInfo]:
+    """The organisations ``actor`` may see (:func:`visible_org_ids`: the platform
+    operator all of them, everyone else their own), by id, with member counts."""
+    counts = (
+        select(OrgMemberRow.org_id, func.count(OrgMemberRow.id).label("n"))
+        .group_by(OrgMemberRow.org_id)
+        .subquery()
+    )
+    query = (
+        select(OrganisationRow, counts.c.n)
+        .outerjoin(counts, counts.c.org_id == OrganisationRow.id)
+        .order_by(OrganisationRow.id)
+    )
+    visible = visible_org_ids(actor)
+    if visible is not None:
+        query = query.where(OrganisationRow.id.in_(visible))
+    if kind is not None:
+        query = query.where(OrganisationRow.kind == OrgKind(kind).value)
+    if status is not None:
+        query = query.where(OrganisationRow.status == OrgStatus(status).value)
+    return [_organisation_info(org, n or 0) for org, n in session.execute(query)]
+
+
+def organisation(session: Session, actor: Actor, org_id: int) -> OrganisationInfo:
+    """One organisation, if ``actor`` may see it (else :class:`NotFoundError`, so an
+    outsider cannot tell which ids exist)."""
+    visible = visible_org_ids(actor)
+    org = session.get(OrganisationRow, org_id)
+    if org is None or (visible is not None and org_id not in visible):
+        raise NotFoundError(f"No organisation {org_id}.")
+    members = session.scalar(
+        select(func.count(OrgMemberRow.id)).where(OrgMemberRow.org_id == org_id)
+    )
+    return _organisation_info(org, members or 0)
+
+
+def manageable_organisations(session: Session, actor: Actor) -> list[OrganisationInfo]:
+    """Every organisation, for the platform operator's directory (``org.status``)."""
+    require(actor, "org.status")
+    return organisations(session, actor)
 
 
 @dataclass(frozen=True)
-class Account:
-    """What the page header shows about who is signed in."""
+class MemberInfo:
+    """A person in an organisation, with their role there."""
 
-    display_name: str
+    user_id: int
     email: str
-    org_name: str
-    org_name_en: str
+    display_name: str
+    role: Role
+    active: bool
+    last_login_at: datetime | None
 
 
-def account_of(session: Session, actor: Actor) -> Account:
-    user = session.get(UserRow, actor.user_id)
-    org = session.get(OrganisationRow, actor.org_id)
-    if user is None or org is None:
-        raise NotFoundError(f"No account {actor.user_id} in organisation {actor.org_id}.")
-    return Account(user.display_name, user.email, org.name, org.name_en)
-
-
-def authenticate(
-    session: Session, email: str, password: str, *, org_id: int | None = None
-) -> Actor:
-    """Check a login; returns the person acting for ``org_id`` (default: the first
-    organisation they joined).
-
-    Raises :class:`AuthenticationError` with one message whatever failed. An unknown
-    email costs one hash too, so timing does not tell which addresses have accounts. A
-    hash made with older parameters is replaced by one with the current parameters.
-    """
-    user = _user_by_email(session, email.strip().lower())
-    if user is None:
-        PASSWORD_HASHER.hash(password)  # the same work as a verification
-        raise AuthenticationError(LOGIN_FAILED)
-    try:
-        PASSWORD_HASHER.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise AuthenticationError(LOGIN_FAILED) from None
-    actor = _actor_of(session, user, org_id) if user.active else None
-    if actor is None:
-        raise AuthenticationError(
-            "This account cannot act now (deactivated, or its organisation is suspended); "
-            "ask your organisation's admin or the platform operator."
+def members(session: Session, actor: Actor, org_id: int) -> list[MemberInfo]:
+    """The organisation's people (its admins, and the platform operator's), by joining."""
+    require_own_org(actor, org_id, "member.manage")
+    if session.get(OrganisationRow, org_id) is None:
+        raise NotFoundError(f"No organisation {org_id}.")
+    query = (
+        select(OrgMemberRow, UserRow)
+        .join(UserRow, UserRow.id == OrgMemberRow.user_id)
+        .where(OrgMemberRow.org_id == org_id)
+        .order_by(OrgMemberRow.id)
+    )
+    return [
+        MemberInfo(
+            user.id, user.email, user.display_name, Role(m.role), user.active, user.last_login_at
         )
-    if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = PASSWORD_HASHER.hash(password)
-    user.last_login_at = utcnow()
-    session.flush()
-    return actor
+        for m, user in session.execute(query)
+    ]
 
 
 def ensure_platform_admin(
@@ -557,7 +558,7 @@ def ensure_platform_admin(
     if org is None:
         org = _new_org(session, OrgKind.PLATFORM_ADMIN, "碳迹平台", None, "CN-JS", "Tanji platform")
         audit(session, None, "org.register", "organisation", org.id, None, _org_dict(org))
-    user = _user_by_email(session, _email(email))
+    user = user_by_email(session, _email(email))
     if user is None:
         user = _new_user(session, email, password, display_name)
         audit(session, None, "user.create", "user", user.id, None, _user_dict(user))
@@ -565,114 +566,6 @@ def ensure_platform_admin(
         member = _add_membership(session, org.id, user.id, Role.ADMIN)
         audit(session, None, "member.add", "member", member.id, None, _member_dict(member))
     return Actor(user.id, org.id, OrgKind.PLATFORM_ADMIN, Role.ADMIN)
-
-
-# --- API tokens ------------------------------------------------------------------------
-
-
-def _token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def create_token(
-    session: Session, actor: Actor, name: str, scopes: Iterable[str]
-) -> tuple[int, str]:
-    """A new API token for ``actor`` limited to ``scopes`` (each an action the actor may
-    do). Returns ``(token id, secret)``: show the secret once; only its hash is kept."""
-    require(actor, "token.manage")
-    wanted = sorted(set(scopes))
-    if not wanted:
-        raise InvalidInputError("A token needs at least one scope.")
-    unknown = [scope for scope in wanted if scope not in ACTIONS]
-    if unknown:
-        raise InvalidInputError(f"Unknown scopes {unknown}; the actions are {list(ACTIONS)}.")
-    refused = [scope for scope in wanted if not actor.can(scope)]
-    if refused:
-        raise PermissionDeniedError(f"A token cannot do what its maker may not: {refused}.")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiTokenRow(
-        org_id=actor.org_id,
-        user_id=actor.user_id,
-        name=name.strip() or "token",
-        token_hash=_token_hash(secret),
-        prefix=secret[:8],
-        scopes=" ".join(wanted),
-    )
-    session.add(row)
-    session.flush()
-    snapshot = {"name": row.name, "prefix": row.prefix, "scopes": row.scopes}
-    audit(session, actor, "token.create", "token", row.id, None, snapshot)
-    return row.id, secret
-
-
-def actor_for_token(session: Session, secret: str) -> Actor:
-    """The actor an API token stands for: its maker's current role in the token's
-    organisation, limited to the token's scopes. Refuses revoked tokens, deactivated
-    accounts, former members and organisations that are not active."""
-    if not secret.startswith(TOKEN_PREFIX):
-        raise AuthenticationError(TOKEN_FAILED)
-    row = session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == _token_hash(secret)))
-    if row is None or row.revoked_at is not None:
-        raise AuthenticationError(TOKEN_FAILED)
-    user = session.get(UserRow, row.user_id)
-    actor = _actor_of(session, user, row.org_id) if user is not None and user.active else None
-    if actor is None:
-        raise AuthenticationError(TOKEN_FAILED)
-    row.last_used_at = utcnow()
-    session.flush()
-    return Actor(
-        actor.user_id, actor.org_id, actor.org_kind, actor.role, frozenset(row.scopes.split())
-    )
-
-
-@dataclass(frozen=True)
-class TokenInfo:
-    id: int
-    name: str
-    prefix: str
-    scopes: tuple[str, ...]
-    user_id: int
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-def tokens(session: Session, actor: Actor) -> list[TokenInfo]:
-    """The organisation's tokens (its admins) or the actor's own (everyone else)."""
-    require(actor, "token.manage")
-    query = select(ApiTokenRow).where(ApiTokenRow.org_id == actor.org_id)
-    if not actor.can("member.manage"):
-        query = query.where(ApiTokenRow.user_id == actor.user_id)
-    return [
-        TokenInfo(
-            row.id,
-            row.name,
-            row.prefix,
-            tuple(row.scopes.split()),
-            row.user_id,
-            row.created_at,
-            row.last_used_at,
-            row.revoked_at,
-        )
-        for row in session.scalars(query.order_by(ApiTokenRow.id))
-    ]
-
-
-def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
-    """Revoke a token: its maker may, and so may their organisation's admins (and the
-    platform operator's). Revoking a revoked token changes nothing."""
-    row = session.get(ApiTokenRow, token_id)
-    if row is None:
-        raise NotFoundError(f"No API token {token_id}.")
-    if row.user_id == actor.user_id and row.org_id == actor.org_id:
-        require(actor, "token.manage")
-    else:
-        _require_own_org(actor, row.org_id, "member.manage")
-    if row.revoked_at is not None:
-        return
-    row.revoked_at = utcnow()
-    session.flush()
-    audit(session, actor, "token.revoke", "token", row.id, {"revoked": False}, {"revoked": True})
 
 
 # --- Demo accounts ---------------------------------------------------------------------
@@ -696,7 +589,7 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
     Returns ``(email, password, what it is)`` for each, as :data:`DEMO_ACCOUNTS`."""
     (admin_email, admin_password, _), battery, certifier, province = DEMO_ACCOUNTS
     platform = ensure_platform_admin(session, admin_email, admin_password)
-    if _user_by_email(session, battery[0]) is None:
+    if user_by_email(session, battery[0]) is None:
         register_enterprise(
             session,
             name="江苏示范锂电池有限公司",
@@ -724,7 +617,7 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
         ),
     )
     for (email, password, _), kind, name, name_en, region in others:
-        if _user_by_email(session, email) is None:
+        if user_by_email(session, email) is None:
             register_organisation(
                 session,
                 platform,

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from tanji.db.models import ActivityRow, ExchangeRow, FlowRow
+from tanji.domain.footprint_uncertainty import Progress
 from tanji.engine.system import sorted_unique
 from tanji.io.brightway import BrightwayData, load_datapackages
 from tanji.services._bulk import bulk_insert
@@ -38,9 +39,18 @@ _DISTRIBUTIONS = np.array(["none", "none", "lognormal", "normal", "uniform", "tr
 
 
 def import_brightway(
-    session: Session, paths: Sequence[Path], target: Destination
+    session: Session,
+    paths: Sequence[Path],
+    target: Destination,
+    *,
+    progress: Progress | None = None,
 ) -> LciImportSummary:
-    """Store Brightway datapackages as a new version of the target LCI database."""
+    """Store Brightway datapackages as a new version of the target LCI database.
+
+    ``progress(done, total, message)`` is told when reading ends and before each table
+    is stored.
+    """
+    report = progress or _quiet
     data = load_datapackages(paths)
     if len(data.technosphere) == 0:
         raise ServiceError(f"{', '.join(map(str, paths))}: no technosphere_matrix resources")
@@ -53,6 +63,7 @@ def import_brightway(
     if len(unknown):
         raise ServiceError(f"technosphere rows {unknown[:5].tolist()} have no producing activity")
     flow_ids = sorted_unique(np.concatenate([bio.rows, *(ids for ids, _ in data.methods.values())]))
+    report(1, 4, "Storing the flows and activities")
     bulk_insert(
         session,
         FlowRow,
@@ -71,8 +82,10 @@ def import_brightway(
     )  # fmt: skip
     activity_rows = _row_ids(ids_by_key(session, ActivityRow, dbv.id), activity_ids)
     flow_rows = _row_ids(ids_by_key(session, FlowRow, dbv.id), flow_ids)
+    report(2, 4, "Storing the exchanges")
     bulk_insert(session, ExchangeRow, EXCHANGE_COLUMNS, _exchange_rows(data, activity_ids,
                 activity_rows, flow_ids, flow_rows))  # fmt: skip
+    report(3, 4, "Storing the methods and product systems")
     methods = tuple(_store_method(session, name, dbv.id, data, key, flow_ids, flow_rows)
                     for key in data.methods)  # fmt: skip
     return LciImportSummary(
@@ -85,6 +98,10 @@ def import_brightway(
         product_systems=0,
         unmapped_flows=len(flow_ids),
     )
+
+
+def _quiet(done: int, total: int, message: str) -> None:
+    """The progress callback of a caller that does not ask for one."""
 
 
 def _row_ids(by_key: dict[str, int], ids: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -6,9 +6,20 @@ codes in one place each.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ServiceError(Exception):
-    """Root: a request the services refuse, with a message for the user."""
+    """Root: a request the services refuse, with a message for the user.
+
+    ``fields`` names the inputs at fault (input name → what is wrong with it, in
+    English), so a form can show each problem next to its field and the API can return
+    them; it is empty when the request as a whole is refused.
+    """
+
+    def __init__(self, message: str, *, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields: dict[str, str] = dict(fields or {})
 
 
 class NotFoundError(ServiceError):
@@ -32,3 +43,8 @@ class AuthenticationError(ServiceError):
 class PermissionDeniedError(ServiceError):
     """The actor is known but their organisation kind, role, token scopes or tenant do
     not allow the request; the message names the action that was refused."""
+
+
+def invalid_field(field_name: str, message: str) -> InvalidInputError:
+    """An :class:`InvalidInputError` about one input, named so a form shows it there."""
+    return InvalidInputError(message, fields={field_name: message})

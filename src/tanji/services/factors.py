@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ from tanji.domain.factors import (
     PefQuality,
     Uncertainty,
 )
+from tanji.domain.footprint_uncertainty import Progress
 from tanji.services.catalog import (
     Destination,
     destination_database,
@@ -49,10 +51,12 @@ from tanji.services.catalog import (
 from tanji.services.errors import NotFoundError, ServiceError
 
 __all__ = [
+    "PUBLIC_READERS",
     "FactorChange",
     "FactorDetail",
     "FactorHit",
     "ImportSummary",
+    "Readers",
     "diff_factor",
     "factor_detail",
     "import_factors",
@@ -74,6 +78,8 @@ KIND_WORDS = {
     "waste": "废弃物 处理 回收 waste treatment recycling",
     "other": "",
 }
+#: Factors stored between two progress reports of an import.
+PROGRESS_EVERY = 200
 GEOGRAPHY_WORDS = {
     "CN": "中国 全国 china national",
     "CN-JS": "江苏 江苏省 jiangsu",
@@ -124,6 +130,37 @@ class FactorChange:
     after: object
 
 
+@dataclass(frozen=True)
+class Readers:
+    """Whose databases a reader may see (each database has a visibility: private, shared,
+    public). ``None`` wherever a ``readers`` parameter is taken means the operator's own
+    command line: everything. The web passes a reader's scope: anyone sees public
+    databases; a signed-in person also shared ones and their organisation's own
+    (``owner``: the database's owner name and kind); the platform operator everything.
+    """
+
+    owner: tuple[str, str] | None = None
+    shared: bool = False
+    everything: bool = False
+
+
+#: What anyone, signed in or not, may read.
+PUBLIC_READERS = Readers()
+
+
+def _readable(query: Any, readers: Readers | None) -> Any:
+    """``query`` (joined to :class:`DatabaseRow`) kept to what ``readers`` may see."""
+    if readers is None or readers.everything:
+        return query
+    allowed = [DatabaseRow.visibility == "public"]
+    if readers.shared:
+        allowed.append(DatabaseRow.visibility == "shared")
+    if readers.owner is not None:
+        name, kind = readers.owner
+        allowed.append(and_(DatabaseRow.owner_name == name, DatabaseRow.owner_kind == kind))
+    return query.where(or_(*allowed))
+
+
 def _content_hash(factor: EmissionFactor) -> str:
     payload = json.dumps(asdict(factor), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -168,15 +205,21 @@ def import_factors(
     target: Destination,
     *,
     import_format: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
-    """Store a factor table as a new version of the target database (created if new)."""
+    """Store a factor table as a new version of the target database (created if new).
+
+    ``progress(done, total, message)`` is told every :data:`PROGRESS_EVERY` factors.
+    """
     if not factors:
         raise ServiceError("the table holds no factors")
     database = destination_database(session, target, "factors")
     previous = _latest_members(session, database)
     db_version = destination_version(session, database, target, import_format)
     new = changed = unchanged = 0
-    for factor in factors:
+    for done, factor in enumerate(factors):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(factors), "Storing the factors")
         record = session.scalar(
             select(FactorRecordRow).where(
                 FactorRecordRow.database_id == database.id, FactorRecordRow.code == factor.code
@@ -407,9 +450,14 @@ def _version_row(
     return database, record, row
 
 
-def factor_detail(session: Session, ref: str) -> FactorDetail:
-    """A factor version with its source, its other versions and what depends on it."""
+def factor_detail(session: Session, ref: str, readers: Readers | None = None) -> FactorDetail:
+    """A factor version with its source, its other versions and what depends on it.
+    A database ``readers`` may not see answers as missing (its existence does not leak)."""
     database, record, row = _version_row(session, ref)
+    if readers is not None and not session.scalar(
+        _readable(select(DatabaseRow.id).where(DatabaseRow.id == database.id), readers)
+    ):
+        raise NotFoundError(f"{ref}: no such factor")
     versions = tuple(
         session.scalars(
             select(FactorVersionRow.version)
@@ -454,12 +502,20 @@ def diff_factor(session: Session, ref: str, before: int, after: int) -> list[Fac
 
 
 def search_factors(
-    session: Session, text: str, *, geography: str | None = None, limit: int = 50
+    session: Session,
+    text: str,
+    *,
+    geography: str | None = None,
+    database: str | None = None,
+    limit: int = 50,
+    readers: Readers | None = None,
 ) -> list[FactorHit]:
     """Factors of the latest version of each database whose text holds every word.
 
     Words match names (Chinese and English), codes, kind, geography (also by its Chinese
-    and English names: 江苏 / Jiangsu finds CN-JS) and the source.
+    and English names: 江苏 / Jiangsu finds CN-JS) and the source. ``database`` keeps
+    one database's factors only; ``readers`` (see :class:`Readers`) the databases whose
+    factors may be shown.
     """
     latest = (
         select(DatabaseVersionRow.database_id, func.max(DatabaseVersionRow.id).label("latest"))
@@ -486,6 +542,9 @@ def search_factors(
                 FactorVersionRow.geography.startswith(geography + "-"),
             )
         )
+    if database:
+        query = query.where(DatabaseRow.name == database)
+    query = _readable(query, readers)
     query = query.order_by(DatabaseRow.name, FactorRecordRow.code).limit(limit)
     rows = session.execute(query).all()
     gases: dict[int, list[GasAmount]] = {}

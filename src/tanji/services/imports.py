@@ -1,26 +1,74 @@
-"""Importing files into the background databases: one function per user intention."""
+"""Importing files into the background databases: one function per user intention.
+
+From the command line (:func:`import_file`: a path, the operator's own authority) and
+from the web (:func:`check_import`, then :func:`import_upload` in a job): an uploaded
+file is staged in a temporary folder (:func:`stage_upload`), checked against who is
+asking and where it goes, read, stored as a new database version in one transaction
+and recorded in the audit log (``data.import``, whose snapshot is the summary
+:func:`import_report` shows again). Messages name the file as its sender named it,
+never the temporary folder.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import IO, Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tanji.db.models import AuditRow, DatabaseRow, DatabaseVersionRow, OrganisationRow
+from tanji.domain.accounts import Actor, OrgKind
+from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import LciBundle
-from tanji.services.catalog import Destination, file_sha256
-from tanji.services.errors import ServiceError
-from tanji.services.factors import ImportSummary, import_factors
+from tanji.io.errors import DataFormatError
+from tanji.services.audit import audit
+from tanji.services.background import BackgroundStore
+from tanji.services.catalog import (
+    VISIBILITIES,
+    Destination,
+    file_sha256,
+    get_database,
+    get_lci_version,
+    get_version,
+)
+from tanji.services.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+)
+from tanji.services.factors import PUBLIC_READERS, ImportSummary, Readers, import_factors
 from tanji.services.lci_import import LciImportSummary, import_bundle
 
 __all__ = [
     "FACTOR_FORMATS",
     "FORMATS",
     "LCI_FORMATS",
+    "UNZIPPED_LIMIT",
+    "ImportDestination",
+    "ImportOrder",
+    "ImportReport",
     "ImportRequest",
+    "StagedUpload",
+    "check_import",
+    "import_destinations",
     "import_file",
+    "import_report",
+    "import_upload",
     "read_bundle",
+    "readers_of",
+    "stage_upload",
+    "write_snapshot",
 ]
 
 FACTOR_FORMATS = ("csv", "xlsx")
@@ -81,3 +129,387 @@ def read_bundle(path: Path, fmt: str, *, unlinked: str = "error") -> LciBundle:
     raise ServiceError(
         f"{fmt!r} is not a bundle format; Brightway datapackages are stored array to table"
     )
+
+
+# --- Imports from the web ------------------------------------------------------------
+
+#: The files each format takes when uploaded (an ecoSpold2 database is a zip of .spold
+#: files; a single data set may come alone).
+UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "csv": (".csv",),
+    "xlsx": (".xlsx",),
+    "olca-jsonld": (".zip",),
+    "ecospold2": (".zip", ".spold", ".xml"),
+    "ilcd": (".zip",),
+    "bw-datapackage": (".zip",),
+}
+#: An uploaded zip may unpack to this much at most (a zip bomb stops here, not the disk).
+UNZIPPED_LIMIT = 8 << 30
+#: The owner kind a database gets from the kind of organisation that imports it.
+OWNER_KIND = {
+    OrgKind.PLATFORM_ADMIN: "platform",
+    OrgKind.DEPARTMENT_PROVINCE: "province",
+    OrgKind.DEPARTMENT_CITY: "city",
+    OrgKind.ASSOCIATION: "association",
+    OrgKind.ENTERPRISE: "enterprise",
+    OrgKind.CERTIFICATION_BODY: "institute",
+    OrgKind.SERVICE_PROVIDER: "institute",
+}
+ACTION = "data.import"
+
+
+def readers_of(session: Session, actor: Actor | None) -> Readers:
+    """The databases ``actor`` may read (:class:`~tanji.services.factors.Readers`):
+    public ones for anyone; shared ones and their organisation's own when signed in;
+    all of them for the platform operator."""
+    if actor is None:
+        return PUBLIC_READERS
+    if actor.is_platform_admin:
+        return Readers(everything=True)
+    org = session.get(OrganisationRow, actor.org_id)
+    owner = (org.name, OWNER_KIND[actor.org_kind]) if org is not None else None
+    return Readers(owner=owner, shared=True)
+
+
+@dataclass(frozen=True)
+class ImportOrder:
+    """An import asked for from the web, checked before its file is read."""
+
+    format: str
+    filename: str
+    target: Destination
+    #: ecoSpold2 / ILCD inputs whose provider is not in the files: "error" or "cut-off"
+    unlinked: str = "error"
+
+    @property
+    def kind(self) -> str:
+        return "factors" if self.format in FACTOR_FORMATS else "lci"
+
+
+@dataclass(frozen=True)
+class StagedUpload:
+    """An uploaded file kept in its own temporary folder until the import ends."""
+
+    path: Path
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import stored: the audit entry ``id``, the database and its new version,
+    the file, and the counts (``counts``: name → number, in the summary's order)."""
+
+    id: int
+    kind: str
+    database: str
+    version: str
+    format: str
+    filename: str
+    records: int
+    counts: dict[str, Any]
+    cut_off_inputs: tuple[str, ...]
+
+
+def _require_import(actor: Actor) -> None:
+    """Refuse, saying who may, anyone who may not import (``factor.import``)."""
+    if not actor.can("factor.import"):
+        raise PermissionDeniedError(
+            "Importing emission factors and LCI data is for the editors and admins of "
+            "industry associations and of the provincial department, and for the platform "
+            "operator's admins"
+            + (" (and with a token whose scopes include 'factor.import')" if actor.scopes else "")
+            + "."
+        )
+
+
+@dataclass(frozen=True)
+class ImportDestination:
+    """A database an actor may add a version to."""
+
+    name: str
+    kind: str
+    versions: tuple[str, ...]
+
+
+def import_destinations(session: Session, actor: Actor) -> list[ImportDestination]:
+    """The databases ``actor`` may import a new version into: their organisation's (the
+    platform operator: every one). Refuses anyone who may not import."""
+    _require_import(actor)
+    org = session.get(OrganisationRow, actor.org_id)
+    if org is None:
+        raise NotFoundError(f"no organisation {actor.org_id}")
+    query = select(DatabaseRow).order_by(DatabaseRow.name)
+    if not actor.is_platform_admin:
+        query = query.where(
+            DatabaseRow.owner_name == org.name,
+            DatabaseRow.owner_kind == OWNER_KIND[actor.org_kind],
+        )
+    found = []
+    for database in session.scalars(query):
+        versions = session.scalars(
+            select(DatabaseVersionRow.version)
+            .where(DatabaseVersionRow.database_id == database.id)
+            .order_by(DatabaseVersionRow.id)
+        )
+        found.append(ImportDestination(database.name, database.kind, tuple(versions)))
+    return found
+
+
+def _safe_filename(filename: str, fmt: str) -> str:
+    """The sender's file name without folders or odd characters (for messages and disk)."""
+    name = re.sub(r"[^\w.\- ]", "_", Path(filename.replace("\\", "/")).name).strip(" .")
+    return name or f"upload{UPLOAD_SUFFIXES.get(fmt, ('',))[0]}"
+
+
+def check_import(
+    session: Session,
+    actor: Actor,
+    *,
+    fmt: str,
+    filename: str,
+    name: str,
+    version: str = "",
+    visibility: str = "private",
+    unlinked: str = "error",
+) -> ImportOrder:
+    """Check an import before any file is read: the actor may import (``factor.import``),
+    every input is valid (all problems at once, by field), and the database is new or
+    the actor's organisation's (the platform operator may add versions to any)."""
+    _require_import(actor)
+    problems: dict[str, str] = {}
+    name, version = name.strip(), version.strip()
+    if fmt not in FORMATS:
+        problems["format"] = f"expected one of {', '.join(FORMATS)}, not {fmt!r}"
+    elif not filename or not filename.lower().endswith(UPLOAD_SUFFIXES[fmt]):
+        problems["file"] = (
+            f"{filename or 'no file'}: a {fmt} import expects a "
+            f"{' or '.join(UPLOAD_SUFFIXES[fmt])} file"
+        )
+    if not name or len(name) > 200 or ":" in name:
+        problems["name"] = "a database name of 1 to 200 characters, without ':'"
+    if len(version) > 50:
+        problems["version"] = "a version label of at most 50 characters (empty: the next number)"
+    if visibility not in VISIBILITIES:
+        problems["visibility"] = f"expected one of {', '.join(VISIBILITIES)}, not {visibility!r}"
+    if unlinked not in ("error", "cut-off"):
+        problems["unlinked"] = f"expected 'error' or 'cut-off', not {unlinked!r}"
+    if problems:
+        raise InvalidInputError(
+            "; ".join(f"{k}: {v}" for k, v in problems.items()), fields=problems
+        )
+    org = session.get(OrganisationRow, actor.org_id)
+    if org is None:
+        raise NotFoundError(f"no organisation {actor.org_id}")
+    order = ImportOrder(
+        fmt,
+        _safe_filename(filename, fmt),
+        Destination(name, version or None, org.name, OWNER_KIND[actor.org_kind], visibility),
+        unlinked,
+    )
+    _check_destination(session, actor, order)
+    return order
+
+
+def _check_destination(session: Session, actor: Actor, order: ImportOrder) -> None:
+    """The database may take a new version from ``actor`` (checked again in the job)."""
+    target = order.target
+    database = session.scalar(select(DatabaseRow).where(DatabaseRow.name == target.name))
+    if database is None:
+        return
+    owner = (database.owner_name, database.owner_kind)
+    if not actor.is_platform_admin and owner != (target.owner_name, target.owner_kind):
+        raise PermissionDeniedError(
+            f"database {target.name!r} belongs to {database.owner_name}; only its owner may "
+            "add versions to it: import under another name"
+        )
+    if database.kind != order.kind:
+        message = f"database {target.name!r} holds {database.kind} data, not {order.kind}"
+        raise InvalidInputError(message, fields={"name": message})
+    if target.version is not None:
+        try:
+            get_version(session, database, target.version)
+        except NotFoundError:
+            return
+        message = (
+            f"database {target.name!r} already has version {target.version!r}; published "
+            "versions never change: choose a new label"
+        )
+        raise InvalidInputError(message, fields={"version": message})
+
+
+def stage_upload(stream: IO[bytes], order: ImportOrder) -> StagedUpload:
+    """Copy an uploaded file into a temporary folder of its own, under its own name."""
+    folder = Path(tempfile.mkdtemp(prefix="tanji-import-"))
+    path = folder / order.filename
+    with path.open("wb") as handle:
+        shutil.copyfileobj(stream, handle, 1 << 20)
+    return StagedUpload(path)
+
+
+def _within(report: Progress, low: int, high: int) -> Progress:
+    """A service's own progress (done of total) shown between ``low`` and ``high`` %."""
+
+    def scaled(done: int, total: int, message: str) -> None:
+        share = done / total if total > 0 else 0.0
+        report(low + round((high - low) * min(max(share, 0.0), 1.0)), 100, message)
+
+    return scaled
+
+
+def import_upload(
+    session: Session,
+    actor: Actor,
+    order: ImportOrder,
+    upload: StagedUpload,
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read a staged upload and store it as a new database version, all or nothing, with
+    an audit entry. ``progress(done, total, message)`` (of 100) is told per phase: reading
+    the file, checking the destination, storing the records.
+
+    A file that cannot be read raises :class:`~tanji.io.errors.DataFormatError` naming
+    the file (as uploaded), the row, column or entry, and what was expected.
+    """
+
+    def quiet(done: int, total: int, message: str) -> None:
+        """Nobody is watching."""
+
+    report = progress or quiet
+    _require_import(actor)
+    path = upload.path
+    target = replace(order.target, import_file=order.filename, import_sha256=file_sha256(path))
+    with _named_as_uploaded(path.parent, order.filename):
+        report(5, 100, "Reading the file")
+        if order.format in FACTOR_FORMATS:
+            from tanji.io.factor_table import read_factor_table
+
+            factors = read_factor_table(path)
+            report(40, 100, "Checking the destination")
+            _check_destination(session, actor, order)
+            report(45, 100, "Storing the factors")
+            summary: ImportSummary | LciImportSummary = import_factors(
+                session, factors, target, import_format=order.format,
+                progress=_within(report, 45, 95),
+            )  # fmt: skip
+        elif order.format == "bw-datapackage":
+            from tanji.services.brightway_import import import_brightway
+
+            _check_destination(session, actor, order)
+            summary = import_brightway(session, [path], target, progress=_within(report, 5, 80))
+        else:
+            bundle = read_bundle(
+                _unpacked(path, order.format), order.format, unlinked=order.unlinked
+            )
+            report(40, 100, "Checking the destination")
+            _check_destination(session, actor, order)
+            summary = import_bundle(session, bundle, target, progress=_within(report, 45, 80))
+    return _record(session, actor, order, summary)
+
+
+@contextmanager
+def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
+    """Errors name the file as uploaded: the temporary folder is taken out of them."""
+    prefixes = (f"{folder / _UNPACKED}{os.sep}", f"{folder}{os.sep}")
+    replacements = (f"{filename}: ", "")
+
+    def clean(text: str) -> str:
+        for prefix, replacement in zip(prefixes, replacements, strict=True):
+            text = text.replace(prefix, replacement)
+        return text
+
+    try:
+        yield
+    except DataFormatError as error:
+        raise DataFormatError(clean(error.source), clean(error.problem)) from None
+    except ServiceError as error:
+        raise type(error)(clean(str(error)), fields=error.fields) from None
+
+
+_UNPACKED = "unpacked"
+
+
+def _unpacked(path: Path, fmt: str) -> Path:
+    """What the format's reader takes: ecoSpold2 reads a folder, so its zip is unpacked
+    (into the upload's folder); the other formats read their zip as it is."""
+    if fmt != "ecospold2" or path.suffix.lower() != ".zip":
+        return path
+    if not zipfile.is_zipfile(path):
+        raise DataFormatError(str(path), "not a zip file; expected a zip of .spold files")
+    target = path.parent / _UNPACKED
+    with zipfile.ZipFile(path) as archive:
+        if sum(entry.file_size for entry in archive.infolist()) > UNZIPPED_LIMIT:
+            raise DataFormatError(
+                str(path), f"unpacks to more than {UNZIPPED_LIMIT >> 30} GiB; import it "
+                "from the command line (tanji data import)"
+            )  # fmt: skip
+        archive.extractall(target)  # extractall drops absolute paths and '..' parts
+    folders = sorted(
+        {p.parent for p in target.rglob("*") if p.suffix.lower() in (".spold", ".xml")}
+    )
+    if len(folders) != 1:
+        found = "no .spold files" if not folders else "data sets in several folders"
+        raise DataFormatError(str(path), f"{found}; expected one folder of .spold files")
+    return folders[0]
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    order: ImportOrder,
+    summary: ImportSummary | LciImportSummary,
+) -> ImportReport:
+    """The audit entry of an import; its snapshot is the summary shown afterwards."""
+    dbv = get_version(session, get_database(session, summary.database), summary.version)
+    snapshot = {
+        "kind": order.kind,
+        "format": order.format,
+        "file": order.filename,
+        "visibility": order.target.visibility,
+        **asdict(summary),
+    }
+    row = audit(session, actor, ACTION, "database_version", dbv.id, after=snapshot)
+    return _report_of(row.id, snapshot)
+
+
+def _report_of(entry_id: int, snapshot: dict[str, Any]) -> ImportReport:
+    extra = {"kind", "format", "file", "visibility", "database", "version", "cut_off_inputs"}
+    counts = {k: v for k, v in snapshot.items() if k not in extra}
+    if snapshot["kind"] == "factors":
+        records = counts["new"] + counts["changed"] + counts["unchanged"]
+    else:
+        records = counts["activities"]
+    return ImportReport(
+        id=entry_id,
+        kind=snapshot["kind"],
+        database=snapshot["database"],
+        version=snapshot["version"],
+        format=snapshot["format"],
+        filename=snapshot["file"],
+        records=records,
+        counts=counts,
+        cut_off_inputs=tuple(snapshot.get("cut_off_inputs", ())),
+    )
+
+
+def import_report(session: Session, actor: Actor, entry_id: int) -> ImportReport:
+    """The summary of an import, for the organisation that made it (and the operator)."""
+    row = session.get(AuditRow, entry_id)
+    if (
+        row is None
+        or row.action != ACTION
+        or row.after is None
+        or (row.actor_org_id != actor.org_id and not actor.is_platform_admin)
+    ):
+        raise NotFoundError(f"no import {entry_id}")
+    return _report_of(row.id, json.loads(row.after))
+
+
+def write_snapshot(
+    session: Session, backgrounds: BackgroundStore, database: str, version: str
+) -> None:
+    """Keep a new LCI version's exchanges as columns on disk: preparing it for product
+    footprints then never reads a million rows through SQL again."""
+    backgrounds.exchanges(session, get_lci_version(session, database, version).id)

@@ -22,6 +22,7 @@ from tanji.db.models import (
     ProductSystemRow,
 )
 from tanji.domain.factors import Uncertainty
+from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import (
     Activity,
     ElementaryFlow,
@@ -66,16 +67,30 @@ class LciImportSummary:
     cut_off_inputs: tuple[str, ...] = ()
 
 
-def import_bundle(session: Session, bundle: LciBundle, target: Destination) -> LciImportSummary:
-    """Store an LCI bundle as a new version of the target database (created if new)."""
+def import_bundle(
+    session: Session,
+    bundle: LciBundle,
+    target: Destination,
+    *,
+    progress: Progress | None = None,
+) -> LciImportSummary:
+    """Store an LCI bundle as a new version of the target database (created if new).
+
+    ``progress(done, total, message)`` is told before each table is stored.
+    """
     if not bundle.activities:
         raise ServiceError("the file holds no activities (unit processes)")
+    report = progress or _quiet
     database = destination_database(session, target, "lci")
     dbv = destination_version(session, database, target, bundle.format)
     name = target.name
+    report(0, 4, "Storing the flows")
     flow_ids = _insert_flows(session, dbv.id, bundle.flows)
+    report(1, 4, "Storing the activities")
     activity_ids = _insert_activities(session, dbv.id, bundle.activities)
+    report(2, 4, "Storing the exchanges")
     n_exchanges = _insert_exchanges(session, bundle.activities, activity_ids, flow_ids)
+    report(3, 4, "Storing the methods and product systems")
     methods = tuple(_insert_method(session, name, dbv.id, m, flow_ids) for m in bundle.methods)
     for system in bundle.product_systems:
         if system.reference_activity not in activity_ids:
@@ -104,6 +119,10 @@ def import_bundle(session: Session, bundle: LciBundle, target: Destination) -> L
         unmapped_flows=sum(1 for f in bundle.flows if f.gas is None),
         cut_off_inputs=bundle.cut_offs(),
     )
+
+
+def _quiet(done: int, total: int, message: str) -> None:
+    """The progress callback of a caller that does not ask for one."""
 
 
 FLOW_COLUMNS = (

@@ -20,7 +20,13 @@ from tanji.bootstrap import App, build_app
 from tanji.settings import Settings
 from tanji.web import api, ui
 from tanji.web.errors import install_error_handlers
+from tanji.web.jobs import JobRunner
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
+from tanji.web.ui import accounts as account_pages
+from tanji.web.ui import data as data_pages
+from tanji.web.ui import jobs as jobs_pages
+from tanji.web.ui import results as results_pages
+from tanji.web.ui import workspace as workspace_pages
 
 __all__ = ["STATIC", "create_app"]
 
@@ -33,12 +39,15 @@ def create_app(app: App | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(web: FastAPI) -> AsyncIterator[None]:
-        if app is not None:
-            yield
-            return
-        with build_app() as built:
-            web.state.tanji = built
-            yield
+        # Long work (Monte Carlo, imports) runs beside the requests; see tanji.web.jobs.
+        with JobRunner(workers=2) as jobs:
+            web.state.jobs = jobs
+            if app is not None:
+                yield
+                return
+            with build_app() as built:
+                web.state.tanji = built
+                yield
 
     web = FastAPI(
         title="Tanji 碳迹",
@@ -64,5 +73,11 @@ def create_app(app: App | None = None) -> FastAPI:
     )
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
+    web.include_router(api.public_router, prefix="/api/v1")
     web.include_router(ui.router)
+    web.include_router(account_pages.router)
+    web.include_router(results_pages.router)
+    web.include_router(workspace_pages.router)
+    web.include_router(jobs_pages.router)
+    web.include_router(data_pages.router)
     return web

@@ -3,7 +3,8 @@
 Route handlers never raise ``HTTPException`` for business failures: the services raise
 their own errors (:mod:`tanji.services.errors`), the domain and the file formats theirs,
 and :data:`STATUS` maps each class to a status code. ``/api/`` paths get JSON
-``{"error": {"code", "message"}}``; pages get an error page in the reader's language.
+``{"error": {"code", "message"}}`` (plus ``"fields"``, input name → problem, when the
+error names the inputs at fault); pages get an error page in the reader's language.
 """
 
 from __future__ import annotations
@@ -59,9 +60,18 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _respond(request: Request, status: int, code: str, message: str) -> Response:
+def _respond(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+) -> Response:
     if _is_api(request):
-        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+        body: dict[str, object] = {"code": code, "message": message}
+        if fields:
+            body["fields"] = fields
+        return JSONResponse({"error": body}, status_code=status)
     from tanji.web.ui.templating import render
 
     return render(
@@ -78,7 +88,8 @@ async def _known(request: Request, error: Exception) -> Response:
         # A page that needs a signed-in person: sign in, then come back.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
-    return _respond(request, status, code, str(error))
+    fields = error.fields if isinstance(error, ServiceError) else None
+    return _respond(request, status, code, str(error), fields)
 
 
 async def _http(request: Request, error: Exception) -> Response:

@@ -25,12 +25,13 @@ import secrets
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import APIRouter, Depends
 from starlette.requests import Request
+from starlette.responses import HTMLResponse
 
 from tanji.domain.accounts import Actor
-from tanji.services.accounts import Account, account_of, actor_for_login, actor_for_token
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
+from tanji.services.logins import Account, account_of, actor_for_login, actor_for_token
 from tanji.settings import Settings
 from tanji.web.deps import SessionDep
 
@@ -43,6 +44,7 @@ __all__ = [
     "MaybeActorDep",
     "csrf_token",
     "current_actor",
+    "page_router",
     "secret_key",
     "sign_in",
     "sign_out",
@@ -168,3 +170,13 @@ async def verify_csrf(request: Request) -> None:
             "The form's security token is missing or out of date (CSRF protection); "
             "reload the page and try again."
         )
+
+
+def page_router() -> APIRouter:
+    """A router for pages: every page knows who is signed in (the header shows it) and
+    every change is CSRF-checked; pages are not part of the OpenAPI document."""
+    return APIRouter(
+        include_in_schema=False,
+        default_response_class=HTMLResponse,
+        dependencies=[Depends(current_actor), Depends(verify_csrf)],
+    )

@@ -10,11 +10,18 @@ from sqlalchemy.orm import Session
 
 from tanji.domain.factors import DomainError, Uncertainty
 from tanji.domain.lci import Activity, ElementaryFlow, Exchange, ExchangeKind, LciBundle
+from tanji.domain.products import Link, LinkKind
 from tanji.engine import Engine
 from tanji.services.background import BackgroundStore
 from tanji.services.catalog import Destination
 from tanji.services.errors import ConflictError, NotFoundError
-from tanji.services.footprints import calculate, publish_result, recompute, save_result
+from tanji.services.footprints import (
+    StoreResolver,
+    calculate,
+    publish_result,
+    recompute,
+    save_result,
+)
 from tanji.services.lci_import import import_bundle
 
 P, T, B = ExchangeKind.PRODUCTION, ExchangeKind.TECHNOSPHERE, ExchangeKind.BIOSPHERE
@@ -179,3 +186,17 @@ def test_a_certificate_counts_for_one_product_only(
 def test_recompute_of_a_missing_result(session: Session, backgrounds: BackgroundStore) -> None:
     with pytest.raises(NotFoundError, match="no footprint result #999"):
         recompute(session, backgrounds, 999)
+
+
+def test_prefetched_activities_give_the_burdens_of_one_by_one_lookups(
+    session: Session, backgrounds: BackgroundStore
+) -> None:
+    import_bundle(session, bundle(), Destination("lci-fp", "1"))
+    links = [Link(LinkKind.ACTIVITY, f"lci-fp:{key}") for key in ("cell", "elec", "coal")]
+    batch = StoreResolver(session, backgrounds, "ipcc-ar6-gwp100")
+    batch.prefetch(links)  # parts of all three read in one gather
+    for link in links:
+        single = StoreResolver(session, backgrounds, "ipcc-ar6-gwp100").burden(link, "here")
+        together = batch.burden(link, "here")
+        assert list(together.parts.items()) == list(single.parts.items())  # same order too
+        assert together == single

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from tanji.web.api import factors, health, progress, rules
+from tanji.web.api import (
+    accounts,
+    data,
+    factors,
+    health,
+    jobs,
+    products,
+    progress,
+    results,
+    rules,
+)
 from tanji.web.security import current_actor, verify_csrf
 
-__all__ = ["router"]
+__all__ = ["public_router", "router"]
 
 #: Every endpoint knows its actor (token or session) and checks CSRF on cookie changes.
 router = APIRouter(dependencies=[Depends(current_actor), Depends(verify_csrf)])
@@ -15,3 +25,13 @@ router.include_router(health.router)
 router.include_router(factors.router)
 router.include_router(rules.router)
 router.include_router(progress.router)
+router.include_router(results.router)
+router.include_router(products.router)
+router.include_router(jobs.router)
+router.include_router(data.router)
+router.include_router(accounts.router)
+
+#: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
+#: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.
+public_router = APIRouter(dependencies=[Depends(current_actor)])
+public_router.include_router(accounts.public_router)

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from tanji.services.factors import factor_detail, search_factors
+from tanji.services.imports import readers_of
 from tanji.services.progress import footprint_progress
 from tanji.services.rules import get_entry, list_rules, parse_ref
 from tanji.web.deps import SessionDep
-from tanji.web.security import current_actor, verify_csrf
+from tanji.web.security import MaybeActorDep, page_router
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
 
-router = APIRouter(
-    include_in_schema=False,
-    default_response_class=HTMLResponse,
-    # Every page knows who is signed in (the header shows it); every change is CSRF-checked.
-    dependencies=[Depends(current_actor), Depends(verify_csrf)],
-)
+router = page_router()
 
 SEARCH_LIMIT = 50
 
@@ -31,29 +26,52 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "home.html", {"progress": progress})
 
 
-def _search(session: SessionDep, q: str, geography: str) -> dict[str, object]:
-    hits = search_factors(session, q, geography=geography or None, limit=SEARCH_LIMIT)
-    return {"hits": hits, "q": q, "geography": geography, "limit": SEARCH_LIMIT}
+def _search(
+    session: SessionDep, actor: MaybeActorDep, q: str, geography: str, database: str
+) -> dict[str, object]:
+    hits = search_factors(
+        session,
+        q,
+        geography=geography or None,
+        database=database or None,
+        limit=SEARCH_LIMIT,
+        readers=readers_of(session, actor),
+    )
+    return {
+        "hits": hits, "q": q, "geography": geography, "database": database, "limit": SEARCH_LIMIT,
+    }  # fmt: skip
 
 
 @router.get("/factors")
 def factors(
-    request: Request, session: SessionDep, q: str = "", geography: str = ""
+    request: Request,
+    session: SessionDep,
+    actor: MaybeActorDep,
+    q: str = "",
+    geography: str = "",
+    database: str = "",
 ) -> HTMLResponse:
-    return render(request, "factors.html", _search(session, q, geography))
+    return render(request, "factors.html", _search(session, actor, q, geography, database))
 
 
 @router.get("/factors/_results")
 def factor_results(
-    request: Request, session: SessionDep, q: str = "", geography: str = ""
+    request: Request,
+    session: SessionDep,
+    actor: MaybeActorDep,
+    q: str = "",
+    geography: str = "",
+    database: str = "",
 ) -> HTMLResponse:
     """The htmx partial: the result list only, swapped in as the user types."""
-    return render(request, "partials/factor_results.html", _search(session, q, geography))
+    context = _search(session, actor, q, geography, database)
+    return render(request, "partials/factor_results.html", context)
 
 
 @router.get("/factors/{ref:path}")
-def factor(request: Request, ref: str, session: SessionDep) -> HTMLResponse:
-    return render(request, "factor.html", {"detail": factor_detail(session, ref)})
+def factor(request: Request, ref: str, session: SessionDep, actor: MaybeActorDep) -> HTMLResponse:
+    detail = factor_detail(session, ref, readers_of(session, actor))
+    return render(request, "factor.html", {"detail": detail})
 
 
 @router.get("/rules")

@@ -1,0 +1,295 @@
+"""Signing in and API tokens: who a request stands for.
+
+Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile);
+:func:`authenticate` checks one and returns the :class:`~tanji.domain.accounts.Actor`.
+After :data:`LOCKOUT_FAILURES` failed sign-ins within :data:`LOCKOUT_WINDOW`, an account
+refuses even the right password until the window has passed; failures are counted from
+the audit log (``login.failed`` entries), which is why the caller of
+:func:`authenticate` commits even when it raises.
+
+API tokens are random (``tj_`` + 32 bytes, URL-safe) and stored as SHA-256 only — a fast
+hash is enough for 256 random bits and lets a token be found by its hash. A token's
+actor is its maker's *current* role, limited to the token's scopes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tanji.db.base import utcnow
+from tanji.db.models import ApiTokenRow, AuditRow, OrganisationRow, OrgMemberRow, UserRow
+from tanji.domain.accounts import ACTIONS, Actor, OrgKind, OrgStatus, Role
+from tanji.services.audit import audit
+from tanji.services.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    invalid_field,
+)
+from tanji.services.permissions import require, require_own_org
+
+__all__ = [
+    "Account",
+    "AccountInactiveError",
+    "AccountLockedError",
+    "TokenInfo",
+    "account_of",
+    "actor_for_login",
+    "actor_for_token",
+    "actor_of",
+    "authenticate",
+    "create_token",
+    "revoke_token",
+    "tokens",
+    "user_by_email",
+]
+
+#: The password hasher. Design note: a module constant rather than a setting because it
+#: holds only parameters (no connection, no state); tests replace it with cheap
+#: parameters. When its parameters change, :func:`authenticate` rehashes on next login.
+PASSWORD_HASHER = PasswordHasher()
+
+LOGIN_FAILED = "The email or password is not correct."
+TOKEN_FAILED = "The API token is not valid (unknown, revoked, or its account is inactive)."
+TOKEN_PREFIX = "tj_"
+ACCOUNT_LOCKED = (
+    "Too many failed sign-ins for this account; it refuses sign-ins for 15 minutes. "
+    "Wait, or ask your organisation's admin."
+)
+#: The failed-login throttle: this many failures within the window lock an account
+#: until the oldest of them leaves the window (a success resets the count).
+LOCKOUT_FAILURES = 10
+LOCKOUT_WINDOW = timedelta(minutes=15)
+
+
+def user_by_email(session: Session, email: str) -> UserRow | None:
+    return session.scalar(select(UserRow).where(UserRow.email == email))
+
+
+def actor_of(session: Session, user: UserRow, org_id: int | None) -> Actor | None:
+    """The user's actor in ``org_id`` (or their first organisation), if it may act."""
+    query = (
+        select(OrgMemberRow, OrganisationRow)
+        .join(OrganisationRow, OrganisationRow.id == OrgMemberRow.org_id)
+        .where(OrgMemberRow.user_id == user.id)
+        .order_by(OrgMemberRow.id)
+    )
+    if org_id is not None:
+        query = query.where(OrgMemberRow.org_id == org_id)
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    member, org = found
+    if org.status != OrgStatus.ACTIVE.value:
+        return None
+    return Actor(user.id, org.id, OrgKind(org.kind), Role(member.role))
+
+
+def actor_for_login(session: Session, user_id: int, org_id: int) -> Actor | None:
+    """The actor a signed-in browser session stands for, re-read on every request so a
+    deactivated account, a changed role or a suspended organisation takes effect at
+    once; ``None`` when the person may no longer act."""
+    user = session.get(UserRow, user_id)
+    if user is None or not user.active:
+        return None
+    return actor_of(session, user, org_id)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the page header shows about who is signed in."""
+
+    display_name: str
+    email: str
+    org_name: str
+    org_name_en: str
+
+
+def account_of(session: Session, actor: Actor) -> Account:
+    user = session.get(UserRow, actor.user_id)
+    org = session.get(OrganisationRow, actor.org_id)
+    if user is None or org is None:
+        raise NotFoundError(f"No account {actor.user_id} in organisation {actor.org_id}.")
+    return Account(user.display_name, user.email, org.name, org.name_en)
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    org_id: int | None = None,
+    ip: str | None = None,
+) -> Actor:
+    """Check a login; returns the person acting for ``org_id`` (default: the first
+    organisation they joined).
+
+    Raises :class:`AuthenticationError` with one message whatever failed (except for a
+    right password on an account that cannot act, or a locked one). An unknown email
+    costs one hash too, so timing does not tell which addresses have accounts. A hash
+    made with older parameters is replaced by one with the current parameters.
+
+    A wrong password on a known account is written to the audit log (``login.failed``,
+    no secret) and counts towards the lockout (:data:`LOCKOUT_FAILURES` within
+    :data:`LOCKOUT_WINDOW`): the caller should commit even when this raises.
+    """
+    user = user_by_email(session, email.strip().lower())
+    if user is None:
+        PASSWORD_HASHER.hash(password)  # the same work as a verification
+        raise AuthenticationError(LOGIN_FAILED)
+    if _recent_failures(session, user) >= LOCKOUT_FAILURES:
+        raise AccountLockedError(ACCOUNT_LOCKED)
+    try:
+        PASSWORD_HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        audit(session, None, "login.failed", "user", user.id, ip=ip)
+        raise AuthenticationError(LOGIN_FAILED) from None
+    actor = actor_of(session, user, org_id) if user.active else None
+    if actor is None:
+        raise AccountInactiveError(
+            "This account cannot act now (deactivated, or its organisation is suspended); "
+            "ask your organisation's admin or the platform operator."
+        )
+    if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = PASSWORD_HASHER.hash(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return actor
+
+
+class AccountLockedError(AuthenticationError):
+    """Too many failed sign-ins lately: the account refuses sign-ins for a while."""
+
+
+class AccountInactiveError(AuthenticationError):
+    """The password was right, but the account or its organisation may not act."""
+
+
+def _recent_failures(session: Session, user: UserRow) -> int:
+    """Failed sign-ins within the lockout window since the last successful one."""
+    query = select(func.count(AuditRow.id)).where(
+        AuditRow.action == "login.failed",
+        AuditRow.entity_kind == "user",
+        AuditRow.entity_id == str(user.id),
+        AuditRow.at >= utcnow() - LOCKOUT_WINDOW,
+    )
+    if user.last_login_at is not None:
+        query = query.where(AuditRow.at > user.last_login_at)
+    return session.scalar(query) or 0
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session, actor: Actor, name: str, scopes: Iterable[str]
+) -> tuple[int, str]:
+    """A new API token for ``actor`` limited to ``scopes`` (each an action the actor may
+    do). Returns ``(token id, secret)``: show the secret once; only its hash is kept."""
+    require(actor, "token.manage")
+    wanted = sorted(set(scopes))
+    if not wanted:
+        raise invalid_field("scopes", "A token needs at least one scope.")
+    unknown = [scope for scope in wanted if scope not in ACTIONS]
+    if unknown:
+        raise invalid_field("scopes", f"Unknown scopes {unknown}; the actions are {list(ACTIONS)}.")
+    refused = [scope for scope in wanted if not actor.can(scope)]
+    if refused:
+        raise PermissionDeniedError(f"A token cannot do what its maker may not: {refused}.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiTokenRow(
+        org_id=actor.org_id,
+        user_id=actor.user_id,
+        name=name.strip() or "token",
+        token_hash=_token_hash(secret),
+        prefix=secret[:8],
+        scopes=" ".join(wanted),
+    )
+    session.add(row)
+    session.flush()
+    snapshot = {"name": row.name, "prefix": row.prefix, "scopes": row.scopes}
+    audit(session, actor, "token.create", "token", row.id, None, snapshot)
+    return row.id, secret
+
+
+def actor_for_token(session: Session, secret: str) -> Actor:
+    """The actor an API token stands for: its maker's current role in the token's
+    organisation, limited to the token's scopes. Refuses revoked tokens, deactivated
+    accounts, former members and organisations that are not active."""
+    if not secret.startswith(TOKEN_PREFIX):
+        raise AuthenticationError(TOKEN_FAILED)
+    row = session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == _token_hash(secret)))
+    if row is None or row.revoked_at is not None:
+        raise AuthenticationError(TOKEN_FAILED)
+    user = session.get(UserRow, row.user_id)
+    actor = actor_of(session, user, row.org_id) if user is not None and user.active else None
+    if actor is None:
+        raise AuthenticationError(TOKEN_FAILED)
+    row.last_used_at = utcnow()
+    session.flush()
+    return Actor(
+        actor.user_id, actor.org_id, actor.org_kind, actor.role, frozenset(row.scopes.split())
+    )
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    name: str
+    prefix: str
+    scopes: tuple[str, ...]
+    user_id: int
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def tokens(session: Session, actor: Actor) -> list[TokenInfo]:
+    """The organisation's tokens (its admins) or the actor's own (everyone else)."""
+    require(actor, "token.manage")
+    query = select(ApiTokenRow).where(ApiTokenRow.org_id == actor.org_id)
+    if not actor.can("member.manage"):
+        query = query.where(ApiTokenRow.user_id == actor.user_id)
+    return [
+        TokenInfo(
+            row.id,
+            row.name,
+            row.prefix,
+            tuple(row.scopes.split()),
+            row.user_id,
+            row.created_at,
+            row.last_used_at,
+            row.revoked_at,
+        )
+        for row in session.scalars(query.order_by(ApiTokenRow.id))
+    ]
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
+    """Revoke a token: its maker may, and so may their organisation's admins (and the
+    platform operator's). Revoking a revoked token changes nothing."""
+    row = session.get(ApiTokenRow, token_id)
+    if row is None:
+        raise NotFoundError(f"No API token {token_id}.")
+    if row.user_id == actor.user_id and row.org_id == actor.org_id:
+        require(actor, "token.manage")
+    else:
+        require_own_org(actor, row.org_id, "member.manage")
+    if row.revoked_at is not None:
+        return
+    row.revoked_at = utcnow()
+    session.flush()
+    audit(session, actor, "token.revoke", "token", row.id, {"revoked": False}, {"revoked": True})

@@ -1,0 +1,833 @@
+"""The enterprise workspace: products, their working model documents, their footprints.
+
+An organisation's product holds one *working* ``product-model/1`` document (stored as
+JSON in :class:`~tanji.db.models.ProductRow`), changed by forms (a line at a time), by
+uploading the YAML/JSON file, or by the Excel activity-data template; every footprint
+computed from it is saved with the organisation, the product and the person
+(:class:`~tanji.db.models.FootprintResultRow`): the product's *versions*.
+
+One function per intention; each checks the permission
+(:func:`tanji.services.permissions.require`) and the tenant, changes rows and writes an
+:func:`~tanji.services.audit.audit` entry; the caller owns the transaction, so a change
+is all or nothing. Another organisation's product is reported as not found (never
+"forbidden"), so its existence does not leak.
+
+Every change is checked as a model file is (schema, then the model's own rules) with
+the document as the YAML download shows it, so an error's line number is a line of
+``model.yaml``. Two workspace rules come on top: a sub-model (``model:``) must be another
+product of the same organisation, and a supplier's PACT *file* cannot be named (a server
+path) — import the footprint, then link the supplier product.
+
+Templates: a starter document per rule, shipped in ``tanji/data/templates`` (see
+:data:`TEMPLATES`). Design note: they are data files, not derived from the rule at run
+time, so a reviewer reads exactly what an enterprise starts from, and a test checks each
+one against its rule (stages, required processes) and the shipped factors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tanji.db.models import FootprintResultRow, OrganisationRow, ProductModelRow, ProductRow
+from tanji.domain.accounts import Actor, Role
+from tanji.domain.factors import DomainError
+from tanji.domain.footprint_uncertainty import Progress
+from tanji.domain.products import LinkKind, LocalText, ProductModel
+from tanji.domain.rules import Finding, Rule, Severity, apply
+from tanji.engine import EngineError
+from tanji.io.activity_template import (
+    TemplateError,
+    read_activity_template,
+    write_activity_template,
+)
+from tanji.io.errors import DataFormatError
+from tanji.io.product_model import (
+    ModelDocument,
+    document_text,
+    model_from_document,
+    parse_document,
+)
+from tanji.services.audit import audit
+from tanji.services.background import BackgroundStore
+from tanji.services.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+)
+from tanji.services.footprints import Calculation, StoreResolver, run_model, save_result
+from tanji.services.permissions import require, visible_org_ids
+from tanji.services.product_lines import LineInput, is_placeholder, line_mapping
+from tanji.services.rules import get_rule, rule_by_ref, validate_model
+
+__all__ = [
+    "MAX_ITERATIONS",
+    "TEMPLATES",
+    "ActivityDataReport",
+    "FindingsReport",
+    "ProductSummary",
+    "SavedResult",
+    "Template",
+    "Version",
+    "WorkspaceProduct",
+    "activity_template",
+    "add_line",
+    "calculate_product",
+    "create_product",
+    "delete_line",
+    "delete_product",
+    "edit_line",
+    "fill_activity_data",
+    "findings",
+    "get_product",
+    "list_products",
+    "model_yaml",
+    "template_document",
+    "update_document",
+    "versions",
+]
+
+#: The most Monte Carlo iterations one request may ask for (a web request, not a batch).
+MAX_ITERATIONS = 5000
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A starter model for a rule: ``file`` in ``tanji/data/templates``."""
+
+    key: str
+    rule_id: str
+    file: str
+    title: LocalText
+    description: LocalText
+
+
+TEMPLATES: tuple[Template, ...] = (
+    Template(
+        "battery",
+        "cn-battery-declaration",
+        "lithium-battery.yaml",
+        LocalText("锂离子电池（电芯或电池包）", "Lithium-ion battery (cell or pack)"),
+        LocalText(
+            "按国内动力电池碳足迹申报做法：材料获取、电池制造（须用现场数据）、分销运输、"
+            "回收利用；声明单位 1 kWh 额定能量。",
+            "After China's battery declaration practice: material acquisition, battery "
+            "manufacturing (site data), distribution, recycling; per 1 kWh of rated energy.",
+        ),
+    ),
+    Template(
+        "pv",
+        "pv-module-csi",
+        "pv-module.yaml",
+        LocalText("晶硅光伏组件", "Crystalline silicon PV module"),
+        LocalText(
+            "硅片、电池片制造与组件封装（须用现场数据）、出口海运；声明单位 1 kWp 峰值功率。",
+            "Wafers, cell manufacturing and module assembly (site data), export by sea; "
+            "per 1 kWp of peak power.",
+        ),
+    ),
+    Template(
+        "steel",
+        "steel-worldsteel",
+        "steel.yaml",
+        LocalText("钢材产品", "Steel product"),
+        LocalText(
+            "按 worldsteel 方法：原燃料与钢厂工序（须用现场数据），寿命终止按废钢价值；"
+            "声明单位 1 t 钢材。",
+            "After the worldsteel method: raw materials and the steelworks (site data), "
+            "value of scrap at end of life; per 1 t of steel.",
+        ),
+    ),
+    Template(
+        "general",
+        "general-gbt24067",
+        "general.yaml",
+        LocalText("其他产品（通用方法）", "Other product (general method)"),
+        LocalText(
+            "GB/T 24067-2024（ISO 14067）通用方法：无品类规则的产品；声明单位由企业确定。",
+            "The general method of GB/T 24067-2024 (ISO 14067) for a product without a "
+            "category rule; you set the declared unit.",
+        ),
+    ),
+)
+
+
+def _template(key: str) -> Template:
+    for template in TEMPLATES:
+        if template.key == key:
+            return template
+    known = ", ".join(t.key for t in TEMPLATES)
+    raise InvalidInputError(
+        f"template {key!r}: expected one of {known}", fields={"template": f"one of {known}"}
+    )
+
+
+def template_document(key: str) -> dict[str, Any]:
+    """The starter document of a template (a fresh copy)."""
+    template = _template(key)
+    text = resources.files("tanji.data").joinpath("templates", template.file)
+    data: dict[str, Any] = parse_document(text.read_text(encoding="utf-8"), template.file).data
+    return data
+
+
+# --- what the workspace returns ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """A footprint computed from a product (one of its versions)."""
+
+    result_id: int
+    total: float
+    unit: str
+    per: str
+    created_at: datetime
+    created_by: int | None
+    fingerprint: str
+    iterations: int
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class ProductSummary:
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    rule_ref: str | None
+    updated_at: datetime
+    lines: int
+    latest: Version | None
+
+    def name(self, language: str) -> str:
+        return LocalText(self.name_zh, self.name_en or self.code).get(language)
+
+
+@dataclass(frozen=True)
+class WorkspaceProduct:
+    """A product with its working document (as data and as the YAML download)."""
+
+    summary: ProductSummary
+    org_id: int
+    document: Mapping[str, Any]
+    yaml: str
+    model: ProductModel
+    created_at: datetime
+
+    @property
+    def id(self) -> int:
+        return self.summary.id
+
+
+@dataclass(frozen=True)
+class FindingsReport:
+    """The working document's findings: the workspace's own (placeholders to replace,
+    quantities to fill), a calculation that fails, and the rule's."""
+
+    rule: Rule | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+
+@dataclass(frozen=True)
+class ActivityDataReport:
+    """What an uploaded activity-data workbook did: applied with its changes, or refused
+    with every problem by cell (and then nothing was changed)."""
+
+    applied: bool
+    changes: tuple[str, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SavedResult:
+    result_id: int
+    total: float
+    unit: str
+    per: str
+    illustrative: bool
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _document(row: ProductRow) -> ModelDocument:
+    """The stored document as its YAML download reads (line numbers of ``CODE.yaml``)."""
+    data = json.loads(row.document)
+    return parse_document(document_text(data), f"{row.code}.yaml")
+
+
+def _visible(session: Session, actor: Actor, product_id: int) -> ProductRow:
+    require(actor, "product.read")
+    row = session.get(ProductRow, product_id)
+    visible = visible_org_ids(actor)
+    if row is None or (visible is not None and row.org_id not in visible):
+        raise NotFoundError(f"no product #{product_id} in your workspace")
+    return row
+
+
+def _writable(session: Session, actor: Actor, product_id: int) -> ProductRow:
+    require(actor, "product.write")
+    row = _visible(session, actor, product_id)
+    if row.org_id != actor.org_id:
+        raise NotFoundError(f"no product #{product_id} in your workspace")
+    return row
+
+
+def _version(row: FootprintResultRow) -> Version:
+    result = json.loads(row.result)
+    uncertainty = result.get("uncertainty") or {}
+    return Version(
+        result_id=row.id,
+        total=row.total,
+        unit=row.unit,
+        per=row.per,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        fingerprint=row.fingerprint,
+        iterations=int(uncertainty.get("iterations") or 0),
+        illustrative=bool(result.get("illustrative")),
+    )
+
+
+def _summary(row: ProductRow, latest: Version | None) -> ProductSummary:
+    lines = json.loads(row.document).get("lines", [])
+    return ProductSummary(
+        id=row.id,
+        code=row.code,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        category=row.category,
+        rule_ref=row.rule_ref,
+        updated_at=row.updated_at,
+        lines=len(lines),
+        latest=latest,
+    )
+
+
+def _results(session: Session, product_ids: Sequence[int]) -> Iterator[FootprintResultRow]:
+    if not product_ids:
+        return iter(())
+    query = (
+        select(FootprintResultRow)
+        .where(FootprintResultRow.product_id.in_(product_ids))
+        .order_by(FootprintResultRow.id.desc())
+    )
+    return iter(session.scalars(query))
+
+
+def list_products(session: Session, actor: Actor) -> list[ProductSummary]:
+    """The products the actor may see (its organisation's), newest change first, each
+    with its latest footprint."""
+    require(actor, "product.read")
+    query = select(ProductRow).order_by(ProductRow.updated_at.desc(), ProductRow.id.desc())
+    visible = visible_org_ids(actor)
+    if visible is not None:
+        query = query.where(ProductRow.org_id.in_(visible))
+    rows = list(session.scalars(query))
+    latest: dict[int, Version] = {}
+    for result in _results(session, [r.id for r in rows]):
+        if result.product_id is not None and result.product_id not in latest:
+            latest[result.product_id] = _version(result)
+    return [_summary(row, latest.get(row.id)) for row in rows]
+
+
+def get_product(session: Session, actor: Actor, product_id: int) -> WorkspaceProduct:
+    """A product with its working document; another organisation's is not found."""
+    row = _visible(session, actor, product_id)
+    return _product(session, row)
+
+
+def _product(session: Session, row: ProductRow) -> WorkspaceProduct:
+    document = _document(row)
+    first = next(_results(session, [row.id]), None)
+    return WorkspaceProduct(
+        summary=_summary(row, _version(first) if first is not None else None),
+        org_id=row.org_id,
+        document=document.data,
+        yaml=document_text(document.data),
+        model=model_from_document(document),
+        created_at=row.created_at,
+    )
+
+
+def versions(session: Session, actor: Actor, product_id: int) -> list[Version]:
+    """The footprints computed from a product, newest first."""
+    row = _visible(session, actor, product_id)
+    return [_version(r) for r in _results(session, [row.id])]
+
+
+def model_yaml(session: Session, actor: Actor, product_id: int) -> tuple[str, str]:
+    """(file name, YAML text) of the working document."""
+    row = _visible(session, actor, product_id)
+    return f"{row.code}.yaml", document_text(json.loads(row.document))
+
+
+# --- changing ---------------------------------------------------------------------------------
+
+
+def _snapshot(row: ProductRow) -> dict[str, Any]:
+    data = json.loads(row.document)
+    return {
+        "code": row.code,
+        "name_zh": row.name_zh,
+        "name_en": row.name_en,
+        "rule_ref": row.rule_ref,
+        "lines": len(data.get("lines", [])),
+        "digest": ModelDocument(data, {}, "").digest(),
+    }
+
+
+def _walk(value: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(value, Mapping):
+        yield value
+        for item in value.values():
+            yield from _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+
+
+def _workspace_checks(session: Session, org_id: int, code: str, document: ModelDocument) -> None:
+    """The workspace's rules on top of the model checks (see the module docstring)."""
+    data = document.data
+    problems = []
+    if data.get("id") != code:
+        problems.append(
+            f"{document.where(('id',))}: id: expected {code!r} (the product's code); "
+            f"got {data.get('id')!r}"
+        )
+    own = set(session.scalars(select(ProductRow.code).where(ProductRow.org_id == org_id)))
+    for i, line in enumerate(data.get("lines", [])):
+        where = document.where(("lines", i))
+        for mapping in _walk(line):
+            if "pact" in mapping:
+                problems.append(
+                    f"{where}: lines[{i}]: a PACT file cannot be named in the workspace; "
+                    "import the supplier's footprint and link {supplier: {product: ID}}"
+                )
+            ref = mapping.get("model")
+            if isinstance(ref, str) and (ref == code or ref not in own):
+                problems.append(
+                    f"{where}: lines[{i}].model: {ref!r} is not another product of your "
+                    f"workspace (expected one of: {', '.join(sorted(own - {code})) or 'none'})"
+                )
+    if problems:
+        raise InvalidInputError("; ".join(problems))
+
+
+def _check(session: Session, org_id: int, code: str, data: Mapping[str, Any]) -> ProductModel:
+    """The model of ``data`` if it passes every check (else the error, naming the line)."""
+    document = parse_document(document_text(data), f"{code}.yaml")
+    model = model_from_document(document)
+    _workspace_checks(session, org_id, code, document)
+    return model
+
+
+def _store(
+    session: Session, actor: Actor, row: ProductRow, data: Mapping[str, Any], action: str
+) -> WorkspaceProduct:
+    before = _snapshot(row) if row.id is not None else None
+    model = _check(session, row.org_id, row.code, data)
+    row.document = json.dumps(data, ensure_ascii=False)
+    row.name_zh = model.product.name.zh
+    row.name_en = model.product.name.en
+    row.category = model.product.category
+    row.rule_ref = model.rule or None
+    row.updated_by = actor.user_id
+    session.add(row)
+    session.flush()
+    audit(session, actor, action, "product", row.id, before, _snapshot(row))
+    return _product(session, row)
+
+
+def create_product(
+    session: Session,
+    actor: Actor,
+    *,
+    template: str,
+    code: str,
+    name_zh: str = "",
+    name_en: str = "",
+    declared_unit: str | None = None,
+    output: str | None = None,
+    company: str | None = None,
+    site: str = "",
+) -> WorkspaceProduct:
+    """A new product in the actor's organisation, from a rule template (quantities to
+    fill). ``code`` is unique in the organisation; the document follows the rule's
+    current version (``rule: ID@VERSION``)."""
+    require(actor, "product.write")
+    chosen = _template(template)
+    code = code.strip()
+    problems: dict[str, str] = {}
+    if not _CODE.match(code) or len(code) > 200:
+        problems["code"] = "letters, digits and . _ : / - (starting with a letter or digit)"
+    if not (name_zh.strip() or name_en.strip()):
+        problems["name_zh"] = "give the product's name in Chinese or English"
+    if problems:
+        detail = "; ".join(f"{k}: {v}" for k, v in problems.items())
+        raise InvalidInputError(f"new product: {detail}", fields=problems)
+    taken = session.scalar(
+        select(ProductRow.id).where(ProductRow.org_id == actor.org_id, ProductRow.code == code)
+    )
+    if taken is not None:
+        raise ConflictError(
+            f"code {code!r} is already used by product #{taken} of your organisation",
+            fields={"code": "already used in your organisation"},
+        )
+    data = template_document(template)
+    rule = get_rule(session, chosen.rule_id)
+    data["id"] = code
+    data["rule"] = rule.ref
+    data.pop("notes", None)
+    product = data["product"]
+    product["name"] = {k: v.strip() for k, v in (("zh", name_zh), ("en", name_en)) if v.strip()}
+    if declared_unit and declared_unit.strip():
+        product["declared_unit"] = declared_unit.strip()
+    if output and output.strip():
+        data["output"] = output.strip()
+    organisation = session.get(OrganisationRow, actor.org_id)
+    company = company if company is not None else (organisation.name if organisation else "")
+    if company.strip():
+        product["company"] = company.strip()
+    if site.strip():
+        product["site"] = site.strip()
+    row = ProductRow(org_id=actor.org_id, code=code, created_by=actor.user_id, document="{}")
+    session.add(row)
+    session.flush()
+    return _store(session, actor, row, data, "product.create")
+
+
+def update_document(
+    session: Session, actor: Actor, product_id: int, content: bytes | str, filename: str
+) -> WorkspaceProduct:
+    """Replace the working document by an uploaded YAML or JSON file (all or nothing;
+    every problem names ``filename``, the line and the field)."""
+    row = _writable(session, actor, product_id)
+    name = Path(filename or "model.yaml").name
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DataFormatError(name, "not UTF-8 text (save the file as UTF-8)") from None
+    document = parse_document(content, name)
+    model_from_document(document)  # errors with the uploaded file's own line numbers
+    _workspace_checks(session, row.org_id, row.code, document)
+    return _store(session, actor, row, document.data, "product.update-document")
+
+
+def _lines(row: ProductRow) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    data: dict[str, Any] = json.loads(row.document)
+    return data, data.setdefault("lines", [])
+
+
+def _index(lines: Sequence[Mapping[str, Any]], line_id: str, product: str) -> int:
+    for i, line in enumerate(lines):
+        if line.get("id") == line_id:
+            return i
+    raise NotFoundError(f"product {product} has no line {line_id!r}")
+
+
+def add_line(session: Session, actor: Actor, product_id: int, line: LineInput) -> WorkspaceProduct:
+    """Add a line to the working document."""
+    row = _writable(session, actor, product_id)
+    data, lines = _lines(row)
+    mapping = line_mapping(line)
+    if any(existing.get("id") == mapping["id"] for existing in lines):
+        raise ConflictError(
+            f"line id {mapping['id']!r} is already used in product {row.code}",
+            fields={"id": "already used in this product"},
+        )
+    lines.append(mapping)
+    return _store(session, actor, row, data, "product.line-add")
+
+
+def edit_line(
+    session: Session, actor: Actor, product_id: int, line_id: str, line: LineInput
+) -> WorkspaceProduct:
+    """Change a line (it may be renamed; fields the form does not show are kept)."""
+    row = _writable(session, actor, product_id)
+    data, lines = _lines(row)
+    i = _index(lines, line_id, row.code)
+    mapping = line_mapping(line, previous=lines[i])
+    if mapping["id"] != line_id and any(x.get("id") == mapping["id"] for x in lines):
+        raise ConflictError(
+            f"line id {mapping['id']!r} is already used in product {row.code}",
+            fields={"id": "already used in this product"},
+        )
+    lines[i] = mapping
+    return _store(session, actor, row, data, "product.line-edit")
+
+
+def delete_line(session: Session, actor: Actor, product_id: int, line_id: str) -> WorkspaceProduct:
+    """Remove a line from the working document."""
+    row = _writable(session, actor, product_id)
+    data, lines = _lines(row)
+    del lines[_index(lines, line_id, row.code)]
+    return _store(session, actor, row, data, "product.line-delete")
+
+
+def delete_product(session: Session, actor: Actor, product_id: int) -> None:
+    """Delete a product (an admin's act). Its footprints stay with the organisation —
+    they are records, possibly verified — but no longer point to the product."""
+    row = _writable(session, actor, product_id)
+    if actor.role is not Role.ADMIN:
+        raise PermissionDeniedError("Only an admin of the organisation may delete a product.")
+    before = _snapshot(row)
+    for result in _results(session, [row.id]):
+        result.product_id = None
+    session.flush()
+    session.delete(row)
+    session.flush()
+    audit(session, actor, "product.delete", "product", product_id, before, None)
+
+
+# --- the Excel activity-data template ----------------------------------------------------------
+
+
+def activity_template(
+    session: Session, actor: Actor, product_id: int, language: str = "zh"
+) -> tuple[str, bytes]:
+    """(file name, .xlsx bytes) of the activity-data template of the working document."""
+    row = _visible(session, actor, product_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{row.code.replace('/', '-')}-activity-data.xlsx"
+        write_activity_template(_document(row), path, language=language)
+        return path.name, path.read_bytes()
+
+
+def fill_activity_data(
+    session: Session, actor: Actor, product_id: int, content: bytes, filename: str
+) -> ActivityDataReport:
+    """Apply a filled activity-data workbook: every cell checked; applied only when all
+    are valid, else the row-by-row problems are returned and nothing is changed."""
+    row = _writable(session, actor, product_id)
+    name = Path(filename or "activity-data.xlsx").name or "activity-data.xlsx"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        try:
+            data, changes = read_activity_template(_document(row), path)
+        except TemplateError as error:
+            return ActivityDataReport(False, (), tuple(str(p) for p in error.problems))
+        except DataFormatError as error:
+            return ActivityDataReport(False, (), (f"{name}: {error.problem}",))
+    if not changes:
+        return ActivityDataReport(True, (), ())
+    _store(session, actor, row, data, "product.activity-data")
+    return ActivityDataReport(True, tuple(changes), ())
+
+
+# --- findings and calculation --------------------------------------------------------------------
+
+
+def _submodels(session: Session, row: ProductRow, model: ProductModel) -> dict[str, ProductModel]:
+    """The organisation's products the model links as sub-models (recursively)."""
+    found: dict[str, ProductModel] = {}
+    pending = [model]
+    while pending:
+        current = pending.pop()
+        for link in current.links():
+            if link.kind is not LinkKind.MODEL or link.ref in found or link.ref == row.code:
+                continue
+            sub = session.scalar(
+                select(ProductRow).where(
+                    ProductRow.org_id == row.org_id, ProductRow.code == link.ref
+                )
+            )
+            if sub is None:
+                raise InvalidInputError(
+                    f"{current.id}: sub-model {link.ref!r} is not a product of your workspace"
+                )
+            found[link.ref] = model_from_document(_document(sub))
+            pending.append(found[link.ref])
+    return found
+
+
+def _rule_of(session: Session, model: ProductModel) -> Rule | None:
+    return rule_by_ref(session, model.rule) if model.rule else None
+
+
+def _compute(
+    session: Session,
+    backgrounds: BackgroundStore,
+    row: ProductRow,
+    model: ProductModel,
+    rule: Rule | None,
+    iterations: int,
+    seed: int | None,
+    progress: Progress | None = None,
+) -> tuple[Calculation, dict[str, ProductModel]]:
+    submodels = _submodels(session, row, model)
+    ruled = apply(model, rule) if rule is not None else model
+    resolver = StoreResolver(session, backgrounds, ruled.method, models=submodels)
+    calculation = run_model(
+        ruled, resolver, iterations, seed, backgrounds.engine, progress=progress
+    )
+    return calculation, submodels
+
+
+def _own_findings(model: ProductModel, data: Mapping[str, Any]) -> list[Finding]:
+    out = []
+    by_id = {line.id: line for line in model.lines}
+    for spec in data.get("lines", []):
+        line = by_id[spec["id"]]
+        where = f"{model.source}: {line.where}"
+        if is_placeholder(spec.get("factor")):
+            out.append(
+                Finding(
+                    Severity.ERROR,
+                    "factor-to-choose",
+                    f"line {line.id}: no factor chosen yet (the template's placeholder counts "
+                    "0 kg CO2e); pick one from the factor library or give one with its source",
+                    where,
+                    "Tanji workspace",
+                )
+            )
+        if line.amount == 0:
+            out.append(
+                Finding(
+                    Severity.WARNING,
+                    "quantity-to-fill",
+                    f"line {line.id}: the quantity is 0; fill it (form or Excel template) "
+                    "or delete the line",
+                    where,
+                    "Tanji workspace",
+                )
+            )
+    return out
+
+
+def findings(
+    session: Session, backgrounds: BackgroundStore, actor: Actor, product_id: int
+) -> FindingsReport:
+    """The working document's findings, live: placeholders and quantities to fill, a
+    link that does not resolve (the model is computed), and the rule's findings with
+    its data-quality minimums. Errors first."""
+    row = _visible(session, actor, product_id)
+    document = _document(row)
+    model = model_from_document(document)
+    found = _own_findings(model, document.data)
+    rule: Rule | None = None
+    try:
+        rule = _rule_of(session, model)
+    except NotFoundError as error:
+        found.append(Finding(Severity.WARNING, "rule-unknown", str(error), model.where("rule")))
+    footprint = None
+    try:
+        footprint = _compute(session, backgrounds, row, model, rule, 0, None)[0].footprint
+    except (DomainError, ServiceError, EngineError, DataFormatError) as error:
+        found.append(Finding(Severity.ERROR, "calculation", str(error), model.where("lines")))
+    if rule is not None:
+        found.extend(validate_model(session, rule, model, footprint))
+    found.sort(key=lambda f: f.severity is not Severity.ERROR)
+    return FindingsReport(rule, tuple(found))
+
+
+def _ensure_model_row(session: Session, model: ProductModel, data: Mapping[str, Any]) -> None:
+    """Store the document as :func:`save_result` expects to find it (by id and digest)."""
+    exists = session.scalar(
+        select(ProductModelRow.id).where(
+            ProductModelRow.code == model.id, ProductModelRow.digest == model.digest
+        )
+    )
+    if exists is None:
+        session.add(
+            ProductModelRow(
+                code=model.id,
+                version_label=model.version,
+                digest=model.digest,
+                document=json.dumps(data, sort_keys=True, ensure_ascii=False),
+                source=f"workspace: {model.source}",
+            )
+        )
+        session.flush()
+
+
+def calculate_product(
+    session: Session,
+    backgrounds: BackgroundStore,
+    actor: Actor,
+    product_id: int,
+    *,
+    iterations: int = 0,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> SavedResult:
+    """Compute the working document (under its rule, when it names one) and save the
+    footprint as a new version of the product, with its pins. ``progress(done, total,
+    message)`` is told as the work advances (see :func:`tanji.services.footprints.
+    run_model`)."""
+    require(actor, "result.calculate")
+    row = _visible(session, actor, product_id)
+    if not 0 <= iterations <= MAX_ITERATIONS:
+        raise InvalidInputError(
+            f"iterations: from 0 (no Monte Carlo) to {MAX_ITERATIONS}, got {iterations}",
+            fields={"iterations": f"from 0 to {MAX_ITERATIONS}"},
+        )
+    document = _document(row)
+    model = model_from_document(document)
+    calculation, submodels = _compute(
+        session, backgrounds, row, model, _rule_of(session, model), iterations, seed, progress
+    )
+    _ensure_model_row(session, model, document.data)
+    for code, sub in submodels.items():
+        sub_row = session.scalar(
+            select(ProductRow).where(ProductRow.org_id == row.org_id, ProductRow.code == code)
+        )
+        assert sub_row is not None
+        _ensure_model_row(session, sub, json.loads(sub_row.document))
+    result_id = save_result(session, calculation)
+    result = session.get(FootprintResultRow, result_id)
+    assert result is not None
+    result.org_id = row.org_id
+    result.product_id = row.id
+    result.created_by = actor.user_id
+    session.flush()
+    footprint = calculation.footprint
+    audit(
+        session,
+        actor,
+        "result.calculate",
+        "footprint_result",
+        result_id,
+        None,
+        {
+            "product_id": row.id,
+            "code": row.code,
+            "total": footprint.total,
+            "per": footprint.per,
+            "fingerprint": result.fingerprint,
+            "iterations": iterations,
+            "seed": seed,
+        },
+    )
+    return SavedResult(
+        result_id,
+        footprint.total,
+        footprint.unit,
+        footprint.per,
+        bool(calculation.result.get("illustrative")),
+    )

@@ -1,0 +1,101 @@
+"""Data imports over the API: upload a factor table or an LCI package; it is imported in
+a job (see :mod:`tanji.web.imports`), followed with ``GET /api/v1/jobs/{id}``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from pydantic import BaseModel, Field
+
+from tanji.services import imports
+from tanji.services.imports import FORMATS, ImportReport
+from tanji.web.deps import AppDep, SessionDep
+from tanji.web.imports import submit_import
+from tanji.web.jobs import JobsDep, JobStatus
+from tanji.web.security import ActorDep
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/data", tags=["data"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "The caller may not import (factor.import) or not into this database"},
+    422: {"description": "An input is missing or invalid (error.fields names each)"},
+}
+
+
+class ImportSubmitted(BaseModel):
+    """An import accepted and running as a job."""
+
+    job_id: str
+    status: JobStatus
+    job_url: str = Field(description="Its progress as JSON: GET this until status is done")
+    page_url: str = Field(description="Its progress page, for a person")
+
+
+class ImportRead(BaseModel):
+    """What an import stored (the job's ``result_url`` names its page, /data/imports/ID)."""
+
+    id: int
+    kind: str = Field(description="factors or lci")
+    database: str
+    version: str = Field(description="The new version's label")
+    format: str
+    file: str
+    records: int = Field(description="Factors in the new version, or LCI activities")
+    counts: dict[str, Any] = Field(
+        description="factors: new, changed, unchanged, removed; LCI: activities, flows, "
+        "exchanges, methods, product_systems, unmapped_flows"
+    )
+    cut_off_inputs: list[str]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportRead:
+        return cls(
+            id=report.id,
+            kind=report.kind,
+            database=report.database,
+            version=report.version,
+            format=report.format,
+            file=report.filename,
+            records=report.records,
+            counts=report.counts,
+            cut_off_inputs=list(report.cut_off_inputs),
+        )
+
+
+@router.post("/imports", status_code=202, responses=_ERRORS)
+def submit(
+    app: AppDep,
+    session: SessionDep,
+    actor: ActorDep,
+    jobs: JobsDep,
+    file: Annotated[UploadFile, File(description="The factor table or LCI package")],
+    fmt: Annotated[str, Form(alias="format", description=f"One of: {', '.join(FORMATS)}")],
+    name: Annotated[str, Form(description="The database (created if new)")],
+    version: Annotated[str, Form(description="The new version's label; empty: next number")] = "",
+    visibility: Annotated[str, Form(description="private, shared or public")] = "private",
+    unlinked: Annotated[
+        str, Form(description="ecoSpold2/ILCD inputs without a provider: error or cut-off")
+    ] = "error",
+) -> ImportSubmitted:
+    """Import a file as a new version of a database, in the background (editors of
+    associations and of the provincial department, the platform operator's admins)."""
+    order = imports.check_import(
+        session, actor, fmt=fmt, filename=file.filename or "", name=name, version=version,
+        visibility=visibility, unlinked=unlinked,
+    )  # fmt: skip
+    job = submit_import(app, jobs, actor, order, file.file)
+    return ImportSubmitted(
+        job_id=job.id,
+        status=job.status,
+        job_url=f"/api/v1/jobs/{job.id}",
+        page_url=f"/jobs/{job.id}",
+    )
+
+
+@router.get("/imports/{entry_id}", responses={404: {"description": "No such import"}})
+def get_import(entry_id: int, session: SessionDep, actor: ActorDep) -> ImportRead:
+    """What an import stored; its organisation's people (and the operator) may read it."""
+    return ImportRead.of(imports.import_report(session, actor, entry_id))

@@ -1,0 +1,265 @@
+"""The workspace's JSON contract (``/api/v1/products``): by intent — create, read, write."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from tanji.domain.rules import Finding
+from tanji.services.product_lines import InlineFactor, Instrument, LineInput
+from tanji.services.products import (
+    ActivityDataReport,
+    FindingsReport,
+    ProductSummary,
+    SavedResult,
+    Template,
+    Version,
+    WorkspaceProduct,
+)
+
+__all__ = [
+    "ActivityDataRead",
+    "CalculateRequest",
+    "CalculationRead",
+    "FindingList",
+    "FindingRead",
+    "LineWrite",
+    "ProductCreate",
+    "ProductDetailRead",
+    "ProductList",
+    "ProductRead",
+    "TemplateList",
+    "TemplateRead",
+    "VersionList",
+    "VersionRead",
+]
+
+
+class TemplateRead(BaseModel):
+    key: str
+    rule_id: str
+    title: dict[str, str]
+    description: dict[str, str]
+
+    @classmethod
+    def of(cls, t: Template) -> TemplateRead:
+        return cls(
+            key=t.key,
+            rule_id=t.rule_id,
+            title={"zh": t.title.zh, "en": t.title.en},
+            description={"zh": t.description.zh, "en": t.description.en},
+        )
+
+
+class TemplateList(BaseModel):
+    count: int
+    data: list[TemplateRead]
+
+
+class VersionRead(BaseModel):
+    result_id: int
+    total: float
+    unit: str
+    per: str
+    created_at: datetime
+    created_by: int | None
+    fingerprint: str
+    iterations: int
+    illustrative: bool
+    result_url: str
+
+    @classmethod
+    def of(cls, v: Version) -> VersionRead:
+        return cls(
+            result_id=v.result_id,
+            total=v.total,
+            unit=v.unit,
+            per=v.per,
+            created_at=v.created_at,
+            created_by=v.created_by,
+            fingerprint=v.fingerprint,
+            iterations=v.iterations,
+            illustrative=v.illustrative,
+            result_url=f"/workspace/results/{v.result_id}",
+        )
+
+
+class VersionList(BaseModel):
+    count: int
+    data: list[VersionRead]
+
+
+class ProductRead(BaseModel):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    rule_ref: str | None
+    updated_at: datetime
+    lines: int
+    latest: VersionRead | None
+
+    @classmethod
+    def of(cls, p: ProductSummary) -> ProductRead:
+        return cls(
+            id=p.id,
+            code=p.code,
+            name_zh=p.name_zh,
+            name_en=p.name_en,
+            category=p.category,
+            rule_ref=p.rule_ref,
+            updated_at=p.updated_at,
+            lines=p.lines,
+            latest=VersionRead.of(p.latest) if p.latest else None,
+        )
+
+
+class ProductList(BaseModel):
+    count: int
+    data: list[ProductRead]
+
+
+class ProductDetailRead(ProductRead):
+    document: dict[str, Any] = Field(description="the working product-model/1 document")
+
+    @classmethod
+    def of_product(cls, p: WorkspaceProduct) -> ProductDetailRead:
+        base = ProductRead.of(p.summary).model_dump()
+        return cls(**base, document=dict(p.document))
+
+
+class ProductCreate(BaseModel):
+    template: Literal["battery", "pv", "steel", "general"] = Field(
+        description="the rule template the product starts from"
+    )
+    code: str = Field(description="unique in your organisation, e.g. lfp-cell-280")
+    name_zh: str = ""
+    name_en: str = ""
+    declared_unit: str | None = Field(None, description="e.g. '1 kWh' (default: the rule's)")
+    output: str | None = Field(None, description="the production the lines cover, e.g. '1000 kWh'")
+    company: str | None = None
+    site: str = ""
+
+
+class InlineFactorWrite(BaseModel):
+    unit: str
+    co2e_kg: float
+    publisher: str
+    title: str
+    name: str = ""
+    year: int | None = None
+    url: str = ""
+
+
+class InstrumentWrite(BaseModel):
+    instrument: Literal["green-certificate", "green-power", "ppa"]
+    ids: list[str]
+    evidence: str
+    mwh: float | None = Field(None, description="energy covered (green power, PPA)")
+
+
+class LineWrite(BaseModel):
+    """One line; only the fields of its ``kind`` are read."""
+
+    id: str
+    stage: str
+    kind: Literal["factor", "inline", "activity", "supplier", "electricity", "transport", "gas"]
+    name: str = ""
+    amount: float | None = Field(None, description="the quantity (all kinds but transport)")
+    unit: str = ""
+    process: str = Field("", description="the rule process the line models")
+    data: Literal["primary", "secondary"] = "secondary"
+    evidence: str = ""
+    factor: str = Field("", description="factor/transport: DATABASE:CODE[@VERSION]")
+    inline: InlineFactorWrite | None = None
+    activity: str = ""
+    supplier: str = Field("", description="the supplier product's id on the platform")
+    gas: str = ""
+    geography: str = "CN-JS"
+    year: int | None = None
+    instruments: list[InstrumentWrite] = []
+    mode: str = Field("", description="transport: road, rail, sea-container, sea-bulk, …")
+    mass_t: float | None = None
+    distance_km: float | None = None
+
+    def to_input(self) -> LineInput:
+        inline = InlineFactor(**self.inline.model_dump()) if self.inline else None
+        instruments = tuple(
+            Instrument(i.instrument, tuple(i.ids), i.evidence, i.mwh) for i in self.instruments
+        )
+        fields = self.model_dump(exclude={"inline", "instruments"})
+        return LineInput(**fields, inline=inline, instruments=instruments)
+
+
+class FindingRead(BaseModel):
+    severity: str
+    code: str
+    message: str
+    line: str
+    clause: str
+
+    @classmethod
+    def of(cls, f: Finding) -> FindingRead:
+        return cls(
+            severity=f.severity.value,
+            code=f.code,
+            message=f.message,
+            line=f.line,
+            clause=f.clause,
+        )
+
+
+class FindingList(BaseModel):
+    rule: str | None
+    errors: int
+    warnings: int
+    data: list[FindingRead]
+
+    @classmethod
+    def of(cls, report: FindingsReport) -> FindingList:
+        return cls(
+            rule=report.rule.ref if report.rule else None,
+            errors=report.errors,
+            warnings=report.warnings,
+            data=[FindingRead.of(f) for f in report.findings],
+        )
+
+
+class ActivityDataRead(BaseModel):
+    applied: bool
+    changes: list[str]
+    problems: list[str] = Field(description="by cell; when there are any, nothing changed")
+
+    @classmethod
+    def of(cls, report: ActivityDataReport) -> ActivityDataRead:
+        return cls(
+            applied=report.applied, changes=list(report.changes), problems=list(report.problems)
+        )
+
+
+class CalculateRequest(BaseModel):
+    iterations: int = Field(0, ge=0, description="Monte Carlo iterations (0: none)")
+    seed: int | None = None
+
+
+class CalculationRead(BaseModel):
+    result_id: int
+    total: float
+    unit: str
+    per: str
+    illustrative: bool
+    result_url: str
+
+    @classmethod
+    def of(cls, saved: SavedResult) -> CalculationRead:
+        return cls(
+            result_id=saved.result_id,
+            total=saved.total,
+            unit=saved.unit,
+            per=saved.per,
+            illustrative=saved.illustrative,
+            result_url=f"/workspace/results/{saved.result_id}",
+        )

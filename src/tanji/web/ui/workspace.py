@@ -1,0 +1,569 @@
+"""The enterprise workspace pages: products, their model (lines by stage), findings,
+Excel and YAML round trips, calculation.
+
+Handlers only read the request and call :mod:`tanji.services.products`. A line form
+that does not pass is an expected outcome: it is shown again with each problem next to
+its field (htmx swaps it in place; without htmx the page is rendered with it). Other
+errors go to :mod:`tanji.web.errors` like everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import File, Form, UploadFile
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from tanji.domain.accounts import Actor
+from tanji.io.errors import DataFormatError
+from tanji.services import products
+from tanji.services.errors import ConflictError, InvalidInputError
+from tanji.services.factors import factor_detail, search_factors
+from tanji.services.footprints import supplier_footprints
+from tanji.services.imports import readers_of
+from tanji.services.product_lines import (
+    INSTRUMENTS,
+    LINE_KINDS,
+    PLACEHOLDER_PUBLISHER,
+    SHIPPED_TRANSPORT,
+    TRANSPORT_MODES,
+    InlineFactor,
+    Instrument,
+    LineInput,
+    line_input,
+    line_kind,
+)
+from tanji.web.deps import AppDep, SessionDep
+from tanji.web.jobs import JobsDep, Report, job_url
+from tanji.web.security import ActorDep, page_router
+from tanji.web.ui.templating import render
+
+__all__ = ["router"]
+
+router = page_router()
+
+PICKER_LIMIT = 12
+GRIDS = ("CN-JS", "CN-EAST", "CN")
+GASES = ("CO2", "CH4-fossil", "N2O", "SF6", "NF3", "HFC-134a", "HFC-32", "HFC-125", "CO2-biogenic")
+#: What a form shows next to its fields instead of an error page.
+_FORM_ERRORS = (InvalidInputError, ConflictError, DataFormatError)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _see(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# --- the product list --------------------------------------------------------------------
+
+
+@router.get("/workspace")
+def workspace(request: Request, session: SessionDep, actor: ActorDep) -> HTMLResponse:
+    found = products.list_products(session, actor)
+    return render(request, "workspace/index.html", _index_context(found, {}, {}))
+
+
+def _index_context(
+    found: list[products.ProductSummary], values: Mapping[str, str], errors: Mapping[str, str]
+) -> dict[str, Any]:
+    return {
+        "products": found,
+        "templates": products.TEMPLATES,
+        "values": values,
+        "errors": errors,
+    }
+
+
+@router.post("/workspace/products")
+def create(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    template: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+    name_zh: Annotated[str, Form()] = "",
+    name_en: Annotated[str, Form()] = "",
+    declared_unit: Annotated[str, Form()] = "",
+    output: Annotated[str, Form()] = "",
+) -> Response:
+    values = {"template": template, "code": code, "name_zh": name_zh, "name_en": name_en,
+              "declared_unit": declared_unit, "output": output}  # fmt: skip
+    try:
+        product = products.create_product(
+            session, actor, template=template, code=code, name_zh=name_zh, name_en=name_en,
+            declared_unit=declared_unit or None, output=output or None,
+        )  # fmt: skip
+    except _FORM_ERRORS as error:
+        session.rollback()
+        errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
+        found = products.list_products(session, actor)
+        context = _index_context(found, values, errors)
+        return render(request, "workspace/index.html", context, status_code=422)
+    return _see(f"/workspace/products/{product.id}")
+
+
+# --- one product -------------------------------------------------------------------------
+
+
+def _stages(product: products.WorkspaceProduct, report: products.FindingsReport) -> list[Any]:
+    """(stage id, zh name, en name, its lines) in the model's order."""
+    model = product.model
+    rule = report.rule
+    out = []
+    for stage in model.stages:
+        rule_stage = rule.stage(stage.id) if rule else None
+        name = rule_stage.name if rule_stage else stage.name
+        lines = [spec for spec in product.document.get("lines", []) if spec["stage"] == stage.id]
+        out.append((stage.id, name, lines))
+    return out
+
+
+def _processes(report: products.FindingsReport) -> list[tuple[str, Any]]:
+    if report.rule is None:
+        return []
+    return [(p.id, p.name) for s in report.rule.stages for p in s.processes]
+
+
+def _model_context(
+    session: SessionDep, app: AppDep, actor: Actor, product_id: int
+) -> dict[str, Any]:
+    product = products.get_product(session, actor, product_id)
+    report = products.findings(session, app.backgrounds, actor, product_id)
+    return {
+        **_form_context(product, report),
+        "report": report,
+        "placeholder_publisher": PLACEHOLDER_PUBLISHER,
+        "versions": products.versions(session, actor, product_id),
+        "line_kind": line_kind,
+        "can_write": actor.can("product.write") and product.org_id == actor.org_id,
+        "can_calculate": actor.can("result.calculate"),
+        "max_iterations": products.MAX_ITERATIONS,
+    }
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    app: AppDep,
+    actor: Actor,
+    product_id: int,
+    extra: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = _model_context(session, app, actor, product_id)
+    context.update(extra or {})
+    context.setdefault("form", None)
+    return render(request, "workspace/product.html", context, status_code=status_code)
+
+
+@router.get("/workspace/products/{product_id}")
+def product_page(
+    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+) -> HTMLResponse:
+    return _page(request, session, app, actor, product_id)
+
+
+@router.get("/workspace/products/{product_id}/_model")
+def model_partial(
+    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+) -> HTMLResponse:
+    """The stages, lines and findings (htmx refreshes them after each change)."""
+    context = _model_context(session, app, actor, product_id)
+    return render(request, "workspace/_model.html", context)
+
+
+# --- line forms --------------------------------------------------------------------------
+
+
+def _float(form: FormData, name: str, errors: dict[str, str]) -> float | None:
+    text = str(form.get(name) or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        errors[name] = "expected a number, such as 1200 or 12.5"
+        return None
+
+
+def _int(form: FormData, name: str, errors: dict[str, str]) -> int | None:
+    value = _float(form, name, errors)
+    if value is not None and value != int(value):
+        errors[name] = "expected a whole number"
+        return None
+    return int(value) if value is not None else None
+
+
+def _text(form: FormData, name: str, default: str = "") -> str:
+    return str(form.get(name) or default).strip()
+
+
+def _instruments(form: FormData, errors: dict[str, str]) -> tuple[Instrument, ...]:
+    out = []
+    for i in range(10):
+        kind = _text(form, f"market_{i}_instrument")
+        if not kind:
+            continue
+        ids = tuple(x.strip() for x in _text(form, f"market_{i}_ids").replace("，", ",").split(","))
+        out.append(
+            Instrument(
+                kind,
+                tuple(x for x in ids if x),
+                _text(form, f"market_{i}_evidence"),
+                _float(form, f"market_{i}_mwh", errors),
+            )
+        )
+    return tuple(out)
+
+
+def _line_from_form(form: FormData) -> tuple[LineInput, dict[str, str]]:
+    """The line a form describes, and the fields that are not even numbers."""
+    errors: dict[str, str] = {}
+    kind = _text(form, "kind", "factor")
+    inline = None
+    if kind == "inline" or (kind == "transport" and _text(form, "inline_publisher")):
+        inline = InlineFactor(
+            unit=_text(form, "inline_unit", "t*km" if kind == "transport" else ""),
+            co2e_kg=_float(form, "inline_co2e", errors) or 0.0,
+            publisher=_text(form, "inline_publisher"),
+            title=_text(form, "inline_title"),
+            name=_text(form, "inline_name"),
+            year=_int(form, "inline_year", errors),
+            url=_text(form, "inline_url"),
+        )
+    line = LineInput(
+        id=_text(form, "id"),
+        stage=_text(form, "stage"),
+        kind=kind,
+        name=_text(form, "name"),
+        amount=_float(form, "amount", errors),
+        unit=_text(form, "unit"),
+        process=_text(form, "process"),
+        data=_text(form, "data", "secondary"),
+        evidence=_text(form, "evidence"),
+        factor=_text(form, "factor"),
+        inline=inline,
+        activity=_text(form, "activity"),
+        supplier=_text(form, "supplier"),
+        gas=_text(form, "gas"),
+        geography=_text(form, "geography", "CN-JS"),
+        year=_int(form, "year", errors),
+        instruments=_instruments(form, errors),
+        mode=_text(form, "mode", "road"),
+        mass_t=_float(form, "mass_t", errors),
+        distance_km=_float(form, "distance_km", errors),
+    )
+    return line, errors
+
+
+def _form(line: LineInput | None, editing: str | None, errors: Mapping[str, str]) -> dict[str, Any]:
+    line = line or LineInput(id="", stage="raw_materials", kind="factor")
+    return {"line": line, "editing": editing, "errors": errors}
+
+
+def _form_context(
+    product: products.WorkspaceProduct, report: products.FindingsReport
+) -> dict[str, Any]:
+    return {
+        "product": product,
+        "stages": _stages(product, report),
+        "processes": _processes(report),
+        "kinds": LINE_KINDS,
+        "modes": TRANSPORT_MODES,
+        "shipped_transport": SHIPPED_TRANSPORT,
+        "instruments": INSTRUMENTS,
+        "grids": GRIDS,
+        "gases": GASES,
+    }
+
+
+@router.get("/workspace/products/{product_id}/lines/_form")
+async def line_form(
+    request: Request,
+    product_id: int,
+    session: SessionDep,
+    app: AppDep,
+    actor: ActorDep,
+    line_id: str = "",
+    fresh: bool = False,
+) -> HTMLResponse:
+    """The add/edit form: for a line (``line_id``), or re-drawn from the values sent
+    (another kind chosen, a factor picked) — htmx sends the form's fields as the query."""
+    product = products.get_product(session, actor, product_id)
+    report = products.findings(session, app.backgrounds, actor, product_id)
+    editing = line_id or None
+    line: LineInput | None = None
+    errors: dict[str, str] = {}
+    if fresh and line_id:
+        specs = [s for s in product.document.get("lines", []) if s.get("id") == line_id]
+        line = line_input(specs[0]) if specs else None
+    elif not fresh:
+        line, errors = _line_from_form(FormData(request.query_params))
+    context = _form_context(product, report)
+    context["form"] = _form(line, editing, errors)
+    return render(request, "workspace/_line_form.html", context)
+
+
+async def _change(
+    request: Request,
+    session: SessionDep,
+    app: AppDep,
+    actor: Actor,
+    product_id: int,
+    line_id: str | None,
+) -> Response:
+    form = await request.form()
+    line, errors = _line_from_form(form)
+    if not errors:
+        try:
+            if line_id is None:
+                products.add_line(session, actor, product_id, line)
+            else:
+                products.edit_line(session, actor, product_id, line_id, line)
+        except _FORM_ERRORS as error:
+            session.rollback()
+            errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
+    if not errors:
+        if _htmx(request):
+            context = _model_context(session, app, actor, product_id)
+            context["cleared"] = True
+            return render(request, "workspace/_model.html", context)
+        return _see(f"/workspace/products/{product_id}")
+    if not errors.keys() - {"form"} and "form" not in errors:
+        errors["form"] = "The line could not be saved."
+    if _htmx(request):
+        product = products.get_product(session, actor, product_id)
+        report = products.findings(session, app.backgrounds, actor, product_id)
+        context = _form_context(product, report)
+        context["form"] = _form(line, line_id, errors)
+        response = render(request, "workspace/_line_form.html", context)
+        response.headers["HX-Retarget"] = "#line-form"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    extra = {"form": _form(line, line_id, errors)}
+    return _page(request, session, app, actor, product_id, extra, status_code=422)
+
+
+@router.post("/workspace/products/{product_id}/lines")
+async def add_line(
+    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+) -> Response:
+    return await _change(request, session, app, actor, product_id, None)
+
+
+@router.post("/workspace/products/{product_id}/lines/{line_id}")
+async def edit_line(
+    request: Request,
+    product_id: int,
+    line_id: str,
+    session: SessionDep,
+    app: AppDep,
+    actor: ActorDep,
+) -> Response:
+    return await _change(request, session, app, actor, product_id, line_id)
+
+
+@router.post("/workspace/products/{product_id}/lines/{line_id}/delete")
+def delete_line(
+    request: Request,
+    product_id: int,
+    line_id: str,
+    session: SessionDep,
+    app: AppDep,
+    actor: ActorDep,
+) -> Response:
+    products.delete_line(session, actor, product_id, line_id)
+    if _htmx(request):
+        return render(
+            request, "workspace/_model.html", _model_context(session, app, actor, product_id)
+        )
+    return _see(f"/workspace/products/{product_id}")
+
+
+# --- pickers and helpers -----------------------------------------------------------------
+
+
+def _form_url(product: int, line_id: str) -> str:
+    """The line form a picker's choice re-draws (built here, never taken from the query)."""
+    query = f"?{urlencode({'line_id': line_id})}" if line_id else ""
+    return f"/workspace/products/{product}/lines/_form{query}"
+
+
+@router.get("/workspace/_factor-picker")
+def factor_picker(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    product: int,
+    line_id: str = "",
+    q: str = "",
+) -> HTMLResponse:
+    """Library factors matching ``q``, each with its source, year and data quality."""
+    readers = readers_of(session, actor)
+    hits = search_factors(session, q, limit=PICKER_LIMIT, readers=readers) if q.strip() else []
+    details = [factor_detail(session, hit.ref, readers) for hit in hits]
+    context = {
+        "hits": list(zip(hits, details, strict=True)),
+        "q": q,
+        "target": "factor",
+        "form_url": _form_url(product, line_id),
+    }
+    return render(request, "workspace/_factor_picker.html", context)
+
+
+@router.get("/workspace/_supplier-picker")
+def supplier_picker(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    product: int,
+    line_id: str = "",
+    q: str = "",
+) -> HTMLResponse:
+    """Verified supplier footprints on the platform (PACT imports and published results)."""
+    words = q.lower().split()
+    found = [
+        s
+        for s in supplier_footprints(session)
+        if s.verified
+        and all(w in f"{s.product_id} {s.product_name} {s.company}".lower() for w in words)
+    ][:PICKER_LIMIT]
+    context = {"suppliers": found, "q": q, "form_url": _form_url(product, line_id)}
+    return render(request, "workspace/_supplier_picker.html", context)
+
+
+@router.get("/workspace/_tkm")
+def tonne_kilometres(
+    request: Request, actor: ActorDep, mass_t: str = "", distance_km: str = ""
+) -> HTMLResponse:
+    """mass × distance, shown beside a transport leg as it is typed."""
+    try:
+        tkm: float | None = float(mass_t) * float(distance_km)
+    except ValueError:
+        tkm = None
+    return render(request, "workspace/_tkm.html", {"tkm": tkm})
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def _download(content: bytes | str, media_type: str, name: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/workspace/products/{product_id}/model.yaml")
+def download_yaml(product_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    name, text = products.model_yaml(session, actor, product_id)
+    return _download(text, "application/yaml; charset=utf-8", name)
+
+
+@router.get("/workspace/products/{product_id}/template.xlsx")
+def download_template(
+    request: Request, product_id: int, session: SessionDep, actor: ActorDep, lang: str = ""
+) -> Response:
+    language = lang if lang in ("zh", "en") else request.cookies.get("lang", "zh")
+    name, content = products.activity_template(
+        session, actor, product_id, language if language in ("zh", "en") else "zh"
+    )
+    return _download(content, XLSX, name)
+
+
+@router.post("/workspace/products/{product_id}/document")
+async def upload_yaml(
+    request: Request,
+    product_id: int,
+    session: SessionDep,
+    app: AppDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    content = await file.read()
+    try:
+        products.update_document(session, actor, product_id, content, file.filename or "")
+    except _FORM_ERRORS as error:
+        session.rollback()
+        extra = {"yaml_error": str(error)}
+        return _page(request, session, app, actor, product_id, extra, status_code=422)
+    return _see(f"/workspace/products/{product_id}")
+
+
+@router.post("/workspace/products/{product_id}/activity-data")
+async def upload_activity_data(
+    request: Request,
+    product_id: int,
+    session: SessionDep,
+    app: AppDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+) -> HTMLResponse:
+    content = await file.read()
+    report = products.fill_activity_data(
+        session, actor, product_id, content, file.filename or "activity-data.xlsx"
+    )
+    status = 200 if report.applied else 422
+    return _page(request, session, app, actor, product_id, {"excel": report}, status_code=status)
+
+
+# --- calculate, delete -------------------------------------------------------------------
+
+
+@router.post("/workspace/products/{product_id}/calculate")
+def calculate(
+    request: Request,
+    product_id: int,
+    session: SessionDep,
+    app: AppDep,
+    actor: ActorDep,
+    jobs: JobsDep,
+    iterations: Annotated[str, Form()] = "0",
+    seed: Annotated[str, Form()] = "",
+) -> Response:
+    """Compute and save; a Monte Carlo runs as a job with its progress shown."""
+    errors: dict[str, str] = {}
+    form = FormData({"iterations": iterations, "seed": seed})
+    count = _int(form, "iterations", errors) or 0
+    chosen_seed = _int(form, "seed", errors)
+    if errors:
+        raise DataFormatError("calculate", "; ".join(f"{k}: {v}" for k, v in errors.items()))
+    products.get_product(session, actor, product_id)  # 404 now, not in the job
+    if count == 0:
+        saved = products.calculate_product(session, app.backgrounds, actor, product_id)
+        return _redirect(request, f"/workspace/results/{saved.result_id}")
+
+    def work(report: Report) -> int:
+        # Its own transaction: the request's session is closed when the job runs.
+        with app.unit_of_work() as uow:
+            return products.calculate_product(
+                uow.session, app.backgrounds, actor, product_id,
+                iterations=count, seed=chosen_seed, progress=report,
+            ).result_id  # fmt: skip
+
+    job = jobs.submit(
+        actor, "Calculating the footprint", work,
+        result_url=lambda result_id: f"/workspace/results/{result_id}",
+    )  # fmt: skip
+    return _redirect(request, job_url(job))
+
+
+def _redirect(request: Request, url: str) -> Response:
+    if _htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return _see(url)
+
+
+@router.post("/workspace/products/{product_id}/delete")
+def delete_product(product_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    products.delete_product(session, actor, product_id)
+    return _see("/workspace")

@@ -1,0 +1,216 @@
+"""The workspace service on both stores: templates, lines, tenants, Excel, versions, audit."""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tanji.db.models import AuditRow, FootprintResultRow
+from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
+from tanji.domain.rules import Severity
+from tanji.engine import Engine
+from tanji.io.product_model import model_from_document, parse_document
+from tanji.services import accounts, logins, products
+from tanji.services.background import BackgroundStore
+from tanji.services.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from tanji.services.factors import factor_detail
+from tanji.services.footprints import recompute
+from tanji.services.product_lines import InlineFactor, LineInput
+from tanji.services.rules import ensure_shipped_rules, get_rule
+
+JS_GRID_2022 = 0.5978  # cn-electricity CN-ELEC-LOC-2022-CN-JS, kg CO2/kWh
+
+
+@pytest.fixture(autouse=True)
+def _rules_and_cheap_hashes(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(
+        logins, "PASSWORD_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+    ensure_shipped_rules(session)
+
+
+@pytest.fixture
+def backgrounds(tmp_path: Path) -> BackgroundStore:
+    return BackgroundStore(Engine(), tmp_path / "cache", "test")
+
+
+def enterprise(session: Session) -> Actor:
+    body = "91320500" + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
+    return accounts.register_enterprise(
+        session,
+        name=f"测试企业 {secrets.token_hex(3)}",
+        uscc=body + uscc_check_character(body),
+        email=f"a-{secrets.token_hex(4)}@example.com",
+        password="correct-horse-9",
+        display_name="Admin",
+    )
+
+
+@pytest.mark.parametrize("template", products.TEMPLATES, ids=lambda t: t.key)
+def test_each_template_validates_follows_its_rule_and_names_shipped_factors_only(
+    session: Session, template: products.Template
+) -> None:
+    data = products.template_document(template.key)
+    model = model_from_document(parse_document(json.dumps(data), template.file))
+    rule = get_rule(session, template.rule_id)
+    assert model.product.category in rule.categories
+    tagged = {line.process for line in model.lines if line.process}
+    required = {p.id for s in rule.stages if s.required for p in s.processes}
+    assert required <= tagged
+    assert {line.stage for line in model.lines} >= {s.id for s in rule.stages if s.required}
+    for line in data["lines"]:
+        if isinstance(line.get("factor"), str):
+            factor_detail(session, line["factor"])  # raises if it is not shipped
+        assert line.get("quantity", "0 x").startswith("0 ") or "transport" in line
+
+
+def test_create_edit_calculate_and_audit(session: Session, backgrounds: BackgroundStore) -> None:
+    actor = enterprise(session)
+    product = products.create_product(
+        session, actor, template="general", code="widget", name_zh="小部件", output="10 piece"
+    )
+    assert product.summary.rule_ref == get_rule(session, "general-gbt24067").ref
+    report = products.findings(session, backgrounds, actor, product.id)
+    assert {f.code for f in report.findings if f.severity is Severity.ERROR} == {"factor-to-choose"}
+    products.edit_line(
+        session, actor, product.id, "electricity",
+        LineInput(id="electricity", stage="production", kind="electricity", amount=2,
+                  unit="MWh", geography="CN-JS", year=2022, data="primary"),
+    )  # fmt: skip
+    for line_id in ("main-material", "inbound-road", "natural-gas"):
+        products.delete_line(session, actor, product.id, line_id)
+    with pytest.raises(InvalidInputError, match="stage"):
+        products.add_line(
+            session, actor, product.id, LineInput(id="x", stage="", kind="gas", amount=1, unit="kg")
+        )
+    products.add_line(
+        session, actor, product.id,
+        LineInput(id="sf6", stage="production", kind="gas", gas="SF6", amount=0.1, unit="kg"),
+    )  # fmt: skip
+    steel = InlineFactor(unit="kg", co2e_kg=2.0, publisher="Test", title="A test value")
+    products.add_line(
+        session, actor, product.id,
+        LineInput(id="steel", stage="raw_materials", kind="inline", amount=5, unit="kg",
+                  inline=steel),
+    )  # fmt: skip
+    assert products.findings(session, backgrounds, actor, product.id).errors == 0
+
+    saved = products.calculate_product(session, backgrounds, actor, product.id)
+    # By hand, per piece of the 10 the lines cover: (2000 kWh × 0.5978 + 0.1 kg SF6 × 25200
+    # (gwp.csv SF6, ar6_gwp100) + 5 kg × 2.0) / 10.
+    expected = (2000 * JS_GRID_2022 + 0.1 * 25200 + 5 * 2.0) / 10
+    assert saved.total == pytest.approx(expected, rel=1e-9)
+    row = session.get(FootprintResultRow, saved.result_id)
+    assert row is not None
+    assert (row.org_id, row.product_id, row.created_by) == (actor.org_id, product.id, actor.user_id)
+    calculation, same = recompute(session, backgrounds, saved.result_id)
+    assert same
+    assert calculation.footprint.total == saved.total
+    again = products.calculate_product(
+        session, backgrounds, actor, product.id, iterations=50, seed=1
+    )
+    assert [v.result_id for v in products.versions(session, actor, product.id)] == [
+        again.result_id,
+        saved.result_id,
+    ]
+    actions = session.scalars(
+        select(AuditRow.action)
+        .where(
+            AuditRow.actor_org_id == actor.org_id,
+            AuditRow.entity_kind.in_(("product", "footprint_result")),
+        )
+        .order_by(AuditRow.id)
+    )
+    assert list(actions) == [
+        "product.create",
+        "product.line-edit",
+        *["product.line-delete"] * 3,
+        "product.line-add",  # the refused line wrote nothing
+        "product.line-add",
+        "result.calculate",
+        "result.calculate",
+    ]
+
+
+def test_tenants_do_not_see_each_other(session: Session, backgrounds: BackgroundStore) -> None:
+    mine, theirs = enterprise(session), enterprise(session)
+    product = products.create_product(session, mine, template="steel", code="coil", name_zh="卷")
+    assert [p.code for p in products.list_products(session, theirs)] == []
+    for call in (
+        lambda: products.get_product(session, theirs, product.id),
+        lambda: products.findings(session, backgrounds, theirs, product.id),
+        lambda: products.delete_line(session, theirs, product.id, "coke"),
+        lambda: products.calculate_product(session, backgrounds, theirs, product.id),
+    ):
+        with pytest.raises(NotFoundError):
+            call()
+    # A sub-model must be one of the organisation's own products, never a file.
+    other = products.create_product(session, theirs, template="steel", code="slab", name_zh="坯")
+    text = products.model_yaml(session, mine, product.id)[1]
+    linked = text.replace("factor: ipcc2006-fuels:IPCC2006-SC-EI-COKING-COAL-T", "model: slab")
+    with pytest.raises(InvalidInputError, match="not another product of your workspace"):
+        products.update_document(session, mine, product.id, linked, "coil.yaml")
+    pact = text.replace(
+        "factor: ipcc2006-fuels:IPCC2006-SC-EI-COKING-COAL-T", "supplier: {pact: /etc/passwd}"
+    )
+    with pytest.raises(InvalidInputError, match="PACT file"):
+        products.update_document(session, mine, product.id, pact, "coil.yaml")
+    assert other.id != product.id
+
+
+def test_a_viewer_reads_and_only_an_admin_deletes(session: Session) -> None:
+    admin = enterprise(session)
+    product = products.create_product(session, admin, template="pv", code="m", name_en="Module")
+    viewer_email = f"v-{secrets.token_hex(4)}@example.com"
+    accounts.add_member(session, admin, admin.org_id, viewer_email, "viewer",
+                        password="correct-horse-9", display_name="V")  # fmt: skip
+    viewer = logins.authenticate(session, viewer_email, "correct-horse-9")
+    assert products.get_product(session, viewer, product.id).summary.code == "m"
+    with pytest.raises(PermissionDeniedError):
+        products.delete_line(session, viewer, product.id, "glass")
+    products.delete_product(session, admin, product.id)
+    with pytest.raises(NotFoundError):
+        products.get_product(session, admin, product.id)
+
+
+def test_excel_round_trip_with_a_bad_row_changes_nothing(session: Session) -> None:
+    actor = enterprise(session)
+    product = products.create_product(session, actor, template="battery", code="c", name_zh="电芯")
+    _, content = products.activity_template(session, actor, product.id, "en")
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    amount = next(i for i, h in enumerate(header, 1) if h and "Amount" in str(h))
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(2, sheet.max_row + 1)}
+    sheet.cell(row=rows["cathode"], column=amount, value=220)
+    sheet.cell(row=rows["anode"], column=amount, value="-5")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = products.model_yaml(session, actor, product.id)[1]
+    report = products.fill_activity_data(session, actor, product.id, buffer.getvalue(), "x.xlsx")
+    assert not report.applied
+    assert len(report.problems) == 1
+    assert f"row {rows['anode']}" in report.problems[0]
+    assert products.model_yaml(session, actor, product.id)[1] == before
+
+    sheet.cell(row=rows["anode"], column=amount, value=110)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = products.fill_activity_data(session, actor, product.id, buffer.getvalue(), "x.xlsx")
+    assert report.applied
+    assert len(report.changes) == 2
+    text = products.model_yaml(session, actor, product.id)[1]
+    assert "quantity: 220 kg" in text
+    assert "quantity: 110 kg" in text
+    not_excel = products.fill_activity_data(session, actor, product.id, b"hello", "notes.xlsx")
+    assert not not_excel.applied
+    assert not_excel.problems[0].startswith("notes.xlsx:")
