@@ -16,7 +16,8 @@ from tests.cli.datapackages import GWP, add_database, add_method, write_package
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, token_for
 
 from tanji.bootstrap import App
-from tanji.services import logins
+from tanji.domain.factors import DomainError
+from tanji.services import logins, products
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.audit import audit_log
 from tanji.services.catalog import list_databases
@@ -349,3 +350,19 @@ def test_a_private_database_is_read_by_its_owner_only(
     page = client.get("/factors", params={"q": code.lower()})
     assert "保密热轧钢卷" not in page.text
     assert client.get(f"/factors/{ref}").status_code == 404
+    # Nor can another organisation's product model use it: its line answers as missing.
+    model = f"""
+tanji: product-model/1
+id: uses-private
+version: "1"
+product: {{name: {{zh: 钢卷, en: coil}}, category: steel, declared_unit: 1 t}}
+lines:
+  - {{id: coil, stage: raw_materials, quantity: 1 t, factor: "{ref}"}}
+"""
+    with tanji_app.unit_of_work() as uow:
+        made = products.create_product(
+            uow.session, enterprise.actor, template="general", code="uses-private", name_zh="钢卷"
+        )
+        products.update_document(uow.session, enterprise.actor, made.id, model, "model.yaml")
+    with tanji_app.unit_of_work() as uow, pytest.raises(DomainError, match="no such factor"):
+        products.calculate_product(uow.session, tanji_app.backgrounds, enterprise.actor, made.id)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
@@ -61,6 +61,8 @@ __all__ = [
     "factor_detail",
     "import_factors",
     "parse_ref",
+    "readable",
+    "readable_databases",
     "resolve_factors",
     "search_factors",
     "stored_factors",
@@ -148,17 +150,24 @@ class Readers:
 PUBLIC_READERS = Readers()
 
 
-def _readable(query: Any, readers: Readers | None) -> Any:
-    """``query`` (joined to :class:`DatabaseRow`) kept to what ``readers`` may see."""
+def readable_databases(readers: Readers | None) -> Any:
+    """The condition on :class:`DatabaseRow` of the databases ``readers`` may read."""
     if readers is None or readers.everything:
-        return query
+        return true()
     allowed = [DatabaseRow.visibility == "public"]
     if readers.shared:
         allowed.append(DatabaseRow.visibility == "shared")
     if readers.owner is not None:
         name, kind = readers.owner
         allowed.append(and_(DatabaseRow.owner_name == name, DatabaseRow.owner_kind == kind))
-    return query.where(or_(*allowed))
+    return or_(*allowed)
+
+
+def _readable(query: Any, readers: Readers | None) -> Any:
+    """``query`` (joined to :class:`DatabaseRow`) kept to what ``readers`` may see."""
+    if readers is None or readers.everything:
+        return query
+    return query.where(readable_databases(readers))
 
 
 def _content_hash(factor: EmissionFactor) -> str:
@@ -365,23 +374,35 @@ def _factor_from(
     )
 
 
-def resolve_factors(session: Session, refs: Iterable[str]) -> dict[str, tuple[str, EmissionFactor]]:
+def readable(session: Session, database_id: int, readers: Readers | None) -> bool:
+    """Whether ``readers`` may read the database ``database_id``."""
+    if readers is None or readers.everything:
+        return True
+    query = _readable(select(DatabaseRow.id).where(DatabaseRow.id == database_id), readers)
+    return session.scalar(query) is not None
+
+
+def resolve_factors(
+    session: Session, refs: Iterable[str], readers: Readers | None = None
+) -> dict[str, tuple[str, EmissionFactor]]:
     """Many refs at once (a handful of queries): ref → (``DB:CODE@VERSION``, factor).
 
     Like :func:`factor_detail`, a ref without a version names the record's latest version.
-    Refs that name no stored factor are left out (the caller reports them one by one).
+    Refs that name no stored factor, or one in a database ``readers`` may not read, are
+    left out (the caller reports them one by one).
     """
     wanted = {ref: parse_ref(ref) for ref in set(refs)}
     if not wanted:
         return {}
     pairs = {(db, code) for db, code, _ in wanted.values()}
-    rows = session.execute(
+    query = (
         select(FactorVersionRow, FactorRecordRow.code, DatabaseRow.name)
         .join(FactorRecordRow, FactorRecordRow.id == FactorVersionRow.record_id)
         .join(DatabaseRow, DatabaseRow.id == FactorRecordRow.database_id)
         .where(DatabaseRow.name.in_({db for db, _ in pairs}))
         .where(FactorRecordRow.code.in_({code for _, code in pairs}))
-    ).all()
+    )
+    rows = session.execute(_readable(query, readers)).all()
     versions: dict[tuple[str, str], dict[int, FactorVersionRow]] = {}
     for row, code, db in rows:
         versions.setdefault((db, code), {})[row.version] = row

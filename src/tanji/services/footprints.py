@@ -62,7 +62,13 @@ from tanji.io.rule_file import rule_from_text
 from tanji.services.background import Background, BackgroundStore
 from tanji.services.catalog import get_lci_version
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
-from tanji.services.factors import factor_detail, resolve_factors
+from tanji.services.factors import (
+    Readers,
+    factor_detail,
+    readable,
+    readable_databases,
+    resolve_factors,
+)
 from tanji.services.lci import _resolve_activity
 
 __all__ = [
@@ -98,7 +104,9 @@ class StoreResolver:
     """Resolves a model's links against the store (and files beside the model).
 
     With ``pins`` (from a stored result), every link resolves to the version pinned then;
-    with ``models`` (stored documents by id), sub-models come from the store, not files.
+    with ``models`` (stored documents by id), sub-models come from the store, not files;
+    with ``readers`` (an organisation's workspace), only databases they may read resolve
+    — another organisation's private factors and LCI data answer as missing.
     """
 
     def __init__(
@@ -109,8 +117,10 @@ class StoreResolver:
         *,
         pins: Mapping[str, Pin] | None = None,
         models: Mapping[str, ProductModel] | None = None,
+        readers: Readers | None = None,
     ) -> None:
         self.session = session
+        self.readers = readers
         self.backgrounds = backgrounds
         self.method = method
         self.basis = _basis(method)
@@ -155,7 +165,7 @@ class StoreResolver:
                     continue  # reported with its line when the link is resolved
                 activities.setdefault((database, version), set()).add(key)
         if refs:
-            self._factors.update(resolve_factors(self.session, refs))
+            self._factors.update(resolve_factors(self.session, refs, self.readers))
         for (database, version), keys in activities.items():
             try:
                 dbv = self._lci_version(database, version)
@@ -174,7 +184,10 @@ class StoreResolver:
     def _lci_version(self, database: str, version: str | None) -> DatabaseVersionRow:
         key = (database, version)
         if key not in self._versions:
-            self._versions[key] = get_lci_version(self.session, database, version)
+            found = get_lci_version(self.session, database, version)
+            if not readable(self.session, found.database_id, self.readers):
+                raise NotFoundError(f"no database named {database!r} that you may read")
+            self._versions[key] = found
         return self._versions[key]
 
     def burden(self, link: Link, where: str) -> Burden:
@@ -206,7 +219,7 @@ class StoreResolver:
         pinned = self.pins.get(link_key)
         wanted = pinned.ref if pinned else ref
         if wanted not in self._factors:
-            detail = factor_detail(self.session, wanted)  # a clear error if there is none
+            detail = factor_detail(self.session, wanted, self.readers)  # clear error if none
             self._factors[wanted] = (detail.ref, detail.factor)
         full_ref, factor = self._factors[wanted]
         burden = factor_burden(factor, self.gwp, self.basis, Pin("factor", full_ref, link=link_key))
@@ -228,7 +241,7 @@ class StoreResolver:
         kind = "grid_location" if link.basis == "location" else "grid_residual"
         pinned = self.pins.get(link_key)
         if pinned:
-            factor = factor_detail(self.session, pinned.ref).factor
+            factor = factor_detail(self.session, pinned.ref, self.readers).factor
             year = factor.valid_from.year if factor.valid_from else 0
             return self._factor(
                 pinned.ref, link_key, _grid_label(link, kind, factor.geography, year)
@@ -272,6 +285,7 @@ class StoreResolver:
             .join(FactorRecordRow, FactorRecordRow.id == FactorVersionRow.record_id)
             .join(DatabaseRow, DatabaseRow.id == FactorRecordRow.database_id)
             .where(FactorVersionRow.kind == kind)
+            .where(readable_databases(self.readers))
             .order_by(DatabaseRow.name, FactorRecordRow.code)
         ).all()
         found = []

@@ -67,6 +67,7 @@ __all__ = [
     "import_upload",
     "read_bundle",
     "readers_of",
+    "readers_of_org",
     "stage_upload",
     "write_snapshot",
 ]
@@ -164,11 +165,19 @@ def readers_of(session: Session, actor: Actor | None) -> Readers:
     all of them for the platform operator."""
     if actor is None:
         return PUBLIC_READERS
-    if actor.is_platform_admin:
+    return readers_of_org(session, actor.org_id)
+
+
+def readers_of_org(session: Session, org_id: int) -> Readers:
+    """The databases an organisation may read: public and shared ones and its own (the
+    platform operator: all). A product computes with its owner's eyes, whoever asks."""
+    org = session.get(OrganisationRow, org_id)
+    if org is None:
+        return PUBLIC_READERS
+    kind = OrgKind(org.kind)
+    if kind is OrgKind.PLATFORM_ADMIN:
         return Readers(everything=True)
-    org = session.get(OrganisationRow, actor.org_id)
-    owner = (org.name, OWNER_KIND[actor.org_kind]) if org is not None else None
-    return Readers(owner=owner, shared=True)
+    return Readers(owner=(org.name, OWNER_KIND[kind]), shared=True)
 
 
 @dataclass(frozen=True)

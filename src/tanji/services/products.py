@@ -68,6 +68,7 @@ from tanji.services.errors import (
     ServiceError,
 )
 from tanji.services.footprints import Calculation, StoreResolver, run_model, save_result
+from tanji.services.imports import readers_of_org
 from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_lines import LineInput, is_placeholder, line_mapping
 from tanji.services.rules import get_rule, rule_by_ref, validate_model
@@ -682,7 +683,10 @@ def _compute(
 ) -> tuple[Calculation, dict[str, ProductModel]]:
     submodels = _submodels(session, row, model)
     ruled = apply(model, rule) if rule is not None else model
-    resolver = StoreResolver(session, backgrounds, ruled.method, models=submodels)
+    # The owner's eyes: public and shared databases and its own private ones — never
+    # another organisation's private data, whoever asks for the calculation.
+    readers = readers_of_org(session, row.org_id)
+    resolver = StoreResolver(session, backgrounds, ruled.method, models=submodels, readers=readers)
     calculation = run_model(
         ruled, resolver, iterations, seed, backgrounds.engine, progress=progress
     )
