@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from tanji.domain.regions import region_name
 from tanji.domain.rules import Citation, Rule
 from tanji.services.factors import FactorDetail, FactorHit
 from tanji.services.progress import Progress
@@ -262,7 +263,14 @@ class TargetRead(BaseModel):
 
 class CategoryRead(BaseModel):
     category: str
-    results: int
+    products: int
+
+
+class CityRead(BaseModel):
+    region: str = Field(description="Region code (CN-JS-…); empty: no organisation")
+    name_zh: str
+    name_en: str
+    products: int
 
 
 class ProgressRead(BaseModel):
@@ -270,6 +278,7 @@ class ProgressRead(BaseModel):
     products: int
     targets: list[TargetRead]
     by_category: list[CategoryRead]
+    by_city: list[CityRead]
 
     @classmethod
     def of(cls, progress: Progress) -> ProgressRead:
@@ -277,10 +286,19 @@ class ProgressRead(BaseModel):
             results=progress.results,
             products=progress.products,
             targets=[
-                TargetRead(year=year, products=n, share=progress.results / n)
+                TargetRead(year=year, products=n, share=progress.products / n)
                 for year, n in progress.targets
             ],
             by_category=[
-                CategoryRead(category=c.category, results=c.results) for c in progress.by_category
+                CategoryRead(category=c.category, products=c.products) for c in progress.by_category
+            ],
+            by_city=[
+                CityRead(
+                    region=c.region,
+                    name_zh=region_name(c.region, "zh") if c.region else "未归属城市",
+                    name_en=region_name(c.region, "en") if c.region else "not assigned",
+                    products=c.products,
+                )
+                for c in progress.by_city
             ],
         )

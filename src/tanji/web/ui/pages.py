@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from tanji.domain.regions import REGIONS
 from tanji.services.factors import factor_detail, search_factors
 from tanji.services.imports import readers_of
 from tanji.services.progress import footprint_progress
@@ -20,10 +21,31 @@ router = page_router()
 SEARCH_LIMIT = 50
 
 
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Marks a message for the catalogues; the template translates it when shown."""
+    return message
+
+
+#: The sectors of the shipped rules, by product category code (any other category is
+#: shown by its code: categories are data).
+SECTOR_NAMES = {
+    "lithium-battery": N_("Lithium-ion batteries"),
+    "battery": N_("Batteries"),
+    "pv-module-csi": N_("Crystalline-silicon PV modules"),
+    "steel": N_("Steel"),
+    "wind-turbine": N_("Wind-power equipment"),
+    "textile": N_("Textiles"),
+    "transmission-equipment": N_("Power transmission and distribution equipment"),
+    "green-building-material": N_("Green building materials"),
+    "other": N_("Other products"),
+}
+
+
 @router.get("/")
 def home(request: Request, session: SessionDep) -> HTMLResponse:
     progress = footprint_progress(session)
-    return render(request, "home.html", {"progress": progress})
+    context = {"progress": progress, "sector_names": SECTOR_NAMES, "regions": REGIONS}
+    return render(request, "home.html", context)
 
 
 def _search(
