@@ -49,7 +49,12 @@ from numpy.typing import NDArray
 
 from tanji.engine.errors import EngineError
 from tanji.engine.lca import Engine, demand_vector
-from tanji.engine.montecarlo import DEFAULT_TOLERANCE, _AdjointSolver, _Resampler
+from tanji.engine.montecarlo import (
+    DEFAULT_TOLERANCE,
+    _AdjointSolver,
+    _one_blas_thread,
+    _Resampler,
+)
 from tanji.engine.system import Exchanges, LcaSystem
 from tanji.engine.uncertainty import Distribution
 
@@ -260,15 +265,16 @@ def _sample(
     values = np.empty((iterations, len(tech_index) + len(bio_index)))
     scores = np.empty(iterations)
     done = 0
-    while done < iterations:
-        k = min(resampler.batch, iterations - done)
-        tech_values, bio_values = resampler.draw_values(rng, k)
-        values[done : done + k] = np.hstack(
-            [tech_values[:, tech_index] * tech_signs, bio_values[:, bio_columns] * bio_signs]
-        )
-        data, q = resampler.assemble(tech_values, bio_values)
-        scores[done : done + k] = solver.solve(data, q) @ f
-        done += k
+    with _one_blas_thread(solver.lu):
+        while done < iterations:
+            k = min(resampler.batch, iterations - done)
+            tech_values, bio_values = resampler.draw_values(rng, k)
+            values[done : done + k] = np.hstack(
+                [tech_values[:, tech_index] * tech_signs, bio_values[:, bio_columns] * bio_signs]
+            )
+            data, q = resampler.assemble(tech_values, bio_values)
+            scores[done : done + k] = solver.solve(data, q) @ f
+            done += k
     return values, scores, solver.fallbacks
 
 

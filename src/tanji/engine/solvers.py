@@ -22,8 +22,8 @@ Design note (ordering): by default SuperLU gets our own symmetric ordering — a
 outside the largest loop component first (they eliminate without fill), then a METIS
 nested dissection of that component — so the production diagonal stays the diagonal, and
 factorizes with threshold pivoting that keeps it. On a 25,000-activity ecoinvent-shaped
-system: 2.26 M nonzeros in L+U against COLAMD's 3.45 M, a factorization of ~0.38 s
-(ordering included) against ~0.6 s, solves of ~3.8 ms against ~7.5 ms.
+system: 2.27 M nonzeros in L+U against COLAMD's 3.45 M, a factorization of ~0.3 s
+(ordering ~0.16 s included) against ~0.6 s, solves of ~3.8 ms against ~7.5 ms.
 ``ordering="colamd"`` keeps SuperLU's own column ordering.
 """
 
@@ -200,7 +200,12 @@ def _fill_reducing_order(matrix: sp.csc_array) -> NDArray[np.int64]:
 def _topological_rank(
     matrix: sp.csc_array, labels: NDArray[np.int32], count: int
 ) -> NDArray[np.int64]:
-    """Rank of each strongly connected component in a topological order (suppliers first)."""
+    """Rank of each strongly connected component in a topological order (suppliers first).
+
+    Kahn's algorithm a level at a time: every component whose suppliers are all ranked
+    is ranked in one vectorized step (LCA supply chains outside their loops are shallow,
+    so there are few levels).
+    """
     coo = matrix.tocoo()
     source, target = labels[coo.row], labels[coo.col]  # A[i, j]: i supplies j
     between = source != target
@@ -209,19 +214,31 @@ def _topological_rank(
         shape=(count, count),
     )
     graph.sum_duplicates()
-    indegree = np.diff(sp.csc_array(graph).indptr).astype(np.int64)
+    indegree = np.bincount(graph.indices, minlength=count).astype(np.int64)
     rank = np.empty(count, dtype=np.int64)
-    frontier = list(np.flatnonzero(indegree == 0))
+    frontier = np.flatnonzero(indegree == 0)
     position = 0
-    while frontier:
-        component = frontier.pop()
-        rank[component] = position
-        position += 1
-        for successor in graph.indices[graph.indptr[component] : graph.indptr[component + 1]]:
-            indegree[successor] -= 1
-            if indegree[successor] == 0:
-                frontier.append(successor)
+    while len(frontier):
+        rank[frontier] = np.arange(position, position + len(frontier))
+        position += len(frontier)
+        successors = _row_entries(graph, frontier)
+        np.subtract.at(indegree, successors, 1)
+        frontier = np.unique(successors[indegree[successors] == 0])
     return rank
+
+
+def _row_entries(graph: sp.csr_array, rows: NDArray[np.intp]) -> NDArray[np.int32]:
+    """The column indices of the given rows of a CSR matrix, concatenated."""
+    starts, ends = graph.indptr[rows], graph.indptr[rows + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return graph.indices[:0]
+    # Position p of the output reads indices[starts[r] + (p − offset of row r)].
+    offsets = np.cumsum(lengths) - lengths
+    take = np.repeat(starts - offsets, lengths) + np.arange(total)
+    entries: NDArray[np.int32] = graph.indices[take]
+    return entries
 
 
 def _metis_order(matrix: sp.csc_array, nodes: NDArray[np.intp]) -> NDArray[np.int64]:
@@ -239,8 +256,13 @@ def _metis_order(matrix: sp.csc_array, nodes: NDArray[np.intp]) -> NDArray[np.in
     graph.sort_indices()
     if graph.nnz == 0:
         return np.arange(len(nodes), dtype=np.int64)
-    adjacency = pymetis.CSRAdjacency(graph.indptr.astype(np.int32), graph.indices.astype(np.int32))
-    perm, _ = pymetis.nested_dissection(adjacency=adjacency)
+    # In METIS's own index width (64 bits in pymetis's wheels), so nothing is converted.
+    width = pymetis.zero_copy_dtype()
+    adjacency = pymetis.CSRAdjacency(graph.indptr.astype(width), graph.indices.astype(width))
+    # One refinement pass per level instead of METIS's default ten: the ordering takes
+    # ~15 % less time (~160 against ~190 ms on a 19,000-activity loop component) for the
+    # same fill (2.27 M against 2.26 M nonzeros in L+U).
+    perm, _ = pymetis.nested_dissection(adjacency=adjacency, options=pymetis.Options(niter=1))
     return np.asarray(perm, dtype=np.int64)
 
 

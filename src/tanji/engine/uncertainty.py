@@ -164,7 +164,8 @@ def validate_uncertainty(records: NDArray[np.void], *, name: str = "exchanges") 
     parameter that is wrong.
     """
     try:
-        converted = np.asarray(records).astype(UNCERTAINTY_DTYPE, casting="unsafe")
+        # No copy when the records already have the layout (bw_processing's arrays do).
+        converted = np.asarray(records).astype(UNCERTAINTY_DTYPE, casting="unsafe", copy=False)
     except (TypeError, ValueError) as error:
         raise InvalidUncertaintyError(
             f"{name}: uncertainty records need the fields {list(UNCERTAINTY_DTYPE.names or ())}"
@@ -182,19 +183,25 @@ def validate_uncertainty(records: NDArray[np.void], *, name: str = "exchanges") 
 
 
 def _check(records: NDArray[np.void], name: str) -> None:
-    kind = records["uncertainty_type"]
-    loc, scale = records["loc"].astype(float), records["scale"].astype(float)
-    low, high = records["minimum"].astype(float), records["maximum"].astype(float)
+    # Only records with a distribution have parameters to check; the float32 fields are
+    # compared as they are (widening them to float64 changes no comparison).
+    where = np.flatnonzero(records["uncertainty_type"] >= Distribution.LOGNORMAL)
+    if len(where) == 0:
+        return
+    chosen = records[where]
+    kind = chosen["uncertainty_type"]
+    loc, scale = chosen["loc"], chosen["scale"]
+    low, high = chosen["minimum"], chosen["maximum"]
     # Comparisons, not np.isin (hash-based in NumPy ≥ 2.3): a database has a million records.
-    central = (kind == Distribution.LOGNORMAL) | (kind == Distribution.NORMAL)
-    bounded = (kind == Distribution.UNIFORM) | (kind == Distribution.TRIANGULAR)
+    central = kind <= Distribution.NORMAL
+    bounded = ~central
     problems = [
         (central & ~np.isfinite(loc), "loc must be a finite number"),
         (central & ~(scale >= 0), "scale must be a finite number ≥ 0"),
         (bounded & ~(np.isfinite(low) & np.isfinite(high)), "needs minimum and maximum"),
         (bounded & ~(low < high), "minimum must be below maximum"),
         (
-            (kind == 5) & ~((low <= loc) & (loc <= high)),
+            (kind == Distribution.TRIANGULAR) & ~((low <= loc) & (loc <= high)),
             "mode (loc) must lie in [minimum, maximum]",
         ),
         (central & (low >= high), "minimum must be below maximum"),
@@ -204,8 +211,9 @@ def _check(records: NDArray[np.void], name: str) -> None:
             first = int(np.flatnonzero(bad)[0])
             kind_name = Distribution(int(kind[first])).name.lower()
             raise InvalidUncertaintyError(
-                f"{name}, record {first} ({kind_name}, loc={loc[first]}, scale={scale[first]}, "
-                f"minimum={low[first]}, maximum={high[first]}): {message}"
+                f"{name}, record {int(where[first])} ({kind_name}, loc={float(loc[first])}, "
+                f"scale={float(scale[first])}, minimum={float(low[first])}, "
+                f"maximum={float(high[first])}): {message}"
             )
 
 
@@ -276,10 +284,24 @@ class Sampler:
 
     def draw(self, rng: np.random.Generator, iterations: int) -> FloatArray:
         """Return ``(iterations, n)`` signed values, one row per Monte Carlo iteration."""
-        out = np.broadcast_to(self.signed_amounts, (iterations, len(self.signed_amounts))).copy()
-        for distribution, group in self._groups.items():
-            out[:, group.index] = self._sample(distribution, group, rng, iterations) * group.sign
+        out = np.empty((iterations, len(self.signed_amounts)))
+        out[:] = self.signed_amounts
+        self.draw_into(out, rng)
         return out
+
+    def draw_into(
+        self, out: FloatArray, rng: np.random.Generator, columns: NDArray[np.int64] | None = None
+    ) -> None:
+        """Overwrite the uncertain values in ``out`` (one row per iteration) with draws.
+
+        Value i goes to column ``columns[i]`` (default: i). Monte Carlo passes the map
+        from triples to the slots of a sparse matrix's ``data``, so draws land in the
+        matrix without an intermediate array; certain values are left as they are. The
+        random stream is the same as :meth:`draw`'s.
+        """
+        for distribution, group in self._groups.items():
+            where = group.index if columns is None else columns[group.index]
+            out[:, where] = self._sample(distribution, group, rng, len(out)) * group.sign
 
     @staticmethod
     def _sample(

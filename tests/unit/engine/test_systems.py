@@ -271,3 +271,26 @@ def test_activities_that_only_supply_each_other_are_singular() -> None:
     system = build_system(technosphere, NO_EMISSIONS, {"gwp": ([FLOW_ID], [1.0])})
     with pytest.raises(SingularSystemError):
         Engine().lca(system, {A_ID: 1.0}, "gwp")
+
+
+@pytest.mark.parametrize("spread", [1, 10**12], ids=["compact ids", "scattered ids"])
+def test_ids_in_any_order_and_range_build_the_same_system(spread: int) -> None:
+    """Compact ids go through lookup tables, scattered ones through sorts: same result."""
+    # The steel chain's triples, shuffled, with ids 1, 2, 3 → spread·(1, 2, 3) (flows too).
+    rows = np.array([3, 1, 2, 2, 3, 2, 3])
+    cols = np.array([3, 1, 1, 2, 1, 3, 2])
+    amounts = [1.0, 2.0, 4.0, 1.0, 1.0, 0.2, 0.5]
+    flip = [False, False, True, False, True, True, True]
+    system = build_system(
+        Exchanges(rows * spread, cols * spread, amounts, flip),
+        Exchanges(np.array([101, 100]) * spread, np.array([3, 1]) * spread, [0.1, 2.0]),
+        {"gwp": (np.array([100, 101]) * spread, [1.0, 28.0])},
+    )
+    assert_array_equal(system.activity_ids, np.array([1, 2, 3]) * spread)
+    assert_array_equal(
+        system.technosphere.toarray(),
+        [[2.0, 0.0, 0.0], [-4.0, 1.0, -0.2], [-1.0, -0.5, 1.0]],
+    )
+    assert_array_equal(system.biosphere.toarray(), [[2.0, 0.0, 0.0], [0.0, 0.0, 0.1]])
+    with pytest.raises(UnknownIdError, match=str(7 * spread)):
+        system.activity_index([2 * spread, 7 * spread])

@@ -170,6 +170,23 @@ def test_only_uncertain_exchanges_vary_and_the_seed_fixes_the_draws() -> None:
     assert (sampler.draw(np.random.default_rng(6), 100) != first).any()
 
 
+def test_draw_into_writes_the_same_draws_into_mapped_columns() -> None:
+    records = np.concatenate(
+        [
+            uncertainty_records(1, kind=1),
+            uncertainty_records(1, kind=NORMAL, loc=3.0, scale=1.0),
+            uncertainty_records(1, kind=NORMAL, loc=-1.0, scale=0.5),
+        ]
+    )
+    sampler = Sampler(np.array([2.0, 3.0, 1.0]), records, np.array([1.0, 1.0, -1.0]))
+    drawn = sampler.draw(np.random.default_rng(5), 20)
+    out = np.full((20, 4), 7.0)
+    sampler.draw_into(out, np.random.default_rng(5), np.array([3, 0, 2]))
+    assert (out[:, 3] == 7.0).all()  # certain values are left as they are
+    assert (out[:, 1] == 7.0).all()  # a column no value maps to
+    assert (out[:, [0, 2]] == drawn[:, [1, 2]]).all()
+
+
 # --- Invalid records ---------------------------------------------------------------------
 
 # Record 2 of each batch is the bad one; records 0 and 1 are valid normals.
