@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Depends
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -49,8 +52,13 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 def _search(
-    session: SessionDep, actor: MaybeActorDep, q: str, geography: str, database: str
+    session: SessionDep,
+    actor: MaybeActorDep,
+    q: str = "",
+    geography: str = "",
+    database: str = "",
 ) -> dict[str, object]:
+    """The factor search both pages share (a dependency: the same query parameters)."""
     hits = search_factors(
         session,
         q,
@@ -64,30 +72,18 @@ def _search(
     }  # fmt: skip
 
 
+SearchDep = Annotated[dict[str, object], Depends(_search)]
+
+
 @router.get("/factors")
-def factors(
-    request: Request,
-    session: SessionDep,
-    actor: MaybeActorDep,
-    q: str = "",
-    geography: str = "",
-    database: str = "",
-) -> HTMLResponse:
-    return render(request, "factors.html", _search(session, actor, q, geography, database))
+def factors(request: Request, search: SearchDep) -> HTMLResponse:
+    return render(request, "factors.html", search)
 
 
 @router.get("/factors/_results")
-def factor_results(
-    request: Request,
-    session: SessionDep,
-    actor: MaybeActorDep,
-    q: str = "",
-    geography: str = "",
-    database: str = "",
-) -> HTMLResponse:
+def factor_results(request: Request, search: SearchDep) -> HTMLResponse:
     """The htmx partial: the result list only, swapped in as the user types."""
-    context = _search(session, actor, q, geography, database)
-    return render(request, "partials/factor_results.html", context)
+    return render(request, "partials/factor_results.html", search)
 
 
 @router.get("/factors/{ref:path}")
