@@ -21,6 +21,7 @@ from tanji.settings import Settings
 from tanji.web import api, ui
 from tanji.web.errors import install_error_handlers
 from tanji.web.jobs import JobRunner
+from tanji.web.limits import BodyLimit
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import data as data_pages
@@ -71,6 +72,8 @@ def create_app(app: App | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Outermost: an oversized body is refused before anything reads it.
+    web.add_middleware(BodyLimit)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
     web.include_router(api.public_router, prefix="/api/v1")
