@@ -259,6 +259,10 @@ def _document(world: World) -> Call:
     return Call(f"/api/v1/products/{product_id}/document", dict(document))
 
 
+_FACTS = {"name_zh": "矩阵产品", "declared_unit": "1 piece", "output": "10 piece",
+          "period_start": "2025-01-01", "period_end": "2025-12-31"}  # fmt: skip
+
+
 def _activity_data(world: World) -> Call:
     product_id = world.fresh_product()
     workbook = world.activity_workbook(product_id)
@@ -358,6 +362,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     row("PUT", "/api/v1/products/{product_id}/document",
                                                       401, 403, 200, 200, 404, 403, 403, 403, 403,
         request=_document),
+    row("PUT", "/api/v1/products/{product_id}/facts",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=_fresh("/facts", _FACTS)),
     row("POST", "/api/v1/products/{product_id}/lines",
                                                       401, 403, 201, 201, 404, 403, 403, 403, 403,
         request=_fresh("/lines", _NEW_LINE)),

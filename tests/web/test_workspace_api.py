@@ -7,11 +7,12 @@ products.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from tests.web.conftest import add_member, new_enterprise, token_for
+from tests.web.conftest import PASSWORD, add_member, new_enterprise, token_for
 
 from tanji.bootstrap import App
 
@@ -240,3 +241,59 @@ def test_openapi_describes_the_workspace(client: TestClient) -> None:
         "/api/v1/products/{product_id}/versions",
     ):
         assert path in paths, path
+
+
+FACTS = {
+    "name_zh": "小部件", "name_en": "Widget", "declared_unit": "1 piece",
+    "output": "2000 piece", "company": "测试企业", "site": "江苏苏州",
+    "boundary": "cradle-to-gate", "period_start": "2025-01-01", "period_end": "2025-12-31",
+    "company_code": "W-1",
+}  # fmt: skip
+
+
+def test_facts_are_changed_and_bad_ones_named_by_field(tanji_app: App, client: TestClient) -> None:
+    auth = headers(tanji_app)
+    product = create(client, auth)
+    base = f"/api/v1/products/{product['id']}"
+    changed = client.put(f"{base}/facts", json=FACTS, headers=auth)
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    assert (body["name_zh"], body["name_en"]) == ("小部件", "Widget")
+    assert body["document"]["output"] == "2000 piece"
+    assert body["document"]["product"]["reference_period"] == {
+        "start": "2025-01-01", "end": "2025-12-31",
+    }  # fmt: skip
+    assert body["document"]["product"]["identifiers"] == {"company_code": "W-1"}
+    assert client.get("/api/v1/products", headers=auth).json()["data"][0]["name_en"] == "Widget"
+
+    bad = client.put(
+        f"{base}/facts",
+        json={**FACTS, "declared_unit": "one", "period_start": "2025-13-01"},
+        headers=auth,
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["error"]["fields"]) == {"declared_unit", "period_start"}
+    assert client.get(base, headers=auth).json()["document"]["product"]["declared_unit"] == (
+        "1 piece"
+    )
+
+
+def test_facts_need_product_write_in_ones_own_workspace(tanji_app: App, client: TestClient) -> None:
+    admin = new_enterprise(tanji_app)
+    auth = {"Authorization": f"Bearer {token_for(tanji_app, admin.actor)}"}
+    base = f"/api/v1/products/{create(client, auth)['id']}"
+    # A viewer (signed in; viewers hold no API token) and a read-only token: 403.
+    viewer = add_member(tanji_app, admin.actor, "viewer")
+    login = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login)
+    assert csrf
+    form = {"email": viewer.email, "password": PASSWORD, "csrf_token": csrf.group(1)}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    as_viewer = {"X-CSRF-Token": csrf.group(1)}
+    assert client.get(base, headers=as_viewer).status_code == 200
+    assert client.put(f"{base}/facts", json=FACTS, headers=as_viewer).status_code == 403
+    client.cookies.clear()
+    read_only = {"Authorization": f"Bearer {token_for(tanji_app, admin.actor, ['product.read'])}"}
+    assert client.put(f"{base}/facts", json=FACTS, headers=read_only).status_code == 403
+    assert client.put(f"{base}/facts", json=FACTS, headers=headers(tanji_app)).status_code == 404
+    assert client.get(base, headers=auth).json()["name_en"] == ""

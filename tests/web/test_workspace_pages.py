@@ -242,3 +242,61 @@ def test_other_tenants_and_viewers(tanji_app: App, client: TestClient) -> None:
         f"/workspace/products/{product_id}/lines/anode/delete", data={"csrf_token": other}
     )
     assert response.status_code == 404
+
+
+def test_the_facts_form_saves_and_shows_problems_by_field(
+    tanji_app: App, client: TestClient
+) -> None:
+    owner = new_enterprise(tanji_app)
+    token = sign_in(client, owner)
+    product_id = new_product(client, token)
+    base = f"/workspace/products/{product_id}"
+    assert f'hx-get="{base}/facts/_form"' in client.get(f"{base}?lang=en").text
+    htmx = {"HX-Request": "true", "X-CSRF-Token": token}
+    form = client.get(f"{base}/facts/_form?lang=en", headers=htmx)
+    assert "Edit the product's facts" in form.text
+    assert 'name="declared_unit" type="text" value="1 kWh"' in form.text
+    facts = {
+        "name_zh": "磷酸铁锂电芯", "name_en": "LFP cell", "declared_unit": "1 kWh",
+        "output": "80000 kWh", "company": "示例电池有限公司", "site": "江苏常州",
+        "boundary": "cradle-to-grave", "period_start": "2025-01-01", "period_end": "2025-12-31",
+    }  # fmt: skip
+
+    # A bad unit and a period that ends before it starts come back next to their fields.
+    bad = client.post(
+        f"{base}/facts",
+        data={**facts, "declared_unit": "1 zorkmid", "period_end": "2024-12-31"},
+        headers=htmx,
+    )
+    assert bad.status_code == 200
+    assert 'id="pf-declared_unit-error"' in bad.text
+    assert 'id="pf-period_end-error"' in bad.text
+    assert "zorkmid" in bad.text  # the form keeps what was typed
+    assert "80000 kWh" not in client.get(f"{base}/model.yaml").text
+    # Without htmx, the page comes back with the form open (422), in Chinese.
+    page = client.post(
+        f"{base}/facts?lang=zh", data={**facts, "output": "3 kg", "csrf_token": token}
+    )
+    assert page.status_code == 422
+    assert "产品信息未保存" in page.text
+    assert 'id="pf-output-error"' in page.text
+
+    saved = client.post(f"{base}/facts", data=facts, headers=htmx)
+    assert saved.status_code == 204
+    assert saved.headers["HX-Redirect"] == base
+    shown = client.get(f"{base}?lang=en").text
+    assert "LFP cell" in shown
+    assert "80000 kWh" in client.get(f"{base}/model.yaml").text
+    assert "cradle-to-grave" in shown
+
+    # A viewer sees no Edit button and may not save; another tenant finds nothing.
+    viewer = add_member(tanji_app, owner.actor, "viewer")
+    client.cookies.clear()
+    viewer_token = sign_in(client, viewer)
+    assert f"{base}/facts/_form" not in client.get(f"{base}?lang=en").text
+    refused = client.post(f"{base}/facts", data={**facts, "csrf_token": viewer_token})
+    assert refused.status_code == 403
+    client.cookies.clear()
+    other = sign_in(client, new_enterprise(tanji_app))
+    assert client.get(f"{base}/facts/_form").status_code == 404
+    assert client.post(f"{base}/facts", data={**facts, "csrf_token": other}).status_code == 404

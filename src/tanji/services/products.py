@@ -30,7 +30,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -70,6 +70,7 @@ from tanji.services.errors import (
 from tanji.services.footprints import Calculation, StoreResolver, run_model, save_result
 from tanji.services.imports import readers_of_org
 from tanji.services.permissions import require, visible_org_ids
+from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, is_placeholder, line_mapping
 from tanji.services.rules import get_rule, rule_by_ref, validate_model
 
@@ -97,6 +98,7 @@ __all__ = [
     "model_yaml",
     "template_document",
     "update_document",
+    "update_facts",
     "versions",
 ]
 
@@ -388,9 +390,9 @@ def model_yaml(session: Session, actor: Actor, product_id: int) -> tuple[str, st
 # --- changing ---------------------------------------------------------------------------------
 
 
-def _snapshot(row: ProductRow) -> dict[str, Any]:
+def _snapshot(row: ProductRow, with_facts: bool = False) -> dict[str, Any]:
     data = json.loads(row.document)
-    return {
+    snapshot: dict[str, Any] = {
         "code": row.code,
         "name_zh": row.name_zh,
         "name_en": row.name_en,
@@ -398,6 +400,9 @@ def _snapshot(row: ProductRow) -> dict[str, Any]:
         "lines": len(data.get("lines", [])),
         "digest": ModelDocument(data, {}, "").digest(),
     }
+    if with_facts:
+        snapshot["facts"] = asdict(facts_of(data))
+    return snapshot
 
 
 def _walk(value: Any) -> Iterator[Mapping[str, Any]]:
@@ -447,9 +452,15 @@ def _check(session: Session, org_id: int, code: str, data: Mapping[str, Any]) ->
 
 
 def _store(
-    session: Session, actor: Actor, row: ProductRow, data: Mapping[str, Any], action: str
+    session: Session,
+    actor: Actor,
+    row: ProductRow,
+    data: Mapping[str, Any],
+    action: str,
+    *,
+    with_facts: bool = False,
 ) -> WorkspaceProduct:
-    before = _snapshot(row) if row.id is not None else None
+    before = _snapshot(row, with_facts) if row.id is not None else None
     model = _check(session, row.org_id, row.code, data)
     row.document = json.dumps(data, ensure_ascii=False)
     row.name_zh = model.product.name.zh
@@ -459,7 +470,7 @@ def _store(
     row.updated_by = actor.user_id
     session.add(row)
     session.flush()
-    audit(session, actor, action, "product", row.id, before, _snapshot(row))
+    audit(session, actor, action, "product", row.id, before, _snapshot(row, with_facts))
     return _product(session, row)
 
 
@@ -537,6 +548,25 @@ def update_document(
     model_from_document(document)  # errors with the uploaded file's own line numbers
     _workspace_checks(session, row.org_id, row.code, document)
     return _store(session, actor, row, document.data, "product.update-document")
+
+
+def update_facts(
+    session: Session, actor: Actor, product_id: int, facts: ProductFacts
+) -> WorkspaceProduct:
+    """Change the product's facts (names, declared and functional unit, output, company,
+    site, boundary, reference period, identifiers) in the working document, checked as
+    every change is (all or nothing; each problem named by its field). The audit entry
+    holds the facts before and after; the product's names follow the document."""
+    row = _writable(session, actor, product_id)
+    data = apply_facts(json.loads(row.document), facts)
+    try:
+        return _store(session, actor, row, data, "product.update-facts", with_facts=True)
+    except DataFormatError as error:
+        # Caught by the field checks of apply_facts as far as they go; the model checks
+        # (schema, units, the rule's own) still have the last word.
+        raise InvalidInputError(
+            str(error), fields={field_of(error.problem): error.problem}
+        ) from error
 
 
 def _lines(row: ProductRow) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 import secrets
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -22,6 +25,7 @@ from tanji.services.background import BackgroundStore
 from tanji.services.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tanji.services.factors import factor_detail
 from tanji.services.footprints import recompute
+from tanji.services.product_facts import ProductFacts
 from tanji.services.product_lines import InlineFactor, LineInput
 from tanji.services.rules import ensure_shipped_rules, get_rule
 
@@ -214,3 +218,98 @@ def test_excel_round_trip_with_a_bad_row_changes_nothing(session: Session) -> No
     not_excel = products.fill_activity_data(session, actor, product.id, b"hello", "notes.xlsx")
     assert not not_excel.applied
     assert not_excel.problems[0].startswith("notes.xlsx:")
+
+
+def _facts(**changes: Any) -> ProductFacts:
+    facts = ProductFacts(
+        name_zh="磷酸铁锂电芯",
+        name_en="LFP cell",
+        declared_unit="1 kWh",
+        output="50000 kWh",
+        functional_unit_zh="一只 280Ah 电芯",
+        functional_unit_en="one 280 Ah cell",
+        functional_unit_declared_units=0.896,
+        company="示例电池有限公司",
+        site="江苏常州",
+        boundary="cradle-to-grave",
+        period_start="2025-01-01",
+        period_end="2025-12-31",
+        gtin="06901234567892",
+    )
+    return replace(facts, **changes)
+
+
+def test_facts_change_the_document_the_names_and_the_audit(session: Session) -> None:
+    actor = enterprise(session)
+    product = products.create_product(session, actor, template="battery", code="c", name_zh="电芯")
+    changed = products.update_facts(session, actor, product.id, _facts())
+    p = changed.model.product
+    assert (p.name.zh, p.name.en, p.declared, p.boundary) == (
+        "磷酸铁锂电芯", "LFP cell", "1 kWh", "cradle-to-grave",
+    )  # fmt: skip
+    assert (changed.model.output_amount, changed.model.output_unit) == (50000, "kWh")
+    assert (p.period_start, p.period_end) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert p.identifiers == (("gtin", "06901234567892"),)
+    assert p.declared_units_per_functional_unit == 0.896
+    assert p.category == "lithium-battery"  # not a fact: it follows the rule
+    assert changed.document["lines"] == product.document["lines"]
+    listed = products.list_products(session, actor)[0]
+    assert (listed.name_zh, listed.name_en) == ("磷酸铁锂电芯", "LFP cell")
+    assert products.get_product(session, actor, product.id).model.product.site == "江苏常州"
+    entry = session.scalars(
+        select(AuditRow).where(AuditRow.action == "product.update-facts").order_by(AuditRow.id)
+    ).all()[-1]
+    before, after = json.loads(entry.before or "{}"), json.loads(entry.after or "{}")
+    assert (before["facts"]["name_zh"], after["facts"]["name_zh"]) == ("电芯", "磷酸铁锂电芯")
+    assert after["facts"]["period_end"] == "2025-12-31"
+    assert after["name_en"] == "LFP cell"
+
+    # Emptied optional facts leave the document; the output defaults to one declared unit.
+    plain = products.update_facts(
+        session, actor, product.id,
+        _facts(output="", functional_unit_zh="", functional_unit_en="",
+               functional_unit_declared_units=None, period_start="", period_end="", gtin=""),
+    )  # fmt: skip
+    assert "output" not in plain.document
+    assert {"functional_unit", "reference_period", "identifiers"}.isdisjoint(
+        plain.document["product"]
+    )
+    assert plain.model.output_amount == 1
+
+
+def test_bad_facts_are_named_by_field_and_change_nothing(session: Session) -> None:
+    actor = enterprise(session)
+    product = products.create_product(session, actor, template="battery", code="c", name_zh="电芯")
+    before = products.model_yaml(session, actor, product.id)[1]
+    for facts, field in (
+        (_facts(declared_unit="1 furlongs-per-fortnight-ish"), "declared_unit"),
+        (_facts(declared_unit="0 kWh"), "declared_unit"),
+        (_facts(output="3 kg"), "output"),  # not in units of the declared unit
+        (_facts(period_start="2025-12-31", period_end="2025-01-01"), "period_end"),
+        (_facts(period_start="2025-02-30"), "period_start"),
+        (_facts(period_end=""), "period_end"),
+        (_facts(name_zh="", name_en=" "), "name_zh"),
+        (_facts(boundary="gate-to-gate"), "boundary"),
+        (_facts(gtin="12ab"), "gtin"),
+        (_facts(functional_unit_declared_units=None), "functional_unit_declared_units"),
+    ):
+        with pytest.raises(InvalidInputError) as refused:
+            products.update_facts(session, actor, product.id, facts)
+        assert field in refused.value.fields, (field, refused.value.fields)
+    assert products.model_yaml(session, actor, product.id)[1] == before
+    assert not session.scalars(
+        select(AuditRow).where(AuditRow.action == "product.update-facts")
+    ).all()
+
+
+def test_facts_follow_tenants_and_roles(session: Session) -> None:
+    admin, other = enterprise(session), enterprise(session)
+    product = products.create_product(session, admin, template="pv", code="m", name_en="Module")
+    with pytest.raises(NotFoundError):
+        products.update_facts(session, other, product.id, _facts(declared_unit="1 kW"))
+    viewer_email = f"v-{secrets.token_hex(4)}@example.com"
+    accounts.add_member(session, admin, admin.org_id, viewer_email, "viewer",
+                        password="correct-horse-9", display_name="V")  # fmt: skip
+    viewer = logins.authenticate(session, viewer_email, "correct-horse-9")
+    with pytest.raises(PermissionDeniedError):
+        products.update_facts(session, viewer, product.id, _facts(declared_unit="1 kW"))

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from tanji.domain.rules import Finding
+from tanji.services.product_facts import ProductFacts
 from tanji.services.product_lines import InlineFactor, Instrument, LineInput
 from tanji.services.products import (
     ActivityDataReport,
@@ -28,6 +29,7 @@ __all__ = [
     "LineWrite",
     "ProductCreate",
     "ProductDetailRead",
+    "ProductFactsWrite",
     "ProductList",
     "ProductRead",
     "TemplateList",
@@ -192,6 +194,34 @@ class LineWrite(BaseModel):
         )
         fields = self.model_dump(exclude={"inline", "instruments"})
         return LineInput(**fields, inline=inline, instruments=instruments)
+
+
+class ProductFactsWrite(BaseModel):
+    """The product's facts, all of them (an empty text removes an optional fact); the
+    service checks each and names the field at fault."""
+
+    name_zh: str = ""
+    name_en: str = ""
+    declared_unit: str = Field(description="what the footprint is per, e.g. '1 kWh'")
+    output: str = Field(
+        "", description="the production the lines cover, e.g. '100000 kWh' (default: 1 unit)"
+    )
+    functional_unit_zh: str = ""
+    functional_unit_en: str = ""
+    functional_unit_declared_units: float | None = Field(
+        None, description="declared units per functional unit"
+    )
+    company: str = ""
+    site: str = ""
+    boundary: Literal["cradle-to-gate", "cradle-to-grave"] = "cradle-to-gate"
+    period_start: str = Field("", description="reference period start, YYYY-MM-DD")
+    period_end: str = Field("", description="reference period end, YYYY-MM-DD")
+    gtin: str = ""
+    company_code: str = ""
+    industrial_internet: str = Field("", description="industrial internet identifier")
+
+    def to_facts(self) -> ProductFacts:
+        return ProductFacts(**self.model_dump())
 
 
 class FindingRead(BaseModel):

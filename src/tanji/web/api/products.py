@@ -20,6 +20,7 @@ from tanji.web.api.product_schemas import (
     LineWrite,
     ProductCreate,
     ProductDetailRead,
+    ProductFactsWrite,
     ProductList,
     ProductRead,
     TemplateList,
@@ -90,6 +91,16 @@ async def put_document(
     """Replace the working document (validated; errors name the line and field)."""
     content = await request.body()
     product = products.update_document(session, actor, product_id, content, filename)
+    return ProductDetailRead.of_product(product)
+
+
+@router.put("/{product_id}/facts", responses=_NOT_FOUND)
+def put_facts(
+    product_id: int, body: ProductFactsWrite, session: SessionDep, actor: ActorDep
+) -> ProductDetailRead:
+    """Change the product's facts: names, declared and functional unit, output, company,
+    site, boundary, reference period, identifiers (errors name the field)."""
+    product = products.update_facts(session, actor, product_id, body.to_facts())
     return ProductDetailRead.of_product(product)
 
 

@@ -10,6 +10,7 @@ errors go to :mod:`tanji.web.errors` like everywhere else.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -25,6 +26,7 @@ from tanji.services.errors import ConflictError, InvalidInputError
 from tanji.services.factors import factor_detail, search_factors
 from tanji.services.footprints import supplier_footprints
 from tanji.services.imports import readers_of
+from tanji.services.product_facts import BOUNDARIES, ProductFacts, facts_of
 from tanji.services.product_lines import (
     INSTRUMENTS,
     LINE_KINDS,
@@ -161,6 +163,7 @@ def _page(
     context = _model_context(session, app, actor, product_id)
     context.update(extra or {})
     context.setdefault("form", None)
+    context.setdefault("facts_form", None)
     return render(request, "workspace/product.html", context, status_code=status_code)
 
 
@@ -386,6 +389,64 @@ def delete_line(
             request, "workspace/_model.html", _model_context(session, app, actor, product_id)
         )
     return _see(f"/workspace/products/{product_id}")
+
+
+# --- the product's facts ----------------------------------------------------------------
+
+
+def _facts_from_form(form: FormData) -> tuple[ProductFacts, dict[str, str]]:
+    """The facts a form describes, and the fields that are not even numbers."""
+    errors: dict[str, str] = {}
+    texts = {
+        f.name: _text(form, f.name)
+        for f in fields(ProductFacts)
+        if f.name != "functional_unit_declared_units"
+    }
+    texts["boundary"] = texts["boundary"] or "cradle-to-gate"
+    count = _float(form, "functional_unit_declared_units", errors)
+    return ProductFacts(**texts, functional_unit_declared_units=count), errors
+
+
+def _facts_form(facts: ProductFacts, errors: Mapping[str, str]) -> dict[str, Any]:
+    return {"facts": facts, "errors": errors}
+
+
+@router.get("/workspace/products/{product_id}/facts/_form")
+def facts_form(
+    request: Request, product_id: int, session: SessionDep, actor: ActorDep
+) -> HTMLResponse:
+    """The facts card as a form, filled from the working document."""
+    product = products.get_product(session, actor, product_id)
+    context = {
+        "product": product,
+        "facts_form": _facts_form(facts_of(product.document), {}),
+        "boundaries": BOUNDARIES,
+    }
+    return render(request, "workspace/_facts.html", context)
+
+
+@router.post("/workspace/products/{product_id}/facts")
+async def edit_facts(
+    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+) -> Response:
+    """Save the facts; the page reloads (the name, findings and lines may all change).
+    A form that does not pass comes back with each problem next to its field."""
+    form = await request.form()
+    facts, errors = _facts_from_form(form)
+    if not errors:
+        try:
+            products.update_facts(session, actor, product_id, facts)
+        except _FORM_ERRORS as error:
+            session.rollback()
+            errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
+    if not errors:
+        return _redirect(request, f"/workspace/products/{product_id}")
+    extra = {"facts_form": _facts_form(facts, errors), "boundaries": BOUNDARIES}
+    if _htmx(request):
+        # 200, so htmx swaps the form in place of the one sent.
+        product = products.get_product(session, actor, product_id)
+        return render(request, "workspace/_facts.html", {"product": product, **extra})
+    return _page(request, session, app, actor, product_id, extra, status_code=422)
 
 
 # --- pickers and helpers -----------------------------------------------------------------
