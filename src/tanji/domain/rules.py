@@ -14,7 +14,7 @@ under several rules side by side.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -41,6 +41,7 @@ __all__ = [
     "Severity",
     "apply",
     "check",
+    "line_quality",
     "next_statuses",
     "references_for",
 ]
@@ -210,6 +211,35 @@ def _rule_stage_of(rule: Rule, model_stage: str) -> RuleStage | None:
         if model_stage == stage.id or model_stage in stage.model_stages:
             return stage
     return None
+
+
+def line_quality(
+    terms: Iterable[tuple[str, float, float | None]],
+) -> dict[str, tuple[float | None, float]]:
+    """line id → (its DQR, weighted over its terms; |its share of the footprint|), from
+    the root model's terms as (line id, kg CO2e, DQR or ``None``) — what :func:`check`
+    takes as ``line_dqr``.
+
+    The DQR is weighted by each term's |contribution| (a plain mean when every rated term
+    contributes nothing). The share is of the sum of every line's absolute contribution,
+    so credits neither inflate nor hide the share of the lines beside them.
+    """
+    by_line: dict[str, list[tuple[float, float | None]]] = {}
+    for line_id, co2e, dqr in terms:
+        by_line.setdefault(line_id, []).append((co2e, dqr))
+    scale = sum(abs(co2e) for rows in by_line.values() for co2e, _ in rows)
+    out: dict[str, tuple[float | None, float]] = {}
+    for line_id, rows in by_line.items():
+        rated = [(abs(co2e), dqr) for co2e, dqr in rows if dqr is not None]
+        weight = sum(w for w, _ in rated)
+        quality: float | None = None
+        if rated and weight:
+            quality = sum(w * v for w, v in rated) / weight
+        elif rated:
+            quality = sum(v for _, v in rated) / len(rated)
+        co2e = sum(c for c, _ in rows)
+        out[line_id] = (quality, abs(co2e) / scale if scale else 0.0)
+    return out
 
 
 def check(

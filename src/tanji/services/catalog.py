@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
@@ -14,14 +15,19 @@ from tanji.db.models import (
     DatabaseRow,
     DatabaseVersionRow,
     MembershipRow,
+    OrganisationRow,
     SourceRow,
 )
+from tanji.domain.accounts import Actor, OrgKind
 from tanji.domain.factors import Source
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
 
 __all__ = [
+    "OWNER_KIND",
+    "PUBLIC_READERS",
     "DatabaseSummary",
     "Destination",
+    "Readers",
     "create_version",
     "database_kind",
     "destination_database",
@@ -33,12 +39,27 @@ __all__ = [
     "get_version",
     "latest_version",
     "list_databases",
+    "readable",
+    "readable_databases",
+    "readers_of",
+    "readers_of_org",
+    "restrict_to_readable",
     "save_source",
     "source_of",
 ]
 
 OWNER_KINDS = ("platform", "province", "city", "association", "enterprise", "institute")
 VISIBILITIES = ("private", "shared", "public")
+#: The owner kind a database gets from the kind of organisation that imports it.
+OWNER_KIND = {
+    OrgKind.PLATFORM_ADMIN: "platform",
+    OrgKind.DEPARTMENT_PROVINCE: "province",
+    OrgKind.DEPARTMENT_CITY: "city",
+    OrgKind.ASSOCIATION: "association",
+    OrgKind.ENTERPRISE: "enterprise",
+    OrgKind.CERTIFICATION_BODY: "institute",
+    OrgKind.SERVICE_PROVIDER: "institute",
+}
 
 
 @dataclass(frozen=True)
@@ -310,3 +331,75 @@ def list_databases(session: Session) -> list[DatabaseSummary]:
             )
         )
     return summaries
+
+
+# --- Who may read which database ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readers:
+    """Whose databases a reader may see (each database has a visibility: private, shared,
+    public). ``None`` wherever a ``readers`` parameter is taken means the operator's own
+    command line: everything. The web passes a reader's scope: anyone sees public
+    databases; a signed-in person also shared ones and their organisation's own
+    (``owner``: the database's owner name and kind); the platform operator everything.
+    """
+
+    owner: tuple[str, str] | None = None
+    shared: bool = False
+    everything: bool = False
+
+
+#: What anyone, signed in or not, may read.
+PUBLIC_READERS = Readers()
+
+
+def readable_databases(readers: Readers | None) -> Any:
+    """The condition on :class:`DatabaseRow` of the databases ``readers`` may read."""
+    if readers is None or readers.everything:
+        return true()
+    allowed = [DatabaseRow.visibility == "public"]
+    if readers.shared:
+        allowed.append(DatabaseRow.visibility == "shared")
+    if readers.owner is not None:
+        name, kind = readers.owner
+        allowed.append(and_(DatabaseRow.owner_name == name, DatabaseRow.owner_kind == kind))
+    return or_(*allowed)
+
+
+def restrict_to_readable(query: Any, readers: Readers | None) -> Any:
+    """``query`` (joined to :class:`DatabaseRow`) kept to what ``readers`` may see."""
+    if readers is None or readers.everything:
+        return query
+    return query.where(readable_databases(readers))
+
+
+def readable(session: Session, database_id: int, readers: Readers | None) -> bool:
+    """Whether ``readers`` may read the database ``database_id``."""
+    if readers is None or readers.everything:
+        return True
+    query = restrict_to_readable(
+        select(DatabaseRow.id).where(DatabaseRow.id == database_id), readers
+    )
+    return session.scalar(query) is not None
+
+
+def readers_of(session: Session, actor: Actor | None) -> Readers:
+    """The databases ``actor`` may read (:class:`Readers`):
+    public ones for anyone; shared ones and their organisation's own when signed in;
+    all of them for the platform operator."""
+    if actor is None:
+        return PUBLIC_READERS
+    return readers_of_org(session, actor.org_id)
+
+
+def readers_of_org(session: Session, org_id: int) -> Readers:
+    """The databases an organisation may read: public and shared ones and its own (the
+    platform operator: all). A product computes with its owner's eyes, whoever asks."""
+    org = session.get(OrganisationRow, org_id)
+    if org is None:
+        return PUBLIC_READERS
+    kind = OrgKind(org.kind)
+    if kind is OrgKind.PLATFORM_ADMIN:
+        return Readers(everything=True)
+    return Readers(owner=(org.name, OWNER_KIND[kind]), shared=True)

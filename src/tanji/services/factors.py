@@ -13,9 +13,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
@@ -40,29 +39,28 @@ from tanji.domain.factors import (
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.services.catalog import (
     Destination,
+    Readers,
     destination_database,
     destination_version,
     get_database,
     get_version,
     latest_version,
+    readable,
+    restrict_to_readable,
     save_source,
     source_of,
 )
 from tanji.services.errors import NotFoundError, ServiceError
 
 __all__ = [
-    "PUBLIC_READERS",
     "FactorChange",
     "FactorDetail",
     "FactorHit",
     "ImportSummary",
-    "Readers",
     "diff_factor",
     "factor_detail",
     "import_factors",
     "parse_ref",
-    "readable",
-    "readable_databases",
     "resolve_factors",
     "search_factors",
     "stored_factors",
@@ -130,44 +128,6 @@ class FactorChange:
     field: str
     before: object
     after: object
-
-
-@dataclass(frozen=True)
-class Readers:
-    """Whose databases a reader may see (each database has a visibility: private, shared,
-    public). ``None`` wherever a ``readers`` parameter is taken means the operator's own
-    command line: everything. The web passes a reader's scope: anyone sees public
-    databases; a signed-in person also shared ones and their organisation's own
-    (``owner``: the database's owner name and kind); the platform operator everything.
-    """
-
-    owner: tuple[str, str] | None = None
-    shared: bool = False
-    everything: bool = False
-
-
-#: What anyone, signed in or not, may read.
-PUBLIC_READERS = Readers()
-
-
-def readable_databases(readers: Readers | None) -> Any:
-    """The condition on :class:`DatabaseRow` of the databases ``readers`` may read."""
-    if readers is None or readers.everything:
-        return true()
-    allowed = [DatabaseRow.visibility == "public"]
-    if readers.shared:
-        allowed.append(DatabaseRow.visibility == "shared")
-    if readers.owner is not None:
-        name, kind = readers.owner
-        allowed.append(and_(DatabaseRow.owner_name == name, DatabaseRow.owner_kind == kind))
-    return or_(*allowed)
-
-
-def _readable(query: Any, readers: Readers | None) -> Any:
-    """``query`` (joined to :class:`DatabaseRow`) kept to what ``readers`` may see."""
-    if readers is None or readers.everything:
-        return query
-    return query.where(readable_databases(readers))
 
 
 def _content_hash(factor: EmissionFactor) -> str:
@@ -374,14 +334,6 @@ def _factor_from(
     )
 
 
-def readable(session: Session, database_id: int, readers: Readers | None) -> bool:
-    """Whether ``readers`` may read the database ``database_id``."""
-    if readers is None or readers.everything:
-        return True
-    query = _readable(select(DatabaseRow.id).where(DatabaseRow.id == database_id), readers)
-    return session.scalar(query) is not None
-
-
 def resolve_factors(
     session: Session, refs: Iterable[str], readers: Readers | None = None
 ) -> dict[str, tuple[str, EmissionFactor]]:
@@ -402,7 +354,7 @@ def resolve_factors(
         .where(DatabaseRow.name.in_({db for db, _ in pairs}))
         .where(FactorRecordRow.code.in_({code for _, code in pairs}))
     )
-    rows = session.execute(_readable(query, readers)).all()
+    rows = session.execute(restrict_to_readable(query, readers)).all()
     versions: dict[tuple[str, str], dict[int, FactorVersionRow]] = {}
     for row, code, db in rows:
         versions.setdefault((db, code), {})[row.version] = row
@@ -475,9 +427,7 @@ def factor_detail(session: Session, ref: str, readers: Readers | None = None) ->
     """A factor version with its source, its other versions and what depends on it.
     A database ``readers`` may not see answers as missing (its existence does not leak)."""
     database, record, row = _version_row(session, ref)
-    if readers is not None and not session.scalar(
-        _readable(select(DatabaseRow.id).where(DatabaseRow.id == database.id), readers)
-    ):
+    if not readable(session, database.id, readers):
         raise NotFoundError(f"{ref}: no such factor")
     versions = tuple(
         session.scalars(
@@ -565,7 +515,7 @@ def search_factors(
         )
     if database:
         query = query.where(DatabaseRow.name == database)
-    query = _readable(query, readers)
+    query = restrict_to_readable(query, readers)
     query = query.order_by(DatabaseRow.name, FactorRecordRow.code).limit(limit)
     rows = session.execute(query).all()
     gases: dict[int, list[GasAmount]] = {}

@@ -60,15 +60,9 @@ from tanji.io.pact import read_pact
 from tanji.io.product_model import ModelDocument, load_document, model_from_document
 from tanji.io.rule_file import rule_from_text
 from tanji.services.background import Background, BackgroundStore
-from tanji.services.catalog import get_lci_version
+from tanji.services.catalog import Readers, get_lci_version, readable, readable_databases
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
-from tanji.services.factors import (
-    Readers,
-    factor_detail,
-    readable,
-    readable_databases,
-    resolve_factors,
-)
+from tanji.services.factors import factor_detail, resolve_factors
 from tanji.services.lci import _resolve_activity
 
 __all__ = [

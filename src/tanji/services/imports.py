@@ -27,13 +27,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import AuditRow, DatabaseRow, DatabaseVersionRow, OrganisationRow
-from tanji.domain.accounts import Actor, OrgKind
+from tanji.domain.accounts import Actor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import LciBundle
 from tanji.io.errors import DataFormatError
 from tanji.services.audit import audit
 from tanji.services.background import BackgroundStore
 from tanji.services.catalog import (
+    OWNER_KIND,
     VISIBILITIES,
     Destination,
     file_sha256,
@@ -47,7 +48,7 @@ from tanji.services.errors import (
     PermissionDeniedError,
     ServiceError,
 )
-from tanji.services.factors import PUBLIC_READERS, ImportSummary, Readers, import_factors
+from tanji.services.factors import ImportSummary, import_factors
 from tanji.services.lci_import import LciImportSummary, import_bundle
 
 __all__ = [
@@ -66,8 +67,6 @@ __all__ = [
     "import_report",
     "import_upload",
     "read_bundle",
-    "readers_of",
-    "readers_of_org",
     "stage_upload",
     "write_snapshot",
 ]
@@ -146,38 +145,7 @@ UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
 }
 #: An uploaded zip may unpack to this much at most (a zip bomb stops here, not the disk).
 UNZIPPED_LIMIT = 8 << 30
-#: The owner kind a database gets from the kind of organisation that imports it.
-OWNER_KIND = {
-    OrgKind.PLATFORM_ADMIN: "platform",
-    OrgKind.DEPARTMENT_PROVINCE: "province",
-    OrgKind.DEPARTMENT_CITY: "city",
-    OrgKind.ASSOCIATION: "association",
-    OrgKind.ENTERPRISE: "enterprise",
-    OrgKind.CERTIFICATION_BODY: "institute",
-    OrgKind.SERVICE_PROVIDER: "institute",
-}
 ACTION = "data.import"
-
-
-def readers_of(session: Session, actor: Actor | None) -> Readers:
-    """The databases ``actor`` may read (:class:`~tanji.services.factors.Readers`):
-    public ones for anyone; shared ones and their organisation's own when signed in;
-    all of them for the platform operator."""
-    if actor is None:
-        return PUBLIC_READERS
-    return readers_of_org(session, actor.org_id)
-
-
-def readers_of_org(session: Session, org_id: int) -> Readers:
-    """The databases an organisation may read: public and shared ones and its own (the
-    platform operator: all). A product computes with its owner's eyes, whoever asks."""
-    org = session.get(OrganisationRow, org_id)
-    if org is None:
-        return PUBLIC_READERS
-    kind = OrgKind(org.kind)
-    if kind is OrgKind.PLATFORM_ADMIN:
-        return Readers(everything=True)
-    return Readers(owner=(org.name, OWNER_KIND[kind]), shared=True)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from tanji.io.product_model import (
 )
 from tanji.services.audit import audit
 from tanji.services.background import BackgroundStore
+from tanji.services.catalog import readers_of_org
 from tanji.services.errors import (
     ConflictError,
     InvalidInputError,
@@ -68,7 +69,6 @@ from tanji.services.errors import (
     ServiceError,
 )
 from tanji.services.footprints import Calculation, StoreResolver, run_model, save_result
-from tanji.services.imports import readers_of_org
 from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, is_placeholder, line_mapping

@@ -6,7 +6,6 @@ One function per intention, each checking who asks:
 - :func:`visible_result` — a stored result the actor may read (else "not found");
 - :func:`result_detail` — a result with what its page shows: stage names, the rule it
   was computed under and the model's findings under that rule, the product's versions;
-- :func:`product_results` — every result of a workspace product, newest first;
 - :func:`compare_results` — two results side by side (:mod:`tanji.domain.footprint_compare`);
 - :func:`render_report` — the result's report (PDF, XLSX or HTML; Chinese or English) as
   bytes, recomputed from the result's pins.
@@ -41,13 +40,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tanji.db.models import FootprintResultRow, ProductModelRow, ProductRow
+from tanji.db.models import FootprintResultRow, ProductModelRow
 from tanji.domain.accounts import Actor
 from tanji.domain.factors import DomainError
 from tanji.domain.footprint_compare import compare_results as compare_documents
 from tanji.domain.footprints import RULE_APPLIED
 from tanji.domain.products import DEFAULT_STAGES, ProductModel
-from tanji.domain.rules import Finding, Rule, check
+from tanji.domain.rules import Finding, Rule, check, line_quality
 from tanji.engine import Engine
 from tanji.io.product_model import ModelDocument, model_from_document
 from tanji.io.reports import write_report
@@ -66,7 +65,6 @@ __all__ = [
     "ResultSummary",
     "RuleUsed",
     "compare_results",
-    "product_results",
     "render_report",
     "result_detail",
     "visible_result",
@@ -207,20 +205,6 @@ def _versions(session: Session, row: FootprintResultRow) -> list[ResultSummary]:
     return [_summary(r) for r in session.scalars(query)]
 
 
-def product_results(session: Session, actor: Actor, product_id: int) -> list[ResultSummary]:
-    """Every saved result of workspace product ``product_id``, newest first."""
-    require(actor, READ)
-    product = session.get(ProductRow, product_id)
-    if product is None or not _may_read(actor, product.org_id):
-        raise NotFoundError(f"no product #{product_id}")
-    query = (
-        select(FootprintResultRow)
-        .where(FootprintResultRow.product_id == product_id)
-        .order_by(FootprintResultRow.created_at.desc(), FootprintResultRow.id.desc())
-    )
-    return [_summary(r) for r in session.scalars(query)]
-
-
 def _model(session: Session, model_id: int) -> ProductModel | None:
     row = session.get(ProductModelRow, model_id)
     if row is None:
@@ -245,21 +229,11 @@ def _rule(session: Session, result: Mapping[str, Any]) -> tuple[Rule | None, boo
 
 
 def _line_quality(result: Mapping[str, Any]) -> dict[str, tuple[float | None, float]]:
-    """line id → (DQR weighted by |contribution|, |share| of the summed |contributions|),
-    as :func:`tanji.services.rules.validate_model` computes it from a footprint."""
-    root = [line for line in result["lines"] if line["model"] == result["product"]["id"]]
-    scale = sum(abs(line["co2e"]) for line in root)
-    out: dict[str, tuple[float | None, float]] = {}
-    for line_id in dict.fromkeys(line["line"] for line in root):
-        terms = [line for line in root if line["line"] == line_id]
-        rated = [(abs(t["co2e"]), t["dqr"]) for t in terms if t.get("dqr") is not None]
-        weight = sum(w for w, _ in rated)
-        dqr: float | None = None
-        if rated:
-            dqr = sum(w * v for w, v in rated) / weight if weight else rated[0][1]
-        share = abs(sum(t["co2e"] for t in terms)) / scale if scale else 0.0
-        out[line_id] = (dqr, share)
-    return out
+    """The rule's per-line quality from a stored result, as ``validate_model`` has it."""
+    root = result["product"]["id"]
+    return line_quality(
+        (t["line"], t["co2e"], t.get("dqr")) for t in result["lines"] if t["model"] == root
+    )
 
 
 def _stage_names(model: ProductModel | None) -> dict[str, tuple[str, str]]:

@@ -38,9 +38,18 @@ from sqlalchemy.orm import Session
 from tanji.db.base import utcnow
 from tanji.db.models import RuleRow
 from tanji.domain.factors import DomainError
-from tanji.domain.footprints import Footprint, LineResult
+from tanji.domain.footprints import Footprint
 from tanji.domain.products import ProductModel
-from tanji.domain.rules import RULE_STATUSES, Finding, Rule, Severity, apply, check, next_statuses
+from tanji.domain.rules import (
+    RULE_STATUSES,
+    Finding,
+    Rule,
+    Severity,
+    apply,
+    check,
+    line_quality,
+    next_statuses,
+)
 from tanji.engine import Engine
 from tanji.io.product_model import ModelDocument, load_document, model_from_document
 from tanji.io.rule_file import rule_from_document, shipped_rule_files
@@ -398,29 +407,9 @@ def set_status(session: Session, rule_id: str, version: str, status: str) -> lis
 # --- checking and computing under a rule ---------------------------------------------------
 
 
-def _line_quality(footprint: Footprint) -> dict[str, tuple[float | None, float]]:
-    """line id → (its DQR, weighted over its terms; |its share of the footprint|).
-
-    The share is of the sum of every line's absolute contribution, so credits neither
-    inflate nor hide the share of the lines beside them.
-    """
-    root = [r for r in footprint.lines if r.model == footprint.model.id]
-    scale = sum(abs(r.co2e) for r in root)
-    by_line: dict[str, list[LineResult]] = {}
-    for result in root:
-        by_line.setdefault(result.line, []).append(result)
-    out: dict[str, tuple[float | None, float]] = {}
-    for line_id, results in by_line.items():
-        rated = [(abs(r.co2e), r.dqr) for r in results if r.dqr is not None]
-        weight = sum(w for w, _ in rated)
-        dqr: float | None = None
-        if rated and weight:
-            dqr = sum(w * v for w, v in rated) / weight
-        elif rated:
-            dqr = sum(v for _, v in rated) / len(rated)
-        co2e = sum(r.co2e for r in results)
-        out[line_id] = (dqr, abs(co2e) / scale if scale else 0.0)
-    return out
+def _root_line_quality(footprint: Footprint) -> dict[str, tuple[float | None, float]]:
+    root = footprint.model.id
+    return line_quality((r.line, r.co2e, r.dqr) for r in footprint.lines if r.model == root)
 
 
 def validate_model(
@@ -434,7 +423,7 @@ def validate_model(
     rule = rule_by_ref(session, rule_ref) if isinstance(rule_ref, str) else rule_ref
     if footprint is None:
         return check(model, rule)
-    return check(model, rule, dqr=footprint.dqr, line_dqr=_line_quality(footprint))
+    return check(model, rule, dqr=footprint.dqr, line_dqr=_root_line_quality(footprint))
 
 
 def _compute_under(

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
+from tanji.services.catalog import readers_of
 from tanji.services.factors import factor_detail, search_factors
-from tanji.services.imports import readers_of
 from tanji.web.api.schemas import FactorDetailRead, FactorHitRead, FactorList
 from tanji.web.deps import SessionDep
 from tanji.web.security import MaybeActorDep

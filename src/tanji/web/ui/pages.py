@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from tanji.domain.regions import REGIONS
+from tanji.services.catalog import readers_of
 from tanji.services.factors import factor_detail, search_factors
-from tanji.services.imports import readers_of
 from tanji.services.progress import footprint_progress
 from tanji.services.rules import get_entry, list_rules, parse_ref
 from tanji.web.deps import SessionDep

@@ -22,10 +22,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tanji.domain.accounts import Actor
 from tanji.io.errors import DataFormatError
 from tanji.services import products
+from tanji.services.catalog import readers_of
 from tanji.services.errors import ConflictError, InvalidInputError
 from tanji.services.factors import factor_detail, search_factors
 from tanji.services.footprints import supplier_footprints
-from tanji.services.imports import readers_of
 from tanji.services.product_facts import BOUNDARIES, ProductFacts, facts_of
 from tanji.services.product_lines import (
     INSTRUMENTS,
@@ -40,6 +40,7 @@ from tanji.services.product_lines import (
     line_kind,
 )
 from tanji.web.deps import AppDep, SessionDep
+from tanji.web.i18n import language_of
 from tanji.web.jobs import JobsDep, Report, job_url
 from tanji.web.security import ActorDep, page_router
 from tanji.web.ui.templating import render
@@ -532,12 +533,10 @@ def download_yaml(product_id: int, session: SessionDep, actor: ActorDep) -> Resp
 
 @router.get("/workspace/products/{product_id}/template.xlsx")
 def download_template(
-    request: Request, product_id: int, session: SessionDep, actor: ActorDep, lang: str = ""
+    request: Request, product_id: int, session: SessionDep, actor: ActorDep
 ) -> Response:
-    language = lang if lang in ("zh", "en") else request.cookies.get("lang", "zh")
-    name, content = products.activity_template(
-        session, actor, product_id, language if language in ("zh", "en") else "zh"
-    )
+    """The workbook in the page's language (``?lang=``, else the reader's cookie)."""
+    name, content = products.activity_template(session, actor, product_id, language_of(request))
     return _download(content, XLSX, name)
 
 
