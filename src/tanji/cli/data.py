@@ -102,11 +102,13 @@ def data_import(
                 write_snapshot(uow.session, app.backgrounds, summary.database, summary.version)
         typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
         for key, value in asdict(summary).items():
-            if key in ("database", "version", "cut_off_inputs"):
+            if key in ("database", "version", "cut_off_inputs", "ghg_warnings"):
                 continue
             typer.echo(f"  {key.replace('_', ' ')}: {value}")
         for line in getattr(summary, "cut_off_inputs", ()):
             typer.echo(f"  cut off: {line}")
+        for line in getattr(summary, "ghg_warnings", ()):
+            typer.echo(f"warning: greenhouse-gas-like flow without a GWP: {line}", err=True)
 
 
 @data_app.command("list")
@@ -286,6 +288,8 @@ def data_footprint(
         )
         for name_, score, share in answer.top_activities:
             typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")
+        for warning in answer.warnings:
+            typer.echo(f"warning: {warning}", err=True)
 
 
 @data_app.command("template")

@@ -156,6 +156,12 @@ class GhgLikeFlow:
     cas: str | None
     compartment: str
 
+    @property
+    def label(self) -> str:
+        """ "Perfluorocarbons, unspecified (air/unspecified)", with the CAS number if known."""
+        cas = f", CAS {self.cas}" if self.cas else ""
+        return f"{self.name} ({self.compartment or 'no compartment'}{cas})"
+
 
 _GHG_LIKE = re.compile(
     r"fluoro|fluoride|chloro(?!phyll)|bromo|iodo|\bhalon|\b(h?cfc|hfc|hfo|pfc|hfe|hcfe)s?\b"

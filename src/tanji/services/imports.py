@@ -187,6 +187,8 @@ class ImportReport:
     records: int
     counts: dict[str, Any]
     cut_off_inputs: tuple[str, ...]
+    #: greenhouse-gas-like flows the import mapped to no gas (name, compartment, CAS)
+    ghg_warnings: tuple[str, ...] = ()
 
 
 def _require_import(actor: Actor) -> None:
@@ -452,7 +454,10 @@ def _record(
 
 
 def _report_of(entry_id: int, snapshot: dict[str, Any]) -> ImportReport:
-    extra = {"kind", "format", "file", "visibility", "database", "version", "cut_off_inputs"}
+    extra = {
+        "kind", "format", "file", "visibility", "database", "version", "cut_off_inputs",
+        "ghg_warnings",
+    }  # fmt: skip
     counts = {k: v for k, v in snapshot.items() if k not in extra}
     if snapshot["kind"] == "factors":
         records = counts["new"] + counts["changed"] + counts["unchanged"]
@@ -468,6 +473,7 @@ def _report_of(entry_id: int, snapshot: dict[str, Any]) -> ImportReport:
         records=records,
         counts=counts,
         cut_off_inputs=tuple(snapshot.get("cut_off_inputs", ())),
+        ghg_warnings=tuple(snapshot.get("ghg_warnings", ())),
     )
 
 
