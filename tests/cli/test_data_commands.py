@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import olca_schema as o
 import openpyxl
 import pytest
+from olca_schema import zipio
 
 from tanji.cli.main import main
 
@@ -38,6 +40,7 @@ def test_the_openlca_model_gives_its_known_result(tanji: Run, shared_standards: 
     answer = json.loads(out)
     assert answer["score"] == pytest.approx(expected["expected_total_kg_co2e"], rel=1e-9)
     assert answer["unit"] == "kg CO2e"
+    assert answer["warnings"] == []  # every greenhouse gas of the model has a GWP
     status, out, err = tanji("data", "show", f"lfp:{answer['activity']}", "--json")
     assert status == 0, err
     assert json.loads(out)["name"] == answer["activity_name"]
@@ -165,3 +168,36 @@ def test_the_template_workbook(tanji: Run, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
     assert "factors" in book.sheetnames
     assert [c.value for c in book["factors"][1]][:3] == ["code", "name_zh", "name_en"]
+
+
+def test_greenhouse_gas_flows_without_a_gwp_are_warned(tanji: Run, tmp_path: Path) -> None:
+    """A process emits 1 kg of CF4 under its ecoinvent name and 1 kg of unspecified PFCs."""
+    units = o.new_unit_group("Units of mass", "kg")
+    mass = o.new_flow_property("Mass", units)
+    cf4 = o.new_elementary_flow("Methane, tetrafluoro-, R-14", mass)
+    pfc = o.new_elementary_flow("Perfluorocarbons, unspecified", mass)
+    for flow in (cf4, pfc):
+        flow.category = "Elementary flows/Emission to air/unspecified"
+    product = o.new_product("primary aluminium", mass)
+    process = o.new_process("aluminium smelting")
+    o.new_output(process, product, 1).is_quantitative_reference = True
+    o.new_output(process, cf4, 1)
+    o.new_output(process, pfc, 1)
+    path = tmp_path / "smelter.zip"
+    with zipio.ZipWriter(path) as writer:
+        for entity in (units, mass, cf4, pfc, product, process):
+            writer.write(entity)
+    status, out, err = tanji(
+        "data", "import", str(path), "--format", "olca-jsonld", "--name", "smelter"
+    )
+    assert status == 0, err
+    assert (
+        "warning: greenhouse-gas-like flow without a GWP: Perfluorocarbons, unspecified "
+        "(Elementary flows/Emission to air/unspecified)" in err
+    )
+    assert "R-14" not in err  # CF4 is recognised by its name
+    status, out, err = tanji("data", "footprint", "smelter", "-a", process.id, "--json")
+    assert status == 0, err
+    answer = json.loads(out)
+    assert answer["score"] == pytest.approx(7380.0)  # AR6 GWP100 of CF4, not methane's
+    assert "Perfluorocarbons, unspecified" in answer["warnings"][0]

@@ -79,6 +79,7 @@ def test_footprint_with_the_shipped_ar6_method(session: Session) -> None:
     answer = footprint(session, Engine(), "lci-test", "cell")
     assert answer.score == pytest.approx(33.25, rel=1e-12)
     assert answer.unit == "kg CO2e"
+    assert (summary.ghg_warnings, answer.warnings) == ((), ())
 
 
 def test_footprint_with_the_imported_method_and_a_product_system(session: Session) -> None:
@@ -141,3 +142,35 @@ def test_an_activity_shows_its_inputs_and_what_uses_it(session: Session) -> None
     assert activity_detail(session, "lci-test:cell").used_by == ()
     with pytest.raises(NotFoundError, match="no activity 'nope'"):
         activity_detail(session, "lci-test:nope")
+
+
+def test_greenhouse_gas_like_flows_without_a_gas_are_reported(session: Session) -> None:
+    """An unspecified PFC group has no GWP: the import and every AR6 footprint say so, and a
+    method that characterizes no flow the database uses warns that all scores are zero."""
+    base = bundle()
+    pfc = ElementaryFlow("pfc", "Perfluorocarbons, unspecified", "kg", "air/unspecified")
+    unused = ElementaryFlow("n2o", "Dinitrogen monoxide", "kg", "air", gas="N2O")
+    coal = base.activities[1]
+    coal = Activity(
+        coal.key, coal.name, coal.unit, (*coal.exchanges, Exchange(B, "pfc", 1e-6)), location="CN"
+    )
+    data = LciBundle(
+        format="test",
+        activities=(base.activities[0], coal, base.activities[2]),
+        flows=(*base.flows, pfc, unused),
+        methods=(ImpactMethod("zero", "N2O only", "kg CO2e", (("n2o", 273.0),)),),
+    )
+    summary = import_bundle(session, data, Destination("lci-ghg"))
+    assert summary.ghg_warnings == ("Perfluorocarbons, unspecified (air/unspecified)",)
+    answer = footprint(session, Engine(), "lci-ghg", "cell")
+    assert answer.score == pytest.approx(33.25, rel=1e-12)  # the PFCs count as zero
+    (warning,) = answer.warnings
+    assert "1 greenhouse-gas-like flow(s)" in warning
+    assert "Perfluorocarbons, unspecified (air/unspecified)" in warning
+    (key,) = summary.methods
+    zero = footprint(session, Engine(), "lci-ghg", "cell", method=key)
+    assert zero.score == 0.0
+    assert zero.warnings == (
+        f"method {key} characterizes no elementary flow this database uses: "
+        "every footprint is exactly zero",
+    )
