@@ -22,8 +22,9 @@ change → fossil, as ecoinvent's and EF 3.1's IPCC implementations characterize
 
 Only emissions to air are greenhouse-gas emissions; a flow to water or soil maps to no
 gas, and a resource is never an emission. Uptake of CO2 from air ("Carbon dioxide, in
-air", a resource) is biogenic CO2 removal and maps to ``CO2-biogenic-uptake`` so it is
-reported apart, never netted silently.
+air", a resource; ecoinvent's "Carbon dioxide, to soil or biomass stock", filed under
+soil) is CO2 removal and maps to ``CO2-biogenic-uptake`` so it is reported apart, never
+netted silently.
 
 :func:`unmapped_greenhouse_gases` finds the flows to air that look like greenhouse gases
 (halocarbon names, refrigerant codes, "unspecified" CFC/HFC/PFC groups) but map to no gas,
@@ -133,6 +134,8 @@ def gas_for(
     where = compartment.lower()
     synonym = tables.by_name.get(lowered)
     by_cas = tables.by_cas.get(normal_cas(cas) or "")
+    if synonym == "CO2-biogenic-uptake":
+        return synonym  # named as an uptake ("to soil or biomass stock"), whatever the compartment
     if _is_resource(where, lowered):
         # A resource taken from nature is never an emission; CO2 taken from air is uptake.
         found = by_cas or synonym or tables.by_formula.get(formula or "")

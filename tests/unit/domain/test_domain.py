@@ -147,6 +147,9 @@ def test_invalid_distributions_are_refused() -> None:
         ("Methane, chlorodifluoro-", None, "Resources/in ground", None),
         ("Methane, monochloro-, R-40", None, "air", "CH3Cl"),
         ("Methane, nonsense-", None, "air", None),
+        ("Carbon dioxide, to soil or biomass stock", None, "soil/forestry", "CO2-biogenic-uptake"),
+        ("Carbon dioxide, from soil or biomass stock", "124-38-9", "air", "CO2"),
+        ("Carbon dioxide, fossil", "124-38-9", "Resources/in air", "CO2-biogenic-uptake"),
     ],
 )
 def test_gas_recognition(name: str, cas: str | None, compartment: str, gas: str | None) -> None:
