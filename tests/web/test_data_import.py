@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.cli.datapackages import GWP, add_database, add_method, write_package
+from tests.cli.jsonld import smelter_zip
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, token_for
 
 from tanji.bootstrap import App
@@ -282,6 +283,30 @@ def test_a_brightway_datapackage_imports_as_lci_data(
     # The columnar snapshot was written, as `tanji data import` writes it.
     assert list((tanji_app.settings.data_dir / "cache").rglob("*lci-*.npz"))
     print(f"LCI import: {time.perf_counter() - started:.2f} s")
+
+
+def test_greenhouse_gas_like_flows_without_a_gwp_are_shown_after_import(
+    client: TestClient, province_editor: Member, tmp_path: Path
+) -> None:
+    path, _ = smelter_zip(tmp_path / "smelter.zip")
+    token = sign_in(client, province_editor.email)
+    response = client.post(
+        "/data/import",
+        data={"csrf_token": token, "format": "olca-jsonld", "name": _unique("smelter")},
+        files={"file": ("smelter.zip", path.read_bytes(), "application/zip")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
+    job = wait_for_job(client, response.headers["location"].removeprefix("/jobs/"))
+    assert job["status"] == "done", job
+    page = client.get(job["result_url"]).text
+    assert 'id="ghg-warnings"' in page
+    assert "Perfluorocarbons, unspecified (Elementary flows/Emission to air/unspecified)" in page
+    entry_id = job["result_url"].rsplit("/", 1)[1]
+    report = client.get(f"/api/v1/data/imports/{entry_id}").json()
+    assert report["ghg_warnings"] == [
+        "Perfluorocarbons, unspecified (Elementary flows/Emission to air/unspecified)"
+    ]
 
 
 def test_an_import_summary_is_its_organisations_only(
