@@ -166,21 +166,29 @@ class GhgLikeFlow:
         return f"{self.name} ({self.compartment or 'no compartment'}{cas})"
 
 
-_GHG_LIKE = re.compile(
-    r"fluoro|fluoride|chloro(?!phyll)|bromo|iodo|\bhalon|\b(h?cfc|hfc|hfo|pfc|hfe|hcfe)s?\b"
-    r"|\bperfluoro|\bsf6\b|\bnf3\b|\bch4\b|\bco2\b|\bn2o\b|methane|carbon dioxide"
-    r"|nitrous oxide|dinitrogen monoxide|\bR-?\d{2,3}[a-z]{0,3}\b",
+#: refrigerant codes and groups ("HFC-245fa", "R-40", "Halon 1001", "CFCs, unspecified",
+#: "Perfluorocarbons"), fully fluorinated species, and the three main gases
+_GHG_NAMED = re.compile(
+    r"\b(h?cfc|hfc|hfo|pfc|hfe|hcfe)s?\b|\bhalons?\b|\bR-?\d{2,4}[a-z]{0,3}\b|perfluoro|"
+    r"fluorocarbon|hexafluoride|trifluoride|nitrogen fluoride|\bmethane\b|carbon dioxide|"
+    r"nitrous oxide|dinitrogen monoxide|\b(sf6|nf3|ch4|co2|n2o)\b",
     re.IGNORECASE,
 )
-#: inorganic fluorides/chlorides and other compounds the pattern meets that are no GHG
+#: a halogenated C1–C6 alkane, alkene or ether ("Ethane, 1,1,2-trichloro-", "Chloroform")
+_HALOGEN = re.compile(r"fluor|chlor|brom|iod", re.IGNORECASE)
+_STEM = re.compile(r"(meth|eth|prop|but|pent|hex)(ane|ene)\b|form\b|\bether\b", re.IGNORECASE)
+#: names the patterns meet that are no greenhouse gas of any IPCC table
 _NOT_GHG = re.compile(
-    r"^(hydrogen (fluoride|chloride|bromide)|hydro(chloric|fluoric|bromic) acid|fluoride|"
-    r"chloride|bromide|chlorine|fluorine|bromine|non-methane|nmvoc)"
-    r"|\b(sodium|potassium|calcium|magnesium|zinc|ammonium|boron|silicon|aluminium|"
-    r"aluminum|iron|tin)\b|\bacid\b|phenol|benzene|toluene|dioxin|furan|biphenyl|"
-    r"fluorant|fluorene|\bion\b|chlorate|hypochlorite|\bin ground\b|\bin water\b",
+    r"non-methane|other than methane|\(in MJ\)|\bin (ground|water)\b|\bacid\b|chlorate|"
+    r"hypochlorite|\b(sodium|potassium|calcium|magnesium|zinc|ammonium|boron|silicon|"
+    r"alumini?um|iron|tin|hydrogen)\b",
     re.IGNORECASE,
 )
+
+
+def _ghg_like(name: str) -> bool:
+    named = _GHG_NAMED.search(name) or (_HALOGEN.search(name) and _STEM.search(name))
+    return bool(named) and not _NOT_GHG.search(name)
 
 
 def unmapped_greenhouse_gases(
@@ -189,9 +197,10 @@ def unmapped_greenhouse_gases(
     """The flows to air that look like greenhouse gases but map to no gas.
 
     ``flows`` gives ``(name, cas, compartment, gas)`` per elementary flow. A flow is
-    GHG-like when its CAS number is a gas of gwp.csv, or its name names a halocarbon
-    (fluoro-, chloro-, bromo-, a refrigerant code such as HFC-245fa, R-40 or Halon 1001),
-    a group of them ("CFCs, unspecified"), or methane, CO2 or N2O. Resources and flows to
+    GHG-like when its CAS number is a gas of gwp.csv, or its name has a refrigerant code
+    (HFC-245fa, R-40, Halon 1001) or names a group of them ("CFCs, unspecified",
+    "Perfluorocarbons"), a halogenated C1–C6 alkane, alkene or ether, a fully fluorinated
+    species, or methane, CO2 or N2O. Resources and flows to
     water or soil are never listed. Each (name, CAS) is listed once, sorted by name.
     """
     tables = _tables()
@@ -204,6 +213,6 @@ def unmapped_greenhouse_gases(
         if _is_resource(where, lowered) or _not_to_air(where):
             continue
         known_cas = (normal_cas(cas) or "") in tables.by_cas
-        if known_cas or (_GHG_LIKE.search(name) and not _NOT_GHG.search(name)):
+        if known_cas or _ghg_like(name):
             found.setdefault((name, cas or None), GhgLikeFlow(name, cas or None, compartment))
     return tuple(sorted(found.values(), key=lambda f: (f.name.casefold(), f.cas or "")))
