@@ -56,6 +56,18 @@ def test_shipped_gwp_methods_carry_sources(session: Session) -> None:
     assert gwp["CH4-fossil"] == pytest.approx(29.8)
     assert gwp["CH4-nonfossil"] == pytest.approx(27.0)
     assert gwp["N2O"] == pytest.approx(273.0)
+    # The whole of Table 7.SM.7 flows into the methods (251 gases + 2 biogenic CO2 ids);
+    # AR5 only where Table 8.A.1 lists the gas.
+    assert (len(gwp), gwp["HCFC-22"], gwp["PFC-116"], gwp["Halon-1301"]) == (253, 1960, 12400, 7200)
+    counts = dict(
+        session.execute(
+            select(MethodRow.key, func.count())
+            .join(GasFactorRow, GasFactorRow.method_id == MethodRow.id)
+            .where(MethodRow.database_version_id.is_(None))
+            .group_by(MethodRow.key)
+        ).all()
+    )
+    assert counts == {"ipcc-ar6-gwp100": 253, "ipcc-ar6-gwp20": 253, "ipcc-ar5-gwp100": 141}
     missing_source = session.scalar(
         select(func.count()).select_from(GasFactorRow).where(GasFactorRow.source_id.is_(None))
     )
