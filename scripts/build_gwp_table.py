@@ -11,8 +11,9 @@ licence): the machine-readable Table 7.SM.7 of AR6 WG1 (2021). ``AR5_CSV`` is
 (github.com/USEPA/LCIAformatter, commit 48d19af1, MIT licence), whose AR5 rows transcribe
 AR5 WG1 Chapter 8 Table 8.A.1.
 
-The rows already in gwp.csv keep their ids and values (``CH4-fossil`` 29.8 and the other
-origin-specific rows come from AR6 Table 7.15, not 7.SM.7); the script fails if one of
+The 20 rows gwp.csv held before (``EARLIER``) keep their ids and values (``CH4-fossil``
+29.8 and the other origin-specific rows come from AR6 Table 7.15, not 7.SM.7); the script
+fails if one of
 their Table 7.SM.7 values disagrees with the IPCC file. Every other gas of Table 7.SM.7 is
 appended in the table's order. AR5 values are taken where Table 8.A.1 lists the same gas
 (matched by acronym, then formula, then name); the EPA file writes 1 for Table 8.A.1's
@@ -36,6 +37,10 @@ COLUMNS = (
 )  # fmt: skip
 AR6_SOURCE = "IPCC AR6 WG1 (2021), Ch. 7 SM, Table 7.SM.7"
 AR5_SOURCE = "IPCC AR5 WG1 (2013), Ch. 8, Table 8.A.1"
+#: The chapter's data repository says the printed table has wrong CFC-11 and CFC-12 values;
+#: its file (used here) has the corrected ones.
+CORRECTED = {"CFC-11", "CFC-12"}
+CORRECTED_SOURCE = AR6_SOURCE + " as corrected in the chapter data (github.com/IPCC-WG1/Chapter-7)"
 
 #: Chinese names of the common halocarbons (systematic names per GB/T 7373 usage); the
 #: other gases show their acronym or formula in Chinese pages too.
@@ -75,6 +80,12 @@ NAMES_ZH = {
     "C3H8": "丙烷",
     "n-C4H10": "正丁烷",
 }
+#: the rows gwp.csv had before it held the whole table; they keep their ids and values
+EARLIER = (
+    "CO2", "CH4-fossil", "CH4-nonfossil", "CH4", "N2O", "SF6", "NF3", "HFC-23", "HFC-32",
+    "HFC-125", "HFC-134a", "HFC-143a", "HFC-152a", "HFC-227ea", "HFC-245fa", "HFC-365mfc",
+    "PFC-14", "PFC-116", "PFC-218", "PFC-318",
+)  # fmt: skip
 _ACRONYM = re.compile(r"\s*[A-Za-z]+['-]?[0-9][A-Za-z0-9-]*\s*")
 _CODE = re.compile(r"^[A-Za-z0-9'()/,=-]+$")
 
@@ -122,7 +133,7 @@ def _cas(row: dict[str, str]) -> str:
 
 def build(ar6_path: Path, ar5_path: Path) -> str:
     with GWP_CSV.open(encoding="utf-8") as handle:
-        kept = list(csv.DictReader(handle))
+        kept = [row for row in csv.DictReader(handle) if row["gas_id"] in EARLIER]
     by_cas = {row["cas"]: row for row in kept if row["cas"]}
     ar5 = _ar5_values(ar5_path)
     taken = {row["gas_id"] for row in kept}
@@ -163,7 +174,7 @@ def build(ar6_path: Path, ar5_path: Path) -> str:
                     "ar6_gwp100": gwp100,
                     "ar6_gwp20": gwp20,
                     "ar5_gwp100": ar5_value,
-                    "ar6_source": AR6_SOURCE,
+                    "ar6_source": CORRECTED_SOURCE if gas_id in CORRECTED else AR6_SOURCE,
                     "ar5_source": AR5_SOURCE if ar5_value else "",
                 }
             )
