@@ -98,6 +98,9 @@ def _print_result(result: dict[str, Any], result_id: int | None) -> None:
         )
         for driver in u["drivers"][:5]:
             typer.echo(f"    driver {driver['line']:<20} {driver['share']:.1%}")
+    for note in result.get("notes", []):
+        if note.startswith("LCI database "):  # its GHG-like flows without a GWP, and the like
+            typer.echo(f"  warning: {note}")
     if result_id is not None:
         typer.echo(f"  saved as result #{result_id} (fingerprint {result['fingerprint'][:12]})")
 

@@ -76,6 +76,9 @@ class Burden:
     illustrative: bool = False
     #: Background Monte Carlo samples: (background key, activity id) in the resolver.
     sample_key: tuple[str, int] | None = None
+    #: What the result must say about the data behind it (e.g. an LCI database's
+    #: greenhouse-gas-like flows without a GWP); they become the footprint's notes.
+    warnings: tuple[str, ...] = ()
 
     @cached_property
     def total(self) -> float:
@@ -97,6 +100,7 @@ class Burden:
             self.quality,
             self.illustrative,
             self.sample_key,
+            self.warnings,
         )
 
 

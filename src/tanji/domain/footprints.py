@@ -852,6 +852,10 @@ def _notes(fg: Foreground, total: float) -> list[str]:
         notes.append("the footprint is not finite")
     if fg.offsets:
         notes.append("offsets are reported apart and are not subtracted from the footprint")
+    for term in fg.terms:  # each background database's warnings once
+        for warning in term.burden.warnings if term.burden is not None else ():
+            if warning not in notes:
+                notes.append(warning)
     return notes
 
 

@@ -63,7 +63,7 @@ from tanji.services.background import Background, BackgroundStore
 from tanji.services.catalog import Readers, get_lci_version, readable, readable_databases
 from tanji.services.errors import ConflictError, NotFoundError, ServiceError
 from tanji.services.factors import factor_detail, resolve_factors
-from tanji.services.lci import _resolve_activity
+from tanji.services.lci import _resolve_activity, footprint_warnings
 
 __all__ = [
     "Calculation",
@@ -140,6 +140,7 @@ class StoreResolver:
         self._activity_parts: dict[tuple[int, str], dict[tuple[str, str], float]] = {}
         self._unparted: dict[int, list[_Activity]] = {}
         self._sample_keys: dict[str, tuple[str, int]] = {}
+        self._database_warnings: dict[int, tuple[str, ...]] = {}
 
     # --- LinkResolver ------------------------------------------------------------------
 
@@ -316,7 +317,17 @@ class StoreResolver:
             quality=_NO_QUALITY,
             uncertainty=_NO_UNCERTAINTY,
             sample_key=(background.key, row.id),
+            warnings=self._warnings_of(dbv_id, f"{database} version {dbv_version}"),
         )
+
+    def _warnings_of(self, dbv_id: int, database: str) -> tuple[str, ...]:
+        """The LCI database version's warnings under this method, read once per resolver."""
+        if dbv_id not in self._database_warnings:
+            self._database_warnings[dbv_id] = tuple(
+                f"LCI database {database}: {warning}"
+                for warning in footprint_warnings(self.session, dbv_id, self.method)
+            )
+        return self._database_warnings[dbv_id]
 
     def _prefetched_parts(
         self, background: Background, dbv_id: int, key: str

@@ -254,15 +254,14 @@ def ghg_like_unmapped(session: Session, dbv_id: int) -> tuple[GhgLikeFlow, ...]:
     return unmapped_greenhouse_gases((n, cas, where or "", gas) for n, cas, where, gas in rows)
 
 
-def footprint_warnings(
-    session: Session, dbv_id: int, method_key: str, factors: Mapping[int, float]
-) -> tuple[str, ...]:
+def footprint_warnings(session: Session, dbv_id: int, method_key: str) -> tuple[str, ...]:
     """Warnings every footprint of this database version with this method carries.
 
     A method that characterizes no flow the version's exchanges use gives exactly zero
     for every activity; greenhouse-gas-like flows without a gas id are left out of
     Tanji's GWP methods (they are named, with their CAS number).
     """
+    factors = _characterization(session, dbv_id, method_key)
     warnings: list[str] = []
     used = select(ExchangeRow.flow_id).join(ActivityRow, ActivityRow.id == ExchangeRow.activity_id)
     used = used.where(ActivityRow.database_version_id == dbv_id, ExchangeRow.flow_id.is_not(None))
@@ -328,7 +327,6 @@ def footprint(
     """Cradle-to-gate footprint of one unit of an activity (or a product system's amount)."""
     dbv = get_lci_version(session, name, version)
     row, amount = _resolve_activity(session, dbv.id, activity)
-    factors = _characterization(session, dbv.id, method)
     system = load_system(session, dbv.id, method)
     result = engine.lca(system, {row.id: amount}, method)
     names = dict(
@@ -350,7 +348,7 @@ def footprint(
         method=method,
         score=result.score,
         top_activities=top,
-        warnings=footprint_warnings(session, dbv.id, method, factors),
+        warnings=footprint_warnings(session, dbv.id, method),
     )
 
 

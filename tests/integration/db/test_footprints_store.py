@@ -117,6 +117,35 @@ def test_activity_links_use_the_prepared_background(
     # The prepared background is on disk: a new store object reads it back.
     again = BackgroundStore(Engine(), tmp_path / "cache", "test")
     assert calculate(session, again, path).footprint.total == calc.footprint.total
+    assert not [n for n in calc.footprint.notes if n.startswith("LCI database")]
+
+
+def test_a_background_with_greenhouse_gas_like_flows_without_a_gwp_says_so(
+    session: Session, backgrounds: BackgroundStore, tmp_path: Path
+) -> None:
+    base = bundle()
+    cell = base.activities[2]
+    pfc = ElementaryFlow("pfc", "Perfluorocarbons, unspecified", "kg", "air/unspecified")
+    data = LciBundle(
+        format="test",
+        activities=(
+            *base.activities[:2],
+            Activity(cell.key, cell.name, cell.unit, (*cell.exchanges, Exchange(B, "pfc", 1e-6))),
+        ),
+        flows=(*base.flows, pfc),
+    )
+    import_bundle(session, data, Destination("lci-pfc", "1"))
+    path = write(
+        tmp_path,
+        "pack.yaml",
+        HEAD.format(id="pack-pfc", version="1")
+        + "  - {id: cells, stage: raw_materials, quantity: 2 kWh, activity: 'lci-pfc:cell'}\n"
+        + "  - {id: more, stage: production, quantity: 1 kWh, activity: 'lci-pfc:cell'}\n",
+    )
+    notes = calculate(session, backgrounds, path).footprint.notes
+    (warning,) = [n for n in notes if n.startswith("LCI database")]  # once per database
+    assert warning.startswith("LCI database lci-pfc version 1: 1 greenhouse-gas-like flow(s)")
+    assert "Perfluorocarbons, unspecified (air/unspecified)" in warning
 
 
 def test_supplier_footprint_chain_and_pinned_results(
