@@ -103,6 +103,7 @@ class LineInput:
     gas: str = ""  # CO2, CH4-fossil, N2O, SF6, HFC-134a, …
     geography: str = "CN-JS"  # electricity: the grid
     year: int | None = None
+    basis: str = ""  # electricity: lifecycle, location, residual; "" = the rule's
     instruments: tuple[Instrument, ...] = ()
     mode: str = ""  # transport
     mass_t: float | None = None
@@ -247,6 +248,8 @@ def _link(line: LineInput) -> dict[str, Any]:
     grid: dict[str, Any] = {"geography": line.geography.strip()}
     if line.year is not None:
         grid["year"] = line.year
+    if line.basis:
+        grid["basis"] = line.basis
     electricity: dict[str, Any] = {"grid": grid}
     market = []
     for instrument in line.instruments:
@@ -347,6 +350,7 @@ def line_input(spec: Mapping[str, Any]) -> LineInput:
         gas=str(spec.get("gas", "")),
         geography=str(grid.get("geography", "CN-JS")),
         year=grid.get("year"),
+        basis=str(grid.get("basis", "")),
         instruments=instruments,
         mode=str(transport.get("mode", "")),
         mass_t=mass,

@@ -214,7 +214,7 @@ def test_market_instruments_are_set_aside_where_the_rule_allows_only_the_grid() 
     resolver = FakeResolver(
         {
             "db:F": per_unit("kg", 1.0),
-            "grid:CN-JS:location": per_unit("kWh", 0.5978),
+            "grid:CN-JS:lifecycle": per_unit("kWh", 0.5978),
             "grid:CN-JS:residual": per_unit("kWh", 0.6),
         }
     )
