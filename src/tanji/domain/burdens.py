@@ -86,6 +86,9 @@ class GridChoice:
     rule: str = ""  # the rule (id@version) whose basis it is
     rule_reason_zh: str = ""
     rule_reason_en: str = ""
+    factor: str = ""  # the factor taken (DB:CODE@VERSION) and its names
+    name_zh: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,14 @@ __all__ = ["grid_choice", "grid_label"]
 
 
 def grid_label(choice: GridChoice) -> str:
-    """A short English label for the trace; the result page words it from the choice."""
+    """A short English label for the trace (its wording is part of a result's fingerprint,
+    so it stays as results were first saved with); the result page words the choice."""
     label = f"{choice.basis} grid {choice.geography} {choice.year}"
-    if choice.reason not in ("exact", "latest"):
+    if choice.geography != choice.asked or (
+        choice.asked_year is not None and choice.year != choice.asked_year
+    ):
         asked = f"{choice.asked} {choice.asked_year}" if choice.asked_year else choice.asked
-        label += f" (asked: {asked}; {choice.reason})"
+        label += f" (asked: {asked}; nearest published)"
     return label
 
 

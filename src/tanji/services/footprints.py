@@ -254,7 +254,9 @@ class StoreResolver:
                 )
             taken = choice[0]
         burden = self._factor(taken, link_key, grid_label(choice[1]))
-        return replace(burden, grid=choice[1])
+        full_ref, factor = self._factors[taken]
+        named = replace(choice[1], factor=full_ref, name_zh=factor.name_zh, name_en=factor.name_en)
+        return replace(burden, grid=named)
 
     def _grid_factors(self, kind: str) -> list[tuple[str, str, int]]:
         """(ref, geography, year) of grid factors in the latest version of each database."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from tanji.domain.geography import place
 
-__all__ = ["basis_name", "grid_note"]
+__all__ = ["basis_name", "grid_name", "grid_note"]
 
 Gettext = Callable[[str], str]
 
@@ -80,3 +80,9 @@ def grid_note(grid: Mapping[str, Any] | None, language: str, _: Gettext) -> str:
         reason = grid.get("rule_reason_zh") or grid.get("rule_reason_en") or "—"
     extra = why.get(source, "") % {"rule": grid.get("rule", ""), "reason": reason}
     return f"{text}. {extra}" if language == "en" else f"{text}。{extra}"
+
+
+def grid_name(grid: Mapping[str, Any], language: str) -> str:
+    """The name of the factor taken, in the page's language (results saved without it: "")."""
+    first, second = ("name_en", "name_zh") if language == "en" else ("name_zh", "name_en")
+    return str(grid.get(first) or grid.get(second) or "")
