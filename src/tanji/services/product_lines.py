@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tanji.domain.products import GRID_BASES
 from tanji.domain.units import UnitError, convert
 from tanji.services.errors import InvalidInputError
 
@@ -184,6 +185,8 @@ def _check(line: LineInput) -> dict[str, str]:
     if line.kind == "electricity":
         if not line.geography.strip():
             problems["geography"] = "required: the grid, e.g. CN-JS (Jiangsu), CN-EAST, CN"
+        if line.basis and line.basis not in GRID_BASES:
+            problems["basis"] = f"expected one of {', '.join(GRID_BASES)}, or empty (the rule's)"
         for i, instrument in enumerate(line.instruments):
             if instrument.instrument not in INSTRUMENTS:
                 problems[f"instruments[{i}]"] = f"expected one of {', '.join(INSTRUMENTS)}"
