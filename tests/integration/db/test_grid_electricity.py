@@ -18,6 +18,7 @@ from tanji.domain.burdens import Pin
 from tanji.domain.products import Link, LinkKind
 from tanji.domain.rules import check
 from tanji.engine import Engine
+from tanji.io.reports.html import render_html
 from tanji.io.rule_file import read_rule, shipped_rule_files
 from tanji.services.background import BackgroundStore
 from tanji.services.footprints import StoreResolver
@@ -74,6 +75,12 @@ def test_jiangsu_2024_under_a_product_rule_takes_the_life_cycle_factor(
     assert any(
         p["ref"].startswith("cn-electricity:CN-ELEC-LCA-2024-CN@") for p in calc.result["pins"]
     )
+    # The report says it too, in both languages.
+    zh = render_html(calc.footprint, None, "zh")
+    assert "2024年全国电力平均碳足迹因子（江苏 2024年无省级或区域因子，采用全国2024年" in zh
+    assert f"口径依核算规则 {rule.ref}" in zh
+    en = render_html(calc.footprint, None, "en")
+    assert "no provincial or regional factor, national 2024 used" in en
 
 
 def test_a_line_may_ask_for_the_co2_only_factor_and_the_rule_warns(
