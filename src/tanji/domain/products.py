@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from tanji.domain.factors import DomainError, EmissionFactor, PefQuality, Uncertainty
+from tanji.domain.factors import (
+    DomainError,
+    EmissionFactor,
+    FactorKind,
+    PefQuality,
+    Uncertainty,
+)
 
 __all__ = [
     "DEFAULT_GRID_BASIS",
@@ -108,9 +114,9 @@ GRID_BASES = ("lifecycle", "location", "residual")
 DEFAULT_GRID_BASIS = "lifecycle"
 #: The factor kind of each basis in the factor library.
 GRID_KINDS = {
-    "lifecycle": "grid_lifecycle",
-    "location": "grid_location",
-    "residual": "grid_residual",
+    "lifecycle": FactorKind.GRID_LIFECYCLE.value,
+    "location": FactorKind.GRID_LOCATION.value,
+    "residual": FactorKind.GRID_RESIDUAL.value,
 }
 
 
