@@ -42,7 +42,8 @@ def test_factor_search_shows_live_results(page: Page) -> None:
     with page.expect_response(re.compile(r"/factors/_results\?")):
         page.locator("#q").press_sequentially("江苏 电力", delay=30)
     expect(results).not_to_have_text(before)
-    expect(results.locator(".hit").first).to_contain_text("CN-JS")
+    # Jiangsu's own factors, and East China's (its regional grid), each a hit.
+    expect(results.locator(".hit", has_text="CN-JS").first).to_be_visible()
     assert page.url.endswith("/factors")  # the list changed without leaving the page
 
 
@@ -70,6 +71,30 @@ def test_result_page_draws_its_charts(
     expect(page.locator("h1")).to_have_text("Compare results")
     expect(page.locator('[data-chart="compare"] svg')).to_be_visible()
     page.screenshot(path=str(screenshots / "compare-en.png"), full_page=True)
+
+
+def test_result_page_names_the_grid_factor_and_the_rules_reason(
+    page: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    """The demo pack's Jiangsu 2024 electricity, under the battery rule: life-cycle factor."""
+    sign_in(page, DEMO_BATTERY[0], DEMO_BATTERY[1])
+    page.goto(f"/workspace/results/{live_server.mc_result_id}?lang=zh")
+    note = page.locator("#sources .grid-choice").first
+    expect(note).to_contain_text("江苏 2024年：未发布省级或区域2024年电力碳足迹因子（生命周期）")
+    expect(note).to_contain_text("采用全国2024年因子")
+    expect(note).to_contain_text("核算规则 cn-battery-declaration@")
+    expect(note).to_contain_text("供各行业产品核算电力生产和消费产生的碳足迹使用")
+    expect(page.locator("#sources")).to_contain_text("2024年全国电力平均碳足迹因子")
+    page.locator("#sources").screenshot(path=str(screenshots / "grid-note-zh.png"))
+    page.goto(f"/workspace/results/{live_server.mc_result_id}?lang=en")
+    note = page.locator("#sources .grid-choice").first
+    expect(note).to_contain_text(
+        "Jiangsu 2024: no provincial or regional 2024 life-cycle electricity carbon "
+        "footprint factor is published; the national 2024 factor is used"
+    )
+    expect(note).to_contain_text("The rule cn-battery-declaration@")
+    expect(note).to_contain_text("for product carbon footprint accounting")
+    page.locator("#sources").screenshot(path=str(screenshots / "grid-note-en.png"))
 
 
 def test_result_page_downloads_the_report_in_the_page_language(

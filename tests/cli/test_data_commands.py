@@ -83,13 +83,16 @@ def test_ecospold2_and_ilcd_samples_import(tanji: Run, shared_standards: Path) -
     assert names["i"]["records"] == 1
 
 
-@pytest.mark.parametrize("query", ["江苏 电网", "Jiangsu grid"])
+@pytest.mark.parametrize("query", ["江苏 电网", "Jiangsu grid", "江苏 电力 2023"])
 def test_shipped_factors_are_searchable_with_their_source(tanji: Run, query: str) -> None:
     status, out, err = tanji("data", "search", query, "--json")
     assert status == 0, err
     hits = json.loads(out)["factors"]
     assert hits
-    assert all(h["geography"] == "CN-JS" for h in hits)
+    # Jiangsu's own factors, and its regional grid's (East China covers Jiangsu).
+    assert {h["geography"] for h in hits} <= {"CN-JS", "CN-EAST"}
+    if "2023" in query:
+        assert "cn-electricity:CN-ELEC-LOC-2023-CN-EAST" in {h["ref"].split("@")[0] for h in hits}
     status, out, err = tanji("data", "show", hits[0]["ref"], "--json")
     assert status == 0, err
     source = json.loads(out)["factor"]["source"]

@@ -21,8 +21,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 REL = 1e-9
 
 # --- shipped factors (src/tanji/data/factors/*.csv) and GWPs (src/tanji/data/gwp.csv) ------
-JS_GRID_2022 = 0.5978  # cn-electricity CN-ELEC-LOC-2022-CN-JS, kg CO2/kWh (location-based)
-CN_RESIDUAL_2022 = 0.5856  # cn-electricity CN-ELEC-RES-2022-CN, kg CO2/kWh (residual mix)
+#: Jiangsu 2024 under a product-footprint rule: no provincial or regional 2024 life-cycle
+#: factor is published, so the national one (cn-electricity CN-ELEC-LCA-2024-CN), CO2e.
+JS_GRID_2024 = 0.5777
+#: The remainder of a market-based line, 2024 asked: the latest earlier national residual
+#: factor (cn-electricity CN-ELEC-RES-2023-CN), kg CO2/kWh.
+CN_RESIDUAL_2023 = 0.6096
 GWP_CH4_FOSSIL = 29.8  # gwp.csv CH4-fossil, ar6_gwp100
 GWP_N2O = 273.0  # gwp.csv N2O, ar6_gwp100
 GWP_HFC134A = 1530.0  # gwp.csv HFC-134a, ar6_gwp100
@@ -85,10 +89,10 @@ CELL_RESIDUAL_KWH = 4_000_000 - 20 * 1000 - 1_500_000
 CELL_GAS_TJ = 3600 / 1000  # 3,600 GJ of natural gas
 CELL_HFC_KG = 45.0
 CELL_PRODUCTION = (
-    CELL_RESIDUAL_KWH * CN_RESIDUAL_2022 + CELL_GAS_TJ * NG_PER_TJ + CELL_HFC_KG * GWP_HFC134A
+    CELL_RESIDUAL_KWH * CN_RESIDUAL_2023 + CELL_GAS_TJ * NG_PER_TJ + CELL_HFC_KG * GWP_HFC134A
 )
 CELL_TOTAL = (CELL_RAW + CELL_PRODUCTION) / CELL_OUTPUT  # kg CO2e per kWh
-CELL_CO2 = (CELL_RESIDUAL_KWH * CN_RESIDUAL_2022 + CELL_GAS_TJ * NG_CO2) / CELL_OUTPUT
+CELL_CO2 = (CELL_RESIDUAL_KWH * CN_RESIDUAL_2023 + CELL_GAS_TJ * NG_CO2) / CELL_OUTPUT
 
 
 def test_lfp_cell(tanji: Run) -> None:
@@ -96,7 +100,7 @@ def test_lfp_cell(tanji: Run) -> None:
 
     assert result["per"] == "1 kWh"
     assert result["total"] == approx(CELL_TOTAL)
-    assert abs(CELL_TOTAL - 71.9315356) < 1e-9  # kg CO2e per kWh
+    assert abs(CELL_TOTAL - 72.5267356) < 1e-9  # kg CO2e per kWh (71.9315356 on the 2022 factors)
     assert_stages(
         result,
         {"raw_materials": CELL_RAW / CELL_OUTPUT, "production": CELL_PRODUCTION / CELL_OUTPUT},
@@ -110,9 +114,9 @@ def test_lfp_cell(tanji: Run) -> None:
     # Market-based electricity: the certificates at zero, the rest on the residual mix.
     power = [line for line in result["lines"] if line["line"] == "electricity"]
     assert [line["co2e"] for line in power[:2]] == [0.0, 0.0]
-    assert power[2]["per_unit"] == CN_RESIDUAL_2022
+    assert power[2]["per_unit"] == CN_RESIDUAL_2023
     assert "residual" in power[2]["link"]
-    assert power[2]["co2e"] == approx(CELL_RESIDUAL_KWH * CN_RESIDUAL_2022 / CELL_OUTPUT)
+    assert power[2]["co2e"] == approx(CELL_RESIDUAL_KWH * CN_RESIDUAL_2023 / CELL_OUTPUT)
     assert result["data_quality"]["dqr"] is not None
 
 
@@ -126,7 +130,7 @@ PACK_OWN_RAW = (
     + 24_000 * 17.0  # cooling plates: 24 t × 17.0 /kg
     + 96 * 300 * ROAD  # housings by road: 96 t × 300 km
 )
-PACK_POWER = 160_000 * JS_GRID_2022  # 160 MWh, location-based
+PACK_POWER = 160_000 * JS_GRID_2024  # 160 MWh, life-cycle
 PACK_DELIVERY = 620 * 1100 * ROAD  # 620 t × 1100 km by road
 
 
@@ -143,7 +147,7 @@ def test_lfp_pack_uses_the_cell_model(tanji: Run) -> None:
     total = (CELL_TOTAL * CELLS_KWH + own) / CELLS_KWH
     assert result["per"] == "1 kWh"
     assert result["total"] == approx(total)
-    assert abs(total * PACK_KWH - 3870.4441) < 1e-3  # kg CO2e per pack (46.592 kWh)
+    assert abs(total * PACK_KWH - 3896.5677) < 1e-3  # per pack (46.592 kWh); 3870.4441 before
     assert_stages(
         result,
         {
@@ -154,7 +158,7 @@ def test_lfp_pack_uses_the_cell_model(tanji: Run) -> None:
     )
     gases = result["gases"]
     assert gases["HFC-134a"] == approx(CELL_HFC_KG * GWP_HFC134A / CELL_OUTPUT)
-    assert gases["CO2"] == approx(CELL_CO2 + PACK_POWER / CELLS_KWH)
+    assert gases["CO2"] == approx(CELL_CO2)  # the pack's power is life-cycle CO2e
     assert result["per_functional_unit"]["total"] == approx(total / PACK_KWH_DELIVERED_PER_KWH)
     [cell] = result["components"]
     assert cell["id"] == "lfp-cell"
@@ -230,7 +234,7 @@ def test_pv_module(tanji: Run) -> None:
         + frame[0]
         + glass[0]
     )
-    production = (40 + 28) * JS_GRID_2022  # cell 40 kWh + module 28 kWh, location-based
+    production = (40 + 28) * JS_GRID_2024  # cell 40 kWh + module 28 kWh, life-cycle
     sea_tkm = 0.030 * 19_500  # 30 kg × 19,500 km
     distribution = 0.030 * 250 * ROAD + sea_tkm * SEA_CONTAINER_CO2E
     end_of_life = frame[1] + glass[1] + 3.5 * 0.9  # + other materials 3.5 kg × 0.9 /kg
@@ -240,7 +244,7 @@ def test_pv_module(tanji: Run) -> None:
     kw = 0.55
     assert result["per"] == "1 kW"
     assert result["total"] == approx(total / kw)
-    assert abs(total - 243.7631) < 1e-3  # kg CO2e per module
+    assert abs(total - 242.3963) < 1e-3  # kg CO2e per module (243.7631 on the 2022 factor)
     assert_stages(
         result,
         {
@@ -251,7 +255,7 @@ def test_pv_module(tanji: Run) -> None:
         },
     )
     assert result["stages"]["use"] == 0.0
-    co2 = production + sea_tkm * SEA_CONTAINER_CO2
+    co2 = sea_tkm * SEA_CONTAINER_CO2  # production is life-cycle electricity, CO2e only
     assert result["gases"]["CO2"] == approx(co2 / kw)
     assert result["gases"]["CO2e"] == approx((total - co2) / kw)
     # Functional unit: 1 kWh generated; 1000 kWh/(m²·a) × PR 0.8 × 30 a × (1 − 0.005 × 29/2)
@@ -275,7 +279,7 @@ STEEL_RAW = (
     + 150_000 * 10.0  # limestone quarrying
 )
 CALCINATION = 150_000 * 0.44 * 1000  # kg CO2: 150,000 t CaCO3 × 0.44 t CO2/t
-STEEL_PRODUCTION = 650_000 * COAL_PER_T + CALCINATION + 450_000_000 * JS_GRID_2022
+STEEL_PRODUCTION = 650_000 * COAL_PER_T + CALCINATION + 450_000_000 * JS_GRID_2024
 STEEL_DELIVERY = 1_000_000 * 150 * ROAD  # not allocated (distribution)
 # Economic allocation: coil revenue over all revenues (coil, BF slag, BOF gas).
 SHARE = 4.0e9 / (4.0e9 + 3.0e7 + 1.4e7)
@@ -304,13 +308,14 @@ def test_steel_coil_allocation_and_offsets(tanji: Run) -> None:
     coal_ch4 = 650_000 * (2.7 + COAL_CH4) * GWP_CH4_FOSSIL
     assert economic["gases"]["CH4-fossil"] == approx(SHARE * coal_ch4 / COIL_T)
     assert economic["gases"]["N2O"] == approx(SHARE * 650_000 * COAL_N2O * GWP_N2O / COIL_T)
-    co2 = (
-        1_550_000 * 6500 * SEA_BULK_CO2
-        + 650_000 * (40.0 + COAL_CO2)
-        + CALCINATION
-        + 450_000_000 * JS_GRID_2022
-    )
+    co2 = 1_550_000 * 6500 * SEA_BULK_CO2 + 650_000 * (40.0 + COAL_CO2) + CALCINATION
     assert economic["gases"]["CO2"] == approx(SHARE * co2 / COIL_T)
+    # The life-cycle electricity factor is published as CO2e only, and the line says why.
+    [power] = [line for line in economic["lines"] if line["line"] == "electricity"]
+    assert power["per_unit"] == JS_GRID_2024
+    assert power["gases"] == {"CO2e": approx(SHARE * 450_000_000 * JS_GRID_2024 / COIL_T)}
+    assert power["grid"]["geography"] == "CN"
+    assert power["grid"]["reason"] == "national"
 
     assert expansion["allocation"]["share"] == 1.0
     assert expansion["total"] == approx(expansion_total)

@@ -12,7 +12,7 @@ from tanji.services import rules as library
 
 from .conftest import Run
 
-GENERAL = "general-gbt24067@2024.1"
+GENERAL = "general-gbt24067@2024.2"
 
 #: A rule for a category Tanji has no code for, with another GWP set than the general one.
 TEXTILE = """\
@@ -88,7 +88,7 @@ def test_list_and_show_the_shipped_general_rule(tanji: Run) -> None:
     status, out, err = tanji("rules", "list")
     assert status == 0, err
     line = next(x for x in out.splitlines() if x.startswith("general-gbt24067 "))
-    assert "2024.1" in line
+    assert "2024.2" in line
     assert "published" in line
     assert "shipped" in line
     status, out, err = tanji("rules", "show", "general-gbt24067")
@@ -99,7 +99,7 @@ def test_list_and_show_the_shipped_general_rule(tanji: Run) -> None:
         "required",
         "allocation: subdivision > system-expansion > physical > economic",
         "(ISO 14067:2018 6.4.6 Allocation)",
-        "electricity: location or market-based, national grid",
+        "electricity: location or market-based, national grid, lifecycle factor",
         "end of life: cut-off",
         "GWP sets: ipcc-ar6-gwp100 (the rule's), ipcc-ar5-gwp100",
         "report items:",
@@ -107,7 +107,7 @@ def test_list_and_show_the_shipped_general_rule(tanji: Run) -> None:
         "next status: superseded",
     ):
         assert expected in out
-    status, out, err = tanji("rules", "show", "general-gbt24067", "--version", "2024.1", "--json")
+    status, out, err = tanji("rules", "show", "general-gbt24067", "--version", "2024.2", "--json")
     assert status == 0, err
     shown = json.loads(out)
     assert shown["ref"] == GENERAL

@@ -39,7 +39,7 @@ from tanji.io.factor_table import (
 )
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "tanji" / "data" / "factors"
-SHIPPED_COUNTS = {"cn-electricity.csv": 11, "freight-transport.csv": 2, "ipcc2006-fuels.csv": 17}
+SHIPPED_COUNTS = {"cn-electricity.csv": 60, "freight-transport.csv": 2, "ipcc2006-fuels.csv": 17}
 
 Rows = list[list[str]]
 
@@ -274,8 +274,9 @@ BROKEN_ERRORS = [
         5,
         "kind",
         "electricity",
-        "'electricity' is not one of grid_location, grid_residual, grid_lifecycle, combustion, "
-        "transport, material, process, waste, other",
+        "'electricity' is not one of grid_location, grid_residual, grid_lifecycle, grid_fossil, "
+        "grid_ets, electricity_generation, electricity_transmission, combustion, transport, "
+        "material, process, waste, other",
     ),
     CellError(6, "source_publisher", "", "required; the cell is empty"),
     CellError(7, "code", "A", "duplicate code 'A': first used in row 2"),

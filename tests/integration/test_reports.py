@@ -50,7 +50,9 @@ class FakeResolver:
         if link.kind is LinkKind.GAS:
             return gas_burden(link.ref, self.gwp, self.basis, "AR6")
         key = (
-            f"{link.kind.value}:{link.ref}:{link.basis}" if link.kind is LinkKind.GRID else link.ref
+            f"{link.kind.value}:{link.ref}:{link.basis or 'lifecycle'}"
+            if link.kind is LinkKind.GRID
+            else link.ref
         )
         if key not in self.factors:
             raise DomainError(f"{where}: unknown {key}")
@@ -174,7 +176,7 @@ def result() -> tuple[Footprint, FootprintUncertainty]:
             "db:TRUCK": factor(
                 "t*km", 0.078, "truck", CPCD, uncertainty=Uncertainty("lognormal", gsd=1.3)
             ),
-            "grid:CN-JS:location": factor(
+            "grid:CN-JS:lifecycle": factor(
                 "kWh", 0.5703, "CN-JS-2022", "MEE; 2022 provincial grid factors", quality=quality
             ),
         },

@@ -80,7 +80,13 @@ def test_result_page_shows_total_charts_data_and_sources(
     assert sum(data["data"]["histogram"]["counts"]) == 200
     assert data["labels"]["mean"] == "均值"
     assert {n["name"] for n in data["data"]["flow"]["nodes"]} >= {"total", "line:cells"}
-    assert "cn-electricity:CN-ELEC-LOC-2022-CN-JS@1" in html  # a pinned factor, linked
+    assert "cn-electricity:CN-ELEC-LCA-2024-CN@1" in html  # a pinned factor, linked
+    # Which grid factor the pack's Jiangsu 2024 electricity took, and the rule's reason.
+    assert (
+        "江苏 2024年：未发布省级或区域2024年电力碳足迹因子（生命周期），采用全国2024年因子" in html
+    )
+    assert "核算规则 cn-battery-declaration@" in html
+    assert "供各行业产品核算电力生产和消费产生的碳足迹使用" in html
     assert f"/workspace/results/{result_id}/report.pdf?lang=zh" in html
 
 
@@ -94,6 +100,12 @@ def test_result_page_in_english_and_without_monte_carlo(
     assert "No Monte Carlo analysis was run" in page.text
     assert "--mc 1000" in page.text
     assert 'data-chart="histogram"' not in page.text
+    # No rule applied: the life-cycle default, said in English.
+    assert (
+        "Jiangsu 2024: no provincial or regional 2024 life-cycle electricity carbon footprint "
+        "factor is published; the national 2024 factor is used"
+    ) in page.text
+    assert "Neither the model nor a rule states a basis" in page.text
 
 
 def test_other_tenants_get_not_found_and_operator_results_are_readable(

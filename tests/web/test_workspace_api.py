@@ -16,7 +16,10 @@ from tests.web.conftest import PASSWORD, add_member, new_enterprise, token_for
 
 from tanji.bootstrap import App
 
-JS_GRID_2022 = 0.5978  # cn-electricity CN-ELEC-LOC-2022-CN-JS, kg CO2/kWh
+#: Jiangsu 2022, life-cycle basis (the default): no life-cycle factor of 2022 or earlier is
+#: published, so the earliest later one, national 2023 (CN-ELEC-LCA-2023-CN), kg CO2e/kWh.
+#: It was 0.5978 (CN-ELEC-LOC-2022-CN-JS, CO2 only) before the life-cycle default.
+JS_GRID_2022 = 0.6205
 # ipcc2006-fuels IPCC2006-SC-EI-NATURAL-GAS-TJ: kg CO2, CH4, N2O per TJ × AR6 GWP100
 NG_PER_TJ = 56100.0 + 1.0 * 29.8 + 0.1 * 273.0
 
@@ -106,8 +109,8 @@ def test_lines_findings_calculate_and_versions(tanji_app: App, client: TestClien
 
     first = client.post(f"{base}/calculate", headers=auth)
     assert first.status_code == 201, first.text
-    # Worked by hand: 1000 kWh × 0.5978 (Jiangsu 2022) + 0.010 TJ of natural gas × (56100 CO2
-    # + 1 CH4 × 29.8 + 0.1 N2O × 273) + 2 kg × 2.5 + 2 t·km × 0.00353 (DESNZ sea bulk).
+    # Worked by hand: 1000 kWh × 0.6205 (Jiangsu 2022, life-cycle) + 0.010 TJ of natural gas
+    # × (56100 CO2 + 1 CH4 × 29.8 + 0.1 N2O × 273) + 2 kg × 2.5 + 2 t·km × 0.00353 (DESNZ sea bulk).
     expected = 1000 * JS_GRID_2022 + 0.010 * NG_PER_TJ + 2 * 2.5 + 2 * 0.00353
     assert first.json()["total"] == pytest.approx(expected, rel=1e-9)
     assert first.json()["result_url"] == f"/workspace/results/{first.json()['result_id']}"

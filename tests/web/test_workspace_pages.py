@@ -156,6 +156,7 @@ def test_line_forms_through_htmx_refresh_the_findings(tanji_app: App, client: Te
             "unit": "MWh",
             "geography": "CN-JS",
             "year": "2022",
+            "basis": "location",  # the CO2-only factor, asked for instead of the rule's
             "market_0_instrument": "green-certificate",
             "market_0_ids": "GEC-1, GEC-2",
             "market_0_evidence": "registry record",
@@ -166,6 +167,9 @@ def test_line_forms_through_htmx_refresh_the_findings(tanji_app: App, client: Te
     text = client.get(f"{base}/model.yaml").text
     assert "4000 MWh" in text
     assert "GEC-2" in text
+    assert "basis: location" in text
+    again = client.get(f"{base}/lines/_form?line_id=electricity&fresh=true", headers=htmx)
+    assert '<option value="location" selected>' in again.text  # kept when edited again
     deleted = client.post(f"{base}/lines/anode/delete", headers=htmx)
     assert deleted.status_code == 200
     assert "anode" not in client.get(f"{base}/model.yaml").text

@@ -231,7 +231,8 @@ def _show_text(entry: RuleEntry) -> list[str]:
     note = f"; {_both(rule.electricity_note)}" if rule.electricity_note else ""
     out.append(
         f"  electricity: {' or '.join(rule.electricity_allowed)}-based, "
-        f"{rule.electricity_geography} grid{note}{_cite(sections.get('electricity'))}"
+        f"{rule.electricity_geography} grid, {rule.electricity_basis} factor"
+        f"{note}{_cite(sections.get('electricity'))}"
     )
     out.append(f"  end of life: {rule.end_of_life}{_cite(sections.get('end_of_life'))}")
     for material, values in rule.cff_defaults.items():

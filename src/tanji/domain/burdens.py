@@ -10,7 +10,7 @@ version) that makes a result reproducible.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -24,6 +24,7 @@ __all__ = [
     "BIOGENIC_GASES",
     "CATEGORIES",
     "Burden",
+    "GridChoice",
     "LinkResolver",
     "Pin",
     "category_of",
@@ -63,6 +64,34 @@ class Pin:
 
 
 @dataclass(frozen=True)
+class GridChoice:
+    """Which grid factor an electricity line took, and why: the result says so.
+
+    ``reason``: ``exact`` (the geography and year asked), ``regional`` or ``national``
+    (no finer factor of the year asked), ``earlier`` (none of the year asked: the latest
+    earlier year, finest geography first), ``later`` (nothing earlier is published: the
+    earliest later year), ``latest`` (no year asked: the latest year published).
+    ``basis_from``: ``model`` (the model states the basis), ``rule`` (the rule's, with
+    its reason), ``default`` (neither states it: the life-cycle factor of a product
+    footprint), ``market`` (the remainder of a market-based line: the residual factor).
+    """
+
+    basis: str  # lifecycle, location, residual
+    asked: str  # the geography asked (CN-JS)
+    asked_year: int | None
+    geography: str  # the geography of the factor taken
+    year: int  # its year
+    reason: str
+    basis_from: str = "default"
+    rule: str = ""  # the rule (id@version) whose basis it is
+    rule_reason_zh: str = ""
+    rule_reason_en: str = ""
+    factor: str = ""  # the factor taken (DB:CODE@VERSION) and its names
+    name_zh: str = ""
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
 class Burden:
     """kg CO2e per ``unit`` of the linked thing, by (gas, category)."""
 
@@ -79,6 +108,8 @@ class Burden:
     #: What the result must say about the data behind it (e.g. an LCI database's
     #: greenhouse-gas-like flows without a GWP); they become the footprint's notes.
     warnings: tuple[str, ...] = ()
+    #: A grid link's choice of factor (which geography and year, and why).
+    grid: GridChoice | None = None
 
     @cached_property
     def total(self) -> float:
@@ -90,18 +121,7 @@ class Burden:
         parts: dict[tuple[str, str], float] = {}
         for (gas, _), value in self.parts.items():
             parts[(gas, category)] = parts.get((gas, category), 0.0) + value
-        return Burden(
-            self.unit,
-            parts,
-            self.label,
-            self.source,
-            self.pins,
-            self.uncertainty,
-            self.quality,
-            self.illustrative,
-            self.sample_key,
-            self.warnings,
-        )
+        return replace(self, parts=parts)
 
 
 def factor_burden(

@@ -48,6 +48,12 @@ class FactorKind(StrEnum):
     GRID_LOCATION = "grid_location"  # location-based average grid factor
     GRID_RESIDUAL = "grid_residual"  # excluding market-traded (contracted) non-fossil power
     GRID_LIFECYCLE = "grid_lifecycle"  # life-cycle electricity factor for product footprints
+    GRID_FOSSIL = "grid_fossil"  # CO2 of fossil-fuel power only (化石能源电力二氧化碳排放因子)
+    #: A fixed parameter of an emissions-trading reporting cycle: never picked by a grid
+    #: line's basis, only linked as a factor by a line that must use it.
+    GRID_ETS = "grid_ets"
+    GENERATION = "electricity_generation"  # life-cycle factor of one generation type
+    TRANSMISSION = "electricity_transmission"  # life-cycle factor of transmission and distribution
     COMBUSTION = "combustion"
     TRANSPORT = "transport"
     MATERIAL = "material"

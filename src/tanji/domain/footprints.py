@@ -27,15 +27,16 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
 import numpy as np
 
-from tanji.domain.burdens import CATEGORIES, Burden, LinkResolver, Pin
+from tanji.domain.burdens import CATEGORIES, Burden, GridChoice, LinkResolver, Pin
 from tanji.domain.factors import DomainError, PefQuality, Uncertainty
 from tanji.domain.products import (
     AllocationMethod,
+    Electricity,
     EndOfLife,
     Line,
     Link,
@@ -124,6 +125,7 @@ class LineResult:
     formula: str
     illustrative: bool
     credit: bool = False
+    grid: GridChoice | None = None  # an electricity term: which grid factor, and why
 
 
 @dataclass(frozen=True)
@@ -350,11 +352,15 @@ def _electricity_terms(
     rest = kwh - covered
     if rest > 0 or not line.electricity.market:
         grid = line.electricity.grid
-        if line.electricity.market and grid.kind is LinkKind.GRID:
+        market = bool(line.electricity.market) and grid.kind is LinkKind.GRID
+        if market:
             # Market-based: the uncovered remainder takes the residual mix, so the
-            # certified renewable power is not counted again in the grid average.
+            # certified renewable power is not counted again in the grid average. No
+            # life-cycle residual factor is published: the residual one is CO2 only.
             grid = Link(LinkKind.GRID, grid.ref, year=grid.year, basis="residual")
         burden = _reported(resolver.burden(grid, where), line)
+        if burden.grid is not None:
+            burden = replace(burden, grid=_grid_why(burden.grid, line.electricity, market))
         q = _convert(rest, "kWh", burden.unit, where)
         terms.append(
             Term(
@@ -367,6 +373,24 @@ def _electricity_terms(
             )
         )
     return terms
+
+
+def _grid_why(choice: GridChoice, electricity: Electricity, market: bool) -> GridChoice:
+    """Who chose the basis: the market remainder, the model, the rule or the default."""
+    if market:
+        return replace(choice, basis_from="market")
+    if electricity.grid.basis and not electricity.basis_rule:
+        return replace(choice, basis_from="model")
+    if electricity.basis_rule:
+        reason = electricity.basis_reason
+        return replace(
+            choice,
+            basis_from="rule",
+            rule=electricity.basis_rule,
+            rule_reason_zh=reason.zh if reason else "",
+            rule_reason_en=reason.en if reason else "",
+        )
+    return replace(choice, basis_from="default")
 
 
 @dataclass(frozen=True)
@@ -692,12 +716,14 @@ def _line_results(
             sub = fg.models[term.submodel]
             link, source = f"model {sub.id}", sub.source or sub.id
             illustrative = sub.illustrative
+            grid = None
         else:
             assert term.burden is not None
             per_unit = term.burden.total
             key_values = term.burden.parts
             link, source = term.burden.label, term.burden.source
             illustrative = term.burden.illustrative
+            grid = term.burden.grid
         gases, categories = _by_gas_and_category(term.coefficient, key_values, output)
         line = lines.get(term.line)
         results.append(
@@ -721,6 +747,7 @@ def _line_results(
                 formula=f"({term.formula}){per_output}",
                 illustrative=illustrative,
                 credit=term.credit,
+                grid=grid,
             )
         )
     return results

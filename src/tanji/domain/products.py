@@ -29,10 +29,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from tanji.domain.factors import DomainError, EmissionFactor, PefQuality, Uncertainty
+from tanji.domain.factors import (
+    DomainError,
+    EmissionFactor,
+    FactorKind,
+    PefQuality,
+    Uncertainty,
+)
 
 __all__ = [
+    "DEFAULT_GRID_BASIS",
     "DEFAULT_STAGES",
+    "GRID_BASES",
+    "GRID_KINDS",
     "Allocation",
     "AllocationMethod",
     "Cff",
@@ -91,7 +100,24 @@ class LinkKind(StrEnum):
     SUPPLIER = "supplier"  # a supplier's PCF: a product code on the platform, or a PACT file
     MODEL = "model"  # another product model
     GAS = "gas"  # kg of a greenhouse gas (a gas id of the GWP table)
-    GRID = "grid"  # location-based (or residual) grid factor by geography and year
+    GRID = "grid"  # grid factor by geography and year (life-cycle, location or residual)
+
+
+#: Grid factor bases a model or rule may ask for: ``lifecycle`` — the life-cycle
+#: electricity carbon footprint factor (电力碳足迹因子, CO2e) issued for product
+#: footprints; ``location`` — the CO2-only electricity consumption factor (电力平均二氧化碳
+#: 排放因子), e.g. for organisation-level reporting; ``residual`` — the consumption factor
+#: excluding market-traded non-fossil electricity. The ETS reporting parameter is never
+#: picked by basis: a line that needs it links the factor itself.
+GRID_BASES = ("lifecycle", "location", "residual")
+#: The basis of a grid line that states none, under no rule: a product footprint.
+DEFAULT_GRID_BASIS = "lifecycle"
+#: The factor kind of each basis in the factor library.
+GRID_KINDS = {
+    "lifecycle": FactorKind.GRID_LIFECYCLE.value,
+    "location": FactorKind.GRID_LOCATION.value,
+    "residual": FactorKind.GRID_RESIDUAL.value,
+}
 
 
 @dataclass(frozen=True)
@@ -102,21 +128,21 @@ class Link:
     ref: str = ""
     inline: EmissionFactor | None = None
     year: int | None = None  # GRID: the year of the grid factor
-    basis: str = "location"  # GRID: "location" or "residual"
+    basis: str = ""  # GRID: one of GRID_BASES; "" = not stated (the rule's, else the default)
 
     def __post_init__(self) -> None:
         if self.kind is LinkKind.INLINE and self.inline is None:
             raise DomainError("factor: an inline factor needs its values and source")
         if self.kind is not LinkKind.INLINE and not self.ref.strip():
             raise DomainError(f"{self.kind.value}: a reference is required")
-        if self.basis not in ("location", "residual"):
-            raise DomainError(f"grid basis: expected location or residual, got {self.basis!r}")
+        if self.basis and self.basis not in GRID_BASES:
+            raise DomainError(f"grid basis: expected {', '.join(GRID_BASES)}, got {self.basis!r}")
 
     def describe(self) -> str:
         if self.kind is LinkKind.INLINE and self.inline is not None:
             return f"inline factor ({self.inline.source.citation()})"
         if self.kind is LinkKind.GRID:
-            return f"grid {self.basis} {self.ref} {self.year or ''}".strip()
+            return f"grid {self.basis or DEFAULT_GRID_BASIS} {self.ref} {self.year or ''}".strip()
         return f"{self.kind.value} {self.ref}"
 
 
@@ -156,6 +182,10 @@ class Electricity:
 
     grid: Link  # kind GRID (or a FACTOR/INLINE chosen by the user)
     market: tuple[MarketInstrument, ...] = ()
+    #: Who chose the grid basis when the model states none: the rule (``id@version``)
+    #: and its reason, set when the model is computed under a rule.
+    basis_rule: str = ""
+    basis_reason: LocalText | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from datetime import date
 from enum import StrEnum
 
 from tanji.domain.factors import DomainError
+from tanji.domain.geography import level_of
 from tanji.domain.products import (
     EndOfLife,
     Line,
@@ -170,6 +171,12 @@ class Rule:
     #: The clause of each section (cut_off, allocation, electricity, end_of_life,
     #: primary_data, data_quality), when the rule cites one.
     section_citations: Mapping[str, Citation] = field(default_factory=dict)
+    #: The grid factor an electricity line that states no basis takes: ``lifecycle``
+    #: (the life-cycle electricity carbon footprint factor, for product footprints) or
+    #: ``location`` (the CO2-only consumption factor, e.g. organisation-level
+    #: reporting), and the rule's reason for it.
+    electricity_basis: str = "lifecycle"
+    electricity_basis_reason: LocalText | None = None
 
     def clause(self, section: str) -> str:
         citation = self.section_citations.get(section)
@@ -184,6 +191,10 @@ class Rule:
             raise DomainError(f"end_of_life: cut-off, cff or worldsteel, got {self.end_of_life!r}")
         if not self.methods:
             raise DomainError("methods: name at least one GWP set")
+        if self.electricity_basis not in ("lifecycle", "location"):
+            raise DomainError(
+                f"electricity.basis: lifecycle or location, got {self.electricity_basis!r}"
+            )
 
     @property
     def ref(self) -> str:
@@ -400,15 +411,6 @@ def _line_findings(model: ProductModel, rule: Rule) -> list[Finding]:
 _GEOGRAPHY_LEVEL = {"national": 0, "regional": 1, "province": 2}
 
 
-def _geography_level(geography: str) -> int:
-    if geography == "CN" or "-" not in geography:
-        return 0
-    if geography in ("CN-EAST", "CN-NORTH", "CN-NORTHEAST", "CN-CENTRAL", "CN-NORTHWEST",
-                     "CN-SOUTH"):  # fmt: skip
-        return 1
-    return 2
-
-
 def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
     assert line.electricity is not None
     findings = []
@@ -427,13 +429,29 @@ def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
         )
     grid = line.electricity.grid
     wanted = _GEOGRAPHY_LEVEL.get(rule.electricity_geography, 0)
-    if grid.kind is LinkKind.GRID and _geography_level(grid.ref) < wanted:
+    if grid.kind is LinkKind.GRID and level_of(grid.ref) < wanted:
         findings.append(
             Finding(
                 Severity.WARNING,
                 "electricity-geography",
                 f"line {line.id} uses the {grid.ref} grid; the rule asks for the "
                 f"{rule.electricity_geography} grid of the production site",
+                where,
+                clause,
+            )
+        )
+    if (
+        grid.kind is LinkKind.GRID
+        and grid.basis in ("lifecycle", "location")
+        and grid.basis != rule.electricity_basis
+        and not line.electricity.basis_rule
+    ):
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                "electricity-basis",
+                f"line {line.id} asks for the {grid.basis} grid factor; the rule takes the "
+                f"{rule.electricity_basis} factor for grid electricity",
                 where,
                 clause,
             )
@@ -557,11 +575,21 @@ def _stages_for(model: ProductModel, rule: Rule) -> tuple[Stage, ...]:
 
 
 def _with_defaults(line: Line, rule: Rule) -> Line:
-    if line.electricity is not None and line.electricity.market:
-        if "market" not in rule.electricity_allowed:
+    if line.electricity is not None:
+        electricity = line.electricity
+        grid = electricity.grid
+        if grid.kind is LinkKind.GRID and not grid.basis:
+            # The model leaves the grid factor to the rule: the rule's basis, and why.
+            electricity = replace(
+                electricity,
+                grid=replace(grid, basis=rule.electricity_basis),
+                basis_rule=rule.ref,
+                basis_reason=rule.electricity_basis_reason,
+            )
+        if electricity.market and "market" not in rule.electricity_allowed:
             # The rule counts grid electricity only: certificates do not change the number.
-            return replace(line, electricity=replace(line.electricity, market=()))
-        return line
+            electricity = replace(electricity, market=())
+        return replace(line, electricity=electricity)
     cff = line.cff
     if cff is None or not cff.material:
         return line

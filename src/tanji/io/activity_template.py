@@ -339,6 +339,8 @@ _LINK_WORDS = {
     "gas": ("直接排放", "direct emission"),
     "electricity": ("电力", "electricity"),
     "residual": ("剩余组合", "residual mix"),
+    "location": ("二氧化碳排放因子", "CO2 emission factor"),
+    "lifecycle": ("碳足迹因子", "carbon footprint factor"),
     "market": ("市场工具", "market instruments"),
     "cff": ("循环足迹公式（CFF）", "circular footprint formula (CFF)"),
     "transport": ("运输", "transport"),
@@ -394,8 +396,8 @@ def _electricity_text(
         parts = [word("electricity"), grid["geography"]]
         if "year" in grid:
             parts.append(str(grid["year"]))
-        if grid.get("basis") == "residual":
-            parts.append(word("residual"))
+        if grid.get("basis") in ("residual", "location", "lifecycle"):
+            parts.append(word(grid["basis"]))
         text = " ".join(parts)
     else:
         text = f"{word('electricity')}, {factor(e['factor'])}"

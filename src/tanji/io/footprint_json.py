@@ -3,7 +3,9 @@
 Top level: ``total``, ``unit`` ("kg CO2e"), ``per`` (the declared unit), ``stages``,
 ``gases`` and ``categories`` (fossil, biogenic, dLUC, aircraft) — then the trace:
 ``lines`` (every term of the root model), ``components`` (each sub-model), ``offsets``,
-``data_quality``, ``uncertainty`` and ``pins``. Numbers are written with full precision
+``data_quality``, ``uncertainty`` and ``pins``. An electricity line's ``grid`` says
+which grid factor it took and why (basis, geography and year asked and taken, reason,
+and the rule whose basis it is). Numbers are written with full precision
 (``repr`` of the float), so a verifier recomputing gets the same digits.
 
 ``uncertainty.histogram`` (``edges``, ``counts``) keeps the shape of the Monte Carlo
@@ -37,6 +39,7 @@ def _line(line: LineResult) -> dict[str, Any]:
     out = {name: getattr(line, name) for name in _LINE_FIELDS}
     out["gases"] = dict(line.gases)
     out["categories"] = dict(line.categories)
+    out["grid"] = asdict(line.grid) if line.grid is not None else None
     return out
 
 

@@ -547,9 +547,7 @@ class _Builder:
             grid = self.factor_link(e["factor"], (*path, "factor"), code)
         elif "grid" in e:
             g = e["grid"]
-            grid = Link(
-                LinkKind.GRID, g["geography"], year=g.get("year"), basis=g.get("basis", "location")
-            )
+            grid = Link(LinkKind.GRID, g["geography"], year=g.get("year"), basis=g.get("basis", ""))
         else:
             raise self.fail(path, "give the grid (geography and year) or a factor")
         market = []

@@ -136,6 +136,10 @@ def _build(d: Mapping[str, Any], source: str) -> Rule:
         electricity_allowed=tuple(electricity.get("allowed", ["location", "market"])),
         electricity_geography=electricity.get("geography", "national"),
         electricity_note=_text(electricity["note"]) if "note" in electricity else None,
+        electricity_basis=electricity.get("basis", "lifecycle"),
+        electricity_basis_reason=(
+            _text(electricity["basis_reason"]) if "basis_reason" in electricity else None
+        ),
         end_of_life=eol["method"],
         cff_defaults={
             material: {_CFF_KEYS[k]: float(v) for k, v in values.items()}

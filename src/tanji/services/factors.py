@@ -37,6 +37,7 @@ from tanji.domain.factors import (
     Uncertainty,
 )
 from tanji.domain.footprint_uncertainty import Progress
+from tanji.domain.geography import PLACES
 from tanji.services.catalog import (
     Destination,
     Readers,
@@ -71,6 +72,10 @@ KIND_WORDS = {
     "grid_location": "电网 电力 平均 位置 grid electricity power location-based average",
     "grid_residual": "电网 电力 剩余 市场化 非化石 grid electricity power residual market",
     "grid_lifecycle": "电力 电网 生命周期 碳足迹 grid electricity power life-cycle footprint",
+    "grid_fossil": "电力 化石能源 火电 grid electricity power fossil",
+    "grid_ets": "电网 电力 碳市场 排放报告 发电行业 grid electricity power ETS reporting",
+    "electricity_generation": "电力 发电 碳足迹 生命周期 electricity power generation life-cycle",
+    "electricity_transmission": "电力 输配电 线损 碳足迹 electricity transmission distribution",
     "combustion": "燃烧 燃料 化石 fuel combustion stationary",
     "transport": "运输 货运 物流 transport freight logistics",
     "material": "材料 原材料 material",
@@ -80,10 +85,16 @@ KIND_WORDS = {
 }
 #: Factors stored between two progress reports of an import.
 PROGRESS_EVERY = 200
+#: A place's names; a regional grid's also name its provinces (江苏 finds 华东 factors).
 GEOGRAPHY_WORDS = {
+    **{
+        code: " ".join(
+            [p.zh, p.zh + ("区域" if p.level == "regional" else "省"), p.en.lower(), p.level]
+            + [f"{m.zh} {m.en.lower()}" for m in PLACES.values() if m.region == code]
+        )
+        for code, p in PLACES.items()
+    },
     "CN": "中国 全国 china national",
-    "CN-JS": "江苏 江苏省 jiangsu",
-    "CN-EAST": "华东 华东区域 east china regional",
     "GLO": "全球 global world",
 }
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -51,7 +51,9 @@ from tanji.domain.footprint_uncertainty import (
     progress_steps,
 )
 from tanji.domain.footprints import RULE_APPLIED, Footprint, certificate_ids, compute
-from tanji.domain.products import Link, LinkKind, ProductModel
+from tanji.domain.geography import fallback_chain
+from tanji.domain.grid import grid_choice, grid_label
+from tanji.domain.products import DEFAULT_GRID_BASIS, GRID_KINDS, Link, LinkKind, ProductModel
 from tanji.domain.rules import Rule, apply
 from tanji.domain.suppliers import SupplierFootprint
 from tanji.engine import Engine
@@ -78,9 +80,6 @@ __all__ = [
     "supplier_footprints",
 ]
 
-#: Provinces in the East China regional grid (华东区域电网) of the MEE/NBS electricity
-#: factor notices: a province without its own factor falls back to this region, then CN.
-EAST_CHINA = frozenset({"CN-SH", "CN-JS", "CN-ZJ", "CN-AH", "CN-FJ"})
 GWP_SOURCE = "IPCC AR6 WG1 (2021) Ch. 7 Table 7.15 / 7.SM.7; AR5 WG1 (2013) Ch. 8 Table 8.A.1"
 
 
@@ -218,53 +217,36 @@ class StoreResolver:
             self._factors[wanted] = (detail.ref, detail.factor)
         full_ref, factor = self._factors[wanted]
         burden = factor_burden(factor, self.gwp, self.basis, Pin("factor", full_ref, link=link_key))
-        if label:
-            burden = Burden(
-                burden.unit,
-                burden.parts,
-                label,
-                burden.source,
-                burden.pins,
-                burden.uncertainty,
-                burden.quality,
-                burden.illustrative,
-            )
-        return burden
+        return replace(burden, label=label) if label else burden
 
     def _grid(self, link: Link) -> Burden:
-        link_key = f"grid:{link.ref}:{link.year or ''}:{link.basis}"
-        kind = "grid_location" if link.basis == "location" else "grid_residual"
+        basis = link.basis or DEFAULT_GRID_BASIS
+        link_key = f"grid:{link.ref}:{link.year or ''}:{basis}"
         pinned = self.pins.get(link_key)
+        legacy = f"grid:{link.ref}:{link.year or ''}:location"
+        if pinned is None and not link.basis and legacy in self.pins:
+            # A result saved when an unstated basis meant the CO2-only location factor.
+            basis, link_key, pinned = "location", legacy, self.pins[legacy]
+        kind = GRID_KINDS[basis]
         if pinned:
             factor = factor_detail(self.session, pinned.ref, self.readers).factor
             year = factor.valid_from.year if factor.valid_from else 0
-            return self._factor(
-                pinned.ref, link_key, _grid_label(link, kind, factor.geography, year)
-            )
-        chain = [link.ref]
-        if link.ref in EAST_CHINA:
-            chain.append("CN-EAST")
-        if link.ref != "CN":
-            chain.append("CN")
-        candidates = self._grid_factors(kind)
-        for geography in chain:
-            found = [c for c in candidates if c[1] == geography]
-            if not found:
-                continue
-            exact = [c for c in found if link.year is not None and c[2] == link.year]
-            earlier = sorted(
-                (c for c in found if link.year is None or c[2] <= link.year), key=lambda c: c[2]
-            )
-            later = sorted(
-                (c for c in found if link.year is not None and c[2] > link.year), key=lambda c: c[2]
-            )
-            choice = exact[0] if exact else (earlier[-1] if earlier else later[0])
-            ref, _, year = choice
-            return self._factor(ref, link_key, _grid_label(link, kind, geography, year))
-        raise DomainError(
-            f"no {kind.replace('_', '-')} electricity factor for {link.ref} (nor "
-            f"{', '.join(chain[1:]) or 'a parent region'}); import one or give a factor"
-        )
+            choice = grid_choice(link, basis, [(pinned.ref, factor.geography, year)])
+            assert choice is not None
+            taken = pinned.ref
+        else:
+            choice = grid_choice(link, basis, self._grid_factors(kind))
+            if choice is None:
+                chain = fallback_chain(link.ref)
+                raise DomainError(
+                    f"no {kind.replace('_', '-')} electricity factor for {link.ref} (nor "
+                    f"{', '.join(chain[1:]) or 'a parent region'}); import one or give a factor"
+                )
+            taken = choice[0]
+        burden = self._factor(taken, link_key, grid_label(choice[1]))
+        full_ref, factor = self._factors[taken]
+        named = replace(choice[1], factor=full_ref, name_zh=factor.name_zh, name_en=factor.name_en)
+        return replace(burden, grid=named)
 
     def _grid_factors(self, kind: str) -> list[tuple[str, str, int]]:
         """(ref, geography, year) of grid factors in the latest version of each database."""
@@ -366,15 +348,8 @@ class StoreResolver:
         else:
             supplier = self._stored_supplier(ref, pinned)
         burden = supplier.burden()
-        return Burden(
-            burden.unit,
-            burden.parts,
-            burden.label,
-            burden.source,
-            (Pin("supplier", f"{supplier.ref}@{supplier.version}", link=link_key),),
-            burden.uncertainty,
-            burden.quality,
-            burden.illustrative,
+        return replace(
+            burden, pins=(Pin("supplier", f"{supplier.ref}@{supplier.version}", link=link_key),)
         )
 
     def _stored_supplier(self, ref: str, pinned: Pin | None) -> SupplierFootprint:
@@ -456,14 +431,6 @@ def _activity_parts(background: Background, i: int, amount: float) -> dict[tuple
     if not parts:
         parts[("CO2e", "fossil")] = float(background.totals[i])
     return parts
-
-
-def _grid_label(link: Link, kind: str, geography: str, year: int) -> str:
-    label = f"{kind.split('_')[1]} grid {geography} {year}"
-    if geography != link.ref or (link.year is not None and year != link.year):
-        asked = f"{link.ref} {link.year}" if link.year else link.ref
-        label += f" (asked: {asked}; nearest published)"
-    return label
 
 
 def _split_activity(ref: str) -> tuple[str, str, str | None]:

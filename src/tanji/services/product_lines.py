@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tanji.domain.products import GRID_BASES
 from tanji.domain.units import UnitError, convert
 from tanji.services.errors import InvalidInputError
 
@@ -103,6 +104,7 @@ class LineInput:
     gas: str = ""  # CO2, CH4-fossil, N2O, SF6, HFC-134a, …
     geography: str = "CN-JS"  # electricity: the grid
     year: int | None = None
+    basis: str = ""  # electricity: lifecycle, location, residual; "" = the rule's
     instruments: tuple[Instrument, ...] = ()
     mode: str = ""  # transport
     mass_t: float | None = None
@@ -183,6 +185,8 @@ def _check(line: LineInput) -> dict[str, str]:
     if line.kind == "electricity":
         if not line.geography.strip():
             problems["geography"] = "required: the grid, e.g. CN-JS (Jiangsu), CN-EAST, CN"
+        if line.basis and line.basis not in GRID_BASES:
+            problems["basis"] = f"expected one of {', '.join(GRID_BASES)}, or empty (the rule's)"
         for i, instrument in enumerate(line.instruments):
             if instrument.instrument not in INSTRUMENTS:
                 problems[f"instruments[{i}]"] = f"expected one of {', '.join(INSTRUMENTS)}"
@@ -247,6 +251,8 @@ def _link(line: LineInput) -> dict[str, Any]:
     grid: dict[str, Any] = {"geography": line.geography.strip()}
     if line.year is not None:
         grid["year"] = line.year
+    if line.basis:
+        grid["basis"] = line.basis
     electricity: dict[str, Any] = {"grid": grid}
     market = []
     for instrument in line.instruments:
@@ -347,6 +353,7 @@ def line_input(spec: Mapping[str, Any]) -> LineInput:
         gas=str(spec.get("gas", "")),
         geography=str(grid.get("geography", "CN-JS")),
         year=grid.get("year"),
+        basis=str(grid.get("basis", "")),
         instruments=instruments,
         mode=str(transport.get("mode", "")),
         mass_t=mass,

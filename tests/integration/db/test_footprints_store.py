@@ -104,7 +104,7 @@ def test_activity_links_use_the_prepared_background(
     calc = calculate(session, backgrounds, path)
     e, c = 50 / 0.96, 20 / 0.96
     cell_co2, cell_ch4 = 1 + 0.5 * e, 0.01 * c * 29.8
-    # CN-JS 2022 location-based grid factor of the shipped table.
+    # The grid factor the shipped table gives CN-JS 2022 (life-cycle: the earliest later one).
     grid = calc.footprint.lines[1].per_unit
     assert calc.footprint.total == pytest.approx(2 * (cell_co2 + cell_ch4) + 10 * grid, rel=1e-12)
     assert calc.footprint.gases["CH4-fossil"] == pytest.approx(2 * cell_ch4, rel=1e-12)

@@ -137,12 +137,12 @@ def errors(findings: list[Finding]) -> set[str]:
 def test_every_shipped_rule_loads_once(session: Session) -> None:
     first = ensure_shipped_rules(session)
     assert len(first) >= len(rule_file.shipped_rule_files())
-    assert any("general-gbt24067@2024.1" in change for change in first)
+    assert any("general-gbt24067@2024.2" in change for change in first)
     assert ensure_shipped_rules(session) == []
     assert len(list_rules(session)) == len(rule_file.shipped_rule_files())
     entry = get_entry(session, "general-gbt24067")
     assert (entry.rule.ref, entry.rule.status, entry.origin) == (
-        "general-gbt24067@2024.1",
+        "general-gbt24067@2024.2",
         "published",
         "shipped",
     )
@@ -182,7 +182,7 @@ def test_import_a_rule_for_a_new_category(lib: Session, tmp_path: Path) -> None:
     assert [e.ref for e in list_rules(lib, "apparel")] == ["test-textile@1"]  # applies_to
     assert list_rules(lib, "furniture") == []
     refs = [e.ref for e in list_rules(lib)]
-    assert {"general-gbt24067@2024.1", "test-textile@1"} <= set(refs)
+    assert {"general-gbt24067@2024.2", "test-textile@1"} <= set(refs)
     entry = get_entry(lib, "test-textile")
     assert entry.origin == "imported"
     assert entry.rule.authors == (("association", "Test Textile Association"),)
@@ -325,9 +325,9 @@ def test_validate_file_chooses_rules_by_category(
     assert run.errors == 0
     assert run.calculation is not None
     # A model may name its rule: that one is used.
-    named = write(tmp_path, "named.yaml", GOOD_MODEL + "rule: general-gbt24067@2024.1\n")
+    named = write(tmp_path, "named.yaml", GOOD_MODEL + "rule: general-gbt24067@2024.2\n")
     [run] = validate_file(lib, backgrounds, named)
-    assert run.rule.ref == "general-gbt24067@2024.1"
+    assert run.rule.ref == "general-gbt24067@2024.2"
     # Under the general rule (named): its category does not fit (the general rule leaves
     # the declared unit to the category rules).
     [run] = validate_file(lib, backgrounds, path, ["general-gbt24067"])

@@ -11,7 +11,7 @@ from tanji.domain.burdens import Burden, Pin, factor_burden, gas_burden
 from tanji.domain.factors import DomainError, Uncertainty
 from tanji.domain.footprint_uncertainty import monte_carlo
 from tanji.domain.footprints import compute
-from tanji.domain.products import Link, LinkKind, ProductModel
+from tanji.domain.products import DEFAULT_GRID_BASIS, Link, LinkKind, ProductModel
 from tanji.io.errors import DataFormatError
 from tanji.io.product_model import model_from_document, parse_document
 
@@ -39,7 +39,9 @@ class FakeResolver:
         if link.kind is LinkKind.GAS:
             return gas_burden(link.ref, self.gwp, self.basis, "AR6")
         key = (
-            f"{link.kind.value}:{link.ref}:{link.basis}" if link.kind is LinkKind.GRID else link.ref
+            f"{link.kind.value}:{link.ref}:{link.basis or DEFAULT_GRID_BASIS}"
+            if link.kind is LinkKind.GRID
+            else link.ref
         )
         if key not in self.factors:
             raise DomainError(f"{where}: unknown {key}")
@@ -92,7 +94,7 @@ lines:
     resolver = FakeResolver(
         {
             "db:STEEL": per_unit("t", 2000.0, label="steel"),
-            "grid:CN-JS:location": per_unit("kWh", 0.5, label="grid"),
+            "grid:CN-JS:lifecycle": per_unit("kWh", 0.5, label="grid"),
             "db:TRUCK": per_unit("t*km", 0.1, label="truck"),
         }
     )
@@ -156,7 +158,7 @@ lines:
     )
     resolver = FakeResolver(
         {
-            "grid:CN:location": per_unit("kWh", 0.5366),
+            "grid:CN:lifecycle": per_unit("kWh", 0.5366),
             "grid:CN:residual": per_unit("kWh", 0.5856),
         }
     )

@@ -214,10 +214,56 @@ def test_market_instruments_are_set_aside_where_the_rule_allows_only_the_grid() 
     resolver = FakeResolver(
         {
             "db:F": per_unit("kg", 1.0),
-            "grid:CN-JS:location": per_unit("kWh", 0.5978),
+            "grid:CN-JS:lifecycle": per_unit("kWh", 0.5978),
             "grid:CN-JS:residual": per_unit("kWh", 0.6),
         }
     )
     as_written = compute(m, resolver).total
     assert as_written == pytest.approx(2.0 + 1000 * 0.6)
     assert compute(apply(m, rule), resolver).total == pytest.approx(2.0 + 2000 * 0.5978)
+
+
+def test_a_rule_may_ask_for_the_co2_only_factor_for_lines_that_state_no_basis() -> None:
+    text = RULE.replace(
+        "electricity: {allowed: [location], geography: province}",
+        "electricity: {allowed: [location], geography: province, basis: location, "
+        "basis_reason: {zh: 组织层面报告, en: organisation-level reporting}}",
+    )
+    rule = rule_from_text(text, "rule.yaml")
+    assert rule.electricity_basis == "location"
+    m = model(
+        GOOD
+        + """
+  - {id: power, stage: production, quantity: 1 MWh, electricity: {grid: {geography: CN-JS}}}
+  - id: stated
+    stage: production
+    quantity: 1 MWh
+    electricity: {grid: {geography: CN-JS, basis: lifecycle}}
+"""
+    )
+    ruled = {line.id: line.electricity for line in apply(m, rule).lines if line.electricity}
+    assert ruled["power"].grid.basis == "location"  # the rule's, and the rule is named
+    assert ruled["power"].basis_rule == rule.ref
+    assert ruled["power"].basis_reason is not None
+    assert ruled["power"].basis_reason.en == "organisation-level reporting"
+    assert ruled["stated"].grid.basis == "lifecycle"  # the model's own word wins …
+    assert ruled["stated"].basis_rule == ""
+    warnings = {f.code for f in check(m, rule) if f.severity is Severity.WARNING}
+    assert "electricity-basis" in warnings  # … with a warning
+    resolver = FakeResolver(
+        {
+            "db:F": per_unit("kg", 1.0),
+            "grid:CN-JS:location": per_unit("kWh", 0.5),
+            "grid:CN-JS:lifecycle": per_unit("kWh", 0.6),
+        }
+    )
+    assert compute(apply(m, rule), resolver).total == pytest.approx(2.0 + 1000 * 0.5 + 1000 * 0.6)
+
+
+def test_a_rule_basis_is_lifecycle_or_location() -> None:
+    text = RULE.replace(
+        "electricity: {allowed: [location], geography: province}",
+        "electricity: {allowed: [location], geography: province, basis: residual}",
+    )
+    with pytest.raises((DomainError, DataFormatError), match="basis"):
+        rule_from_text(text, "rule.yaml")

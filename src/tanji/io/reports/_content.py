@@ -23,7 +23,8 @@ import numpy as np
 import tanji
 from tanji.domain.burdens import CATEGORIES
 from tanji.domain.footprint_uncertainty import FootprintUncertainty
-from tanji.domain.footprints import Footprint, ModelResult, Term, dqr_rating
+from tanji.domain.footprints import Footprint, LineResult, ModelResult, Term, dqr_rating
+from tanji.domain.geography import place
 from tanji.domain.products import EndOfLife, Link, LinkKind, ProductModel
 from tanji.io.reports._text import (
     check_language,
@@ -447,6 +448,25 @@ def _results_section(footprint: Footprint, language: str) -> Section:
     return Section(3, "results", t("results.title", L), blocks)
 
 
+def line_link(line: LineResult, language: str) -> str:
+    """What a line links to; an electricity line: the grid factor taken, and why."""
+    grid = line.grid
+    if grid is None:
+        return line.link
+    name = (grid.name_en or grid.name_zh) if language == "en" else (grid.name_zh or grid.name_en)
+    why = t(
+        "grid." + grid.reason,
+        language,
+        asked=place(grid.asked).name(language),
+        year=grid.asked_year or "",
+        place=place(grid.geography).name(language),
+        taken=grid.year,
+    )
+    if grid.basis_from == "rule":
+        why += "; " + t("grid.rule", language, rule=grid.rule)
+    return f"{name or line.link} ({why})" if language == "en" else f"{name or line.link}（{why}）"
+
+
 def _line_table(footprint: Footprint, component: ModelResult, language: str) -> Table:
     L = language
     model = footprint.models.get(component.id, footprint.model)
@@ -463,7 +483,7 @@ def _line_table(footprint: Footprint, component: ModelResult, language: str) -> 
                 line.term,
                 fmt_quantity(line.quantity),
                 line.unit,
-                line.link,
+                line_link(line, L),
                 per_unit,
                 fmt_value(line.co2e),
                 fmt_percent(share(line.co2e, component.total)),

@@ -262,6 +262,33 @@ TEXT: dict[str, dict[str, str]] = {
     "lines.quantity": {"zh": "数量", "en": "Quantity"},
     "lines.unit": {"zh": "单位", "en": "Unit"},
     "lines.link": {"zh": "链接", "en": "Link"},
+    # an electricity line: which grid factor it took, and why
+    "grid.exact": {
+        "zh": "{asked} {year}年，{place} {taken}年",
+        "en": "{asked} {year}: {place} {taken}",
+    },
+    "grid.regional": {
+        "zh": "{asked} {year}年无省级因子，采用{place}区域{taken}年",
+        "en": "{asked} {year}: no provincial factor, {place} regional {taken} used",
+    },
+    "grid.national": {
+        "zh": "{asked} {year}年无省级或区域因子，采用全国{taken}年",
+        "en": "{asked} {year}: no provincial or regional factor, national {taken} used",
+    },
+    "grid.earlier": {
+        "zh": "{asked} {year}年未发布，采用此前最近的{place} {taken}年",
+        "en": "{asked} {year}: not published, the latest earlier one ({place} {taken}) used",
+    },
+    "grid.later": {
+        "zh": "{asked} {year}年及以前均未发布，采用其后最早的{place} {taken}年",
+        "en": "{asked} {year}: nothing of that year or earlier, the earliest later one "
+        "({place} {taken}) used",
+    },
+    "grid.latest": {
+        "zh": "{asked}，未指定年份，采用最新的{place} {taken}年",
+        "en": "{asked}, no year given: the latest ({place} {taken}) used",
+    },
+    "grid.rule": {"zh": "口径依核算规则 {rule}", "en": "basis set by the rule {rule}"},
     "lines.per_unit": {"zh": "单位排放（kg CO2e/单位）", "en": "Per unit (kg CO2e/unit)"},
     "lines.contribution": {"zh": "贡献（kg CO2e）", "en": "Contribution (kg CO2e)"},
     "lines.share": {"zh": "占比", "en": "Share"},

@@ -33,7 +33,7 @@ import tanji
 from tanji.domain.burdens import CATEGORIES
 from tanji.domain.footprint_uncertainty import FootprintUncertainty
 from tanji.domain.footprints import Footprint
-from tanji.io.reports._content import line_terms, link_unit, rating, share, sources
+from tanji.io.reports._content import line_link, line_terms, link_unit, rating, share, sources
 from tanji.io.reports._text import check_language, t, t_or
 
 __all__ = ["LINE_COLUMNS", "write_xlsx"]
@@ -190,7 +190,7 @@ def _lines_sheet(sheet: Any, footprint: Footprint, L: str) -> tuple[int, int]:
                 "dqr": line.dqr,
                 "primary": t("lines.primary" if line.primary else "lines.secondary", L),
                 "illustrative": t("report.yes" if line.illustrative else "report.no", L),
-                "link": line.link,
+                "link": line_link(line, L),
                 "source": line.source,
                 "formula": line.formula,
             }

@@ -22,6 +22,7 @@ from tanji.web.i18n import (
     translations,
 )
 from tanji.web.security import csrf_token
+from tanji.web.ui.grid_text import basis_name, grid_name, grid_note
 
 __all__ = ["TEMPLATES", "environment", "render"]
 
@@ -50,7 +51,20 @@ def environment(language: str) -> Environment:
     def when(value: date | datetime | None) -> str:
         return format_datetime_for(value, language)
 
-    env.filters.update(number=number, share=share, when=when)
+    gettext = translations(language).gettext
+
+    def grid(choice: Mapping[str, Any] | None) -> str:
+        return grid_note(choice, language, gettext)
+
+    def basis(name: str) -> str:
+        return basis_name(name, gettext)
+
+    def factor_name(choice: Mapping[str, Any]) -> str:
+        return grid_name(choice, language)
+
+    env.filters.update(
+        number=number, share=share, when=when, grid_note=grid, grid_name=factor_name, basis=basis
+    )
     env.globals.update(language=language, languages=tuple(LANGUAGES))
     return env
 

@@ -260,6 +260,7 @@ def _line_from_form(form: FormData) -> tuple[LineInput, dict[str, str]]:
         gas=_text(form, "gas"),
         geography=_text(form, "geography", "CN-JS"),
         year=_int(form, "year", errors),
+        basis=_text(form, "basis"),
         instruments=_instruments(form, errors),
         mode=_text(form, "mode", "road"),
         mass_t=_float(form, "mass_t", errors),
