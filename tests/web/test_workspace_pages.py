@@ -121,7 +121,7 @@ def test_line_forms_through_htmx_refresh_the_findings(tanji_app: App, client: Te
         headers=htmx,
     )
     assert added.status_code == 200
-    assert "freight-transport:DESNZ2025-FREIGHT-SEA-CONTAINER-AVG" in added.text
+    assert "freight-transport:DESNZ2025-FREIGHT-SEA-CONTAINER-AVG-WTW" in added.text
     assert 'id="line-form" hx-swap-oob' in added.text
 
     # A bad number comes back in the form, next to its field, and nothing is saved.

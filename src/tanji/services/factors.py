@@ -85,6 +85,7 @@ GEOGRAPHY_WORDS = {
     "CN-JS": "江苏 江苏省 jiangsu",
     "CN-EAST": "华东 华东区域 east china regional",
     "GLO": "全球 global world",
+    "GB": "英国 united kingdom uk",
 }
 
 

@@ -160,11 +160,11 @@ def test_tenants_do_not_see_each_other(session: Session, backgrounds: Background
     # A sub-model must be one of the organisation's own products, never a file.
     other = products.create_product(session, theirs, template="steel", code="slab", name_zh="坯")
     text = products.model_yaml(session, mine, product.id)[1]
-    linked = text.replace("factor: ipcc2006-fuels:IPCC2006-SC-EI-COKING-COAL-T", "model: slab")
+    linked = text.replace("factor: ipcc2006-fuels:IPCC2006-SC-MI-COKING-COAL-T", "model: slab")
     with pytest.raises(InvalidInputError, match="not another product of your workspace"):
         products.update_document(session, mine, product.id, linked, "coil.yaml")
     pact = text.replace(
-        "factor: ipcc2006-fuels:IPCC2006-SC-EI-COKING-COAL-T", "supplier: {pact: /etc/passwd}"
+        "factor: ipcc2006-fuels:IPCC2006-SC-MI-COKING-COAL-T", "supplier: {pact: /etc/passwd}"
     )
     with pytest.raises(InvalidInputError, match="PACT file"):
         products.update_document(session, mine, product.id, pact, "coil.yaml")
