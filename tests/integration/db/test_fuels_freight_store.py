@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
+from tests.integration.db.conftest import enterprise
 
-from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
 from tanji.engine import Engine
-from tanji.services import accounts, logins, products
+from tanji.services import logins, products
 from tanji.services.background import BackgroundStore
 from tanji.services.factors import search_factors
 from tanji.services.product_lines import SHIPPED_TRANSPORT, TRANSPORT_MODES, LineInput
@@ -37,18 +36,6 @@ def _rules_and_cheap_hashes(session: Session, monkeypatch: pytest.MonkeyPatch) -
         logins, "PASSWORD_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     )
     ensure_shipped_rules(session)
-
-
-def enterprise(session: Session) -> Actor:
-    body = "91320500" + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
-    return accounts.register_enterprise(
-        session,
-        name=f"测试企业 {secrets.token_hex(3)}",
-        uscc=body + uscc_check_character(body),
-        email=f"a-{secrets.token_hex(4)}@example.com",
-        password="correct-horse-9",
-        display_name="Admin",
-    )
 
 
 @pytest.mark.parametrize(
