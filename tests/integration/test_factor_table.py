@@ -39,7 +39,12 @@ from tanji.io.factor_table import (
 )
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "tanji" / "data" / "factors"
-SHIPPED_COUNTS = {"cn-electricity.csv": 60, "freight-transport.csv": 2, "ipcc2006-fuels.csv": 17}
+SHIPPED_COUNTS = {
+    "cn-electricity.csv": 60,
+    "cn-fuels.csv": 3,
+    "freight-transport.csv": 224,
+    "ipcc2006-fuels.csv": 36,
+}
 
 Rows = list[list[str]]
 
@@ -114,6 +119,31 @@ def test_every_shipped_value_keeps_its_source(name: str) -> None:
             assert gases.get(gas) == (float(record[column]) if record[column] else None)
         assert factor.co2e == (float(record["co2e_kg"]) if record["co2e_kg"] else None)
         assert factor.notes == record["notes"]
+
+
+@pytest.mark.parametrize("name", ["cn-fuels.csv", "freight-transport.csv", "ipcc2006-fuels.csv"])
+def test_fuel_and_freight_rows_are_cited_in_full(name: str) -> None:
+    """Publisher, document, year, table and licence on every row; codes unique."""
+    factors = read_factor_table(SHIPPED / name)
+    for factor in factors:
+        source = factor.source
+        cited = (source.publisher, source.document, source.table, source.licence, source.year)
+        assert all(cited), factor.code
+    assert len({f.code for f in factors}) == len(factors)
+
+
+def test_well_to_wheel_freight_is_its_two_published_parts() -> None:
+    """Each -WTW row is the tank-to-wheel row plus the well-to-tank value in its notes."""
+    factors = {f.code: f for f in read_factor_table(SHIPPED / "freight-transport.csv")}
+    wtw = [code for code in factors if code.endswith("-WTW")]
+    assert len(wtw) == len(factors) - len(wtw)  # one well-to-wheel row per tank-to-wheel row
+    for code in wtw:
+        total, ttw = factors[code], factors[code.removesuffix("-WTW")]
+        assert (total.boundary.value, ttw.boundary.value) == ("life_cycle", "combustion")
+        match = re.search(r"tank-to-wheel ([0-9.]+) .* well-to-tank ([0-9.]+) ", total.notes or "")
+        assert match is not None, code
+        assert float(match.group(1)) == ttw.co2e
+        assert total.co2e == pytest.approx(float(match.group(1)) + float(match.group(2)), abs=1e-12)
 
 
 def test_gwp_basis_is_read_only_with_a_co2e_value() -> None:

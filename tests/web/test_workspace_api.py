@@ -102,7 +102,7 @@ def test_lines_findings_calculate_and_versions(tanji_app: App, client: TestClien
     added = client.post(f"{base}/lines", json=truck, headers=auth)
     assert added.status_code == 201
     [leg] = [x for x in added.json()["document"]["lines"] if x["id"] == "truck"]
-    assert leg["factor"] == "freight-transport:DESNZ2025-FREIGHT-SEA-BULK-AVG"
+    assert leg["factor"] == "freight-transport:DESNZ2025-FREIGHT-SEA-BULK-AVG-WTW"
 
     findings = client.get(f"{base}/findings", headers=auth).json()
     assert findings["errors"] == 0, findings
@@ -110,8 +110,9 @@ def test_lines_findings_calculate_and_versions(tanji_app: App, client: TestClien
     first = client.post(f"{base}/calculate", headers=auth)
     assert first.status_code == 201, first.text
     # Worked by hand: 1000 kWh × 0.6205 (Jiangsu 2022, life-cycle) + 0.010 TJ of natural gas
-    # × (56100 CO2 + 1 CH4 × 29.8 + 0.1 N2O × 273) + 2 kg × 2.5 + 2 t·km × 0.00353 (DESNZ sea bulk).
-    expected = 1000 * JS_GRID_2022 + 0.010 * NG_PER_TJ + 2 * 2.5 + 2 * 0.00353
+    # × (56100 CO2 + 1 CH4 × 29.8 + 0.1 N2O × 273) + 2 kg × 2.5 + 2 t·km × (0.00353 + 0.0008)
+    # (DESNZ sea bulk, well-to-wheel: tank-to-wheel plus well-to-tank).
+    expected = 1000 * JS_GRID_2022 + 0.010 * NG_PER_TJ + 2 * 2.5 + 2 * (0.00353 + 0.0008)
     assert first.json()["total"] == pytest.approx(expected, rel=1e-9)
     assert first.json()["result_url"] == f"/workspace/results/{first.json()['result_id']}"
     second = client.post(
@@ -195,7 +196,7 @@ def test_document_upload_yaml_download_and_excel_round_trip(
     assert upload.status_code == 200, upload.text
     assert upload.json()["applied"] is True
     assert any("natural-gas" in c for c in upload.json()["changes"])
-    assert "12 GJ" in client.get(f"{base}/model.yaml", headers=auth).text
+    assert "12 m3" in client.get(f"{base}/model.yaml", headers=auth).text
 
 
 def test_other_tenants_get_not_found(tanji_app: App, client: TestClient) -> None:

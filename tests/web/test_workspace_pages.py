@@ -121,7 +121,7 @@ def test_line_forms_through_htmx_refresh_the_findings(tanji_app: App, client: Te
         headers=htmx,
     )
     assert added.status_code == 200
-    assert "freight-transport:DESNZ2025-FREIGHT-SEA-CONTAINER-AVG" in added.text
+    assert "freight-transport:DESNZ2025-FREIGHT-SEA-CONTAINER-AVG-WTW" in added.text
     assert 'id="line-form" hx-swap-oob' in added.text
 
     # A bad number comes back in the form, next to its field, and nothing is saved.
@@ -304,3 +304,17 @@ def test_the_facts_form_saves_and_shows_problems_by_field(
     other = sign_in(client, new_enterprise(tanji_app))
     assert client.get(f"{base}/facts/_form").status_code == 404
     assert client.post(f"{base}/facts", data={**facts, "csrf_token": other}).status_code == 404
+
+
+def test_library_search_finds_freight_and_natural_gas_per_m3(
+    tanji_app: App, client: TestClient
+) -> None:
+    sign_in(client, new_enterprise(tanji_app))
+    road = client.get("/factors", params={"q": "公路货运", "lang": "zh"})
+    assert "DESNZ2025-FREIGHT-ROAD-HGV-ALL-AVG-WTW" in road.text
+    assert "英国数据，作中国替代值" in road.text  # marked as a UK proxy for China
+    gas = client.get("/factors", params={"q": "natural gas m3", "lang": "en"})
+    assert "CN-NDRC-NATURAL-GAS-M3" in gas.text
+    assert "NDRC" in gas.text
+    picker = client.get("/workspace/_factor-picker", params={"product": 1, "q": "天然气"})
+    assert "CN-NDRC-NATURAL-GAS-NM3" in picker.text

@@ -96,6 +96,7 @@ GEOGRAPHY_WORDS = {
     },
     "CN": "中国 全国 china national",
     "GLO": "全球 global world",
+    "GB": "英国 united kingdom uk",
 }
 
 

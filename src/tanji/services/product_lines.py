@@ -41,12 +41,17 @@ __all__ = [
 
 LINE_KINDS = ("factor", "inline", "activity", "supplier", "electricity", "transport", "gas")
 TRANSPORT_MODES = ("road", "rail", "inland-waterway", "sea-container", "sea-bulk", "air")
-#: Transport modes with a shipped factor per t·km (``freight-transport``, DESNZ 2025; see
-#: data/SOURCES.md). Other modes need a factor chosen from the library or given inline:
-#: Tanji ships no road, rail or air freight factor, and never invents one.
+#: The shipped well-to-wheel factor per t·km each transport mode defaults to
+#: (``freight-transport``, DESNZ 2025; see data/SOURCES.md): road and rail are UK values
+#: used as proxies for China, air is without radiative forcing. Inland waterway has no
+#: shipped factor (DESNZ publishes none and no Chinese one was found): such a leg needs a
+#: factor chosen from the library or given inline, and never gets an invented one.
 SHIPPED_TRANSPORT: Mapping[str, str] = {
-    "sea-container": "freight-transport:DESNZ2025-FREIGHT-SEA-CONTAINER-AVG",
-    "sea-bulk": "freight-transport:DESNZ2025-FREIGHT-SEA-BULK-AVG",
+    "road": "freight-transport:DESNZ2025-FREIGHT-ROAD-HGV-ALL-AVG-WTW",
+    "rail": "freight-transport:DESNZ2025-FREIGHT-RAIL-TRAIN-WTW",
+    "sea-container": "freight-transport:DESNZ2025-FREIGHT-SEA-CONTAINER-AVG-WTW",
+    "sea-bulk": "freight-transport:DESNZ2025-FREIGHT-SEA-BULK-AVG-WTW",
+    "air": "freight-transport:DESNZ2025-FREIGHT-AIR-INTERNATIONAL-NORF-WTW",
 }
 INSTRUMENTS = ("green-certificate", "green-power", "ppa")
 #: The publisher of the inline placeholder a template (or a transport leg without a

@@ -69,12 +69,18 @@ SHIPPED_TABLES = (
     ShippedTable(
         "ipcc2006-fuels.csv",
         "ipcc2006-fuels",
-        "IPCC 2006 default stationary-combustion factors and net calorific values",
+        "IPCC 2006 default stationary-combustion factors (Table 2.3 manufacturing industries, "
+        "Table 2.2 energy industries) and net calorific values",
+    ),
+    ShippedTable(
+        "cn-fuels.csv",
+        "cn-fuels",
+        "China enterprise GHG accounting guideline fuel defaults (NDRC), per Nm3, m3 and TJ",
     ),
     ShippedTable(
         "freight-transport.csv",
         "freight-transport",
-        "Freight transport per tonne-km (UK DESNZ conversion factors)",
+        "Freight transport per tonne-km, tank-to-wheel and well-to-wheel (UK DESNZ 2025)",
     ),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from tanji.db.migrate import upgrade
 from tanji.db.session import UnitOfWork, make_engine
+from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
+from tanji.services import accounts
 from tanji.services.reference import ensure_reference_data
 
 
@@ -52,3 +55,16 @@ def session(db_engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "src" / "tanji" / "data"
+
+
+def enterprise(session: Session) -> Actor:
+    """A newly registered enterprise (random name, USCC and e-mail) and its admin."""
+    body = "91320500" + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
+    return accounts.register_enterprise(
+        session,
+        name=f"测试企业 {secrets.token_hex(3)}",
+        uscc=body + uscc_check_character(body),
+        email=f"a-{secrets.token_hex(4)}@example.com",
+        password="correct-horse-9",
+        display_name="Admin",
+    )

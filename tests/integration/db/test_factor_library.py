@@ -76,7 +76,7 @@ def test_shipped_gwp_methods_carry_sources(session: Session) -> None:
 
 def test_shipped_factor_databases_are_public_and_sourced(session: Session) -> None:
     databases = {d.name: d for d in list_databases(session)}
-    for name in ("cn-electricity", "ipcc2006-fuels", "freight-transport"):
+    for name in ("cn-electricity", "ipcc2006-fuels", "cn-fuels", "freight-transport"):
         assert databases[name].visibility == "public"
         assert databases[name].records > 0
     sources = session.scalars(

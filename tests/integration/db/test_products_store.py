@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.integration.db.conftest import enterprise
 
 from tanji.db.models import AuditRow, FootprintResultRow
-from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
 from tanji.domain.rules import Severity
 from tanji.engine import Engine
 from tanji.io.product_model import model_from_document, parse_document
@@ -48,18 +48,6 @@ def _rules_and_cheap_hashes(session: Session, monkeypatch: pytest.MonkeyPatch) -
 @pytest.fixture
 def backgrounds(tmp_path: Path) -> BackgroundStore:
     return BackgroundStore(Engine(), tmp_path / "cache", "test")
-
-
-def enterprise(session: Session) -> Actor:
-    body = "91320500" + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
-    return accounts.register_enterprise(
-        session,
-        name=f"测试企业 {secrets.token_hex(3)}",
-        uscc=body + uscc_check_character(body),
-        email=f"a-{secrets.token_hex(4)}@example.com",
-        password="correct-horse-9",
-        display_name="Admin",
-    )
 
 
 @pytest.mark.parametrize("template", products.TEMPLATES, ids=lambda t: t.key)
@@ -163,11 +151,11 @@ def test_tenants_do_not_see_each_other(session: Session, backgrounds: Background
     # A sub-model must be one of the organisation's own products, never a file.
     other = products.create_product(session, theirs, template="steel", code="slab", name_zh="坯")
     text = products.model_yaml(session, mine, product.id)[1]
-    linked = text.replace("factor: ipcc2006-fuels:IPCC2006-SC-EI-COKING-COAL-T", "model: slab")
+    linked = text.replace("factor: ipcc2006-fuels:IPCC2006-SC-MI-COKING-COAL-T", "model: slab")
     with pytest.raises(InvalidInputError, match="not another product of your workspace"):
         products.update_document(session, mine, product.id, linked, "coil.yaml")
     pact = text.replace(
-        "factor: ipcc2006-fuels:IPCC2006-SC-EI-COKING-COAL-T", "supplier: {pact: /etc/passwd}"
+        "factor: ipcc2006-fuels:IPCC2006-SC-MI-COKING-COAL-T", "supplier: {pact: /etc/passwd}"
     )
     with pytest.raises(InvalidInputError, match="PACT file"):
         products.update_document(session, mine, product.id, pact, "coil.yaml")
