@@ -39,7 +39,13 @@ from tanji.io.factor_table import (
 )
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "tanji" / "data" / "factors"
-SHIPPED_COUNTS = {"cn-electricity.csv": 11, "freight-transport.csv": 2, "ipcc2006-fuels.csv": 17}
+SHIPPED_COUNTS = {
+    "cn-electricity.csv": 11,
+    "freight-transport.csv": 2,
+    "ipcc2006-fuels.csv": 17,
+    "materials-sector.csv": 4,
+    "eu-cbam-defaults-cn.csv": 17,
+}
 
 Rows = list[list[str]]
 

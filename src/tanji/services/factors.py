@@ -77,6 +77,7 @@ KIND_WORDS = {
     "process": "工艺 过程 process",
     "waste": "废弃物 处理 回收 waste treatment recycling",
     "other": "",
+    "cbam_default": "欧盟 碳边境调节机制 CBAM 默认值 隐含排放 EU CBAM default embedded emissions",
 }
 #: Factors stored between two progress reports of an import.
 PROGRESS_EVERY = 200
@@ -85,6 +86,7 @@ GEOGRAPHY_WORDS = {
     "CN-JS": "江苏 江苏省 jiangsu",
     "CN-EAST": "华东 华东区域 east china regional",
     "GLO": "全球 global world",
+    "EU": "欧盟 european union",
 }
 
 

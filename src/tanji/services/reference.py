@@ -76,6 +76,17 @@ SHIPPED_TABLES = (
         "freight-transport",
         "Freight transport per tonne-km (UK DESNZ conversion factors)",
     ),
+    ShippedTable(
+        "materials-sector.csv",
+        "materials-sector",
+        "Sector averages for materials: steel (worldsteel), primary aluminium (IAI)",
+    ),
+    ShippedTable(
+        "eu-cbam-defaults-cn.csv",
+        "eu-cbam-defaults",
+        "EU CBAM default values for goods from China (Implementing Regulation (EU) 2025/2621);"
+        " reference values, not life-cycle factors",
+    ),
 )
 
 

@@ -1,0 +1,49 @@
+"""Materials and sector data in the library, on both stores: found by 钢 / 铝 with sources."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tanji.services.factors import factor_detail, search_factors
+
+
+@pytest.mark.parametrize(
+    ("query", "material_code"),
+    [
+        ("钢", "WSA-SI2022-CO2-CRUDE-STEEL-2021-GLO"),
+        ("steel", "WSA-SI2022-CO2-CRUDE-STEEL-2021-GLO"),
+        ("铝", "IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO"),
+        ("aluminium", "IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO"),
+    ],
+)
+def test_steel_and_aluminium_are_found_with_their_sources(
+    session: Session, query: str, material_code: str
+) -> None:
+    hits = search_factors(session, query)
+    refs = {h.ref.split("@")[0] for h in hits}
+    assert f"materials-sector:{material_code}" in refs
+    assert any(r.startswith("eu-cbam-defaults:") for r in refs)  # CBAM goods of both metals
+    for hit in hits:
+        source = factor_detail(session, hit.ref).factor.source
+        assert all((source.publisher, source.title, source.year, source.table, source.licence))
+
+
+def test_the_sector_values_are_stored_as_published(session: Session) -> None:
+    steel = factor_detail(session, "materials-sector:WSA-SI2022-CO2-CRUDE-STEEL-2021-GLO").factor
+    assert {g.gas: g.kg for g in steel.gases} == {"CO2": 1910.0}  # 1.91 t CO2 / t crude steel
+    assert steel.co2e is None  # CO2 only: not restated as CO2e
+    aluminium = factor_detail(session, "materials-sector:IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO")
+    assert aluminium.factor.co2e == 15100.0  # 15.1 t CO2e / t primary aluminium
+    assert aluminium.factor.unit == "t"
+
+
+def test_cbam_defaults_are_their_own_kind_and_found_by_cbam(session: Session) -> None:
+    hits = search_factors(session, "CBAM 中国")
+    assert hits
+    assert {h.kind for h in hits} == {"cbam_default"}
+    assert {h.geography for h in hits} == {"CN"}
+    coil = factor_detail(session, "eu-cbam-defaults:EU-CBAM-2025-2621-CN-7208-DIRECT").factor
+    assert coil.co2e == 3190.0  # 3.19 t CO2e per t of hot-rolled flat products from China
+    assert "2025/2621" in coil.source.title
+    assert "Decision 2011/833/EU" in (coil.source.licence or "")
