@@ -280,8 +280,7 @@ BROKEN_ERRORS = [
         5,
         "kind",
         "electricity",
-        "'electricity' is not one of grid_location, grid_residual, grid_lifecycle, combustion, "
-        "transport, material, process, waste, other",
+        f"'electricity' is not one of {', '.join(k.value for k in FactorKind)}",
     ),
     CellError(6, "source_publisher", "", "required; the cell is empty"),
     CellError(7, "code", "A", "duplicate code 'A': first used in row 2"),
