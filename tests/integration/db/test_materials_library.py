@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from tanji.services import products
+from tanji.services.background import BackgroundStore
 from tanji.services.factors import factor_detail, search_factors
+from tanji.services.product_lines import LineInput
+
+from .test_products_store import _rules_and_cheap_hashes, backgrounds, enterprise
+
+__all__ = ["_rules_and_cheap_hashes", "backgrounds"]  # fixtures shared with the store tests
 
 
 @pytest.mark.parametrize(
@@ -47,3 +54,38 @@ def test_cbam_defaults_are_their_own_kind_and_found_by_cbam(session: Session) ->
     assert coil.co2e == 3190.0  # 3.19 t CO2e per t of hot-rolled flat products from China
     assert "2025/2621" in coil.source.title
     assert "Decision 2011/833/EU" in (coil.source.licence or "")
+
+
+# --------------------------------------------------------------- templates link the factors
+
+IAI_2022 = 15100.0  # materials-sector IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO, kg CO2e per t
+
+
+@pytest.mark.parametrize(
+    ("template", "line_id", "output"), [("battery", "casing", "10 kWh"), ("pv", "frame", "10 kW")]
+)
+def test_aluminium_lines_of_the_templates_compute_from_the_shipped_factor(
+    session: Session, backgrounds: BackgroundStore, template: str, line_id: str, output: str
+) -> None:
+    actor = enterprise(session)
+    product = products.create_product(
+        session, actor, template=template, code="t", name_zh="模板", output=output
+    )
+    document = products.template_document(template)
+    [line] = [x for x in document["lines"] if x["id"] == line_id]
+    assert line["factor"] == "materials-sector:IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO"
+    report = products.findings(session, backgrounds, actor, product.id)
+    to_choose = {f.message.split(":")[0] for f in report.findings if f.code == "factor-to-choose"}
+    assert f"line {line_id}" not in to_choose  # the enterprise only enters the mass
+    assert to_choose  # other lines still wait for a factor (no public value was read)
+
+    for other in document["lines"]:
+        if other["id"] != line_id:
+            products.delete_line(session, actor, product.id, other["id"])
+    products.edit_line(
+        session, actor, product.id, line_id,
+        LineInput(id=line_id, stage=line["stage"], kind="factor", amount=250, unit="kg",
+                  factor=line["factor"], data="secondary"),
+    )  # fmt: skip
+    saved = products.calculate_product(session, backgrounds, actor, product.id)
+    assert saved.total == pytest.approx(0.250 * IAI_2022 / 10, rel=1e-9)  # 250 kg = 0.25 t
