@@ -43,7 +43,7 @@ SHIPPED_COUNTS = {
     "cn-electricity.csv": 11,
     "freight-transport.csv": 2,
     "ipcc2006-fuels.csv": 17,
-    "materials-sector.csv": 4,
+    "materials-sector.csv": 12,
     "eu-cbam-defaults-cn.csv": 17,
 }
 

@@ -79,7 +79,8 @@ SHIPPED_TABLES = (
     ShippedTable(
         "materials-sector.csv",
         "materials-sector",
-        "Sector averages for materials: steel (worldsteel), primary aluminium (IAI)",
+        "Materials: steel (worldsteel), primary aluminium (IAI),"
+        " battery raw materials (Istrate et al. 2024)",
     ),
     ShippedTable(
         "eu-cbam-defaults-cn.csv",

@@ -58,22 +58,28 @@ def test_cbam_defaults_are_their_own_kind_and_found_by_cbam(session: Session) ->
 
 # --------------------------------------------------------------- templates link the factors
 
-IAI_2022 = 15100.0  # materials-sector IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO, kg CO2e per t
+#: template line → (output, shipped factor, kg CO2e per kg of the line's mass)
+TEMPLATE_MATERIALS = {
+    # materials-sector IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO: 15.1 t CO2e per t
+    ("battery", "casing"): ("10 kWh", "materials-sector:IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO", 15.1),
+    ("pv", "frame"): ("10 kW", "materials-sector:IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO", 15.1),
+    # materials-sector ISTRATE2024-GRAPHITE-SYNTHETIC-CN: 43.8715 kg CO2e per kg
+    ("battery", "anode"): ("10 kWh", "materials-sector:ISTRATE2024-GRAPHITE-SYNTHETIC-CN", 43.8715),
+}
 
 
-@pytest.mark.parametrize(
-    ("template", "line_id", "output"), [("battery", "casing", "10 kWh"), ("pv", "frame", "10 kW")]
-)
-def test_aluminium_lines_of_the_templates_compute_from_the_shipped_factor(
-    session: Session, backgrounds: BackgroundStore, template: str, line_id: str, output: str
+@pytest.mark.parametrize(("template", "line_id"), sorted(TEMPLATE_MATERIALS))
+def test_material_lines_of_the_templates_compute_from_the_shipped_factor(
+    session: Session, backgrounds: BackgroundStore, template: str, line_id: str
 ) -> None:
+    output, ref, per_kg = TEMPLATE_MATERIALS[template, line_id]
     actor = enterprise(session)
     product = products.create_product(
         session, actor, template=template, code="t", name_zh="模板", output=output
     )
     document = products.template_document(template)
     [line] = [x for x in document["lines"] if x["id"] == line_id]
-    assert line["factor"] == "materials-sector:IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO"
+    assert line["factor"] == ref
     report = products.findings(session, backgrounds, actor, product.id)
     to_choose = {f.message.split(":")[0] for f in report.findings if f.code == "factor-to-choose"}
     assert f"line {line_id}" not in to_choose  # the enterprise only enters the mass
@@ -85,7 +91,7 @@ def test_aluminium_lines_of_the_templates_compute_from_the_shipped_factor(
     products.edit_line(
         session, actor, product.id, line_id,
         LineInput(id=line_id, stage=line["stage"], kind="factor", amount=250, unit="kg",
-                  factor=line["factor"], data="secondary"),
+                  factor=ref, data="secondary"),
     )  # fmt: skip
     saved = products.calculate_product(session, backgrounds, actor, product.id)
-    assert saved.total == pytest.approx(0.250 * IAI_2022 / 10, rel=1e-9)  # 250 kg = 0.25 t
+    assert saved.total == pytest.approx(250 * per_kg / 10, rel=1e-9)  # per unit of 10
