@@ -370,3 +370,27 @@ def test_steel_coil_worldsteel_value_of_scrap(tanji: Run) -> None:
     )
     [offset] = result["offsets"]
     assert offset["kg_co2e"] == pytest.approx(20.0, rel=1e-12)  # listed apart, not netted
+
+
+EXAMPLE_RULES = {
+    "battery/lfp-cell.yaml": "cn-battery-declaration",
+    "battery/lfp-pack.yaml": "cn-battery-declaration",
+    "pv/pv-module.yaml": "pv-module-csi",
+    "steel/hot-rolled-coil.yaml": "steel-worldsteel",
+    "steel/hot-rolled-coil-expansion.yaml": "steel-worldsteel",
+    "steel/hot-rolled-coil-worldsteel.yaml": "steel-worldsteel",
+}
+
+
+def test_every_example_is_listed_here() -> None:
+    assert {str(p.relative_to(EXAMPLES)) for p in EXAMPLES.glob("*/*.yaml")} == set(EXAMPLE_RULES)
+
+
+@pytest.mark.parametrize(("example", "rule"), sorted(EXAMPLE_RULES.items()))
+def test_each_example_names_its_rule_and_passes_it(tanji: Run, example: str, rule: str) -> None:
+    """The README tour's ``tanji rules validate`` on an example exits 0 under its own rule."""
+    assert f"\nrule: {rule}\n" in (EXAMPLES / example).read_text(encoding="utf-8")
+    status, out, err = tanji("rules", "validate", str(EXAMPLES / example), "--json")
+    assert status == 0, out + err
+    report = json.loads(out)
+    assert rule in json.dumps(report)

@@ -60,6 +60,9 @@ class FactorKind(StrEnum):
     PROCESS = "process"
     WASTE = "waste"
     OTHER = "other"
+    # A regulatory default value (e.g. EU CBAM embedded emissions per tonne of good by CN
+    # code): a reference to compare with, never a life-cycle factor picked for a line.
+    CBAM_DEFAULT = "cbam_default"
 
 
 class Boundary(StrEnum):

@@ -23,20 +23,11 @@ from tanji.domain.rules import (
     Rule,
     RuleStage,
 )
+from tanji.io.cff_defaults import CFF_KEYS, cff_table
 from tanji.io.errors import DataFormatError
 from tanji.io.product_model import ModelDocument, load_document, parse_document, validate
 
 __all__ = ["read_rule", "rule_from_document", "rule_from_text", "shipped_rule_files"]
-
-_CFF_KEYS = {
-    "A": "a",
-    "R1": "r1",
-    "R2": "r2",
-    "R3": "r3",
-    "Qsin/Qp": "qsin_qp",
-    "Qsout/Qp": "qsout_qp",
-    "B": "b",
-}
 
 
 def shipped_rule_files() -> list[Path]:
@@ -141,10 +132,7 @@ def _build(d: Mapping[str, Any], source: str) -> Rule:
             _text(electricity["basis_reason"]) if "basis_reason" in electricity else None
         ),
         end_of_life=eol["method"],
-        cff_defaults={
-            material: {_CFF_KEYS[k]: float(v) for k, v in values.items()}
-            for material, values in (eol.get("defaults") or {}).items()
-        },
+        cff_defaults=_cff_defaults(eol),
         methods=tuple(d["methods"]),
         primary_stages=tuple(primary.get("stages", [])),
         max_dqr=quality.get("max_dqr"),
@@ -181,3 +169,13 @@ def _build(d: Mapping[str, Any], source: str) -> Rule:
             if (citation := _citation((d.get(section) or {}).get("citation"))) is not None
         },
     )
+
+
+def _cff_defaults(eol: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """The shipped table the rule names (if any), overridden by the rule's own values."""
+    out: dict[str, dict[str, float]] = {}
+    if "defaults_table" in eol:
+        out = {m: dict(v) for m, v in cff_table(eol["defaults_table"]).items()}
+    for material, values in (eol.get("defaults") or {}).items():
+        out.setdefault(material, {}).update({CFF_KEYS[k]: float(v) for k, v in values.items()})
+    return out

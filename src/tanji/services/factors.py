@@ -82,6 +82,7 @@ KIND_WORDS = {
     "process": "工艺 过程 process",
     "waste": "废弃物 处理 回收 waste treatment recycling",
     "other": "",
+    "cbam_default": "欧盟 碳边境调节机制 CBAM 默认值 隐含排放 EU CBAM default embedded emissions",
 }
 #: Factors stored between two progress reports of an import.
 PROGRESS_EVERY = 200
@@ -97,6 +98,7 @@ GEOGRAPHY_WORDS = {
     "CN": "中国 全国 china national",
     "GLO": "全球 global world",
     "GB": "英国 united kingdom uk",
+    "EU": "欧盟 european union",
 }
 
 

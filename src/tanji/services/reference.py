@@ -82,6 +82,18 @@ SHIPPED_TABLES = (
         "freight-transport",
         "Freight transport per tonne-km, tank-to-wheel and well-to-wheel (UK DESNZ 2025)",
     ),
+    ShippedTable(
+        "materials-sector.csv",
+        "materials-sector",
+        "Materials: steel (worldsteel), primary aluminium (IAI),"
+        " battery raw materials (Istrate et al. 2024)",
+    ),
+    ShippedTable(
+        "eu-cbam-defaults-cn.csv",
+        "eu-cbam-defaults",
+        "EU CBAM default values for goods from China (Implementing Regulation (EU) 2025/2621);"
+        " reference values, not life-cycle factors",
+    ),
 )
 
 
