@@ -71,7 +71,10 @@ def test_ecospold2_and_ilcd_samples_import(tanji: Run, shared_standards: Path) -
         "--unlinked", "cut-off",
     )  # fmt: skip
     assert status == 0, err
-    assert "cut off: Sample: 1,1-dimethylcyclopentane" in out
+    assert "import policies and notes: " in out
+    assert "cut-off 1" in out
+    assert "| cut-off | " in out
+    assert "1,1-dimethylcyclopentane" in out
     ilcd = shared_standards / "ilcd" / "olca-modules"
     status, out, err = tanji("data", "import", str(ilcd), "--format", "ilcd", "--name", "i")
     assert status == 0, err

@@ -29,6 +29,7 @@ from tanji.domain.lci import (
     Exchange,
     ExchangeKind,
     ImpactMethod,
+    ImportNote,
     LciBundle,
     ProductSystem,
 )
@@ -65,6 +66,8 @@ class LciImportSummary:
     product_systems: int
     unmapped_flows: int
     cut_off_inputs: tuple[str, ...] = ()
+    #: What the import policies did, by process and exchange (the reader's notes).
+    notes: tuple[ImportNote, ...] = ()
 
 
 def import_bundle(
@@ -118,6 +121,7 @@ def import_bundle(
         product_systems=len(bundle.product_systems),
         unmapped_flows=sum(1 for f in bundle.flows if f.gas is None),
         cut_off_inputs=bundle.cut_offs(),
+        notes=bundle.notes,
     )
 
 
