@@ -87,7 +87,9 @@ class Activity:
 
     ``exchanges`` must contain exactly one production exchange whose target is the
     activity's own key (the reference product); importers that meet processes without a
-    quantitative reference refuse them with a clear error.
+    quantitative reference refuse them with a clear error. The reference amount is
+    positive, or negative for a waste treatment in the ecoinvent/Brightway convention
+    (−1 kg of waste treated); never zero.
     """
 
     key: str
@@ -109,10 +111,9 @@ class Activity:
                 f"activity {self.name!r} ({self.key}): needs exactly one reference production "
                 f"exchange, found {len(production)}"
             )
-        if production[0].amount <= 0:
+        if production[0].amount == 0:
             raise DomainError(
-                f"activity {self.name!r} ({self.key}): reference production must be positive, "
-                f"got {production[0].amount}"
+                f"activity {self.name!r} ({self.key}): reference production must not be 0"
             )
 
     @property
