@@ -128,7 +128,7 @@ def data_import(
                 write_snapshot(uow.session, app.backgrounds, summary.database, summary.version)
         typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
         for key, value in asdict(summary).items():
-            if key in ("database", "version", "cut_off_inputs", "notes"):
+            if key in ("database", "version", "cut_off_inputs", "notes", "ghg_warnings"):
                 continue
             typer.echo(f"  {key.replace('_', ' ')}: {value}")
         notes = getattr(summary, "notes", ())
@@ -140,6 +140,8 @@ def data_import(
             typer.echo("  process | exchange | what | detail")
             for n in notes:
                 typer.echo(f"  {n.process} | {n.exchange or '—'} | {n.kind} | {n.detail}")
+        for line in getattr(summary, "ghg_warnings", ()):
+            typer.echo(f"warning: greenhouse-gas-like flow without a GWP: {line}", err=True)
 
 
 @data_app.command("list")
@@ -319,6 +321,8 @@ def data_footprint(
         )
         for name_, score, share in answer.top_activities:
             typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")
+        for warning in answer.warnings:
+            typer.echo(f"warning: {warning}", err=True)
 
 
 @data_app.command("template")

@@ -221,6 +221,8 @@ class ImportReport:
     cut_off_inputs: tuple[str, ...]
     #: What the import policies did, by process and exchange (LCI imports).
     notes: tuple[ImportNote, ...] = ()
+    #: greenhouse-gas-like flows the import mapped to no gas (name, compartment, CAS)
+    ghg_warnings: tuple[str, ...] = ()
 
 
 def _require_import(actor: Actor) -> None:
@@ -489,7 +491,8 @@ def _record(
 
 def _report_of(entry_id: int, snapshot: dict[str, Any]) -> ImportReport:
     extra = {
-        "kind", "format", "file", "visibility", "database", "version", "cut_off_inputs", "notes",
+        "kind", "format", "file", "visibility", "database", "version", "cut_off_inputs",
+        "ghg_warnings", "notes",
     }  # fmt: skip
     counts = {k: v for k, v in snapshot.items() if k not in extra}
     if snapshot["kind"] == "factors":
@@ -507,6 +510,7 @@ def _report_of(entry_id: int, snapshot: dict[str, Any]) -> ImportReport:
         counts=counts,
         cut_off_inputs=tuple(snapshot.get("cut_off_inputs", ())),
         notes=tuple(ImportNote(**note) for note in snapshot.get("notes", ())),
+        ghg_warnings=tuple(snapshot.get("ghg_warnings", ())),
     )
 
 

@@ -49,6 +49,11 @@ class ImportRead(BaseModel):
         "exchanges, methods, product_systems, unmapped_flows"
     )
     cut_off_inputs: list[str]
+    ghg_warnings: list[str] = Field(
+        default=[],
+        description="Flows to air that look like greenhouse gases but have no GWP "
+        "(name, compartment, CAS): Tanji's GWP methods count them as zero",
+    )
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportRead:
@@ -62,6 +67,7 @@ class ImportRead(BaseModel):
             records=report.records,
             counts=report.counts,
             cut_off_inputs=list(report.cut_off_inputs),
+            ghg_warnings=list(report.ghg_warnings),
         )
 
 
