@@ -30,7 +30,7 @@ from tanji.db.models import AuditRow, DatabaseRow, DatabaseVersionRow, Organisat
 from tanji.domain.accounts import Actor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import ImportNote, LciBundle
-from tanji.io.errors import DataFormatError
+from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.policy import MULTI_OUTPUT, PROVIDERS, UNLINKED, ImportPolicy
 from tanji.services.audit import audit
 from tanji.services.background import BackgroundStore
@@ -418,25 +418,47 @@ def import_upload(
         else:
             policy = ImportPolicy(order.unlinked, order.multi_output, order.providers)
             bundle = read_bundle(_unpacked(path, order.format), order.format, policy=policy)
+            folder, filename = path.parent, order.filename
+            notes = tuple(
+                ImportNote(
+                    _as_uploaded(n.process, folder, filename),
+                    _as_uploaded(n.exchange, folder, filename),
+                    n.kind,
+                    _as_uploaded(n.detail, folder, filename),
+                )
+                for n in bundle.notes
+            )
+            bundle = replace(bundle, notes=notes)
             report(40, 100, "Checking the destination")
             _check_destination(session, actor, order)
             summary = import_bundle(session, bundle, target, progress=_within(report, 45, 80))
     return _record(session, actor, order, summary)
 
 
+def _as_uploaded(text: str, folder: Path, filename: str) -> str:
+    """``text`` naming the file as its sender named it, not the temporary folder."""
+    prefixes = (f"{folder / _UNPACKED}{os.sep}", f"{folder}{os.sep}")
+    replacements = (f"{filename}: ", "")
+    for prefix, replacement in zip(prefixes, replacements, strict=True):
+        text = text.replace(prefix, replacement)
+    return text
+
+
 @contextmanager
 def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
     """Errors name the file as uploaded: the temporary folder is taken out of them."""
-    prefixes = (f"{folder / _UNPACKED}{os.sep}", f"{folder}{os.sep}")
-    replacements = (f"{filename}: ", "")
 
     def clean(text: str) -> str:
-        for prefix, replacement in zip(prefixes, replacements, strict=True):
-            text = text.replace(prefix, replacement)
-        return text
+        return _as_uploaded(text, folder, filename)
 
     try:
         yield
+    except ImportProblemsError as error:
+        problems = tuple(
+            ImportNote(clean(p.process), clean(p.exchange), p.kind, clean(p.detail))
+            for p in error.problems
+        )
+        raise ImportProblemsError(clean(error.source), problems) from None
     except DataFormatError as error:
         raise DataFormatError(clean(error.source), clean(error.problem)) from None
     except ServiceError as error:
