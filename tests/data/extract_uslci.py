@@ -1,9 +1,10 @@
-"""Write ``uslci-1.5-jsonld.tar.xz``: the US LCI database's openLCA JSON-LD export, minus
-its documentation text.
+"""Write ``uslci-1.5-jsonld.tar.xz`` (the US LCI database's openLCA JSON-LD export, minus
+its documentation text) and ``uslci-fy18q1-ecospold2.tar.xz`` (its ecoSpold2 export of
+FY18 Q1 from openLCA 1.5, unchanged).
 
 Usage (from the repository root)::
 
-    python tests/data/extract_uslci.py USLCI_GIT [OUT.tar.xz]
+    python tests/data/extract_uslci.py USLCI_GIT
 
 ``USLCI_GIT`` is a clone (or bare mirror) of github.com/FLCAC-admin/uslci-content (MIT
 licence, see ``SOURCES.md``); the export read is its folder
@@ -18,6 +19,9 @@ no amount, unit, link or category:
 The JSON is written without indentation into a tar (sorted, no dates) compressed with xz:
 1.2 MB instead of 24 MB (a zip of the same files is 5.6 MB: it compresses file by file).
 Unpacked, the folder is what ``tanji data import --format olca-jsonld`` reads.
+
+The ecoSpold2 export is ``downloads/uslci_fy18_q1_01_olca1_5_ecospold2.zip`` (767
+``.spold`` files), repacked file for file into a tar.xz: 0.9 MB instead of 4.1 MB.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ import json
 import subprocess
 import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 FOLDER = "downloads/uslci_olca1_5_0_json_ld"
+ECOSPOLD2 = "downloads/uslci_fy18_q1_01_olca1_5_ecospold2.zip"
 KEEP = ("categories", "flow_properties", "flows", "locations", "processes", "unit_groups")
 
 
@@ -76,9 +82,18 @@ def main(repo: Path, out: Path) -> None:
     print(f"wrote {out} from {repo} at {commit}")
 
 
+def ecospold2(repo: Path, out: Path) -> None:
+    published = zipfile.ZipFile(io.BytesIO(_git(repo, "show", f"HEAD:{ECOSPOLD2}")))
+    with tarfile.open(out, "w:xz", preset=9) as archive:
+        for name in sorted(published.namelist()):
+            data = published.read(name)
+            info = tarfile.TarInfo(f"uslci-fy18q1-ecospold2/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    print(f"wrote {out} from {repo}: {ECOSPOLD2}")
+
+
 if __name__ == "__main__":
     here = Path(__file__).parent
-    main(
-        Path(sys.argv[1]),
-        Path(sys.argv[2]) if len(sys.argv) > 2 else here / "uslci-1.5-jsonld.tar.xz",
-    )
+    main(Path(sys.argv[1]), here / "uslci-1.5-jsonld.tar.xz")
+    ecospold2(Path(sys.argv[1]), here / "uslci-fy18q1-ecospold2.tar.xz")

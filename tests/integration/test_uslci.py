@@ -328,3 +328,61 @@ def test_every_footprint_agrees_with_bw2calc(uslci: Path, bundle: LciBundle) -> 
     # Primary aluminium, whose PFC emissions (CF4, C2F6) were once counted as methane.
     (aluminium,) = [k for k in ours if names[k] == "Aluminum, primary, ingot, at plant, 1998"]
     assert ours[aluminium] == pytest.approx(13.549444432739, rel=1e-9)
+
+
+# --------------------------------------------------------------------------------------
+# The same database as ecoSpold2 (openLCA 1.5's export of FY18 Q1): the same policies
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def uslci_ecospold2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("uslci-ecospold2")
+    with tarfile.open(DATA / "uslci-fy18q1-ecospold2.tar.xz") as archive:
+        archive.extractall(target, filter="data")
+    return target / "uslci-fy18q1-ecospold2"
+
+
+def test_the_ecospold2_export_gets_the_same_policies_and_one_report(
+    uslci_ecospold2: Path,
+) -> None:
+    """As published it has every kind of problem at once; under the policies only the 21
+    data sets the exporter wrote without any product output remain: no policy invents a
+    reference product, so the import is refused, naming each of them."""
+    from tanji.io.ecospold2 import read_ecospold2
+    from tanji.io.errors import ImportProblemsError
+
+    with pytest.raises(ImportProblemsError) as caught:
+        read_ecospold2(uslci_ecospold2)
+    details = [p.detail for p in caught.value.problems]
+    assert sum("among the files read, found none" in d for d in details) == 2096
+    assert sum("a second output (outputGroup" in d for d in details) == 336
+    assert sum("activities produce it" in d for d in details) == 1
+    assert sum("expected exactly one reference product" in d for d in details) == 21
+
+    with pytest.raises(ImportProblemsError) as caught:
+        read_ecospold2(uslci_ecospold2, policy=POLICY)
+    problems = caught.value.problems
+    assert len(problems) == 21
+    assert all("found 0" in p.detail for p in problems)
+    assert any(
+        p.process.startswith("Natural soda ash (Sodium carbonate), at plant") for p in problems
+    )
+
+
+def test_ecospold2_units_of_the_same_dimension_are_converted(uslci_ecospold2: Path) -> None:
+    """openLCA wrote 'metric ton*km', 'btu' and 'cu ft' where the provider's unit differs:
+    converted with pint, each factor noted (the 21 broken data sets set aside)."""
+    from tanji.io.ecospold2 import read_ecospold2
+
+    complete = uslci_ecospold2.parent / "complete"
+    complete.mkdir(exist_ok=True)
+    for spold in uslci_ecospold2.glob("*.spold"):
+        if b"<outputGroup>0</outputGroup>" in spold.read_bytes():
+            (complete / spold.name).write_bytes(spold.read_bytes())
+    bundle = read_ecospold2(complete, policy=POLICY)
+    converted = {n.detail for n in bundle.notes if n.kind == "unit converted"}
+    assert "kg*km → metric ton*km: × 0.001 (pint)" in converted
+    assert "btu → MJ: × 0.001055056 (pint)" in converted
+    assert "cu ft → m3: × 0.02831684659 (pint)" in converted
+    assert len(bundle.activities) == 767 - 21

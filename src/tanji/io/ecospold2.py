@@ -216,36 +216,49 @@ def _comment(parent: _Element, tag: str) -> str | None:
 # --------------------------------------------------------------------------------------
 
 
-def _uncertainty(ctx: _Context, exchange: _Element, amount: float) -> tuple[Uncertainty, str]:
-    """The distribution of an exchange, and a note when one given could not be kept."""
+def _uncertainty(exchange: _Element, amount: float) -> tuple[Uncertainty, str]:
+    """The distribution of an exchange, and a note when one given could not be kept: an
+    invalid record (a non-positive or infinite variance, bounds not holding the amount,
+    a value that is no number) is dropped, never a reason to stop the import."""
     holder = exchange.find(_q("uncertainty"))
     if holder is None:
         return _NO_UNCERTAINTY, ""
-    what = f"exchange {exchange.get('id')} uncertainty"
     lognormal = holder.find(_q("lognormal"))
     if lognormal is not None:
-        variance = _variance(ctx, lognormal, what)
-        if variance <= 0:
+        variance = _variance(lognormal)
+        if isinstance(variance, str) or variance <= 0:
             return _NO_UNCERTAINTY, f"lognormal dropped: variance {variance} is not positive"
         return Uncertainty("lognormal", gsd=math.exp(math.sqrt(variance))), ""
     normal = holder.find(_q("normal"))
     if normal is not None:
-        variance = _variance(ctx, normal, what)
-        if variance < 0:
-            return _NO_UNCERTAINTY, f"normal dropped: variance {variance} is negative"
+        variance = _variance(normal)
+        if isinstance(variance, str) or variance < 0:
+            return _NO_UNCERTAINTY, f"normal dropped: variance {variance} is not ≥ 0"
         return Uncertainty("normal", sd=math.sqrt(variance)), ""
     for kind in ("triangular", "uniform"):
         element = holder.find(_q(kind))
         if element is not None:
-            low = ctx.number(element, "minValue", what)
-            high = ctx.number(element, "maxValue", what)
+            low, high = _finite(element, "minValue"), _finite(element, "maxValue")
+            if isinstance(low, str) or isinstance(high, str):
+                return _NO_UNCERTAINTY, f"{kind} dropped: bounds {low}, {high}"
             return _bounded(kind, low, high, amount)
     return _NO_UNCERTAINTY, ""
 
 
-def _variance(ctx: _Context, element: _Element, what: str) -> float:
-    with_pedigree = ctx.optional_number(element, "varianceWithPedigreeUncertainty", what)
-    return with_pedigree if with_pedigree is not None else ctx.number(element, "variance", what)
+def _finite(element: _Element, attribute: str) -> float | str:
+    """A finite number, or the text that is not one (quoted, for the note)."""
+    raw = element.get(attribute)
+    try:
+        value = float(raw) if raw is not None else math.nan
+    except ValueError:
+        value = math.nan
+    return value if math.isfinite(value) else repr(raw)
+
+
+def _variance(element: _Element) -> float | str:
+    with_pedigree = element.get("varianceWithPedigreeUncertainty")
+    name = "varianceWithPedigreeUncertainty" if with_pedigree is not None else "variance"
+    return _finite(element, name)
 
 
 def _bounded(kind: str, low: float, high: float, amount: float) -> tuple[Uncertainty, str]:
@@ -361,7 +374,7 @@ class _DatasetReader:
         return unit
 
     def _distribution(self, exchange: _Element, amount: float) -> tuple[Uncertainty, str | None]:
-        uncertainty, note = _uncertainty(self.ctx, exchange, amount)
+        uncertainty, note = _uncertainty(exchange, amount)
         if note:
             self.log.note(
                 self.label, self._label(exchange), pol.UNCERTAINTY_DROPPED, f"{note}; amount kept"
@@ -387,11 +400,13 @@ class _DatasetReader:
                 raise self.ctx.fail(exchange, f"{self._label(exchange)}: no intermediateExchangeId")
             products.append((exchange, amount))
         if len(products) != 1:
+            empty = len(self.flow_data) == 0
             self.log.error(
                 self.label,
                 "",
                 f"line {self.activity.sourceline}: expected exactly one reference product "
-                f"(outputGroup 0, amount not 0), found {len(products)}",
+                f"(outputGroup 0, amount not 0), found {len(products)}"
+                + ("; its flowData is empty (no exchanges at all)" if empty else ""),
             )
             return None
         for exchange, amount, group in co_products:
@@ -542,12 +557,12 @@ class _Linker:
             where = f"line {item.line}: intermediateExchange {item.exchange_id} ({item.name!r})"
             try:
                 k = convert(1.0, item.unit, provider.unit)
-            except UnitError:
+            except UnitError as error:
                 self.log.error(
                     _label(dataset),
                     where,
                     f"in {item.unit!r}, but its provider {provider.key} ({provider.source}) "
-                    f"produces it in {provider.unit!r}, a unit of another dimension",
+                    f"produces it in {provider.unit!r}: {error}",
                 )
                 return None
             self.log.note(
@@ -653,12 +668,13 @@ def read_ecospold2(
             seen[dataset.key] = str(file)
             datasets.append(dataset)
     linker = _Linker(datasets, policy, log)
-    activities = [linker.activity(d) for d in datasets]
+    flows = _unique_flows(datasets)
+    activities = [_in_flow_units(linker.activity(d), flows, log) for d in datasets]
     notes = log.finish()
     return LciBundle(
         format=FORMAT,
         activities=tuple(activities),
-        flows=tuple(_unique_flows(datasets).values()),
+        flows=tuple(flows.values()),
         source=Source(publisher="ecoSpold2 import", title=path.name),
         notes=notes,
     )
@@ -675,14 +691,42 @@ def _read_dataset(
 
 
 def _unique_flows(datasets: Sequence[_Dataset]) -> Mapping[str, ElementaryFlow]:
-    flows: dict[str, tuple[ElementaryFlow, str]] = {}
+    """Each elementary flow once, in the unit of its first use."""
+    flows: dict[str, ElementaryFlow] = {}
     for dataset in datasets:
         for flow in dataset.flows:
-            known = flows.setdefault(flow.key, (flow, dataset.source))
-            if known[0].unit != flow.unit:
-                raise DataFormatError(
-                    dataset.source,
-                    f"elementary flow {flow.key} ({flow.name!r}) is in {flow.unit!r} here but "
-                    f"in {known[0].unit!r} in {known[1]}",
-                )
-    return {key: flow for key, (flow, _) in flows.items()}
+            flows.setdefault(flow.key, flow)
+    return flows
+
+
+def _in_flow_units(
+    activity: Activity, flows: Mapping[str, ElementaryFlow], log: ImportLog
+) -> Activity:
+    """The activity with every elementary exchange in its flow's unit: another unit of
+    the same dimension (a flow in kBq here, Bq there) is converted with pint, noted."""
+    exchanges = list(activity.exchanges)
+    for i, exchange in enumerate(exchanges):
+        if exchange.kind is not ExchangeKind.BIOSPHERE:
+            continue
+        flow = flows[exchange.target]
+        if exchange.unit == flow.unit:
+            continue
+        where = f"elementary flow {flow.key} ({flow.name!r})"
+        label = f"{activity.name} (activity {activity.key})"
+        try:
+            k = convert(1.0, exchange.unit, flow.unit)
+        except UnitError as error:
+            log.error(
+                label, where, f"in {exchange.unit!r} here but {flow.unit!r} elsewhere: {error}"
+            )
+            continue
+        log.note(
+            label, where, pol.UNIT_CONVERTED, f"{exchange.unit} → {flow.unit}: × {k:.10g} (pint)"
+        )
+        exchanges[i] = replace(
+            exchange,
+            amount=exchange.amount * k,
+            unit=flow.unit,
+            uncertainty=exchange.uncertainty.scaled(k),
+        )
+    return replace(activity, exchanges=tuple(exchanges))
