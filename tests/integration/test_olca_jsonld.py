@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import zipfile
 from collections.abc import Callable
@@ -632,3 +633,33 @@ def test_ambiguous_provider_lists_the_candidates(openlca: Path, tmp_path: Path) 
     chosen = [n for n in bundle.notes if n.kind == "provider chosen"]
     assert chosen
     assert all("Rule: " + PROVIDER_RULE in n.detail for n in chosen)
+
+
+@pytest.mark.parametrize(
+    ("uncertainty", "note"),
+    [
+        ({"distributionType": "LOG_NORMAL_DISTRIBUTION", "geomSd": 0.0}, "geomSd 0.0"),
+        ({"distributionType": "LOG_NORMAL_DISTRIBUTION", "geomSd": math.inf}, "geomSd inf"),
+        ({"distributionType": "NORMAL_DISTRIBUTION", "sd": math.nan}, "normal with sd nan"),
+        (
+            {"distributionType": "TRIANGLE_DISTRIBUTION", "minimum": 5.0, "maximum": 6.0},
+            "is not within [5, 6]",
+        ),
+    ],
+)
+def test_an_invalid_uncertainty_is_dropped_with_a_note(
+    openlca: Path, tmp_path: Path, uncertainty: dict[str, Any], note: str
+) -> None:
+    """Never a reason to refuse the import: the amount is kept, the record dropped, noted
+    (json writes inf and nan as Infinity and NaN, as openLCA does for a broken pedigree
+    variance)."""
+
+    def broken(entry: str, data: dict[str, Any]) -> None:
+        if entry.endswith(f"{GRID}.json"):
+            data["exchanges"][1]["uncertainty"] = uncertainty
+
+    bundle = read_jsonld(_rewritten(LFP, tmp_path / "broken.zip", broken))
+    (dropped,) = [n for n in bundle.notes if n.kind == "uncertainty dropped"]
+    assert note in dropped.detail
+    assert dropped.detail.endswith("; amount kept")
+    assert _score(bundle) == _score(read_jsonld(LFP))
