@@ -105,6 +105,25 @@ class ImportLog:
     def error(self, process: str, exchange: str, detail: str) -> None:
         self.problems.append(ImportNote(process, exchange, ERROR, detail))
 
+    def provider_chosen(
+        self,
+        process: str,
+        exchange: str,
+        consumer_location: str,
+        candidates: list[tuple[str, str, str]],
+    ) -> str:
+        """Choose among ``(key, name, location)`` providers by :data:`PROVIDER_RULE`,
+        note the choice with every candidate, and return the chosen key."""
+        key, name, location = choose_provider(consumer_location, candidates)
+        listed = "; ".join(f"{n} [{loc}] ({k})" for k, n, loc in candidates)
+        self.note(
+            process,
+            exchange,
+            PROVIDER_CHOSEN,
+            f"{name} [{location}] ({key}) of {len(candidates)}: {listed}. Rule: {PROVIDER_RULE}",
+        )
+        return key
+
     def finish(self) -> tuple[ImportNote, ...]:
         """The notes; raises :class:`ImportProblemsError` listing every problem if any."""
         if self.problems:

@@ -38,7 +38,7 @@ from tanji.io.ecospold2._values import (
     _uncertainty,
 )
 from tanji.io.errors import DataFormatError
-from tanji.io.policy import ImportLog, ImportPolicy, choose_provider
+from tanji.io.policy import ImportLog, ImportPolicy
 
 # --------------------------------------------------------------------------------------
 # One dataset
@@ -360,18 +360,13 @@ class _Linker:
                 f"{c.activity.name} [{c.activity.location}] ({c.key})" for c in candidates
             )
             if self.policy.providers == "default-provider":
-                chosen = choose_provider(
+                chosen = self.log.provider_chosen(
+                    _label(dataset),
+                    where,
                     dataset.activity.location,
                     [(c.key, c.activity.name, c.activity.location) for c in candidates],
                 )
-                self.log.note(
-                    _label(dataset),
-                    where,
-                    pol.PROVIDER_CHOSEN,
-                    f"{chosen[1]} [{chosen[2]}] ({chosen[0]}) of {len(candidates)}: {keys}. "
-                    f"Rule: {pol.PROVIDER_RULE}",
-                )
-                return self.by_key[chosen[0]]
+                return self.by_key[chosen]
             self.log.error(
                 _label(dataset),
                 where,

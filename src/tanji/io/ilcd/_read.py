@@ -33,7 +33,7 @@ from tanji.io.ilcd._data import (
     _Store,
     _text,
 )
-from tanji.io.policy import ImportLog, ImportPolicy, choose_provider
+from tanji.io.policy import ImportLog, ImportPolicy
 
 # --------------------------------------------------------------------------------------
 # Processes
@@ -303,15 +303,11 @@ class _Linker:
                 f"{c.name} [{c.location}] ({c.key}, {c.doc.source})" for c in candidates
             )
             if self.policy.providers == "default-provider":
-                key, name, location = choose_provider(
-                    process.location, [(c.key, c.name, c.location) for c in candidates]
-                )
-                self.log.note(
+                key = self.log.provider_chosen(
                     _label(process),
                     where,
-                    pol.PROVIDER_CHOSEN,
-                    f"{name} [{location}] ({key}) of {len(candidates)}: {listed}. "
-                    f"Rule: {pol.PROVIDER_RULE}",
+                    process.location,
+                    [(c.key, c.name, c.location) for c in candidates],
                 )
                 return self.by_key[key]
             self.log.error(

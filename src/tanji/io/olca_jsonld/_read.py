@@ -22,7 +22,7 @@ from tanji.io.errors import DataFormatError
 from tanji.io.olca_jsonld._archive import _FOLDERS, _PUBLISHER, FORMAT, _Archive, _open
 from tanji.io.olca_jsonld._flows import _elementary_flow, _Flow, _flows, _quantities
 from tanji.io.olca_jsonld._process import _Line, _Process, _Reader
-from tanji.io.policy import ImportLog, ImportPolicy, choose_provider
+from tanji.io.policy import ImportLog, ImportPolicy
 
 # --------------------------------------------------------------------------------------
 # Linking and building activities
@@ -91,16 +91,7 @@ class _Linker:
         if len(candidates) == 1:
             return candidates[0][0]
         if candidates and self.policy.providers == "default-provider":
-            key, name, location = choose_provider(process.location, candidates)
-            listed = "; ".join(f"{c[1]} [{c[2]}] ({c[0]})" for c in candidates)
-            self.log.note(
-                process.label,
-                where,
-                pol.PROVIDER_CHOSEN,
-                f"{name} [{location}] ({key}) of {len(candidates)}: {listed}. "
-                f"Rule: {pol.PROVIDER_RULE}",
-            )
-            return key
+            return self.log.provider_chosen(process.label, where, process.location, candidates)
         if candidates:
             listed = "; ".join(f"{c[1]} [{c[2]}] ({c[0]})" for c in candidates)
             self.log.error(
