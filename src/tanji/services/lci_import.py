@@ -30,6 +30,7 @@ from tanji.domain.lci import (
     Exchange,
     ExchangeKind,
     ImpactMethod,
+    ImportNote,
     LciBundle,
     ProductSystem,
 )
@@ -67,6 +68,8 @@ class LciImportSummary:
     product_systems: int
     unmapped_flows: int
     cut_off_inputs: tuple[str, ...] = ()
+    #: What the import policies did, by process and exchange (the reader's notes).
+    notes: tuple[ImportNote, ...] = ()
     #: flows to air that look like greenhouse gases but map to no gas (name, compartment,
     #: CAS): Tanji's GWP methods count them as zero, so the importer is told
     ghg_warnings: tuple[str, ...] = ()
@@ -123,6 +126,7 @@ def import_bundle(
         product_systems=len(bundle.product_systems),
         unmapped_flows=sum(1 for f in bundle.flows if f.gas is None),
         cut_off_inputs=bundle.cut_offs(),
+        notes=bundle.notes,
         ghg_warnings=ghg_warnings(bundle.flows),
     )
 

@@ -184,11 +184,14 @@ def test_greenhouse_gas_like_flows_that_map_to_no_gas_are_found() -> None:
     ]
 
 
-def test_an_activity_needs_one_positive_reference_production() -> None:
+def test_an_activity_needs_one_non_zero_reference_production() -> None:
     with pytest.raises(DomainError, match="exactly one reference production"):
         Activity("a", "a", "kg", (Exchange(ExchangeKind.TECHNOSPHERE, "b", 1.0),))
-    with pytest.raises(DomainError, match="must be positive"):
-        Activity("a", "a", "kg", (Exchange(ExchangeKind.PRODUCTION, "a", -1.0),))
+    with pytest.raises(DomainError, match="must not be 0"):
+        Activity("a", "a", "kg", (Exchange(ExchangeKind.PRODUCTION, "a", 0.0),))
+    # A waste treatment in the ecoinvent/Brightway convention: −1 kg of waste treated.
+    treatment = Activity("a", "a", "kg", (Exchange(ExchangeKind.PRODUCTION, "a", -1.0),))
+    assert treatment.production_amount == -1.0
 
 
 def test_cut_off_inputs_are_reported_from_activity_comments() -> None:
