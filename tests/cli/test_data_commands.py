@@ -195,6 +195,7 @@ def test_greenhouse_gas_flows_without_a_gwp_are_warned(tanji: Run, tmp_path: Pat
     assert answer["score"] == pytest.approx(CF4_GWP100)  # CF4's GWP, not methane's
     assert "Perfluorocarbons, unspecified" in answer["warnings"][0]
 
+
 def test_the_us_lci_database_imports_as_published_with_the_policies(
     tanji: Run, tmp_path: Path
 ) -> None:
