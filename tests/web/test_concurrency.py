@@ -10,50 +10,26 @@ naming what changed; adds of different lines commute and all survive.
 from __future__ import annotations
 
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
-from tests.web.conftest import PASSWORD, add_member, new_enterprise, token_for
+from tests.web.conftest import PASSWORD, add_member, new_enterprise, serving, token_for
 
 from tanji.bootstrap import App
-from tanji.web.app import create_app
 
 FACTS = {"name_zh": "并发产品", "declared_unit": "1 piece", "output": "10 piece",
          "boundary": "cradle-to-gate"}  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tanji_app: App) -> Iterator[str]:
-    """The app under a real uvicorn (its own threads, event loop and thread pool)."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(tanji_app), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start under uvicorn within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
+    with serving(tanji_app) as url:
+        yield url
 
 
 @dataclass

@@ -81,6 +81,7 @@ from tanji.domain.lci import (
 )
 from tanji.io._xml import english_text, parse_xml
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import open_zip
 
 __all__ = ["FORMAT", "Unlinked", "read_ilcd"]
 
@@ -145,7 +146,7 @@ def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
             "flows, flow properties and unit groups",
         )
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_zip(path) as archive:  # entry count, unpacked size and ratio capped
             for name in sorted(archive.namelist()):
                 if name.lower().endswith(".xml") and not name.endswith("/"):
                     yield f"{path}: {name}", archive.read(name)

@@ -31,6 +31,7 @@ from tanji.domain.accounts import Actor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import LciBundle
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import open_zip
 from tanji.services.audit import audit
 from tanji.services.background import BackgroundStore
 from tanji.services.catalog import (
@@ -55,7 +56,6 @@ __all__ = [
     "FACTOR_FORMATS",
     "FORMATS",
     "LCI_FORMATS",
-    "UNZIPPED_LIMIT",
     "ImportDestination",
     "ImportOrder",
     "ImportReport",
@@ -143,8 +143,6 @@ UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "ilcd": (".zip",),
     "bw-datapackage": (".zip",),
 }
-#: An uploaded zip may unpack to this much at most (a zip bomb stops here, not the disk).
-UNZIPPED_LIMIT = 8 << 30
 ACTION = "data.import"
 
 
@@ -416,12 +414,7 @@ def _unpacked(path: Path, fmt: str) -> Path:
     if not zipfile.is_zipfile(path):
         raise DataFormatError(str(path), "not a zip file; expected a zip of .spold files")
     target = path.parent / _UNPACKED
-    with zipfile.ZipFile(path) as archive:
-        if sum(entry.file_size for entry in archive.infolist()) > UNZIPPED_LIMIT:
-            raise DataFormatError(
-                str(path), f"unpacks to more than {UNZIPPED_LIMIT >> 30} GiB; import it "
-                "from the command line (tanji data import)"
-            )  # fmt: skip
+    with open_zip(path) as archive:  # entry count, unpacked size and ratio capped
         archive.extractall(target)  # extractall drops absolute paths and '..' parts
     folders = sorted(
         {p.parent for p in target.rglob("*") if p.suffix.lower() in (".spold", ".xml")}

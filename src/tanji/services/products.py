@@ -78,6 +78,7 @@ from tanji.services.rules import get_rule, rule_by_ref, validate_model
 
 __all__ = [
     "MAX_ITERATIONS",
+    "MAX_SEED",
     "TEMPLATES",
     "ActivityDataReport",
     "FindingsReport",
@@ -89,6 +90,7 @@ __all__ = [
     "activity_template",
     "add_line",
     "calculate_product",
+    "check_calculation",
     "create_product",
     "delete_line",
     "delete_product",
@@ -106,6 +108,8 @@ __all__ = [
 
 #: The most Monte Carlo iterations one request may ask for (a web request, not a batch).
 MAX_ITERATIONS = 5000
+#: The largest random seed (numpy takes any non-negative integer; kept to 64 bits).
+MAX_SEED = 2**63 - 1
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 
 
@@ -891,6 +895,21 @@ def _ensure_model_row(session: Session, model: ProductModel, data: Mapping[str, 
         session.flush()
 
 
+def check_calculation(iterations: int, seed: int | None) -> None:
+    """Refuse a Monte Carlo request out of range (before any work or job starts)."""
+    if iterations != 0 and not 2 <= iterations <= MAX_ITERATIONS:
+        # One draw has no spread: a Monte Carlo needs two at least.
+        raise InvalidInputError(
+            f"iterations: 0 (no Monte Carlo) or from 2 to {MAX_ITERATIONS}, got {iterations}",
+            fields={"iterations": f"0, or from 2 to {MAX_ITERATIONS}"},
+        )
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise InvalidInputError(
+            f"seed: a whole number from 0 to {MAX_SEED}, got {seed}",
+            fields={"seed": f"from 0 to {MAX_SEED}"},
+        )
+
+
 def calculate_product(
     session: Session,
     backgrounds: BackgroundStore,
@@ -907,11 +926,7 @@ def calculate_product(
     run_model`)."""
     require(actor, "result.calculate")
     row = _visible(session, actor, product_id)
-    if not 0 <= iterations <= MAX_ITERATIONS:
-        raise InvalidInputError(
-            f"iterations: from 0 (no Monte Carlo) to {MAX_ITERATIONS}, got {iterations}",
-            fields={"iterations": f"from 0 to {MAX_ITERATIONS}"},
-        )
+    check_calculation(iterations, seed)
     document = _document(row)
     model = model_from_document(document)
     calculation, submodels = _compute(

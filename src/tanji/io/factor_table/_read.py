@@ -38,6 +38,7 @@ from tanji.domain.factors import (
 )
 from tanji.io._cells import blank, cell_text
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import check_xlsx
 
 TEMPLATE_COLUMNS = (
     "code", "name_zh", "name_en", "kind", "unit", "geography", "valid_from", "valid_to",
@@ -152,6 +153,7 @@ def _xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[Cell]]]]:
         # read here are unaffected.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
         try:
+            check_xlsx(path)  # entity bombs, sheets that expand past the caps
             book = openpyxl.load_workbook(path, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
             raise DataFormatError(str(path), f"not an Excel .xlsx workbook ({exc})") from None

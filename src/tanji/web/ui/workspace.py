@@ -667,6 +667,7 @@ def calculate(
     if errors:
         raise DataFormatError("calculate", "; ".join(f"{k}: {v}" for k, v in errors.items()))
     products.get_product(session, actor, product_id)  # 404 now, not in the job
+    products.check_calculation(count, chosen_seed)  # 422 now, not in the job
     if count == 0:
         saved = products.calculate_product(session, app.backgrounds, actor, product_id)
         return _redirect(request, f"/workspace/results/{saved.result_id}")
