@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from tanji.domain.factors import DomainError
 from tanji.engine import EngineError
@@ -149,7 +150,25 @@ def _busy(request: Request, error: Exception) -> Response:
 async def _http(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     code = _HTTP_CODES.get(error.status_code, "http_error")
-    return _respond(request, error.status_code, code, str(error.detail))
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = _allowed(request)
+    return _respond(request, error.status_code, code, str(error.detail), headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    """Every method some route of the app takes at this path (Starlette names only the
+    first matching route's; a path such as /api/v1/products/{id} has several). Each
+    method is tried against the routes, which match nested routers themselves."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 async def _invalid(request: Request, error: Exception) -> Response:

@@ -36,7 +36,7 @@ from tanji.domain.factors import (
     Source,
     Uncertainty,
 )
-from tanji.io._cells import blank, cell_text
+from tanji.io._cells import blank, cell_text, from_csv_cell
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import check_xlsx
 
@@ -142,7 +142,8 @@ def _csv_rows(path: Path) -> list[tuple[int, list[Cell]]]:
             continue
         # Records, not lines, are numbered: a quoted cell may span lines, and a
         # spreadsheet shows each record as one row.
-        return [(n, list(cells)) for n, cells in enumerate(csv.reader(io.StringIO(text)), 1)]
+        rows = enumerate(csv.reader(io.StringIO(text)), 1)
+        return [(n, [from_csv_cell(cell) for cell in cells]) for n, cells in rows]
     raise DataFormatError(str(path), "not text in UTF-8 or GB18030/GBK; save the CSV as UTF-8")
 
 
