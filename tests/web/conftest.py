@@ -9,17 +9,15 @@ production parameters cost ~50 ms and 64 MiB per hash).
 from __future__ import annotations
 
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from tests import live
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
@@ -125,28 +123,6 @@ def token_for(app: App, actor: Actor, scopes: list[str] | None = None) -> str:
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@contextmanager
-def serving(app: App) -> Iterator[str]:
-    """``app`` under a real uvicorn on a free loopback port (its own event loop and
-    thread pool, as in production), for tests that race requests; yields its URL."""
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    config = uvicorn.Config(
-        create_app(app), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start under uvicorn within 20 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+def serving(app: App) -> AbstractContextManager[str]:
+    """``app`` under a real uvicorn (see :func:`tests.live.serving`); yields its URL."""
+    return live.serving(create_app(app))
