@@ -219,3 +219,41 @@ def test_the_page_shows_a_conflict_and_offers_to_reload(tanji_app: App, client: 
     assert plain.status_code == 409
     assert 'id="conflict"' in plain.text
     assert "已被他人修改" in plain.text
+
+
+def test_a_change_that_skipped_the_lock_is_still_refused_not_lost(
+    tanji_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second guard: UPDATE … WHERE version = :read refuses a write made from a
+    stale read even without the row lock (409 material, never a 500 or a lost line)."""
+    from tanji.db.models import ProductRow
+    from tanji.services import products
+    from tanji.services.product_lines import InlineFactor, LineInput
+    from tanji.services.product_lock import StaleVersionError
+
+    admin = new_enterprise(tanji_app)
+    with tanji_app.unit_of_work() as uow:
+        product = products.create_product(
+            uow.session, admin.actor, template="general", code="guard", name_zh="x"
+        )
+    factor = InlineFactor(unit="kg", co2e_kg=1.5, publisher="Test", title="A test value")
+
+    def line(name: str) -> LineInput:
+        return LineInput(id=name, stage="raw_materials", kind="inline", amount=1.0, unit="kg",
+                         inline=factor)  # fmt: skip
+
+    monkeypatch.setattr(products, "lock", lambda session, row: None)
+    with tanji_app.unit_of_work() as late:
+        # The row as read, held (the session's identity map keeps it only while it is
+        # referenced): version v.
+        read = late.session.get(ProductRow, product.id)
+        assert read is not None
+        with tanji_app.unit_of_work() as early:
+            products.add_line(early.session, admin.actor, product.id, line("early"))
+        with pytest.raises(StaleVersionError) as refused:
+            products.add_line(late.session, admin.actor, product.id, line("late"))
+        late.session.rollback()  # as the request's unit of work does on the error
+    assert refused.value.expected == product.version
+    with tanji_app.unit_of_work() as uow:
+        lines = products.get_product(uow.session, admin.actor, product.id).document["lines"]
+    assert "early" in {spec["id"] for spec in lines}

@@ -500,12 +500,13 @@ def _store(
     row.rule_ref = model.rule or None
     row.updated_by = actor.user_id
     session.add(row)
-    expected = row.version
+    # Read now: after a failed flush the row's attributes cannot be loaded any more.
+    product_id, code, expected = row.id, row.code, row.version
     try:
         session.flush()  # UPDATE … WHERE version = :expected
     except StaleDataError:
         # Only a path that skipped the row lock gets here: someone else's change won.
-        raise StaleVersionError(row.id, row.code, expected, None) from None
+        raise StaleVersionError(product_id, code, expected, None) from None
     audit(session, actor, action, "product", row.id, before, _snapshot(row, with_facts))
     return _product(session, row)
 
