@@ -127,20 +127,23 @@ def test_health_answers_while_an_upload_is_parsed(tanji_app: App) -> None:
         worker = threading.Thread(target=upload)
         started = time.monotonic()
         worker.start()
-        slowest = 0.0
-        polls = 0
+        latencies: list[float] = []
         with httpx.Client(base_url=url, timeout=10) as probe:
             while worker.is_alive():
                 asked = time.monotonic()
                 assert probe.get("/api/v1/health").status_code == 200
-                slowest = max(slowest, time.monotonic() - asked)
-                polls += 1
+                latencies.append(time.monotonic() - asked)
                 time.sleep(0.05)
         worker.join()
         took = time.monotonic() - started
     assert answer["upload"].status_code == 422
-    assert polls >= 3, f"the upload took {took:.2f} s: too quick to show anything"
-    assert slowest < 0.5, f"health took {slowest:.2f} s while the upload was parsed"
+    assert len(latencies) >= 5, f"the upload took {took:.2f} s: too quick to show anything"
+    latencies.sort()
+    typical = latencies[int(0.9 * (len(latencies) - 1))]
+    # Parsed on the event loop, health would wait for the whole parse; in a worker thread
+    # it answers at once (the 10 % allowance is for this shared 2-core machine's load).
+    assert typical < 0.5, f"health took {typical:.2f} s (90th percentile) during the upload"
+    assert latencies[-1] < took / 2, f"health waited {latencies[-1]:.2f} s of {took:.2f} s"
 
 
 def test_ids_past_the_64_bit_range_are_refused_on_every_route(

@@ -321,7 +321,7 @@ def _form_context(
 
 
 @router.get("/workspace/products/{product_id}/lines/_form")
-async def line_form(
+def line_form(
     request: Request,
     product_id: Id,
     session: SessionDep,
@@ -357,19 +357,34 @@ async def _change(
     product_id: int,
     line_id: str | None,
 ) -> Response:
+    """Read the form here; check, save and render in a worker thread (the findings
+    compute the model: never on the event loop)."""
     form = await request.form()
+    return await run_in_threadpool(
+        _save_line, request, session, app, actor, product_id, line_id, form
+    )
+
+
+def _save_line(
+    request: Request,
+    session: SessionDep,
+    app: AppDep,
+    actor: Actor,
+    product_id: int,
+    line_id: str | None,
+    form: FormData,
+) -> Response:
     line, errors = _line_from_form(form)
     # An add applies to the current version (adds commute); an edit names its version.
     version = form_version(str(form.get("version") or "")) if line_id is not None else None
     if not errors:
         try:
             if line_id is None:
-                await run_in_threadpool(products.add_line, session, actor, product_id, line)
+                products.add_line(session, actor, product_id, line)
             else:
-                await run_in_threadpool(
-                    products.edit_line, session, actor, product_id, line_id, line,
-                    expected_version=version,
-                )  # fmt: skip
+                products.edit_line(
+                    session, actor, product_id, line_id, line, expected_version=version
+                )
         except StaleVersionError as error:
             return _conflict(request, session, app, actor, product_id, error)
         except _FORM_ERRORS as error:
@@ -481,14 +496,22 @@ async def edit_facts(
     """Save the facts; the page reloads (the name, findings and lines may all change).
     A form that does not pass comes back with each problem next to its field."""
     form = await request.form()
+    return await run_in_threadpool(_save_facts, request, session, app, actor, product_id, form)
+
+
+def _save_facts(
+    request: Request,
+    session: SessionDep,
+    app: AppDep,
+    actor: Actor,
+    product_id: int,
+    form: FormData,
+) -> Response:
     facts, errors = _facts_from_form(form)
     version = form_version(str(form.get("version") or ""))
     if not errors:
         try:
-            await run_in_threadpool(
-                products.update_facts, session, actor, product_id, facts,
-                expected_version=version,
-            )  # fmt: skip
+            products.update_facts(session, actor, product_id, facts, expected_version=version)
         except StaleVersionError as error:
             return _conflict(request, session, app, actor, product_id, error)
         except _FORM_ERRORS as error:
@@ -595,7 +618,7 @@ def download_template(
 
 
 @router.post("/workspace/products/{product_id}/document")
-async def upload_yaml(
+def upload_yaml(
     request: Request,
     product_id: Id,
     session: SessionDep,
@@ -604,12 +627,12 @@ async def upload_yaml(
     file: Annotated[UploadFile, File()],
     version: Annotated[str, Form()] = "",
 ) -> Response:
-    """Replace the model by a file, parsed in a worker thread within the limits of
-    docs/web.md."""
-    content = await file.read()
+    """Replace the model by a file, parsed in a worker thread (a sync handler) within
+    the limits of docs/web.md."""
+    content = file.file.read()
     try:
-        await run_in_threadpool(
-            products.update_document, session, actor, product_id, content, file.filename or "",
+        products.update_document(
+            session, actor, product_id, content, file.filename or "",
             expected_version=form_version(version),
         )  # fmt: skip
     except StaleVersionError as error:
@@ -622,7 +645,7 @@ async def upload_yaml(
 
 
 @router.post("/workspace/products/{product_id}/activity-data")
-async def upload_activity_data(
+def upload_activity_data(
     request: Request,
     product_id: Id,
     session: SessionDep,
@@ -631,13 +654,13 @@ async def upload_activity_data(
     file: Annotated[UploadFile, File()],
     version: Annotated[str, Form()] = "",
 ) -> Response:
-    """Apply a filled workbook, read in a worker thread within the limits of
-    docs/web.md."""
-    content = await file.read()
+    """Apply a filled workbook, read in a worker thread (a sync handler) within the
+    limits of docs/web.md."""
+    content = file.file.read()
     try:
-        report = await run_in_threadpool(
-            products.fill_activity_data, session, actor, product_id, content,
-            file.filename or "activity-data.xlsx", expected_version=form_version(version),
+        report = products.fill_activity_data(
+            session, actor, product_id, content, file.filename or "activity-data.xlsx",
+            expected_version=form_version(version),
         )  # fmt: skip
     except StaleVersionError as error:
         return _conflict(request, session, app, actor, product_id, error)
