@@ -11,6 +11,7 @@ from sqlalchemy import Engine as DbEngine
 
 from tanji.db.session import UnitOfWork, make_engine
 from tanji.engine import Engine, SolverConfig
+from tanji.io.limits import configure as configure_limits
 from tanji.services.background import BackgroundStore
 from tanji.settings import Settings
 
@@ -44,9 +45,10 @@ def build_app(settings: Settings | None = None) -> App:
         else "superlu"
     )
     engine = Engine(SolverConfig(backend=solver))  # type: ignore[arg-type]
+    configure_limits(settings.limits)  # the caps every file reader works within
     return App(
         settings=settings,
-        db=make_engine(settings.database_url),
+        db=make_engine(settings.database_url, sqlite_busy_timeout=settings.sqlite_busy_timeout),
         engine=engine,
         backgrounds=BackgroundStore(
             engine, settings.data_dir / "cache" / "background", settings.database_url

@@ -8,14 +8,20 @@
 ``TANJI_SECRET_KEY``: the key that signs session cookies (default: a random key kept in
 ``<data dir>/secret-key``, made on first use). ``TANJI_SECURE_COOKIES=1``: send cookies
 over HTTPS only (set it behind the TLS proxy of a production deployment).
+``TANJI_SQLITE_BUSY_TIMEOUT``: seconds a write waits for SQLite's write lock (default 15)
+before the request is answered 503 "busy, retry".
+``TANJI_LIMIT_<NAME>``: the caps on what an uploaded or imported file may make the
+readers do (:class:`tanji.io.limits.Limits`; docs/web.md lists them and their defaults).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tanji.io.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,8 @@ class Settings:
     solver: str = "superlu"
     secret_key: str | None = None
     secure_cookies: bool = False
+    sqlite_busy_timeout: float = 15.0
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -38,4 +46,6 @@ class Settings:
             solver=env.get("TANJI_SOLVER", "superlu"),
             secret_key=env.get("TANJI_SECRET_KEY") or None,
             secure_cookies=env.get("TANJI_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 15.0),
+            limits=Limits.from_env(env),
         )

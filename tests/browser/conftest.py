@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.live import serving
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
@@ -72,12 +70,6 @@ class LiveServer:
     mc_result_id: int  # a demo battery-pack result with a Monte Carlo
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _demo_store(app: App) -> int:
     """The store as ``tanji serve`` leaves it, plus a Monte Carlo result of the pack."""
     from sqlalchemy import select
@@ -109,8 +101,6 @@ def _demo_store(app: App) -> int:
 def live_server(
     chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    import uvicorn
-
     from tanji.web.app import create_app
 
     data_dir = tmp_path_factory.mktemp("browser-store")
@@ -119,21 +109,8 @@ def live_server(
     )
     with build_app(settings) as app:
         mc_result = _demo_store(app)
-        port = _free_port()
-        config = uvicorn.Config(
-            create_app(app), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                pytest.fail("the app did not start under uvicorn within 20 s")
-            time.sleep(0.05)
-        yield LiveServer(f"http://127.0.0.1:{port}", app, mc_result)
-        server.should_exit = True
-        thread.join(10)
+        with serving(create_app(app)) as url:
+            yield LiveServer(url, app, mc_result)
 
 
 def _fontconfig(folder: Path) -> dict[str, str]:
@@ -165,14 +142,25 @@ def browser(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """A fresh browser profile (no cookies) showing 1280-px-wide pages."""
+    """A fresh browser profile (no cookies) showing 1280-px-wide pages; fails the test if
+    the Content-Security-Policy blocked anything on them."""
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="zh-CN"
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    # Anything the Content-Security-Policy blocks (tanji.web.headers) is a bug: a script,
+    # a style or a handler the page needs and no longer gets.
+    blocked: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield tab
     context.close()
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture(scope="session")

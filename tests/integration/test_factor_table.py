@@ -25,6 +25,7 @@ from tanji.domain.factors import (
     Source,
     Uncertainty,
 )
+from tanji.io._cells import csv_cell, from_csv_cell
 from tanji.io.errors import DataFormatError
 from tanji.io.factor_table import (
     AS_PUBLISHED,
@@ -519,3 +520,20 @@ def test_the_documented_examples_read(tmp_path: Path) -> None:
         (tmp_path / f"{i}.csv").write_text(example, encoding="utf-8")
         [factor] = read_factor_table(tmp_path / f"{i}.csv")
         assert factor.code in example
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    """CSV injection (OWASP): a text starting with = + - @ is written with a leading ',
+    which the reader removes again; numbers keep their sign."""
+    factor = _full_factor()
+    write_factor_csv([factor], tmp_path / "out.csv")
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig") as file:
+        rows = list(csv.reader(file))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=not a formula" in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert read_factor_table(tmp_path / "out.csv") == [factor]
+    assert csv_cell("-0.5") == "-0.5"
+    assert csv_cell("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
+    assert from_csv_cell("'=cmd") == "=cmd"
+    assert from_csv_cell("'quoted") == "'quoted"

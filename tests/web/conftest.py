@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from tests import live
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
@@ -120,3 +121,8 @@ def token_for(app: App, actor: Actor, scopes: list[str] | None = None) -> str:
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def serving(app: App) -> AbstractContextManager[str]:
+    """``app`` under a real uvicorn (see :func:`tests.live.serving`); yields its URL."""
+    return live.serving(create_app(app))

@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 
 from tanji.bootstrap import App
+from tanji.db.models import ProductRow
 from tanji.services import imports, logins, products
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.factors import search_factors
@@ -496,6 +497,13 @@ def world(tanji_app: App) -> Iterator[World]:
 def test_cell(world: World, endpoint: Endpoint, caller: str) -> None:
     call = endpoint.request(world)
     headers = {"X-CSRF-Token": world.csrf[caller]} if caller in world.csrf else {}
+    found = re.match(r"/api/v1/products/(\d+)", call.url)
+    if found and endpoint.method in ("PUT", "DELETE"):
+        # A change names the version it was made from (its absence is a 428, tested in
+        # test_concurrency): the product's current one.
+        with world.app.unit_of_work() as uow:
+            row = uow.session.get(ProductRow, int(found.group(1)))
+            headers["If-Match"] = f'"{row.version if row else 1}"'
     response = world.clients[caller].request(
         endpoint.method, call.url, json=call.json, files=call.files, data=call.data,
         headers=headers,

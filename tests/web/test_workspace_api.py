@@ -29,6 +29,14 @@ def headers(app: App) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(app, member.actor)}"}
 
 
+def current(client: TestClient, base: str, auth: dict[str, str]) -> dict[str, str]:
+    """``auth`` with ``If-Match``: the product's ETag as it is now (a change needs it)."""
+    response = client.get(base, headers=auth)
+    assert response.status_code == 200, response.text
+    assert response.headers["ETag"] == f'"{response.json()["version"]}"'
+    return {**auth, "If-Match": response.headers["ETag"]}
+
+
 def create(client: TestClient, auth: dict[str, str], template: str = "general") -> dict:  # type: ignore[type-arg]
     response = client.post(
         "/api/v1/products",
@@ -86,13 +94,18 @@ def test_lines_findings_calculate_and_versions(tanji_app: App, client: TestClien
                    "amount": 1000, "unit": "kWh", "geography": "CN-JS", "year": 2022,
                    "data": "primary"}  # fmt: skip
     assert (
-        client.put(f"{base}/lines/electricity", json=electricity, headers=auth).status_code == 200
+        client.put(
+            f"{base}/lines/electricity", json=electricity, headers=current(client, base, auth)
+        ).status_code
+        == 200
     )
     gas = {"id": "natural-gas", "stage": "production", "kind": "factor", "amount": 10,
            "unit": "GJ", "factor": "ipcc2006-fuels:IPCC2006-SC-EI-NATURAL-GAS-TJ"}  # fmt: skip
-    assert client.put(f"{base}/lines/natural-gas", json=gas, headers=auth).status_code == 200
+    at = current(client, base, auth)
+    assert client.put(f"{base}/lines/natural-gas", json=gas, headers=at).status_code == 200
     for line in ("main-material", "inbound-road"):
-        assert client.delete(f"{base}/lines/{line}", headers=auth).status_code == 204
+        deleted = client.delete(f"{base}/lines/{line}", headers=current(client, base, auth))
+        assert deleted.status_code == 204
     steel = {"id": "steel", "stage": "raw_materials", "kind": "inline", "amount": 2,
              "unit": "kg", "inline": {"unit": "kg", "co2e_kg": 2.5, "publisher": "Test",
                                       "title": "A test value"}}  # fmt: skip
@@ -158,11 +171,12 @@ def test_document_upload_yaml_download_and_excel_round_trip(
     text = client.get(f"{base}/model.yaml", headers=auth).text
     assert text.startswith("tanji: product-model/1")
     broken = text.replace("quantity: 0 kWh", "quantity: lots")
-    refused = client.put(f"{base}/document?filename=mine.yaml", content=broken, headers=auth)
+    at = current(client, base, auth)
+    refused = client.put(f"{base}/document?filename=mine.yaml", content=broken, headers=at)
     assert refused.status_code == 422
     assert "mine.yaml:" in refused.json()["error"]["message"]
     changed = text.replace("quantity: 0 kWh", "quantity: 250 kWh")
-    assert client.put(f"{base}/document", content=changed, headers=auth).status_code == 200
+    assert client.put(f"{base}/document", content=changed, headers=at).status_code == 200
 
     workbook = client.get(f"{base}/template.xlsx?lang=en", headers=auth)
     assert workbook.status_code == 200
@@ -225,9 +239,12 @@ def test_only_admins_delete_a_product(tanji_app: App, client: TestClient) -> Non
     base = f"/api/v1/products/{product['id']}"
     editor = add_member(tanji_app, admin.actor, "editor")
     editor_auth = {"Authorization": f"Bearer {token_for(tanji_app, editor.actor)}"}
-    assert client.delete(f"{base}/lines/electricity", headers=editor_auth).status_code == 204
-    assert client.delete(base, headers=editor_auth).status_code == 403
-    assert client.delete(base, headers=auth).status_code == 204
+    at = current(client, base, editor_auth)
+    assert client.delete(f"{base}/lines/electricity", headers=at).status_code == 204
+    at = current(client, base, editor_auth)
+    assert client.delete(base, headers=at).status_code == 403
+    assert client.delete(base, headers=auth).status_code == 428  # If-Match required
+    assert client.delete(base, headers=current(client, base, auth)).status_code == 204
     assert client.get(base, headers=auth).status_code == 404
 
 
@@ -259,7 +276,7 @@ def test_facts_are_changed_and_bad_ones_named_by_field(tanji_app: App, client: T
     auth = headers(tanji_app)
     product = create(client, auth)
     base = f"/api/v1/products/{product['id']}"
-    changed = client.put(f"{base}/facts", json=FACTS, headers=auth)
+    changed = client.put(f"{base}/facts", json=FACTS, headers=current(client, base, auth))
     assert changed.status_code == 200, changed.text
     body = changed.json()
     assert (body["name_zh"], body["name_en"]) == ("小部件", "Widget")
@@ -273,7 +290,7 @@ def test_facts_are_changed_and_bad_ones_named_by_field(tanji_app: App, client: T
     bad = client.put(
         f"{base}/facts",
         json={**FACTS, "declared_unit": "one", "period_start": "2025-13-01"},
-        headers=auth,
+        headers=current(client, base, auth),
     )
     assert bad.status_code == 422
     assert set(bad.json()["error"]["fields"]) == {"declared_unit", "period_start"}

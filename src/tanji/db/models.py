@@ -507,6 +507,12 @@ class ProductRow(Base):
 
     Tenant data: only the owning organisation (and later a certification body it
     assigns) may read it.
+
+    ``version`` counts the changes: every change is an
+    ``UPDATE … WHERE version = :read``, so a change made from a stale read fails instead
+    of overwriting (SQLAlchemy's ``version_id_col``; see
+    :mod:`tanji.services.product_lock`). It is the product's ETag in the API and a
+    hidden field in the workspace's forms.
     """
 
     __tablename__ = "products"
@@ -526,3 +532,6 @@ class ProductRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)

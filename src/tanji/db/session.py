@@ -15,11 +15,16 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str) -> Engine:
-    """A SQLAlchemy engine; SQLite files get their folder, foreign keys and WAL."""
+def make_engine(url: str, *, sqlite_busy_timeout: float = 15.0) -> Engine:
+    """A SQLAlchemy engine; SQLite files get their folder, foreign keys and WAL, and
+    writes wait up to ``sqlite_busy_timeout`` seconds for the write lock (then the
+    driver raises "database is locked", which the web answers 503)."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": sqlite_busy_timeout})
+    else:
+        engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

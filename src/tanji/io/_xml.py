@@ -7,6 +7,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import xml_parser_options
 
 #: An lxml element (untyped, see the import).
 Element = Any
@@ -17,9 +18,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def parse_xml(source: str, data: bytes) -> Element:
     """The root element of XML bytes; malformed XML is reported with its line.
 
-    Entity expansion and network access are off: data sets may come from anywhere.
+    Entity expansion, DTDs and network access are off and libxml2's depth and size
+    limits on (:func:`tanji.io.limits.xml_parser_options`): data sets may come from
+    anywhere.
     """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    parser = etree.XMLParser(remove_comments=True, **xml_parser_options())
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:

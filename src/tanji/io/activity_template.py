@@ -53,6 +53,7 @@ from tanji.domain.products import ProductModel
 from tanji.domain.units import UnitError, dimension_of, parse_quantity, same_dimension
 from tanji.io._cells import blank, cell_text, format_number
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import check_xlsx
 from tanji.io.product_model import ModelDocument, model_from_document
 
 __all__ = [
@@ -552,6 +553,7 @@ def _open(path: Path) -> _Book:
         # warns about; the cell values read here are unaffected.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
         try:
+            check_xlsx(path)  # entity bombs, sheets that expand past the caps
             return openpyxl.load_workbook(path, data_only=True)
         except FileNotFoundError:
             raise DataFormatError(str(path), "no such file") from None

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from tanji.engine import Exchanges, LcaSystem, build_system
 from tanji.engine.uncertainty import UNCERTAINTY_DTYPE, no_uncertainty
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import open_zip
 
 __all__ = [
     "BrightwayData",
@@ -146,6 +147,7 @@ def _open(path: Path) -> Any:
                 raise DataFormatError(
                     str(path), "not a datapackage: expected a directory or a .zip file"
                 )
+            open_zip(path).close()  # entry count, unpacked size and ratio capped
             fs = bwp.generic_zipfile_filesystem(
                 dirpath=path.parent, filename=path.name, write=False
             )

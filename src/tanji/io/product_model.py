@@ -58,6 +58,7 @@ from tanji.domain.products import (
 )
 from tanji.domain.units import UnitError, convert, parse_quantity
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import calm_gc, check_yaml
 
 __all__ = [
     "FORMAT",
@@ -286,6 +287,13 @@ def load_document(path: Path) -> ModelDocument:
 
 
 def parse_document(text: str, source: str) -> ModelDocument:
+    """The document in ``text`` (YAML or JSON), within the caps of
+    :mod:`tanji.io.limits` (an alias bomb is refused before it is expanded)."""
+    with calm_gc():
+        return _parse(text, source)
+
+
+def _parse(text: str, source: str) -> ModelDocument:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -294,6 +302,7 @@ def parse_document(text: str, source: str) -> ModelDocument:
         raise DataFormatError(f"{source}{line}", f"not valid YAML/JSON: {exc.problem}") from None
     if node is None:
         raise DataFormatError(source, "the file is empty")
+    check_yaml(node, source)  # an alias bomb stops here, before any value is built
     try:
         data = _data(node)
     except _RepeatedKeyError:
@@ -371,8 +380,9 @@ def read_model(path: Path) -> ProductModel:
 
 
 def model_from_document(document: ModelDocument) -> ProductModel:
-    validate(document)
-    return _Builder(document).model()
+    with calm_gc():  # see tanji.io.limits.calm_gc
+        validate(document)
+        return _Builder(document).model()
 
 
 #: The values of a line that states no quality or uncertainty (frozen, so shared).

@@ -31,6 +31,7 @@ from tanji.domain.accounts import Actor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import ImportNote, LciBundle
 from tanji.io.errors import DataFormatError, ImportProblemsError
+from tanji.io.limits import open_zip
 from tanji.io.policy import MULTI_OUTPUT, PROVIDERS, UNLINKED, ImportPolicy
 from tanji.services.audit import audit
 from tanji.services.background import BackgroundStore
@@ -57,7 +58,6 @@ __all__ = [
     "FORMATS",
     "LCI_FORMATS",
     "POLICY_CHOICES",
-    "UNZIPPED_LIMIT",
     "ImportDestination",
     "ImportOrder",
     "ImportReport",
@@ -173,8 +173,6 @@ UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "ilcd": (".zip",),
     "bw-datapackage": (".zip",),
 }
-#: An uploaded zip may unpack to this much at most (a zip bomb stops here, not the disk).
-UNZIPPED_LIMIT = 8 << 30
 ACTION = "data.import"
 
 
@@ -476,12 +474,7 @@ def _unpacked(path: Path, fmt: str) -> Path:
     if not zipfile.is_zipfile(path):
         raise DataFormatError(str(path), "not a zip file; expected a zip of .spold files")
     target = path.parent / _UNPACKED
-    with zipfile.ZipFile(path) as archive:
-        if sum(entry.file_size for entry in archive.infolist()) > UNZIPPED_LIMIT:
-            raise DataFormatError(
-                str(path), f"unpacks to more than {UNZIPPED_LIMIT >> 30} GiB; import it "
-                "from the command line (tanji data import)"
-            )  # fmt: skip
+    with open_zip(path) as archive:  # entry count, unpacked size and ratio capped
         archive.extractall(target)  # extractall drops absolute paths and '..' parts
     folders = sorted(
         {p.parent for p in target.rglob("*") if p.suffix.lower() in (".spold", ".xml")}

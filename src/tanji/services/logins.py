@@ -225,6 +225,10 @@ def create_token(
     return row.id, secret
 
 
+#: How precisely a token's ``last_used_at`` is kept (see :func:`actor_for_token`).
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def actor_for_token(session: Session, secret: str) -> Actor:
     """The actor an API token stands for: its maker's current role in the token's
     organisation, limited to the token's scopes. Refuses revoked tokens, deactivated
@@ -238,8 +242,16 @@ def actor_for_token(session: Session, secret: str) -> Actor:
     actor = actor_of(session, user, row.org_id) if user is not None and user.active else None
     if actor is None:
         raise AuthenticationError(TOKEN_FAILED)
-    row.last_used_at = utcnow()
-    session.flush()
+    now = utcnow()
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=now.tzinfo)  # SQLite gives back naive UTC
+    if last is None or now - last >= TOKEN_USE_RESOLUTION:
+        # A write per minute at most: a write on every read would take SQLite's write
+        # lock for the whole request (and a row lock on PostgreSQL), queueing every
+        # request of the token behind each other and behind any import.
+        row.last_used_at = now
+        session.flush()
     return Actor(
         actor.user_id, actor.org_id, actor.org_kind, actor.role, frozenset(row.scopes.split())
     )

@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from tanji.db.models import FootprintResultRow, OrganisationRow, ProductModelRow, ProductRow
 from tanji.domain.accounts import Actor, Role
@@ -72,10 +73,12 @@ from tanji.services.footprints import Calculation, StoreResolver, run_model, sav
 from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, is_placeholder, line_mapping
+from tanji.services.product_lock import StaleVersionError, lock, require_version
 from tanji.services.rules import get_rule, rule_by_ref, validate_model
 
 __all__ = [
     "MAX_ITERATIONS",
+    "MAX_SEED",
     "TEMPLATES",
     "ActivityDataReport",
     "FindingsReport",
@@ -87,6 +90,7 @@ __all__ = [
     "activity_template",
     "add_line",
     "calculate_product",
+    "check_calculation",
     "create_product",
     "delete_line",
     "delete_product",
@@ -104,6 +108,8 @@ __all__ = [
 
 #: The most Monte Carlo iterations one request may ask for (a web request, not a batch).
 MAX_ITERATIONS = 5000
+#: The largest random seed (numpy takes any non-negative integer; kept to 64 bits).
+MAX_SEED = 2**63 - 1
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 
 
@@ -215,6 +221,7 @@ class ProductSummary:
     updated_at: datetime
     lines: int
     latest: Version | None
+    version: int = 1  # the product's version (see tanji.services.product_lock)
 
     def name(self, language: str) -> str:
         return LocalText(self.name_zh, self.name_en or self.code).get(language)
@@ -234,6 +241,11 @@ class WorkspaceProduct:
     @property
     def id(self) -> int:
         return self.summary.id
+
+    @property
+    def version(self) -> int:
+        """The version a change must name (the API's ETag, the forms' hidden field)."""
+        return self.summary.version
 
 
 @dataclass(frozen=True)
@@ -290,11 +302,28 @@ def _visible(session: Session, actor: Actor, product_id: int) -> ProductRow:
     return row
 
 
-def _writable(session: Session, actor: Actor, product_id: int) -> ProductRow:
+def _own(session: Session, actor: Actor, product_id: int) -> ProductRow:
+    """A product of the actor's organisation that the actor may change (not locked)."""
     require(actor, "product.write")
     row = _visible(session, actor, product_id)
     if row.org_id != actor.org_id:
         raise NotFoundError(f"no product #{product_id} in your workspace")
+    return row
+
+
+def _writable(
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    expected_version: int | None = None,
+    version_required: bool = False,
+) -> ProductRow:
+    """The product to change, locked for this transaction and re-read; refused when
+    ``expected_version`` (the version the person read) is not the current one, or is
+    missing where ``version_required``."""
+    row = _own(session, actor, product_id)
+    lock(session, row)
+    require_version(session, row, expected_version, required=version_required)
     return row
 
 
@@ -326,6 +355,7 @@ def _summary(row: ProductRow, latest: Version | None) -> ProductSummary:
         updated_at=row.updated_at,
         lines=len(lines),
         latest=latest,
+        version=row.version,
     )
 
 
@@ -399,6 +429,7 @@ def _snapshot(row: ProductRow, with_facts: bool = False) -> dict[str, Any]:
         "rule_ref": row.rule_ref,
         "lines": len(data.get("lines", [])),
         "digest": ModelDocument(data, {}, "").digest(),
+        "version": row.version,
     }
     if with_facts:
         snapshot["facts"] = asdict(facts_of(data))
@@ -469,7 +500,13 @@ def _store(
     row.rule_ref = model.rule or None
     row.updated_by = actor.user_id
     session.add(row)
-    session.flush()
+    # Read now: after a failed flush the row's attributes cannot be loaded any more.
+    product_id, code, expected = row.id, row.code, row.version
+    try:
+        session.flush()  # UPDATE … WHERE version = :expected
+    except StaleDataError:
+        # Only a path that skipped the row lock gets here: someone else's change won.
+        raise StaleVersionError(product_id, code, expected, None) from None
     audit(session, actor, action, "product", row.id, before, _snapshot(row, with_facts))
     return _product(session, row)
 
@@ -533,11 +570,19 @@ def create_product(
 
 
 def update_document(
-    session: Session, actor: Actor, product_id: int, content: bytes | str, filename: str
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    content: bytes | str,
+    filename: str,
+    *,
+    expected_version: int | None = None,
+    version_required: bool = False,
 ) -> WorkspaceProduct:
     """Replace the working document by an uploaded YAML or JSON file (all or nothing;
-    every problem names ``filename``, the line and the field)."""
-    row = _writable(session, actor, product_id)
+    every problem names ``filename``, the line and the field). The file is parsed
+    before the product is locked."""
+    _own(session, actor, product_id)
     name = Path(filename or "model.yaml").name
     if isinstance(content, bytes):
         try:
@@ -546,18 +591,25 @@ def update_document(
             raise DataFormatError(name, "not UTF-8 text (save the file as UTF-8)") from None
     document = parse_document(content, name)
     model_from_document(document)  # errors with the uploaded file's own line numbers
+    row = _writable(session, actor, product_id, expected_version, version_required)
     _workspace_checks(session, row.org_id, row.code, document)
     return _store(session, actor, row, document.data, "product.update-document")
 
 
 def update_facts(
-    session: Session, actor: Actor, product_id: int, facts: ProductFacts
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    facts: ProductFacts,
+    *,
+    expected_version: int | None = None,
+    version_required: bool = False,
 ) -> WorkspaceProduct:
     """Change the product's facts (names, declared and functional unit, output, company,
     site, boundary, reference period, identifiers) in the working document, checked as
     every change is (all or nothing; each problem named by its field). The audit entry
     holds the facts before and after; the product's names follow the document."""
-    row = _writable(session, actor, product_id)
+    row = _writable(session, actor, product_id, expected_version, version_required)
     data = apply_facts(json.loads(row.document), facts)
     try:
         return _store(session, actor, row, data, "product.update-facts", with_facts=True)
@@ -581,9 +633,17 @@ def _index(lines: Sequence[Mapping[str, Any]], line_id: str, product: str) -> in
     raise NotFoundError(f"product {product} has no line {line_id!r}")
 
 
-def add_line(session: Session, actor: Actor, product_id: int, line: LineInput) -> WorkspaceProduct:
-    """Add a line to the working document."""
-    row = _writable(session, actor, product_id)
+def add_line(
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    line: LineInput,
+    *,
+    expected_version: int | None = None,
+) -> WorkspaceProduct:
+    """Add a line to the working document (to its current version: adds commute, so
+    ``expected_version`` may be left out)."""
+    row = _writable(session, actor, product_id, expected_version)
     data, lines = _lines(row)
     mapping = line_mapping(line)
     if any(existing.get("id") == mapping["id"] for existing in lines):
@@ -596,10 +656,17 @@ def add_line(session: Session, actor: Actor, product_id: int, line: LineInput) -
 
 
 def edit_line(
-    session: Session, actor: Actor, product_id: int, line_id: str, line: LineInput
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    line_id: str,
+    line: LineInput,
+    *,
+    expected_version: int | None = None,
+    version_required: bool = False,
 ) -> WorkspaceProduct:
     """Change a line (it may be renamed; fields the form does not show are kept)."""
-    row = _writable(session, actor, product_id)
+    row = _writable(session, actor, product_id, expected_version, version_required)
     data, lines = _lines(row)
     i = _index(lines, line_id, row.code)
     mapping = line_mapping(line, previous=lines[i])
@@ -612,18 +679,33 @@ def edit_line(
     return _store(session, actor, row, data, "product.line-edit")
 
 
-def delete_line(session: Session, actor: Actor, product_id: int, line_id: str) -> WorkspaceProduct:
+def delete_line(
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    line_id: str,
+    *,
+    expected_version: int | None = None,
+    version_required: bool = False,
+) -> WorkspaceProduct:
     """Remove a line from the working document."""
-    row = _writable(session, actor, product_id)
+    row = _writable(session, actor, product_id, expected_version, version_required)
     data, lines = _lines(row)
     del lines[_index(lines, line_id, row.code)]
     return _store(session, actor, row, data, "product.line-delete")
 
 
-def delete_product(session: Session, actor: Actor, product_id: int) -> None:
+def delete_product(
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    *,
+    expected_version: int | None = None,
+    version_required: bool = False,
+) -> None:
     """Delete a product (an admin's act). Its footprints stay with the organisation —
     they are records, possibly verified — but no longer point to the product."""
-    row = _writable(session, actor, product_id)
+    row = _writable(session, actor, product_id, expected_version, version_required)
     if actor.role is not Role.ADMIN:
         raise PermissionDeniedError("Only an admin of the organisation may delete a product.")
     before = _snapshot(row)
@@ -650,11 +732,20 @@ def activity_template(
 
 
 def fill_activity_data(
-    session: Session, actor: Actor, product_id: int, content: bytes, filename: str
+    session: Session,
+    actor: Actor,
+    product_id: int,
+    content: bytes,
+    filename: str,
+    *,
+    expected_version: int | None = None,
 ) -> ActivityDataReport:
     """Apply a filled activity-data workbook: every cell checked; applied only when all
-    are valid, else the row-by-row problems are returned and nothing is changed."""
-    row = _writable(session, actor, product_id)
+    are valid, else the row-by-row problems are returned and nothing is changed. The
+    workbook is read before the product is locked, against the version read then; when
+    the product changed in between, the change is refused as stale (nothing lost)."""
+    row = _own(session, actor, product_id)
+    read = row.version
     name = Path(filename or "activity-data.xlsx").name or "activity-data.xlsx"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
@@ -667,6 +758,11 @@ def fill_activity_data(
             return ActivityDataReport(False, (), (f"{name}: {error.problem}",))
     if not changes:
         return ActivityDataReport(True, (), ())
+    row = _writable(
+        session, actor, product_id, read if expected_version is None else expected_version
+    )
+    if row.version != read:  # the workbook was read against an older document
+        require_version(session, row, read)
     _store(session, actor, row, data, "product.activity-data")
     return ActivityDataReport(True, tuple(changes), ())
 
@@ -800,6 +896,21 @@ def _ensure_model_row(session: Session, model: ProductModel, data: Mapping[str, 
         session.flush()
 
 
+def check_calculation(iterations: int, seed: int | None) -> None:
+    """Refuse a Monte Carlo request out of range (before any work or job starts)."""
+    if iterations != 0 and not 2 <= iterations <= MAX_ITERATIONS:
+        # One draw has no spread: a Monte Carlo needs two at least.
+        raise InvalidInputError(
+            f"iterations: 0 (no Monte Carlo) or from 2 to {MAX_ITERATIONS}, got {iterations}",
+            fields={"iterations": f"0, or from 2 to {MAX_ITERATIONS}"},
+        )
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise InvalidInputError(
+            f"seed: a whole number from 0 to {MAX_SEED}, got {seed}",
+            fields={"seed": f"from 0 to {MAX_SEED}"},
+        )
+
+
 def calculate_product(
     session: Session,
     backgrounds: BackgroundStore,
@@ -816,11 +927,7 @@ def calculate_product(
     run_model`)."""
     require(actor, "result.calculate")
     row = _visible(session, actor, product_id)
-    if not 0 <= iterations <= MAX_ITERATIONS:
-        raise InvalidInputError(
-            f"iterations: from 0 (no Monte Carlo) to {MAX_ITERATIONS}, got {iterations}",
-            fields={"iterations": f"from 0 to {MAX_ITERATIONS}"},
-        )
+    check_calculation(iterations, seed)
     document = _document(row)
     model = model_from_document(document)
     calculation, submodels = _compute(

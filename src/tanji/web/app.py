@@ -20,6 +20,7 @@ from tanji.bootstrap import App, build_app
 from tanji.settings import Settings
 from tanji.web import api, ui
 from tanji.web.errors import install_error_handlers
+from tanji.web.headers import SecurityHeaders
 from tanji.web.jobs import JobRunner
 from tanji.web.limits import BodyLimit
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
@@ -72,8 +73,12 @@ def create_app(app: App | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    # Outermost: an oversized body is refused before anything reads it.
+    # An oversized body is refused before anything reads it.
     web.add_middleware(BodyLimit)
+    # Outermost, so every answer carries them (a 413 too); it reads no body.
+    web.add_middleware(
+        SecurityHeaders, https=settings.secure_cookies, session_cookie=SESSION_COOKIE
+    )
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
     web.include_router(api.public_router, prefix="/api/v1")

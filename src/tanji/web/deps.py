@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Path
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from tanji.bootstrap import App
 
-__all__ = ["AppDep", "SessionDep", "current_app"]
+__all__ = ["MAX_ID", "AppDep", "Id", "SessionDep", "current_app"]
+
+#: The largest id a row can have: both stores keep ids as signed 64-bit integers.
+MAX_ID = 2**63 - 1
 
 
 def current_app(request: Request) -> App:
@@ -28,3 +31,6 @@ def _session(app: Annotated[App, Depends(current_app)]) -> Iterator[Session]:
 
 AppDep = Annotated[App, Depends(current_app)]
 SessionDep = Annotated[Session, Depends(_session)]
+#: A row id in a path: 1 to :data:`MAX_ID`, else 422 (a larger number cannot name a row,
+#: and the stores would fail on it).
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a row id (1 to 2^63 - 1)")]

@@ -9,14 +9,17 @@ error names the inputs at fault); pages get an error page in the reader's langua
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from tanji.domain.factors import DomainError
 from tanji.engine import EngineError
@@ -29,8 +32,13 @@ from tanji.services.errors import (
     PermissionDeniedError,
     ServiceError,
 )
+from tanji.services.product_lock import StaleVersionError, VersionRequiredError
+from tanji.web.conflicts import api_language, conflict_message
+from tanji.web.i18n import language_of, translations
 
 __all__ = ["STATUS", "install_error_handlers", "status_of"]
+
+log = logging.getLogger(__name__)
 
 #: Error class → (HTTP status, machine-readable code). The most specific class wins.
 STATUS: dict[type[Exception], tuple[int, str]] = {
@@ -38,7 +46,9 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     PermissionDeniedError: (403, "forbidden"),
     InvalidInputError: (422, "invalid_input"),
     NotFoundError: (404, "not_found"),
+    StaleVersionError: (409, "stale_version"),
     ConflictError: (409, "conflict"),
+    VersionRequiredError: (428, "version_required"),
     ServiceError: (400, "bad_request"),
     DataFormatError: (422, "invalid_data"),
     DomainError: (422, "invalid_value"),
@@ -66,20 +76,25 @@ def _respond(
     code: str,
     message: str,
     fields: dict[str, str] | None = None,
+    extra: dict[str, object] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     if _is_api(request):
         body: dict[str, object] = {"code": code, "message": message}
         if fields:
             body["fields"] = fields
-        return JSONResponse({"error": body}, status_code=status)
+        body.update(extra or {})
+        return JSONResponse({"error": body}, status_code=status, headers=headers)
     from tanji.web.ui.templating import render
 
-    return render(
+    response = render(
         request,
         "error.html",
         {"status": status, "code": code, "message": message},
         status_code=status,
     )
+    response.headers.update(headers or {})
+    return response
 
 
 async def _known(request: Request, error: Exception) -> Response:
@@ -89,13 +104,71 @@ async def _known(request: Request, error: Exception) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     fields = error.fields if isinstance(error, ServiceError) else None
+    if isinstance(error, StaleVersionError):
+        return _stale(request, error)
     return _respond(request, status, code, str(error), fields)
+
+
+def _stale(request: Request, error: StaleVersionError) -> Response:
+    """409 (412 when the version came as ``If-Match``), with the current version and
+    the changes made since the one the person read, in their language."""
+    api = _is_api(request)
+    language = api_language(request) if api else language_of(request)
+    status, code = (
+        (412, "precondition_failed") if request.headers.get("if-match") else (409, "stale_version")
+    )
+    extra: dict[str, object] = {
+        "expected_version": error.expected,
+        "current_version": error.current,
+        "changes": [
+            {"version": c.version, "action": c.action, "by": c.by, "at": c.at.isoformat(),
+             "fields": list(c.fields)}
+            for c in error.changes
+        ],
+    }  # fmt: skip
+    headers = {"ETag": f'"{error.current}"'} if error.current is not None else None
+    return _respond(
+        request, status, code, conflict_message(error, language), error.fields, extra, headers
+    )
+
+
+def _busy(request: Request, error: Exception) -> Response:
+    """SQLite's write lock held longer than the busy timeout (an import, say): 503 with
+    ``Retry-After`` rather than a 500. Other database errors are bugs and stay 500s."""
+    assert isinstance(error, OperationalError)
+    if "database is locked" not in str(error.orig) and "database is busy" not in str(error.orig):
+        raise error
+    log.warning("database busy: %s %s", request.method, request.url.path)
+    language = api_language(request) if _is_api(request) else language_of(request)
+    message = translations(language).gettext(
+        "The database is busy with another change (a data import, say). Nothing was "
+        "saved; try again in a few seconds."
+    )
+    return _respond(request, 503, "busy", message, headers={"Retry-After": "5"})
 
 
 async def _http(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     code = _HTTP_CODES.get(error.status_code, "http_error")
-    return _respond(request, error.status_code, code, str(error.detail))
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = _allowed(request)
+    return _respond(request, error.status_code, code, str(error.detail), headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    """Every method some route of the app takes at this path (Starlette names only the
+    first matching route's; a path such as /api/v1/products/{id} has several). Each
+    method is tried against the routes, which match nested routers themselves."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 async def _invalid(request: Request, error: Exception) -> Response:
@@ -112,3 +185,4 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(cls, _known)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(OperationalError, _busy)

@@ -36,8 +36,9 @@ from tanji.domain.factors import (
     Source,
     Uncertainty,
 )
-from tanji.io._cells import blank, cell_text
+from tanji.io._cells import blank, cell_text, from_csv_cell
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import check_xlsx
 
 TEMPLATE_COLUMNS = (
     "code", "name_zh", "name_en", "kind", "unit", "geography", "valid_from", "valid_to",
@@ -141,7 +142,8 @@ def _csv_rows(path: Path) -> list[tuple[int, list[Cell]]]:
             continue
         # Records, not lines, are numbered: a quoted cell may span lines, and a
         # spreadsheet shows each record as one row.
-        return [(n, list(cells)) for n, cells in enumerate(csv.reader(io.StringIO(text)), 1)]
+        rows = enumerate(csv.reader(io.StringIO(text)), 1)
+        return [(n, [from_csv_cell(cell) for cell in cells]) for n, cells in rows]
     raise DataFormatError(str(path), "not text in UTF-8 or GB18030/GBK; save the CSV as UTF-8")
 
 
@@ -152,6 +154,7 @@ def _xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[Cell]]]]:
         # read here are unaffected.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
         try:
+            check_xlsx(path)  # entity bombs, sheets that expand past the caps
             book = openpyxl.load_workbook(path, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
             raise DataFormatError(str(path), f"not an Excel .xlsx workbook ({exc})") from None

@@ -18,7 +18,7 @@ from tanji.domain.factors import (
     EmissionFactor,
     FactorKind,
 )
-from tanji.io._cells import cell_text, format_number
+from tanji.io._cells import cell_text, csv_cell, format_number
 from tanji.io.factor_table._read import (
     _COLUMNS,
     _DISTRIBUTIONS,
@@ -45,7 +45,8 @@ def write_factor_csv(factors: Iterable[EmissionFactor], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(columns)
-        writer.writerows([cell_text(record[c]) for c in columns] for record in records)
+        # Cells a spreadsheet would run as formulas get a leading ' (undone on reading).
+        writer.writerows([csv_cell(cell_text(record[c])) for c in columns] for record in records)
 
 
 def write_factor_xlsx(factors: Iterable[EmissionFactor], path: Path) -> None:

@@ -18,6 +18,7 @@ from tanji.domain.lci import (
 )
 from tanji.io._xml import english_text, parse_xml
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import open_zip
 
 #: ``LciBundle.format`` of bundles read here.
 FORMAT = "ilcd"
@@ -80,7 +81,7 @@ def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
             "flows, flow properties and unit groups",
         )
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_zip(path) as archive:  # entry count, unpacked size and ratio capped
             for name in sorted(archive.namelist()):
                 if name.lower().endswith(".xml") and not name.endswith("/"):
                     yield f"{path}: {name}", archive.read(name)

@@ -15,6 +15,7 @@ import olca_schema as o  # type: ignore[import-untyped]
 
 from tanji.domain.factors import Uncertainty
 from tanji.io.errors import DataFormatError
+from tanji.io.limits import open_zip
 
 #: ``LciBundle.format`` of bundles read here (the import format name of the services).
 FORMAT = "olca-jsonld"
@@ -178,7 +179,7 @@ def _open(path: Path) -> zipfile.ZipFile | _Folder:
     if not zipfile.is_zipfile(path):
         raise DataFormatError(str(path), "not a zip file: expected an openLCA JSON-LD export")
     try:
-        return zipfile.ZipFile(path)
+        return open_zip(path)  # entry count, unpacked size and ratio capped
     except (zipfile.BadZipFile, OSError) as error:
         raise DataFormatError(str(path), f"cannot open the zip: {error}") from None
 

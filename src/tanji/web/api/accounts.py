@@ -39,7 +39,7 @@ from tanji.web.api.account_schemas import (
     TokenList,
     TokenRead,
 )
-from tanji.web.deps import SessionDep
+from tanji.web.deps import Id, SessionDep
 from tanji.web.security import ActorDep
 
 __all__ = ["public_router", "router"]
@@ -138,7 +138,7 @@ def create_organisation(
     summary="Suspend, blacklist or reactivate an organisation (platform operator)",
 )
 def change_status(
-    org_id: int, body: StatusChange, session: SessionDep, actor: ActorDep
+    org_id: Id, body: StatusChange, session: SessionDep, actor: ActorDep
 ) -> OrganisationRead:
     """While not active, the organisation's people cannot sign in and its tokens fail.
     Blacklisting needs a reason."""
@@ -147,7 +147,7 @@ def change_status(
 
 
 @router.get("/organisations/{org_id}/members", tags=["organisations"], summary="List members")
-def list_members(org_id: int, session: SessionDep, actor: ActorDep) -> MemberList:
+def list_members(org_id: Id, session: SessionDep, actor: ActorDep) -> MemberList:
     """The organisation's people and roles (its admins; the platform operator)."""
     people = accounts.members(session, actor, org_id)
     return MemberList(count=len(people), data=[MemberRead.of(m) for m in people])
@@ -167,7 +167,7 @@ def _member(session: SessionDep, actor: Actor, org_id: int, user_id: int) -> Mem
     status_code=status.HTTP_201_CREATED,
 )
 def create_member(
-    org_id: int, body: MemberCreate, session: SessionDep, actor: ActorDep
+    org_id: Id, body: MemberCreate, session: SessionDep, actor: ActorDep
 ) -> MemberRead:
     """Add a person with a role; a new address needs a first password."""
     user_id = accounts.add_member(
@@ -188,7 +188,7 @@ def create_member(
     summary="Change a member's role",
 )
 def update_member(
-    org_id: int, user_id: int, body: RoleChange, session: SessionDep, actor: ActorDep
+    org_id: Id, user_id: Id, body: RoleChange, session: SessionDep, actor: ActorDep
 ) -> MemberRead:
     """The organisation's last admin stays admin (409)."""
     accounts.change_role(session, actor, org_id, user_id, body.role)
@@ -220,7 +220,7 @@ def create_token(body: TokenCreate, session: SessionDep, actor: ActorDep) -> Tok
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
 )
-def revoke_token(token_id: int, session: SessionDep, actor: ActorDep) -> None:
+def revoke_token(token_id: Id, session: SessionDep, actor: ActorDep) -> None:
     """Its maker, their organisation's admins or the platform operator may revoke it."""
     logins.revoke_token(session, actor, token_id)
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from tanji.services import imports
 from tanji.services.imports import FORMATS, ImportReport
-from tanji.web.deps import AppDep, SessionDep
+from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.imports import submit_import
 from tanji.web.jobs import JobsDep, JobStatus
 from tanji.web.security import ActorDep
@@ -121,6 +121,6 @@ def submit(
 
 
 @router.get("/imports/{entry_id}", responses={404: {"description": "No such import"}})
-def get_import(entry_id: int, session: SessionDep, actor: ActorDep) -> ImportRead:
+def get_import(entry_id: Id, session: SessionDep, actor: ActorDep) -> ImportRead:
     """What an import stored; its organisation's people (and the operator) may read it."""
     return ImportRead.of(imports.import_report(session, actor, entry_id))

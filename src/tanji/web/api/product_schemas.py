@@ -103,6 +103,9 @@ class ProductRead(BaseModel):
     updated_at: datetime
     lines: int
     latest: VersionRead | None
+    version: int = Field(
+        description="the product's version, also its ETag: send it as If-Match with a change"
+    )
 
     @classmethod
     def of(cls, p: ProductSummary) -> ProductRead:
@@ -116,6 +119,7 @@ class ProductRead(BaseModel):
             updated_at=p.updated_at,
             lines=p.lines,
             latest=VersionRead.of(p.latest) if p.latest else None,
+            version=p.version,
         )
 
 

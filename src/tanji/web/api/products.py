@@ -1,6 +1,13 @@
 """``/api/v1/products``: the enterprise workspace over JSON (the services do the work).
 
 Another organisation's product answers 404, as one that does not exist.
+
+Optimistic concurrency (docs/web.md): a product's responses carry its version as
+``ETag``; a change of the product as a whole or of one of its lines (``PUT`` and
+``DELETE``) must send it back as ``If-Match`` (428 without, 412 when the product has
+changed since, with the current version and the changes made since). Adding a line
+(``POST …/lines``) and uploading activity data may leave it out: they apply to the
+current version under the product's lock.
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from tanji.services import products
@@ -28,7 +36,8 @@ from tanji.web.api.product_schemas import (
     VersionList,
     VersionRead,
 )
-from tanji.web.deps import AppDep, SessionDep
+from tanji.web.conflicts import IfMatch, etag, expected_version
+from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.security import ActorDep
 
 router = APIRouter(prefix="/products", tags=["workspace"])
@@ -37,6 +46,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such product in your workspace"}
 }
+_ETAG = {"ETag": {"description": 'The product\'s version ("7"): send it as If-Match with a change',
+                  "schema": {"type": "string"}}}  # fmt: skip
+_READ: dict[int | str, dict[str, Any]] = {**_NOT_FOUND, 200: {"headers": _ETAG}}
+_CHANGE: dict[int | str, dict[str, Any]] = {
+    **_NOT_FOUND,
+    200: {"headers": _ETAG},
+    409: {"description": "The change contradicts the product (a line id already used)"},
+    412: {"description": "The product has changed since the version in If-Match: the error "
+          "names the current version and the changes since; nothing was saved"},
+    428: {"description": "If-Match is required: GET the product and send its ETag"},
+}  # fmt: skip
+
+
+def _tagged(product: products.WorkspaceProduct, response: Response) -> ProductDetailRead:
+    response.headers["ETag"] = etag(product.version)
+    return ProductDetailRead.of_product(product)
 
 
 def _attachment(name: str) -> dict[str, str]:
@@ -57,22 +82,26 @@ def list_products(session: SessionDep, actor: ActorDep) -> ProductList:
     return ProductList(count=len(found), data=[ProductRead.of(p) for p in found])
 
 
-@router.post("", status_code=201)
-def create_product(body: ProductCreate, session: SessionDep, actor: ActorDep) -> ProductDetailRead:
+@router.post("", status_code=201, responses={201: {"headers": _ETAG}})
+def create_product(
+    body: ProductCreate, session: SessionDep, actor: ActorDep, response: Response
+) -> ProductDetailRead:
     """A new product from a rule template (quantities to fill, factors to choose)."""
     product = products.create_product(session, actor, **body.model_dump())
-    return ProductDetailRead.of_product(product)
+    return _tagged(product, response)
 
 
-@router.get("/{product_id}", responses=_NOT_FOUND)
-def get_product(product_id: int, session: SessionDep, actor: ActorDep) -> ProductDetailRead:
-    """A product with its working model document."""
-    return ProductDetailRead.of_product(products.get_product(session, actor, product_id))
+@router.get("/{product_id}", responses=_READ)
+def get_product(
+    product_id: Id, session: SessionDep, actor: ActorDep, response: Response
+) -> ProductDetailRead:
+    """A product with its working model document; its version is the ``ETag``."""
+    return _tagged(products.get_product(session, actor, product_id), response)
 
 
 @router.put(
     "/{product_id}/document",
-    responses=_NOT_FOUND,
+    responses=_CHANGE,
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -82,56 +111,109 @@ def get_product(product_id: int, session: SessionDep, actor: ActorDep) -> Produc
     },
 )
 async def put_document(
-    product_id: int,
+    product_id: Id,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    response: Response,
+    if_match: IfMatch = None,
     filename: str = "model.yaml",
 ) -> ProductDetailRead:
-    """Replace the working document (validated; errors name the line and field)."""
+    """Replace the working document (validated; errors name the line and field).
+    Requires ``If-Match``. The file is parsed in a worker thread, within the limits of
+    docs/web.md (a YAML alias bomb is refused, not expanded)."""
+    expected = expected_version(if_match)
     content = await request.body()
-    product = products.update_document(session, actor, product_id, content, filename)
-    return ProductDetailRead.of_product(product)
+    product = await run_in_threadpool(
+        products.update_document, session, actor, product_id, content, filename,
+        expected_version=expected, version_required=True,
+    )  # fmt: skip
+    return _tagged(product, response)
 
 
-@router.put("/{product_id}/facts", responses=_NOT_FOUND)
+@router.put("/{product_id}/facts", responses=_CHANGE)
 def put_facts(
-    product_id: int, body: ProductFactsWrite, session: SessionDep, actor: ActorDep
+    product_id: Id,
+    body: ProductFactsWrite,
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ProductDetailRead:
     """Change the product's facts: names, declared and functional unit, output, company,
-    site, boundary, reference period, identifiers (errors name the field)."""
-    product = products.update_facts(session, actor, product_id, body.to_facts())
-    return ProductDetailRead.of_product(product)
+    site, boundary, reference period, identifiers (errors name the field). Requires
+    ``If-Match``."""
+    expected = expected_version(if_match)
+    product = products.update_facts(
+        session,
+        actor,
+        product_id,
+        body.to_facts(),
+        expected_version=expected,
+        version_required=True,
+    )
+    return _tagged(product, response)
 
 
-@router.post("/{product_id}/lines", status_code=201, responses=_NOT_FOUND)
+@router.post("/{product_id}/lines", status_code=201, responses=_CHANGE)
 def add_line(
-    product_id: int, body: LineWrite, session: SessionDep, actor: ActorDep
+    product_id: Id,
+    body: LineWrite,
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ProductDetailRead:
     """Add a line (a factor, an inline factor with its source, an LCI activity, a
-    supplier's footprint, grid electricity, a transport leg or a direct emission)."""
-    product = products.add_line(session, actor, product_id, body.to_input())
-    return ProductDetailRead.of_product(product)
+    supplier's footprint, grid electricity, a transport leg or a direct emission).
+    ``If-Match`` is optional: adds of different lines commute, so without it the line
+    is added to the current version."""
+    expected = expected_version(if_match)
+    product = products.add_line(
+        session, actor, product_id, body.to_input(), expected_version=expected
+    )
+    return _tagged(product, response)
 
 
-@router.put("/{product_id}/lines/{line_id}", responses=_NOT_FOUND)
+@router.put("/{product_id}/lines/{line_id}", responses=_CHANGE)
 def edit_line(
-    product_id: int, line_id: str, body: LineWrite, session: SessionDep, actor: ActorDep
+    product_id: Id,
+    line_id: str,
+    body: LineWrite,
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ProductDetailRead:
-    """Change a line (quality scores and uncertainty the body does not carry are kept)."""
-    product = products.edit_line(session, actor, product_id, line_id, body.to_input())
-    return ProductDetailRead.of_product(product)
+    """Change a line (quality scores and uncertainty the body does not carry are kept).
+    Requires ``If-Match``."""
+    expected = expected_version(if_match)
+    product = products.edit_line(
+        session,
+        actor,
+        product_id,
+        line_id,
+        body.to_input(),
+        expected_version=expected,
+        version_required=True,
+    )
+    return _tagged(product, response)
 
 
-@router.delete("/{product_id}/lines/{line_id}", status_code=204, responses=_NOT_FOUND)
-def delete_line(product_id: int, line_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    """Remove a line."""
-    products.delete_line(session, actor, product_id, line_id)
-    return Response(status_code=204)
+@router.delete("/{product_id}/lines/{line_id}", status_code=204, responses=_CHANGE)
+def delete_line(
+    product_id: Id, line_id: str, session: SessionDep, actor: ActorDep, if_match: IfMatch = None
+) -> Response:
+    """Remove a line. Requires ``If-Match``; the new version is the answer's ``ETag``."""
+    expected = expected_version(if_match)
+    product = products.delete_line(
+        session, actor, product_id, line_id, expected_version=expected, version_required=True
+    )
+    return Response(status_code=204, headers={"ETag": etag(product.version)})
 
 
 @router.get("/{product_id}/findings", responses=_NOT_FOUND)
-def get_findings(product_id: int, app: AppDep, session: SessionDep, actor: ActorDep) -> FindingList:
+def get_findings(product_id: Id, app: AppDep, session: SessionDep, actor: ActorDep) -> FindingList:
     """The working document's findings under its rule (and the workspace's own)."""
     return FindingList.of(products.findings(session, app.backgrounds, actor, product_id))
 
@@ -142,7 +224,7 @@ def get_findings(product_id: int, app: AppDep, session: SessionDep, actor: Actor
     responses={200: {"content": {XLSX: {}}}, **_NOT_FOUND},
 )
 def template_xlsx(
-    product_id: int,
+    product_id: Id,
     session: SessionDep,
     actor: ActorDep,
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
@@ -155,20 +237,29 @@ def template_xlsx(
 @router.post(
     "/{product_id}/activity-data",
     response_model=ActivityDataRead,
-    responses={422: {"model": ActivityDataRead, "description": "refused; nothing changed"}},
+    responses={
+        422: {"model": ActivityDataRead, "description": "refused; nothing changed"},
+        **{k: v for k, v in _CHANGE.items() if k != 200},
+    },
 )
 async def upload_activity_data(
-    product_id: int,
+    product_id: Id,
     file: Annotated[UploadFile, File(description="the filled activity-data template")],
     session: SessionDep,
     actor: ActorDep,
+    if_match: IfMatch = None,
 ) -> Response:
     """Apply a filled activity-data template: all or nothing, every problem by cell
-    (a refused workbook answers 422 with the report)."""
+    (a refused workbook answers 422 with the report). ``If-Match`` is optional: without
+    it, the workbook applies to the version it was read against (412 if the product
+    changed while it was read). Read in a worker thread, within the limits of
+    docs/web.md."""
+    expected = expected_version(if_match)
     content = await file.read()
-    report = products.fill_activity_data(
-        session, actor, product_id, content, file.filename or "activity-data.xlsx"
-    )
+    report = await run_in_threadpool(
+        products.fill_activity_data, session, actor, product_id, content,
+        file.filename or "activity-data.xlsx", expected_version=expected,
+    )  # fmt: skip
     body = ActivityDataRead.of(report).model_dump()
     return JSONResponse(body, status_code=200 if report.applied else 422)
 
@@ -178,7 +269,7 @@ async def upload_activity_data(
     response_class=Response,
     responses={200: {"content": {"application/yaml": {}}}, **_NOT_FOUND},
 )
-def model_yaml(product_id: int, session: SessionDep, actor: ActorDep) -> Response:
+def model_yaml(product_id: Id, session: SessionDep, actor: ActorDep) -> Response:
     """The working document as a YAML file (line numbers match the findings)."""
     name, text = products.model_yaml(session, actor, product_id)
     return Response(text, media_type="application/yaml; charset=utf-8", headers=_attachment(name))
@@ -186,7 +277,7 @@ def model_yaml(product_id: int, session: SessionDep, actor: ActorDep) -> Respons
 
 @router.post("/{product_id}/calculate", status_code=201, responses=_NOT_FOUND)
 def calculate(
-    product_id: int,
+    product_id: Id,
     app: AppDep,
     session: SessionDep,
     actor: ActorDep,
@@ -201,14 +292,20 @@ def calculate(
 
 
 @router.get("/{product_id}/versions", responses=_NOT_FOUND)
-def list_versions(product_id: int, session: SessionDep, actor: ActorDep) -> VersionList:
+def list_versions(product_id: Id, session: SessionDep, actor: ActorDep) -> VersionList:
     """The footprints computed from the product, newest first."""
     found = products.versions(session, actor, product_id)
     return VersionList(count=len(found), data=[VersionRead.of(v) for v in found])
 
 
-@router.delete("/{product_id}", status_code=204, responses=_NOT_FOUND)
-def delete_product(product_id: int, session: SessionDep, actor: ActorDep) -> Response:
-    """Delete a product (admins); its footprints stay with the organisation."""
-    products.delete_product(session, actor, product_id)
+@router.delete("/{product_id}", status_code=204, responses=_CHANGE)
+def delete_product(
+    product_id: Id, session: SessionDep, actor: ActorDep, if_match: IfMatch = None
+) -> Response:
+    """Delete a product (admins); its footprints stay with the organisation. Requires
+    ``If-Match``."""
+    expected = expected_version(if_match)
+    products.delete_product(
+        session, actor, product_id, expected_version=expected, version_required=True
+    )
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from tanji.services.results import compare_results, render_report, result_detail
 from tanji.web.api.result_schemas import ComparisonRead, ResultRead
-from tanji.web.deps import AppDep, SessionDep
+from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
@@ -35,7 +35,7 @@ def compare(
 
 
 @router.get("/{result_id}")
-def get_result(result_id: int, actor: ActorDep, session: SessionDep) -> ResultRead:
+def get_result(result_id: Id, actor: ActorDep, session: SessionDep) -> ResultRead:
     """A saved footprint result: the result document, the rule, findings and versions.
 
     Results belong to the organisation that computed them; operator results (computed
@@ -50,7 +50,7 @@ def get_result(result_id: int, actor: ActorDep, session: SessionDep) -> ResultRe
     responses={200: {"content": _REPORT_CONTENT, "description": "The report file"}},
 )
 def get_report(
-    result_id: int,
+    result_id: Id,
     actor: ActorDep,
     session: SessionDep,
     app: AppDep,

@@ -28,7 +28,7 @@ from tanji.services.errors import (
     InvalidInputError,
     ServiceError,
 )
-from tanji.web.deps import SessionDep
+from tanji.web.deps import Id, SessionDep
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router, sign_in, sign_out
 from tanji.web.ui.templating import render
@@ -429,7 +429,7 @@ def change_role(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    user_id: int,
+    user_id: Id,
     role: Annotated[str, Form()] = "",
 ) -> Response:
     try:
@@ -460,7 +460,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke", response_model=None)
-def revoke_token(request: Request, session: SessionDep, actor: ActorDep, token_id: int) -> Response:
+def revoke_token(request: Request, session: SessionDep, actor: ActorDep, token_id: Id) -> Response:
     logins.revoke_token(session, actor, token_id)
     _notify(request, "token-revoked")
     return _see_other("/account#tokens")
@@ -547,7 +547,7 @@ def change_status(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    org_id: int,
+    org_id: Id,
     status: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tanji.services import imports
 from tanji.services.catalog import VISIBILITIES
 from tanji.services.errors import InvalidInputError
-from tanji.web.deps import AppDep, SessionDep
+from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.imports import submit_import
 from tanji.web.jobs import JobsDep, job_url
 from tanji.web.security import ActorDep, current_actor, verify_csrf
@@ -116,7 +116,7 @@ def start_import(
 
 @router.get("/data/imports/{entry_id}")
 def import_summary(
-    request: Request, entry_id: int, session: SessionDep, actor: ActorDep
+    request: Request, entry_id: Id, session: SessionDep, actor: ActorDep
 ) -> HTMLResponse:
     report = imports.import_report(session, actor, entry_id)
     return render(request, "data/imported.html", {"report": report})

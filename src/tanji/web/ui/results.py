@@ -15,7 +15,7 @@ from tanji.services.results import (
     render_report,
     result_detail,
 )
-from tanji.web.deps import AppDep, SessionDep
+from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router
 from tanji.web.ui.result_charts import (
@@ -55,7 +55,7 @@ def compare(
 
 @router.get("/workspace/results/{result_id}")
 def result_page(
-    request: Request, result_id: int, actor: ActorDep, session: SessionDep
+    request: Request, result_id: Id, actor: ActorDep, session: SessionDep
 ) -> HTMLResponse:
     detail = result_detail(session, actor, result_id)
     language = language_of(request)
@@ -75,7 +75,7 @@ def result_page(
 @router.get("/workspace/results/{result_id}/report.{fmt}")
 def report_file(
     request: Request,
-    result_id: int,
+    result_id: Id,
     fmt: str,
     actor: ActorDep,
     session: SessionDep,

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import File, Form, UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -39,7 +40,9 @@ from tanji.services.product_lines import (
     line_input,
     line_kind,
 )
-from tanji.web.deps import AppDep, SessionDep
+from tanji.services.product_lock import StaleVersionError
+from tanji.web.conflicts import conflict_message, form_version
+from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.i18n import language_of
 from tanji.web.jobs import JobsDep, Report, job_url
 from tanji.web.security import ActorDep, page_router
@@ -63,6 +66,26 @@ def _htmx(request: Request) -> bool:
 
 def _see(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def _conflict(
+    request: Request,
+    session: SessionDep,
+    app: AppDep,
+    actor: Actor,
+    product_id: int,
+    error: StaleVersionError,
+) -> Response:
+    """A change refused as stale (409): the message names the changes made since and
+    offers to reload; htmx puts it at the top of the page, the form stays as filled."""
+    session.rollback()
+    extra = {"conflict": conflict_message(error, language_of(request)), "product_id": product_id}
+    if _htmx(request):
+        response = render(request, "workspace/_conflict.html", extra, status_code=409)
+        response.headers["HX-Retarget"] = "#conflict"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return _page(request, session, app, actor, product_id, extra, status_code=409)
 
 
 # --- the product list --------------------------------------------------------------------
@@ -170,17 +193,18 @@ def _page(
 
 @router.get("/workspace/products/{product_id}")
 def product_page(
-    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+    request: Request, product_id: Id, session: SessionDep, app: AppDep, actor: ActorDep
 ) -> HTMLResponse:
     return _page(request, session, app, actor, product_id)
 
 
 @router.get("/workspace/products/{product_id}/_model")
 def model_partial(
-    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+    request: Request, product_id: Id, session: SessionDep, app: AppDep, actor: ActorDep
 ) -> HTMLResponse:
     """The stages, lines and findings (htmx refreshes them after each change)."""
     context = _model_context(session, app, actor, product_id)
+    context["oob_version"] = True
     return render(request, "workspace/_model.html", context)
 
 
@@ -269,9 +293,16 @@ def _line_from_form(form: FormData) -> tuple[LineInput, dict[str, str]]:
     return line, errors
 
 
-def _form(line: LineInput | None, editing: str | None, errors: Mapping[str, str]) -> dict[str, Any]:
+def _form(
+    line: LineInput | None,
+    editing: str | None,
+    errors: Mapping[str, str],
+    version: int | None = None,
+) -> dict[str, Any]:
+    """The line form's context; ``version``: the product's version the form was read
+    at (an edit sends it back)."""
     line = line or LineInput(id="", stage="raw_materials", kind="factor")
-    return {"line": line, "editing": editing, "errors": errors}
+    return {"line": line, "editing": editing, "errors": errors, "version": version}
 
 
 def _form_context(
@@ -291,9 +322,9 @@ def _form_context(
 
 
 @router.get("/workspace/products/{product_id}/lines/_form")
-async def line_form(
+def line_form(
     request: Request,
-    product_id: int,
+    product_id: Id,
     session: SessionDep,
     app: AppDep,
     actor: ActorDep,
@@ -312,8 +343,10 @@ async def line_form(
         line = line_input(specs[0]) if specs else None
     elif not fresh:
         line, errors = _line_from_form(FormData(request.query_params))
+    # Re-drawn from the values sent: keep the version the form was first read at.
+    version = None if fresh else form_version(request.query_params.get("version"))
     context = _form_context(product, report)
-    context["form"] = _form(line, editing, errors)
+    context["form"] = _form(line, editing, errors, version or product.version)
     return render(request, "workspace/_line_form.html", context)
 
 
@@ -325,21 +358,43 @@ async def _change(
     product_id: int,
     line_id: str | None,
 ) -> Response:
+    """Read the form here; check, save and render in a worker thread (the findings
+    compute the model: never on the event loop)."""
     form = await request.form()
+    return await run_in_threadpool(
+        _save_line, request, session, app, actor, product_id, line_id, form
+    )
+
+
+def _save_line(
+    request: Request,
+    session: SessionDep,
+    app: AppDep,
+    actor: Actor,
+    product_id: int,
+    line_id: str | None,
+    form: FormData,
+) -> Response:
     line, errors = _line_from_form(form)
+    # An add applies to the current version (adds commute); an edit names its version.
+    version = form_version(str(form.get("version") or "")) if line_id is not None else None
     if not errors:
         try:
             if line_id is None:
                 products.add_line(session, actor, product_id, line)
             else:
-                products.edit_line(session, actor, product_id, line_id, line)
+                products.edit_line(
+                    session, actor, product_id, line_id, line, expected_version=version
+                )
+        except StaleVersionError as error:
+            return _conflict(request, session, app, actor, product_id, error)
         except _FORM_ERRORS as error:
             session.rollback()
             errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
     if not errors:
         if _htmx(request):
             context = _model_context(session, app, actor, product_id)
-            context["cleared"] = True
+            context["cleared"] = context["oob_version"] = True
             return render(request, "workspace/_model.html", context)
         return _see(f"/workspace/products/{product_id}")
     if not errors.keys() - {"form"} and "form" not in errors:
@@ -348,18 +403,18 @@ async def _change(
         product = products.get_product(session, actor, product_id)
         report = products.findings(session, app.backgrounds, actor, product_id)
         context = _form_context(product, report)
-        context["form"] = _form(line, line_id, errors)
+        context["form"] = _form(line, line_id, errors, version or product.version)
         response = render(request, "workspace/_line_form.html", context)
         response.headers["HX-Retarget"] = "#line-form"
         response.headers["HX-Reswap"] = "innerHTML"
         return response
-    extra = {"form": _form(line, line_id, errors)}
+    extra = {"form": _form(line, line_id, errors, version)}
     return _page(request, session, app, actor, product_id, extra, status_code=422)
 
 
 @router.post("/workspace/products/{product_id}/lines")
 async def add_line(
-    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+    request: Request, product_id: Id, session: SessionDep, app: AppDep, actor: ActorDep
 ) -> Response:
     return await _change(request, session, app, actor, product_id, None)
 
@@ -367,7 +422,7 @@ async def add_line(
 @router.post("/workspace/products/{product_id}/lines/{line_id}")
 async def edit_line(
     request: Request,
-    product_id: int,
+    product_id: Id,
     line_id: str,
     session: SessionDep,
     app: AppDep,
@@ -379,17 +434,23 @@ async def edit_line(
 @router.post("/workspace/products/{product_id}/lines/{line_id}/delete")
 def delete_line(
     request: Request,
-    product_id: int,
+    product_id: Id,
     line_id: str,
     session: SessionDep,
     app: AppDep,
     actor: ActorDep,
+    version: Annotated[str, Form()] = "",
 ) -> Response:
-    products.delete_line(session, actor, product_id, line_id)
-    if _htmx(request):
-        return render(
-            request, "workspace/_model.html", _model_context(session, app, actor, product_id)
+    try:
+        products.delete_line(
+            session, actor, product_id, line_id, expected_version=form_version(version)
         )
+    except StaleVersionError as error:
+        return _conflict(request, session, app, actor, product_id, error)
+    if _htmx(request):
+        context = _model_context(session, app, actor, product_id)
+        context["oob_version"] = True
+        return render(request, "workspace/_model.html", context)
     return _see(f"/workspace/products/{product_id}")
 
 
@@ -409,19 +470,21 @@ def _facts_from_form(form: FormData) -> tuple[ProductFacts, dict[str, str]]:
     return ProductFacts(**texts, functional_unit_declared_units=count), errors
 
 
-def _facts_form(facts: ProductFacts, errors: Mapping[str, str]) -> dict[str, Any]:
-    return {"facts": facts, "errors": errors}
+def _facts_form(
+    facts: ProductFacts, errors: Mapping[str, str], version: int | None
+) -> dict[str, Any]:
+    return {"facts": facts, "errors": errors, "version": version}
 
 
 @router.get("/workspace/products/{product_id}/facts/_form")
 def facts_form(
-    request: Request, product_id: int, session: SessionDep, actor: ActorDep
+    request: Request, product_id: Id, session: SessionDep, actor: ActorDep
 ) -> HTMLResponse:
     """The facts card as a form, filled from the working document."""
     product = products.get_product(session, actor, product_id)
     context = {
         "product": product,
-        "facts_form": _facts_form(facts_of(product.document), {}),
+        "facts_form": _facts_form(facts_of(product.document), {}, product.version),
         "boundaries": BOUNDARIES,
     }
     return render(request, "workspace/_facts.html", context)
@@ -429,21 +492,35 @@ def facts_form(
 
 @router.post("/workspace/products/{product_id}/facts")
 async def edit_facts(
-    request: Request, product_id: int, session: SessionDep, app: AppDep, actor: ActorDep
+    request: Request, product_id: Id, session: SessionDep, app: AppDep, actor: ActorDep
 ) -> Response:
     """Save the facts; the page reloads (the name, findings and lines may all change).
     A form that does not pass comes back with each problem next to its field."""
     form = await request.form()
+    return await run_in_threadpool(_save_facts, request, session, app, actor, product_id, form)
+
+
+def _save_facts(
+    request: Request,
+    session: SessionDep,
+    app: AppDep,
+    actor: Actor,
+    product_id: int,
+    form: FormData,
+) -> Response:
     facts, errors = _facts_from_form(form)
+    version = form_version(str(form.get("version") or ""))
     if not errors:
         try:
-            products.update_facts(session, actor, product_id, facts)
+            products.update_facts(session, actor, product_id, facts, expected_version=version)
+        except StaleVersionError as error:
+            return _conflict(request, session, app, actor, product_id, error)
         except _FORM_ERRORS as error:
             session.rollback()
             errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
     if not errors:
         return _redirect(request, f"/workspace/products/{product_id}")
-    extra = {"facts_form": _facts_form(facts, errors), "boundaries": BOUNDARIES}
+    extra = {"facts_form": _facts_form(facts, errors, version), "boundaries": BOUNDARIES}
     if _htmx(request):
         # 200, so htmx swaps the form in place of the one sent.
         product = products.get_product(session, actor, product_id)
@@ -527,14 +604,14 @@ def _download(content: bytes | str, media_type: str, name: str) -> Response:
 
 
 @router.get("/workspace/products/{product_id}/model.yaml")
-def download_yaml(product_id: int, session: SessionDep, actor: ActorDep) -> Response:
+def download_yaml(product_id: Id, session: SessionDep, actor: ActorDep) -> Response:
     name, text = products.model_yaml(session, actor, product_id)
     return _download(text, "application/yaml; charset=utf-8", name)
 
 
 @router.get("/workspace/products/{product_id}/template.xlsx")
 def download_template(
-    request: Request, product_id: int, session: SessionDep, actor: ActorDep
+    request: Request, product_id: Id, session: SessionDep, actor: ActorDep
 ) -> Response:
     """The workbook in the page's language (``?lang=``, else the reader's cookie)."""
     name, content = products.activity_template(session, actor, product_id, language_of(request))
@@ -542,17 +619,25 @@ def download_template(
 
 
 @router.post("/workspace/products/{product_id}/document")
-async def upload_yaml(
+def upload_yaml(
     request: Request,
-    product_id: int,
+    product_id: Id,
     session: SessionDep,
     app: AppDep,
     actor: ActorDep,
     file: Annotated[UploadFile, File()],
+    version: Annotated[str, Form()] = "",
 ) -> Response:
-    content = await file.read()
+    """Replace the model by a file, parsed in a worker thread (a sync handler) within
+    the limits of docs/web.md."""
+    content = file.file.read()
     try:
-        products.update_document(session, actor, product_id, content, file.filename or "")
+        products.update_document(
+            session, actor, product_id, content, file.filename or "",
+            expected_version=form_version(version),
+        )  # fmt: skip
+    except StaleVersionError as error:
+        return _conflict(request, session, app, actor, product_id, error)
     except _FORM_ERRORS as error:
         session.rollback()
         extra = {"yaml_error": str(error)}
@@ -561,18 +646,25 @@ async def upload_yaml(
 
 
 @router.post("/workspace/products/{product_id}/activity-data")
-async def upload_activity_data(
+def upload_activity_data(
     request: Request,
-    product_id: int,
+    product_id: Id,
     session: SessionDep,
     app: AppDep,
     actor: ActorDep,
     file: Annotated[UploadFile, File()],
-) -> HTMLResponse:
-    content = await file.read()
-    report = products.fill_activity_data(
-        session, actor, product_id, content, file.filename or "activity-data.xlsx"
-    )
+    version: Annotated[str, Form()] = "",
+) -> Response:
+    """Apply a filled workbook, read in a worker thread (a sync handler) within the
+    limits of docs/web.md."""
+    content = file.file.read()
+    try:
+        report = products.fill_activity_data(
+            session, actor, product_id, content, file.filename or "activity-data.xlsx",
+            expected_version=form_version(version),
+        )  # fmt: skip
+    except StaleVersionError as error:
+        return _conflict(request, session, app, actor, product_id, error)
     status = 200 if report.applied else 422
     return _page(request, session, app, actor, product_id, {"excel": report}, status_code=status)
 
@@ -583,7 +675,7 @@ async def upload_activity_data(
 @router.post("/workspace/products/{product_id}/calculate")
 def calculate(
     request: Request,
-    product_id: int,
+    product_id: Id,
     session: SessionDep,
     app: AppDep,
     actor: ActorDep,
@@ -599,6 +691,7 @@ def calculate(
     if errors:
         raise DataFormatError("calculate", "; ".join(f"{k}: {v}" for k, v in errors.items()))
     products.get_product(session, actor, product_id)  # 404 now, not in the job
+    products.check_calculation(count, chosen_seed)  # 422 now, not in the job
     if count == 0:
         saved = products.calculate_product(session, app.backgrounds, actor, product_id)
         return _redirect(request, f"/workspace/results/{saved.result_id}")
@@ -625,6 +718,16 @@ def _redirect(request: Request, url: str) -> Response:
 
 
 @router.post("/workspace/products/{product_id}/delete")
-def delete_product(product_id: int, session: SessionDep, actor: ActorDep) -> Response:
-    products.delete_product(session, actor, product_id)
+def delete_product(
+    request: Request,
+    product_id: Id,
+    session: SessionDep,
+    app: AppDep,
+    actor: ActorDep,
+    version: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        products.delete_product(session, actor, product_id, expected_version=form_version(version))
+    except StaleVersionError as error:
+        return _conflict(request, session, app, actor, product_id, error)
     return _see("/workspace")
