@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -11,6 +13,7 @@ import pytest
 from tanji.cli.main import main
 
 from .conftest import Run
+from .datapackages import GWP, HAND_FOOTPRINTS, add_database, add_method, write_package
 
 HEADER = (
     "code,name_zh,name_en,kind,unit,geography,valid_from,valid_to,co2_kg,ch4_kg,n2o_kg,co2e_kg,"
@@ -165,3 +168,76 @@ def test_the_template_workbook(tanji: Run, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
     assert "factors" in book.sheetnames
     assert [c.value for c in book["factors"][1]][:3] == ["code", "name_zh", "name_en"]
+
+
+def _footprints_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_footprint_of_a_stored_database_in_one_file(
+    tanji: Run, shared_standards: Path, tmp_path: Path
+) -> None:
+    folder = shared_standards / "openlca" / "authored"
+    source = folder / "lfp-cell-illustrative.jsonld.zip"
+    assert tanji("data", "import", str(source), "--format", "olca-jsonld", "--name", "lfp")[0] == 0
+    out_csv = tmp_path / "lfp.csv"
+    status, out, err = tanji("data", "footprints", "lfp:1", "-o", str(out_csv))
+    assert status == 0, err
+    assert "wrote 3 footprints" in out
+    rows = _footprints_csv(out_csv)
+    with zipfile.ZipFile(source) as archive:
+        processes = {
+            json.loads(archive.read(n))["@id"]: json.loads(archive.read(n))["name"]
+            for n in archive.namelist()
+            if n.startswith("processes/")
+        }
+    assert {r["key"]: r["name"] for r in rows} == processes  # openLCA's process ids and names
+    for row in rows:  # each as one footprint of its own (a solve per activity)
+        status, out, err = tanji("data", "footprint", "lfp", "--activity", row["key"], "--json")
+        assert status == 0, err
+        answer = json.loads(out)
+        assert float(row["score"]) == pytest.approx(answer["score"], rel=1e-12)
+        assert row["unit"] in ("kWh", "kg", "MJ")
+    expected = json.loads((folder / "lfp-cell-illustrative.expected.json").read_text())
+    cell = next(r for r in rows if r["name"] == "LFP cell production (illustrative)")
+    assert float(cell["score"]) == pytest.approx(expected["expected_total_kg_co2e"], rel=1e-9)
+
+
+def _import_brightway(tanji: Run, tmp_path: Path) -> None:
+    """The hand-checked datapackages of the engine tests, stored as database "bw"."""
+    packages = tmp_path / "bw"
+    packages.mkdir()
+    write_package(packages / "database", add_database)
+    write_package(packages / "gwp.zip", lambda p: add_method(p, "gwp", GWP))
+    status, _, err = tanji("data", "import", str(packages), "-f", "bw-datapackage", "-n", "bw")
+    assert status == 0, err
+
+
+def test_footprints_of_a_brightway_database_are_keyed_by_its_ids(
+    tanji: Run, tmp_path: Path
+) -> None:
+    _import_brightway(tanji, tmp_path)
+    out_csv = tmp_path / "bw.csv"
+    status, _, err = tanji("data", "footprints", "bw", "--method", "bw/gwp", "-o", str(out_csv))
+    assert status == 0, err
+    scores = {int(r["key"]): float(r["score"]) for r in _footprints_csv(out_csv)}
+    assert scores == pytest.approx(HAND_FOOTPRINTS, rel=1e-12)
+
+
+def test_footprints_errors_name_what_is_missing(tanji: Run, tmp_path: Path) -> None:
+    _import_brightway(tanji, tmp_path)
+    out_csv = tmp_path / "out.csv"
+    cases = {
+        ("nope",): "no database named 'nope'",
+        ("bw:7",): "database 'bw' has no version '7'",
+        ("bw", "--method", "nope"): "no impact method 'nope' for database 'bw' version 1",
+        ("bw", "--method", "ipcc-ar6-gwp101"): "usable: ipcc-ar5-gwp100",
+        ("cn-electricity",): "holds emission factors, not LCI activities",
+    }
+    for args, message in cases.items():
+        status, _, err = tanji("data", "footprints", *args, "-o", str(out_csv))
+        assert status == 2, args
+        assert message in err, (args, err)
+        assert "Traceback" not in err
+        assert not out_csv.exists()
