@@ -28,8 +28,9 @@ from tanji.domain.lci import (
     ProductSystem,
 )
 from tanji.engine import Engine, by_activity
-from tanji.io.errors import DataFormatError
+from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.olca_jsonld import read_jsonld, write_jsonld
+from tanji.io.policy import PROVIDER_RULE, ImportPolicy
 
 # tests/integration/this file → parents[3] is the workplace holding main/ and shared/.
 REPO = Path(__file__).resolve().parents[2]
@@ -215,10 +216,11 @@ def test_openlca_1x_export_without_the_provider_is_refused(openlca: Path) -> Non
     # Only "Test process" was exported, not "Test process 2" that provides its input.
     with pytest.raises(DataFormatError) as caught:
         read_jsonld(openlca / "jsonld-zips" / "exchange_sync-process.zip")
-    assert "exchange_sync-process.zip: processes/68a86e58" in caught.value.source
-    assert "'Test process'" in caught.value.problem
+    assert caught.value.source.endswith("exchange_sync-process.zip")
+    assert "Test process (processes/68a86e58" in caught.value.problem
     assert "1c253369-d6a6-470d-8442-1f4b65a82015" in caught.value.problem
-    assert "no process in the zip provides it" in caught.value.problem
+    assert "no process in the zip provides 'Test flow 2'" in caught.value.problem
+    assert "--unlinked cut-off" in caught.value.problem
 
 
 # --------------------------------------------------------------------------------------
@@ -319,11 +321,45 @@ def test_wastes_avoided_flows_allocation_and_resources(tmp_path: Path) -> None:
 
 def test_multi_output_without_allocation_is_refused(tmp_path: Path) -> None:
     path = _conventions_zip(tmp_path / "multi.zip", allocation=False)
-    with pytest.raises(DataFormatError) as caught:
+    with pytest.raises(ImportProblemsError) as caught:
         read_jsonld(path)
-    assert "processes/" in caught.value.source
-    assert "process 'M' has 2 products ('a', 'b')" in caught.value.problem
-    assert "allocation" in caught.value.problem
+    (problem,) = (x for x in caught.value.problems if x.process.startswith("M ("))
+    assert "processes/" in problem.process
+    assert "2 products ('a', 'b') and no default allocation method" in problem.detail
+    assert "--multi-output reference-only or own" in problem.detail
+    # Every problem of the file at once: Q's input b has no provider left either.
+    assert len(caught.value.problems) >= 2
+
+
+def test_multi_output_reference_only_drops_the_co_products(tmp_path: Path) -> None:
+    path = _conventions_zip(tmp_path / "multi.zip", allocation=False)
+    policy = ImportPolicy(unlinked="cut-off", multi_output="reference-only")
+    bundle = read_jsonld(path, policy=policy)
+    m = next(a for a in bundle.activities if a.name == "M")
+    # a carries all of M's emission (4 kg e), b is gone.
+    assert [(e.kind, e.amount) for e in m.exchanges if e.kind is ExchangeKind.BIOSPHERE] == [
+        (ExchangeKind.BIOSPHERE, 4.0)
+    ]
+    assert not any(a.name.startswith("M [") for a in bundle.activities)
+    kinds = {(n.kind, n.exchange.split(" ", 1)[1]) for n in bundle.notes}
+    assert ("co-product dropped", "'b'") in kinds
+    assert ("cut-off", "'b'") in kinds  # Q's input of b has no provider now
+
+
+def test_multi_output_own_uses_the_process_factors(tmp_path: Path) -> None:
+    """No default method, but physical factors 1:3: ``own`` uses them, and says so."""
+
+    def no_default(entry: str, data: dict[str, Any]) -> None:
+        data.pop("defaultAllocationMethod", None)
+
+    source = _conventions_zip(tmp_path / "multi.zip")
+    path = _rewritten(source, tmp_path / "own.zip", no_default)
+    with pytest.raises(ImportProblemsError, match="no default allocation method"):
+        read_jsonld(path)
+    bundle = read_jsonld(path, policy=ImportPolicy(multi_output="own"))
+    assert [n.kind for n in bundle.notes] == ["own allocation"]
+    assert "PHYSICAL_ALLOCATION" in bundle.notes[0].detail
+    assert _score(bundle) == _score(read_jsonld(source))
 
 
 # --------------------------------------------------------------------------------------
@@ -505,11 +541,13 @@ def _rewritten(
 
 def test_missing_flow_names_the_process_and_the_flow(openlca: Path, tmp_path: Path) -> None:
     broken = _rewritten(LFP, tmp_path / "no-methane.zip", drop=f"flows/{CH4}.json")
-    with pytest.raises(DataFormatError) as caught:
+    with pytest.raises(ImportProblemsError) as caught:
         read_jsonld(broken)
-    assert caught.value.source.endswith(f"no-methane.zip: processes/{CATHODE}.json")
-    assert "'LFP cathode production (illustrative)'" in caught.value.problem
-    assert f"flow {CH4} is not in the zip" in caught.value.problem
+    assert caught.value.source.endswith("no-methane.zip")
+    first = caught.value.problems[0]
+    assert first.process == f"LFP cathode production (illustrative) (processes/{CATHODE}.json)"
+    assert f"flow {CH4} is not in the zip" in first.detail
+    assert f"processes/{CATHODE}.json" in caught.value.problem
 
 
 def test_not_a_zip_names_the_file(tmp_path: Path) -> None:
@@ -539,20 +577,38 @@ def test_broken_json_names_the_entry(openlca: Path, tmp_path: Path) -> None:
     assert "not readable JSON" in caught.value.problem
 
 
-def test_unknown_unit_and_missing_reference_are_refused(openlca: Path, tmp_path: Path) -> None:
-    def foreign_unit(entry: str, data: dict[str, Any]) -> None:
-        if entry.endswith(f"{GRID}.json"):
-            data["exchanges"][1]["unit"] = {"@id": "x", "name": "lb"}
+def test_units_of_the_same_dimension_convert_and_others_are_refused(
+    openlca: Path, tmp_path: Path
+) -> None:
+    def unit(name: str) -> Callable[[str, dict[str, Any]], None]:
+        def edit(entry: str, data: dict[str, Any]) -> None:
+            if entry.endswith(f"{GRID}.json"):
+                data["exchanges"][1]["unit"] = {"@id": "x", "name": name}
 
-    with pytest.raises(DataFormatError, match=r"unit 'lb' is not in the unit group of 'Mass'"):
-        read_jsonld(_rewritten(LFP, tmp_path / "lb.zip", foreign_unit))
+        return edit
 
+    with pytest.raises(ImportProblemsError, match=r"unit 'kWh' is not in the unit group of 'Mass'"):
+        read_jsonld(_rewritten(LFP, tmp_path / "kwh.zip", unit("kWh")))
+    before = read_jsonld(LFP)
+    after = read_jsonld(_rewritten(LFP, tmp_path / "lb.zip", unit("lb")))
+    (note,) = after.notes
+    assert note.kind == "unit converted"
+    assert note.detail == "lb → kg: × 0.45359237 (pint)"
+    grid = next(a for a in after.activities if a.key == GRID)
+    old = next(a for a in before.activities if a.key == GRID)
+    assert grid.exchanges[1].amount == pytest.approx(old.exchanges[1].amount * 0.45359237)
+
+
+def test_the_one_product_output_is_the_reference_when_none_is_flagged(
+    openlca: Path, tmp_path: Path
+) -> None:
     def no_reference(entry: str, data: dict[str, Any]) -> None:
         if entry.endswith(f"{GRID}.json"):
             del data["exchanges"][0]["isQuantitativeReference"]
 
-    with pytest.raises(DataFormatError, match="no quantitative reference"):
-        read_jsonld(_rewritten(LFP, tmp_path / "noref.zip", no_reference))
+    bundle = read_jsonld(_rewritten(LFP, tmp_path / "noref.zip", no_reference))
+    assert [n.kind for n in bundle.notes] == ["reference by its only product"]
+    assert _score(bundle) == _score(read_jsonld(LFP))
 
 
 def test_ambiguous_provider_lists_the_candidates(openlca: Path, tmp_path: Path) -> None:
@@ -565,8 +621,13 @@ def test_ambiguous_provider_lists_the_candidates(openlca: Path, tmp_path: Path) 
                 new.writestr(name, old.read(name))
         grid = json.loads(old.read(f"processes/{GRID}.json"))
         new.writestr(f"processes/{twin}.json", json.dumps(grid | {"@id": twin}))
-    with pytest.raises(DataFormatError) as caught:
+    with pytest.raises(ImportProblemsError) as caught:
         read_jsonld(path)
-    assert "2 candidates" in caught.value.problem
+    assert "2 processes provide" in caught.value.problem
     assert GRID in caught.value.problem
     assert twin in caught.value.problem
+    assert "--providers default-provider" in caught.value.problem
+    bundle = read_jsonld(path, policy=ImportPolicy(providers="default-provider"))
+    chosen = [n for n in bundle.notes if n.kind == "provider chosen"]
+    assert chosen
+    assert all("Rule: " + PROVIDER_RULE in n.detail for n in chosen)

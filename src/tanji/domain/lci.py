@@ -25,6 +25,7 @@ __all__ = [
     "Exchange",
     "ExchangeKind",
     "ImpactMethod",
+    "ImportNote",
     "LciBundle",
     "ProductSystem",
 ]
@@ -33,6 +34,23 @@ __all__ = [
 #: How importers begin an activity comment that records inputs dropped for want of a
 #: provider, so that every cut-off stays visible with the activity and in import reports.
 CUT_OFF_NOTE = "Cut off on import (no provider in the imported set): "
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """One line of an import's report: what a reader did with, or could not do with, one
+    process (and exchange) of the file.
+
+    ``process`` names the process (its name and id), ``exchange`` the exchange (empty for
+    the process as a whole), ``kind`` what happened (an import policy applied, an
+    uncertainty dropped, a unit converted; ``"error"`` for a problem that stops the
+    import) and ``detail`` the specifics: amounts, factors, candidates.
+    """
+
+    process: str
+    exchange: str
+    kind: str
+    detail: str
 
 
 class ExchangeKind(StrEnum):
@@ -87,7 +105,9 @@ class Activity:
 
     ``exchanges`` must contain exactly one production exchange whose target is the
     activity's own key (the reference product); importers that meet processes without a
-    quantitative reference refuse them with a clear error.
+    quantitative reference refuse them with a clear error. The reference amount is
+    positive, or negative for a waste treatment in the ecoinvent/Brightway convention
+    (−1 kg of waste treated); never zero.
     """
 
     key: str
@@ -109,10 +129,9 @@ class Activity:
                 f"activity {self.name!r} ({self.key}): needs exactly one reference production "
                 f"exchange, found {len(production)}"
             )
-        if production[0].amount <= 0:
+        if production[0].amount == 0:
             raise DomainError(
-                f"activity {self.name!r} ({self.key}): reference production must be positive, "
-                f"got {production[0].amount}"
+                f"activity {self.name!r} ({self.key}): reference production must not be 0"
             )
 
     @property
@@ -154,6 +173,8 @@ class LciBundle:
     methods: tuple[ImpactMethod, ...] = ()
     product_systems: tuple[ProductSystem, ...] = ()
     source: Source | None = None
+    #: What the reader did under the import policies: the import's report.
+    notes: tuple[ImportNote, ...] = ()
 
     def cut_offs(self) -> tuple[str, ...]:
         """The inputs importers dropped for want of a provider, one line per activity."""

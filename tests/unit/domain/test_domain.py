@@ -131,11 +131,14 @@ def test_gas_recognition(name: str, cas: str | None, compartment: str, gas: str 
     assert gas_for(name, cas=cas, compartment=compartment) == gas
 
 
-def test_an_activity_needs_one_positive_reference_production() -> None:
+def test_an_activity_needs_one_non_zero_reference_production() -> None:
     with pytest.raises(DomainError, match="exactly one reference production"):
         Activity("a", "a", "kg", (Exchange(ExchangeKind.TECHNOSPHERE, "b", 1.0),))
-    with pytest.raises(DomainError, match="must be positive"):
-        Activity("a", "a", "kg", (Exchange(ExchangeKind.PRODUCTION, "a", -1.0),))
+    with pytest.raises(DomainError, match="must not be 0"):
+        Activity("a", "a", "kg", (Exchange(ExchangeKind.PRODUCTION, "a", 0.0),))
+    # A waste treatment in the ecoinvent/Brightway convention: −1 kg of waste treated.
+    treatment = Activity("a", "a", "kg", (Exchange(ExchangeKind.PRODUCTION, "a", -1.0),))
+    assert treatment.production_amount == -1.0
 
 
 def test_cut_off_inputs_are_reported_from_activity_comments() -> None:
