@@ -8,6 +8,7 @@ import uuid
 import zipfile
 from collections import deque
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,10 @@ _FLOW_TYPES = {
     "product": o.FlowType.PRODUCT_FLOW,
     "waste": o.FlowType.WASTE_FLOW,
 }
+
+
+#: openLCA's version format (major.minor.update) for entities written new.
+_VERSION = "01.00.000"
 
 
 def _uid(*parts: str) -> str:
@@ -292,6 +297,7 @@ class _Writer:
         #: +1, or -1 for a waste treatment whose reference amount is negative
         self.sign = {a.key: -1.0 if a.production_amount < 0 else 1.0 for a in bundle.activities}
         self.waste = {a.key: a.waste or a.production_amount < 0 for a in bundle.activities}
+        self.stamp = datetime.now(UTC).isoformat(timespec="seconds")
         self.product_flows: dict[str, Any] = {}  # flow id → entity
         self.products = {a.key: self._product_flow(a) for a in bundle.activities}
 
@@ -431,7 +437,17 @@ class _Writer:
             group_key = method.group_key or _uid("method", category.id)
             name = method.group_name or method.name
             group = groups.setdefault(
-                group_key, o.ImpactMethod(id=group_key, name=name, impact_categories=[])
+                group_key,
+                # description, version and lastChange as openLCA writes them (bw2io's
+                # openLCA LCIA importer needs all three).
+                o.ImpactMethod(
+                    id=group_key,
+                    name=name,
+                    impact_categories=[],
+                    description="",
+                    version=_VERSION,
+                    last_change=self.stamp,
+                ),
             )
             group.impact_categories.append(
                 _ref("ImpactCategory", category.id, category.name, ref_unit=method.unit or None)
@@ -457,6 +473,9 @@ class _Writer:
             ref_unit=method.unit,
             impact_factors=factors,
             other_properties=_tanji_properties(method.key, key),
+            description="",
+            version=_VERSION,
+            last_change=self.stamp,
         )
 
     def _system(self, system: ProductSystem) -> Any:
