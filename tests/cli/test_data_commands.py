@@ -241,3 +241,33 @@ def test_footprints_errors_name_what_is_missing(tanji: Run, tmp_path: Path) -> N
         assert message in err, (args, err)
         assert "Traceback" not in err
         assert not out_csv.exists()
+
+
+def test_a_stored_database_exports_with_its_ids_and_reimports_to_the_same_footprints(
+    tanji: Run, shared_standards: Path, tmp_path: Path
+) -> None:
+    """Through the store: the export keeps openLCA's ids (processes, product and elementary
+    flows, flow properties, unit groups, impact category and method, product system), and
+    every footprint of the
+    reimported database, under Tanji's GWP and under the database's own method, is the
+    same to 1e-12."""
+    source = shared_standards / "openlca" / "authored" / "lfp-cell-illustrative.jsonld.zip"
+    assert tanji("data", "import", str(source), "--format", "olca-jsonld", "--name", "a")[0] == 0
+    exported = tmp_path / "a.zip"
+    assert tanji("data", "export", "a", "--format", "olca-jsonld", "-o", str(exported))[0] == 0
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(exported) as written:
+        # Tanji keeps a location's code, not its openLCA id.
+        before = {n for n in original.namelist() if "/" in n and "locations/" not in n}
+        after = {n for n in written.namelist() if "/" in n and "locations/" not in n}
+    assert before == after  # every other entity at its original <folder>/<@id>.json
+    assert tanji("data", "import", str(exported), "--format", "olca-jsonld", "--name", "b")[0] == 0
+    category = "Climate change - GWP100 (AR6)"
+    for method_a, method_b in (("ipcc-ar6-gwp100",) * 2, (f"a/{category}", f"b/{category}")):
+        rows = []
+        for name, method in (("a", method_a), ("b", method_b)):
+            out_csv = tmp_path / f"{name}.csv"
+            status, _, err = tanji("data", "footprints", name, "-m", method, "-o", str(out_csv))
+            assert status == 0, err
+            rows.append({r["key"]: float(r["score"]) for r in _footprints_csv(out_csv)})
+        assert rows[0].keys() == rows[1].keys()
+        assert rows[1] == pytest.approx(rows[0], rel=1e-12)
