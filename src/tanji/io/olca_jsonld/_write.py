@@ -114,6 +114,7 @@ class _Writer:
         self.sign = {a.key: -1.0 if a.production_amount < 0 else 1.0 for a in bundle.activities}
         self.waste = {a.key: a.waste or a.production_amount < 0 for a in bundle.activities}
         self.stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        self.flow_refs: dict[str, Any] = {}  # elementary flow key → reference
         self.product_flows: dict[str, Any] = {}  # flow id → entity
         self.products = {a.key: self._product_flow(a) for a in bundle.activities}
 
@@ -168,14 +169,18 @@ class _Writer:
         )
 
     def _flow_ref(self, flow: ElementaryFlow) -> Any:
-        return _ref(
-            "Flow",
-            self.flow_ids[flow.key],
-            flow.name,
-            flow_type=o.FlowType.ELEMENTARY_FLOW,
-            category=flow.compartment or None,
-            ref_unit=flow.unit,
-        )
+        """One reference per flow, shared by its exchanges and factors (only serialized)."""
+        ref = self.flow_refs.get(flow.key)
+        if ref is None:
+            ref = self.flow_refs[flow.key] = _ref(
+                "Flow",
+                self.flow_ids[flow.key],
+                flow.name,
+                flow_type=o.FlowType.ELEMENTARY_FLOW,
+                category=flow.compartment or None,
+                ref_unit=flow.unit,
+            )
+        return ref
 
     def _process(self, activity: Activity) -> Any:
         exchanges = [self._exchange(activity, e) for e in _reference_first(activity)]
