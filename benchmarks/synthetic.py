@@ -5,8 +5,14 @@ database, so that benchmarks and engine-vs-bw2calc comparisons exercise what rea
 exercise:
 
 * a square technosphere; activity ``j`` produces exactly one reference product, whose id
-  is ``j``'s id, with a strictly positive production amount on the diagonal (1.0 for
-  almost all, 0.5 / 2 / 10 / 1000 / 0.001 for ~1 %);
+  is ``j``'s id, with a non-zero production amount on the diagonal (1.0 for almost all,
+  0.5 / 2 / 10 / 1000 / 0.001 for ~1 %);
+* ~3 % of the activities are *waste treatments*, as in ecoinvent's cut-off system model
+  and as Brightway stores it: the treatment's reference production is negative (−1 kg of
+  the waste it treats), and every activity that generates the waste has it as a
+  technosphere exchange of *negative* amount (flipped, so a positive entry in A: it
+  supplies the waste). "market for wastewater, average" is one of them (a hub, as in
+  ecoinvent). See ``_waste_treatments``;
 * ~11 technosphere inputs per activity on average, heavy-tailed (~25 % with 1-3 inputs,
   ~2 % with 50-200); ~0.75 % of the activities are "market" hubs (electricity, transport,
   heat, water ...) used by a large share of all activities (the top one by ~half), which
@@ -160,6 +166,7 @@ class SyntheticSpec:
     of ordinary (non-hub) input slots whose supplier lies a little *downstream*, closing
     local loops (the others lie a little upstream). ``n_characterized`` flows of the
     biosphere get a factor, and so do ``n_absent_cfs`` flow ids outside it.
+    ``waste_share`` is the share of activities that are waste treatments.
     """
 
     n_activities: int
@@ -172,6 +179,7 @@ class SyntheticSpec:
     loop_share: float = 0.05
     n_characterized: int = 200
     n_absent_cfs: int = 50
+    waste_share: float = 0.03
 
     def __post_init__(self) -> None:
         if not 10 <= self.n_activities < FLOW_ID_START - ACTIVITY_ID_START:
@@ -182,7 +190,7 @@ class SyntheticSpec:
             raise ValueError("n_characterized must be between the named flows and n_flows")
         if self.mean_inputs < 1 or self.bio_per_activity < 1:
             raise ValueError("mean_inputs and bio_per_activity must be >= 1")
-        for name in ("uncertain_share", "hub_share", "loop_share"):
+        for name in ("uncertain_share", "hub_share", "loop_share", "waste_share"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1]")
 
@@ -191,9 +199,12 @@ class SyntheticSpec:
 class Exchanges:
     """One matrix's exchanges, in Brightway's stored form.
 
-    ``data`` is always positive; ``flip`` marks entries that enter the matrix negated
-    (technosphere inputs). ``distributions`` has bw_processing's UNCERTAINTY_DTYPE and
-    describes the *stored* (unflipped) amount. Sorted by column, then row.
+    ``data`` is positive except for waste: a waste treatment's production and the waste
+    exchanges of the activities that generate it are stored negative, as Brightway stores
+    ecoinvent's. ``flip`` marks entries that enter the matrix negated (technosphere
+    exchanges other than production). ``distributions`` has bw_processing's
+    UNCERTAINTY_DTYPE and describes the *stored* (unflipped) amount. Sorted by column,
+    then row.
     """
 
     rows: IntArray
@@ -223,13 +234,14 @@ class SyntheticArrays:
     """Everything ``generate`` draws, as plain NumPy arrays keyed by database ids.
 
     ``characterization`` is diagonal: rows = cols = flow id. ``hub_ids`` are the market
-    activities, most used first.
+    activities, most used first; ``treatment_ids`` the waste treatments, sorted.
     """
 
     spec: SyntheticSpec
     activity_ids: IntArray
     flow_ids: IntArray
     hub_ids: IntArray
+    treatment_ids: IntArray
     technosphere: Exchanges
     biosphere: Exchanges
     characterization: Exchanges
@@ -247,8 +259,8 @@ def generate(spec: SyntheticSpec) -> SyntheticArrays:
     shuffled into ids at the end so that ids carry no ordering, as in real databases.
     Each part has its own child RNG, so changing how one part is drawn leaves the others.
     """
-    layout_rng, tech_rng, bio_rng, unc_rng, cf_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(5)
+    layout_rng, tech_rng, bio_rng, unc_rng, cf_rng, waste_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(6)
     )
     n = spec.n_activities
     ids_by_position = ACTIVITY_ID_START + layout_rng.permutation(n).astype(np.int64)
@@ -259,6 +271,7 @@ def generate(spec: SyntheticSpec) -> SyntheticArrays:
     supplier, consumer, recycled = _technosphere_pattern(n, hub_positions, spec, tech_rng)
     amounts = _input_amounts(supplier, consumer, recycled, production, unit_scale, tech_rng)
     certain = recycled | (unc_rng.random(amounts.size) >= spec.uncertain_share)
+    treatment = _waste_treatments(n, hub_positions, supplier, recycled, spec, waste_rng)
     technosphere = _with_production(
         rows=ids_by_position[supplier],
         cols=ids_by_position[consumer],
@@ -266,6 +279,8 @@ def generate(spec: SyntheticSpec) -> SyntheticArrays:
         distributions=_distributions(amounts, certain, unc_rng),
         activity_ids=ids_by_position,
         production=production,
+        waste=treatment[supplier],
+        treatment=treatment,
     )
 
     flow_ids = _flow_ids_by_rank(spec.n_flows, layout_rng)
@@ -287,6 +302,7 @@ def generate(spec: SyntheticSpec) -> SyntheticArrays:
         activity_ids=np.sort(ids_by_position),
         flow_ids=np.sort(flow_ids),
         hub_ids=ids_by_position[hub_positions],
+        treatment_ids=np.sort(ids_by_position[treatment]),
         technosphere=technosphere,
         biosphere=biosphere,
         characterization=characterization,
@@ -453,6 +469,43 @@ def _input_amounts(
     return normalized * unit_scale[supplier] / unit_scale[consumer] * production[consumer]
 
 
+def _waste_treatments(
+    n: int,
+    hub_positions: IntArray,
+    supplier: IntArray,
+    recycled: BoolArray,
+    spec: SyntheticSpec,
+    rng: np.random.Generator,
+) -> BoolArray:
+    """Which positions are waste treatments (``spec.waste_share`` of them).
+
+    "market for wastewater, average" (the hub of that name, where there is one) and
+    ordinary activities that supply others, outside the recycling pairs. A treatment is
+    the activity's row of A negated: what its consumers bought becomes waste they
+    generate (a positive entry), and its production −1 kg of waste treated. With
+    S = diag(±1) marking the treatments, A = S·A₀ for the all-products matrix A₀ drawn
+    as before, so A⁻¹ = A₀⁻¹·S exists and the supply of any product demand is unchanged
+    and non-negative; each treatment's own footprint is minus the burden of treating one
+    kg of waste (see docs/methods.md, "Waste treatments").
+    """
+    treatment = np.zeros(n, dtype=bool)
+    target = round(spec.waste_share * n)
+    if target == 0:
+        return treatment
+    wastewater = HUB_NAMES.index("market for wastewater, average")
+    if hub_positions.size > wastewater:
+        treatment[hub_positions[wastewater]] = True
+    excluded = np.zeros(n, dtype=bool)
+    excluded[hub_positions] = True
+    excluded[supplier[recycled]] = True
+    sells = np.zeros(n, dtype=bool)
+    sells[supplier[~recycled]] = True
+    candidates = np.flatnonzero(sells & ~excluded)
+    size = min(candidates.size, target - int(treatment.sum()))
+    treatment[rng.choice(candidates, size=max(size, 0), replace=False)] = True
+    return treatment
+
+
 def _with_production(
     *,
     rows: IntArray,
@@ -461,16 +514,40 @@ def _with_production(
     distributions: NDArray[np.void],
     activity_ids: IntArray,
     production: FloatArray,
+    waste: BoolArray,
+    treatment: BoolArray,
 ) -> Exchanges:
-    """Inputs (flipped) plus one certain, unflipped production exchange per activity."""
+    """Inputs (flipped) plus one certain, unflipped production exchange per activity.
+
+    ``waste`` marks the inputs that are waste sent to a treatment, ``treatment`` (per
+    position) the treatments: those amounts and distributions are stored negated, as
+    Brightway stores ecoinvent's waste exchanges and treatments.
+    """
     n = activity_ids.size
+    signed_production = np.where(treatment, -production, production)
     return _sorted_exchanges(
         rows=np.concatenate([rows, activity_ids]),
         cols=np.concatenate([cols, activity_ids]),
-        data=np.concatenate([amounts, production]),
+        data=np.concatenate([np.where(waste, -amounts, amounts), signed_production]),
         flip=np.concatenate([np.ones(amounts.size, dtype=bool), np.zeros(n, dtype=bool)]),
-        distributions=np.concatenate([distributions, _certain(production)]),
+        distributions=np.concatenate([_negated(distributions, waste), _certain(signed_production)]),
     )
+
+
+def _negated(records: NDArray[np.void], where: BoolArray) -> NDArray[np.void]:
+    """stats_arrays records of −x for the records of x at ``where`` (a copy).
+
+    A lognormal keeps μ = ln|x| and gets the ``negative`` flag; other kinds have their
+    location and bounds negated (and the bounds swapped).
+    """
+    out = records.copy()
+    chosen = out[where]
+    lognormal = chosen["uncertainty_type"] == LOGNORMAL
+    chosen["negative"] = lognormal
+    chosen["loc"] = np.where(lognormal, chosen["loc"], -chosen["loc"])
+    chosen["minimum"], chosen["maximum"] = -chosen["maximum"], -chosen["minimum"]
+    out[where] = chosen
+    return out
 
 
 def _sorted_exchanges(
@@ -555,7 +632,7 @@ def _certain(amounts: FloatArray) -> NDArray[np.void]:
     for name in ("scale", "shape", "minimum", "maximum"):
         out[name] = np.nan
     out["loc"] = amounts
-    out["negative"] = False  # amounts are stored positive; flip carries the sign
+    out["negative"] = False  # only a negative lognormal needs the flag (see _negated)
     return out
 
 
@@ -654,7 +731,15 @@ def write_datapackages(arrays: SyntheticArrays, directory: Path | str) -> list[P
     tag = f"n{spec.n_activities}_seed{spec.seed}"
 
     db_path = _fresh_directory(directory / DATABASE_DIRNAME)
-    db = _create(db_path, f"synthetic_db_{tag}", common | {"hubs": _hub_metadata(arrays)})
+    db = _create(
+        db_path,
+        f"synthetic_db_{tag}",
+        common
+        | {
+            "hubs": _hub_metadata(arrays),
+            "waste_treatments": [int(i) for i in arrays.treatment_ids],
+        },
+    )
     tech = arrays.technosphere
     db.add_persistent_vector(
         matrix="technosphere_matrix",
@@ -762,6 +847,7 @@ def main(argv: list[str] | None = None) -> None:
         "biosphere_nnz": arrays.biosphere.nnz,
         "characterization_nnz": arrays.characterization.nnz,
         "inputs_per_activity": round((arrays.technosphere.nnz - args.n) / args.n, 2),
+        "waste_treatments": int(arrays.treatment_ids.size),
         "biosphere_per_activity": round(arrays.biosphere.nnz / args.n, 2),
         "datapackages": {str(p): _directory_size(p) for p in paths},
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from tanji.cli.main import main
 
 from .conftest import Run
 from .datapackages import GWP, HAND_FOOTPRINTS, add_database, add_method, write_package
+
+DATA = Path(__file__).parents[1] / "data"
 
 HEADER = (
     "code,name_zh,name_en,kind,unit,geography,valid_from,valid_to,co2_kg,ch4_kg,n2o_kg,co2e_kg,"
@@ -74,7 +77,10 @@ def test_ecospold2_and_ilcd_samples_import(tanji: Run, shared_standards: Path) -
         "--unlinked", "cut-off",
     )  # fmt: skip
     assert status == 0, err
-    assert "cut off: Sample: 1,1-dimethylcyclopentane" in out
+    assert "import policies and notes: " in out
+    assert "cut-off 1" in out
+    assert "| cut-off | " in out
+    assert "1,1-dimethylcyclopentane" in out
     ilcd = shared_standards / "ilcd" / "olca-modules"
     status, out, err = tanji("data", "import", str(ilcd), "--format", "ilcd", "--name", "i")
     assert status == 0, err
@@ -271,3 +277,34 @@ def test_a_stored_database_exports_with_its_ids_and_reimports_to_the_same_footpr
             rows.append({r["key"]: float(r["score"]) for r in _footprints_csv(out_csv)})
         assert rows[0].keys() == rows[1].keys()
         assert rows[1] == pytest.approx(rows[0], rel=1e-12)
+
+
+def test_the_us_lci_database_imports_as_published_with_the_policies(
+    tanji: Run, tmp_path: Path
+) -> None:
+    """The README's walk-through: the export's folder as published, refused with every
+    problem listed, then imported under the policies, and a footprint from it."""
+    with tarfile.open(DATA / "uslci-1.5-jsonld.tar.xz") as archive:
+        archive.extractall(tmp_path, filter="data")
+    folder = tmp_path / "uslci-1.5-jsonld"
+    status, out, err = tanji("data", "import", str(folder), "-f", "olca-jsonld", "-n", "uslci")
+    assert status == 2
+    assert "problems; nothing was imported" in err
+    assert "Hardboard, at hardboard plant (processes/ca1d1dfa" in err
+    assert "--multi-output reference-only or own" in err
+    status, out, err = tanji(
+        "data", "import", str(folder), "-f", "olca-jsonld", "-n", "uslci",
+        "--unlinked", "cut-off", "--multi-output", "reference-only",
+        "--providers", "default-provider",
+    )  # fmt: skip
+    assert status == 0, err
+    assert "activities: 766" in out
+    assert "co-product dropped 256" in out
+    assert "| provider chosen |" in out
+    status, out, err = tanji(
+        "data", "footprint", "uslci", "--activity", "Aluminum, primary, ingot, at plant, 1998",
+        "--json",
+    )  # fmt: skip
+    assert status == 0, err
+    # The same number test_uslci.py checks against bw2calc.
+    assert json.loads(out)["score"] == pytest.approx(13.549444432739, rel=1e-9)

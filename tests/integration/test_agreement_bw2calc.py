@@ -1,8 +1,10 @@
 """Tanji's engine agrees with Brightway's bw2calc on the same datapackages.
 
 Both read the synthetic, ecoinvent-shaped databases of ``benchmarks/synthetic.py``
-unchanged. Deterministic results must agree to rounding (1e-9 relative); Monte Carlo
-results, drawn by two different random generators, must agree statistically.
+unchanged, waste treatments (negative reference production) included, at N = 300, 600
+and 3,000. Deterministic results must agree to rounding (1e-9 relative) — every
+activity's footprint included; Monte Carlo results, drawn by two different random
+generators, must agree statistically.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from tanji.io.brightway import system_from_datapackages
 bw2calc = pytest.importorskip("bw2calc")
 bwp = pytest.importorskip("bw_processing")
 
-SEEDS = {300: 20_240_611, 600: 20_240_612}
+SEEDS = {300: 20_240_611, 600: 20_240_612, 3000: 20_241_207}
 RTOL = 1e-9
 N_DEMANDS = 20
 MC_ITERATIONS = 400
@@ -53,12 +55,18 @@ def database(
 
 
 def _demands(arrays: Any) -> list[dict[int, float]]:
-    """The five biggest market hubs, activities spread over the ids, and one mixed demand."""
+    """The five biggest market hubs, two waste treatments, activities spread over the ids,
+    and one mixed demand."""
     ids = arrays.activity_ids
     hubs = [int(h) for h in arrays.hub_ids[:5]]
-    spread = np.random.default_rng(0).choice(ids, size=N_DEMANDS - len(hubs) - 1, replace=False)
-    singles: list[dict[int, float]] = [{i: 1.0} for i in [*hubs, *(int(i) for i in spread)]]
-    mixed = {int(ids[0]): 2.5, int(ids[-1]): 0.3, hubs[0]: 1e-3}
+    treatments = [int(t) for t in arrays.treatment_ids[:2]]
+    spread = np.random.default_rng(0).choice(
+        ids, size=N_DEMANDS - len(hubs) - len(treatments) - 1, replace=False
+    )
+    singles: list[dict[int, float]] = [
+        {i: 1.0} for i in [*hubs, *treatments, *(int(i) for i in spread)]
+    ]
+    mixed = {int(ids[0]): 2.5, int(ids[-1]): 0.3, hubs[0]: 1e-3, treatments[0]: 0.7}
     return [*singles, mixed]
 
 
@@ -124,6 +132,19 @@ def _with_method_identifier(paths: list[Path], method: tuple[str, ...]) -> list[
             if resource.get("matrix") == "characterization_matrix":
                 resource["identifier"] = list(method)
     return packages
+
+
+def test_monte_carlo_over_all_activities_runs_exactly(database: Database) -> None:
+    every = MonteCarlo(Engine(), database.system, database.method).all_activities(32, seed=3)
+    assert every.samples.shape == (32, database.system.n_activities)
+    assert np.isfinite(every.samples).all()
+    assert every.max_error_estimate <= 1e-6
+    # A waste treatment's footprint is minus the burden of treating its waste, in every
+    # draw; products' footprints stay positive.
+    treatment = np.isin(database.system.activity_ids, database.arrays.treatment_ids)
+    assert treatment.any()
+    assert (every.samples[:, treatment] < 0).all()
+    assert (every.samples[:, ~treatment] > 0).all()
 
 
 @pytest.mark.slow

@@ -14,8 +14,9 @@ import pytest
 from tanji.domain.inventory import build_inventory_system
 from tanji.domain.lci import Activity, ExchangeKind, LciBundle
 from tanji.engine import Engine
-from tanji.io.errors import DataFormatError
+from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.ilcd import read_ilcd
+from tanji.io.policy import ImportPolicy
 
 ABS = "76d6aaa4-37e2-40b2-994c-03292b600074"  # process.xml: ABS granulate, reference exchange 0
 GLYCIDOL = "0d7a3ad1-6556-11dd-ad8b-0800200c9a66"  # flow.xml, the ABS process's reference flow
@@ -424,8 +425,8 @@ def test_unlinked_inputs_error_or_cut_off(tmp_path: Path) -> None:
     path = _authored(tmp_path, {SHEET: sheet}, _flows())
     with pytest.raises(
         DataFormatError,
-        match=rf"line \d+: process {SHEET}, exchange 1 \('hot rolled coil', flow {P_COIL}\): "
-        "expected a process with this flow as its reference flow",
+        match=rf"process {SHEET}\) \| line \d+: exchange 1 \('hot rolled coil', flow {P_COIL}\) "
+        r"\| expected a process with this flow as its reference flow",
     ):
         read_ilcd(path)
     (activity,) = read_ilcd(path, unlinked="cut-off").activities
@@ -436,12 +437,18 @@ def test_unlinked_inputs_error_or_cut_off(tmp_path: Path) -> None:
     )
 
 
-def test_co_products_are_refused(tmp_path: Path) -> None:
+def test_co_products_are_refused_or_dropped_by_policy(tmp_path: Path) -> None:
     both = _process(
         SHEET, "sheet", [_exchange(0, P_SHEET, "Output", 1), _exchange(1, P_COIL, "Output", 0.2)]
     )
-    with pytest.raises(DataFormatError, match=r"a second function .* not supported"):
-        read_ilcd(_authored(tmp_path, {SHEET: both}, _flows()))
+    path = _authored(tmp_path, {SHEET: both}, _flows())
+    with pytest.raises(ImportProblemsError, match=r"a second function .* reference-only"):
+        read_ilcd(path)
+    bundle = read_ilcd(path, policy=ImportPolicy(multi_output="reference-only"))
+    assert _kinds(bundle.activities[0]) == {ExchangeKind.PRODUCTION: 1}
+    (note,) = bundle.notes
+    assert note.kind == "co-product dropped"
+    assert note.detail.startswith("0.2 kg dropped")
 
 
 def test_uncertainty_and_flow_property_factor(tmp_path: Path) -> None:

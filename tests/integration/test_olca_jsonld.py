@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import math
 import os
 import zipfile
 from collections.abc import Callable
@@ -423,7 +424,8 @@ def test_round_trip_of_a_synthetic_database(synthetic: ModuleType, tmp_path: Pat
     assert spec.loader is not None
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
-    arrays = synthetic.generate(synthetic.SyntheticSpec(n_activities=200, seed=11))
+    # Without waste treatments: their JSON-LD form (waste inputs) is the exporter's to add.
+    arrays = synthetic.generate(synthetic.SyntheticSpec(n_activities=200, seed=11, waste_share=0.0))
     bundle = benchmark.bundle_of(arrays, synthetic)
     write_jsonld(bundle, tmp_path / "synthetic.zip")
     _assert_same_content(bundle, read_jsonld(tmp_path / "synthetic.zip"))
@@ -653,3 +655,33 @@ def test_ambiguous_provider_lists_the_candidates(openlca: Path, tmp_path: Path) 
     chosen = [n for n in bundle.notes if n.kind == "provider chosen"]
     assert chosen
     assert all("Rule: " + PROVIDER_RULE in n.detail for n in chosen)
+
+
+@pytest.mark.parametrize(
+    ("uncertainty", "note"),
+    [
+        ({"distributionType": "LOG_NORMAL_DISTRIBUTION", "geomSd": 0.0}, "geomSd 0.0"),
+        ({"distributionType": "LOG_NORMAL_DISTRIBUTION", "geomSd": math.inf}, "geomSd inf"),
+        ({"distributionType": "NORMAL_DISTRIBUTION", "sd": math.nan}, "normal with sd nan"),
+        (
+            {"distributionType": "TRIANGLE_DISTRIBUTION", "minimum": 5.0, "maximum": 6.0},
+            "is not within [5, 6]",
+        ),
+    ],
+)
+def test_an_invalid_uncertainty_is_dropped_with_a_note(
+    openlca: Path, tmp_path: Path, uncertainty: dict[str, Any], note: str
+) -> None:
+    """Never a reason to refuse the import: the amount is kept, the record dropped, noted
+    (json writes inf and nan as Infinity and NaN, as openLCA does for a broken pedigree
+    variance)."""
+
+    def broken(entry: str, data: dict[str, Any]) -> None:
+        if entry.endswith(f"{GRID}.json"):
+            data["exchanges"][1]["uncertainty"] = uncertainty
+
+    bundle = read_jsonld(_rewritten(LFP, tmp_path / "broken.zip", broken))
+    (dropped,) = [n for n in bundle.notes if n.kind == "uncertainty dropped"]
+    assert note in dropped.detail
+    assert dropped.detail.endswith("; amount kept")
+    assert _score(bundle) == _score(read_jsonld(LFP))

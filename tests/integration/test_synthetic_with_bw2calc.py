@@ -31,8 +31,9 @@ def database(
 
 
 def _demands(arrays: Any) -> list[int]:
-    """The most used market hub, and activities at both ends and in the middle of the ids."""
-    ids = arrays.activity_ids
+    """The most used market hub, and activities at both ends and in the middle of the ids
+    (products, not waste treatments, whose scores are negative; see below)."""
+    ids = np.setdiff1d(arrays.activity_ids, arrays.treatment_ids)
     return [int(arrays.hub_ids[0]), int(ids[0]), int(ids[ids.size // 2]), int(ids[-1])]
 
 
@@ -67,19 +68,31 @@ def test_generation_is_deterministic(synthetic: ModuleType) -> None:
     assert not np.array_equal(first.technosphere.data, other.technosphere.data)
 
 
-def test_technosphere_is_square_with_positive_diagonal(database: tuple[Any, list[Path]]) -> None:
+def test_technosphere_is_square_with_the_ecoinvent_waste_convention(
+    database: tuple[Any, list[Path]],
+) -> None:
     arrays, paths = database
     lca = bw2calc.LCA({_demands(arrays)[0]: 1}, data_objs=paths)
     lca.lci()
     matrix = lca.technosphere_matrix.tocsr()
     assert matrix.shape == (N_ACTIVITIES, N_ACTIVITIES)
-    ids = arrays.activity_ids.tolist()
-    rows = [lca.dicts.product[i] for i in ids]
-    cols = [lca.dicts.activity[i] for i in ids]
-    assert (matrix[rows, cols] > 0).all()
-    # Inputs are stored positive and flipped, so every off-diagonal entry is negative.
-    offdiagonal = matrix - sparse.diags(matrix.diagonal())
-    assert (offdiagonal.data <= 0).all()
+    ids = arrays.activity_ids
+    treatment = np.isin(ids, arrays.treatment_ids)
+    assert 0.02 * N_ACTIVITIES <= treatment.sum() <= 0.04 * N_ACTIVITIES
+    rows = np.array([lca.dicts.product[int(i)] for i in ids])
+    cols = np.array([lca.dicts.activity[int(i)] for i in ids])
+    diagonal = np.asarray(matrix[rows, cols]).ravel()
+    # Products have a positive reference production, waste treatments a negative one.
+    assert (diagonal[~treatment] > 0).all()
+    assert (diagonal[treatment] < 0).all()
+    # Inputs are stored positive and flipped: negative entries. Waste sent to a treatment
+    # is stored negative and flipped: positive entries, in the treatments' rows only.
+    offdiagonal = sparse.coo_matrix(matrix - sparse.diags(matrix.diagonal()))
+    waste_rows = set(rows[treatment].tolist())
+    in_waste_row = np.array([r in waste_rows for r in offdiagonal.row], dtype=bool)
+    assert (offdiagonal.data[~in_waste_row] <= 0).all()
+    assert (offdiagonal.data[in_waste_row] >= 0).all()
+    assert in_waste_row.any()
 
 
 def test_scores_are_finite_positive_and_match_the_arrays(
@@ -98,6 +111,22 @@ def test_scores_are_finite_positive_and_match_the_arrays(
         assert np.isfinite(lca.score)
         assert lca.score > 0
         assert lca.score == pytest.approx(_reference_score(arrays, activity_id), rel=1e-9)
+
+
+def test_a_treatments_score_is_minus_the_burden_of_treating_its_waste(
+    database: tuple[Any, list[Path]],
+) -> None:
+    arrays, paths = database
+    lca = bw2calc.LCA({_demands(arrays)[0]: 1}, data_objs=paths)
+    lca.lci()
+    lca.lcia()
+    for activity_id in arrays.treatment_ids[:5]:
+        lca.lcia(demand={int(activity_id): 1})
+        # One unit of the reference product is −1 kg of waste: the treatment runs −1 times
+        # (or −1/production), its suppliers negatively too, and the score is negative.
+        assert lca.supply_array.max() < 1e-12
+        assert lca.score < 0
+        assert lca.score == pytest.approx(_reference_score(arrays, int(activity_id)), rel=1e-9)
 
 
 def test_monte_carlo_iterations_differ(database: tuple[Any, list[Path]]) -> None:

@@ -366,3 +366,47 @@ lines:
         products.update_document(uow.session, enterprise.actor, made.id, model, "model.yaml")
     with tanji_app.unit_of_work() as uow, pytest.raises(DomainError, match="no such factor"):
         products.calculate_product(uow.session, tanji_app.backgrounds, enterprise.actor, made.id)
+
+
+def test_an_lci_import_lists_every_problem_then_imports_under_the_policies(
+    tanji_app: App, client: TestClient, province_editor: Member, shared_standards: Path
+) -> None:
+    """An openLCA export of one process without its provider: refused with a table of
+    problems; with "cut them off" chosen, imported with a table of what was done."""
+    export = shared_standards / "openlca" / "jsonld-zips" / "exchange_sync-process.zip"
+    token = sign_in(client, province_editor.email)
+    page = client.get("/data/import").text
+    assert 'name="multi_output"' in page
+    assert 'name="providers"' in page
+    database = _unique("olca")
+
+    def submit(**policies: str) -> dict[str, Any]:
+        response = client.post(
+            "/data/import",
+            data={"csrf_token": token, "format": "olca-jsonld", "name": database, **policies},
+            files={"file": ("process.zip", export.read_bytes(), "application/zip")},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text[:500]
+        job = wait_for_job(client, response.headers["location"].removeprefix("/jobs/"))
+        job["page"] = client.get(response.headers["location"]).text
+        return job
+
+    failed = submit()
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("process.zip: 1 problem; nothing was imported")
+    assert 'id="import-problems"' in failed["page"]
+    assert "no process in the zip provides" in failed["page"]
+    assert "tanji-import-" not in failed["page"]
+    with tanji_app.unit_of_work() as uow:
+        assert database not in {d.name for d in list_databases(uow.session)}
+
+    done = submit(unlinked="cut-off", multi_output="reference-only", providers="error")
+    assert done["status"] == "done", done
+    summary = client.get(done["result_url"]).text
+    assert 'id="import-notes"' in summary
+    assert "cut-off: 1" in summary
+    assert "Test flow 2" in summary
+    report = client.get(f"/api/v1/data/imports/{done['result_url'].rsplit('/', 1)[1]}")
+    assert report.status_code == 200, report.text
+    assert [n["kind"] for n in report.json()["notes"]] == ["cut-off"]

@@ -7,6 +7,7 @@ footprints.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -84,15 +85,40 @@ def data_import(
     unlinked: Annotated[
         str,
         typer.Option(
-            help="ecoSpold2/ILCD inputs with no provider in the files: 'error' or 'cut-off' "
-            "(dropped, and noted in the activity's comment)."
+            help="LCI inputs no process of the file provides: 'error' or 'cut-off' "
+            "(dropped, reported per activity)."
+        ),
+    ] = "error",
+    multi_output: Annotated[
+        str,
+        typer.Option(
+            help="LCI processes with several products and no allocation: 'error', "
+            "'reference-only' (co-products dropped, reported) or 'own' (the process's own "
+            "allocation factors where it has them)."
+        ),
+    ] = "error",
+    providers: Annotated[
+        str,
+        typer.Option(
+            help="A product several processes provide, with no link: 'error' or "
+            "'default-provider' (the exchange's defaultProvider, else a stated rule; "
+            "reported)."
         ),
     ] = "error",
 ) -> None:
-    """Import a factor table or an LCI database as a new version; all or nothing."""
+    """Import a factor table or an LCI database as a new version; all or nothing.
+
+    Every problem of an LCI file is listed at once (process, exchange, what); what the
+    import policies did is printed after the summary.
+    """
     with _ready_app() as app:
         request = ImportRequest(
-            path, fmt, Destination(name, version, owner, owner_kind, visibility), unlinked
+            path,
+            fmt,
+            Destination(name, version, owner, owner_kind, visibility),
+            unlinked,
+            multi_output,
+            providers,
         )
         with app.unit_of_work() as uow:
             summary = import_file(uow.session, request)
@@ -103,11 +129,20 @@ def data_import(
                 write_snapshot(uow.session, app.backgrounds, summary.database, summary.version)
         typer.echo(f"imported {path} into {summary.database} version {summary.version}:")
         for key, value in asdict(summary).items():
-            if key in ("database", "version", "cut_off_inputs"):
+            if key in ("database", "version", "cut_off_inputs", "notes", "ghg_warnings"):
                 continue
             typer.echo(f"  {key.replace('_', ' ')}: {value}")
-        for line in getattr(summary, "cut_off_inputs", ()):
-            typer.echo(f"  cut off: {line}")
+        notes = getattr(summary, "notes", ())
+        if notes:
+            counts = Counter(n.kind for n in notes)
+            typer.echo(
+                "  import policies and notes: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+            )
+            typer.echo("  process | exchange | what | detail")
+            for n in notes:
+                typer.echo(f"  {n.process} | {n.exchange or '—'} | {n.kind} | {n.detail}")
+        for line in getattr(summary, "ghg_warnings", ()):
+            typer.echo(f"warning: greenhouse-gas-like flow without a GWP: {line}", err=True)
 
 
 @data_app.command("list")
@@ -287,6 +322,8 @@ def data_footprint(
         )
         for name_, score, share in answer.top_activities:
             typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")
+        for warning in answer.warnings:
+            typer.echo(f"warning: {warning}", err=True)
 
 
 @data_app.command("footprints")

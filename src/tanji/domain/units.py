@@ -55,6 +55,11 @@ def _normal(unit: str) -> str:
     if text in ("Nm3", "Nm³"):
         return "Nm3"
     text = text.translate(_SUPERSCRIPT)
+    # openLCA's unit names (the US LCI database's exports): "metric ton*km" is t*km,
+    # "btu" the International Table Btu, "cu ft" a cubic foot.
+    text = re.sub(r"\bmetric\s+ton(ne)?s?\b", "t", text)
+    text = re.sub(r"\bbtu\b", "Btu", text)
+    text = re.sub(r"\bcu\.?\s*ft\b", "ft**3", text)
     # "m3", "km2" → "m**3", "km**2" (pint would read "m3" as a unit named m3).
     text = re.sub(r"(?<=[A-Za-z])([23])\b", r"**\1", text)
     return text.replace("t*km", "tkm").replace("t km", "tkm")

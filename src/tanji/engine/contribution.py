@@ -12,7 +12,11 @@ Each of these sums to the score exactly.
 The supply-chain tree walks upstream from the demand. A node is an amount a of a product
 j; its *cumulative* score is a·y_j, with y the all-activity footprints (the adjoint
 solution), so every node's upstream total is known without expanding it. Children are
-the node's inputs; a child is kept while |cumulative| ≥ cut-off × |score|. Loops are walked
+the node's technosphere exchanges other than its own production: its inputs, and waste it
+sends to a waste treatment (a positive entry of A, in the row of a treatment whose
+reference production is negative: the child's amount is then negative, −kg of waste, and
+its footprint too, so the child's cumulative score is the positive burden of treating
+the waste). A child is kept while |cumulative| ≥ cut-off × |score|. Loops are walked
 as they occur in the supply chain (each pass round a loop carries a smaller amount) and
 end at the cut-off or the depth limit, never in recursion.
 """
@@ -54,7 +58,8 @@ class PathNode:
     """A node of the supply-chain tree.
 
     ``amount`` of activity ``activity_id``'s product is needed along ``path`` (activity ids
-    from the demand down to this node); ``cumulative`` is its whole upstream score and
+    from the demand down to this node) — negative for waste sent to a waste treatment,
+    whose reference product is −1 kg of waste; ``cumulative`` is its whole upstream score and
     ``direct`` the part emitted by the activity itself; ``share`` = cumulative / score.
     """
 
@@ -165,7 +170,7 @@ def supply_chain(
             continue
         start, end = A.indptr[j], A.indptr[j + 1]
         for i, value in zip(A.indices[start:end], A.data[start:end], strict=True):
-            if i == j or value >= 0:
+            if i == j or value == 0:
                 continue
             child_amount = -float(value) * runs
             child_score = child_amount * y[i]

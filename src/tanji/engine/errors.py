@@ -7,7 +7,7 @@ is wrong and what to do. ::
     EngineError
     ├── InvalidSystemError          the matrices do not describe a solvable LCA system
     │   ├── NonSquareSystemError    products and activities do not pair one to one
-    │   ├── InvalidProductionError  a reference product with zero or negative output
+    │   ├── InvalidProductionError  a reference product with zero output
     │   ├── NonFiniteValueError     NaN or infinity in an amount or factor
     │   └── SingularSystemError     the technosphere matrix cannot be solved
     ├── UnknownIdError              an activity, product, flow or method id not in the system
@@ -40,7 +40,10 @@ class NonSquareSystemError(InvalidSystemError):
 
 
 class InvalidProductionError(InvalidSystemError):
-    """An activity's reference production (its diagonal entry in A) is zero or negative."""
+    """An activity's reference production (its diagonal entry in A) is zero.
+
+    A negative reference production is valid: it is a waste treatment.
+    """
 
 
 class NonFiniteValueError(InvalidSystemError):

@@ -4,7 +4,11 @@ An LCA system is three pieces (Heijungs & Suh 2002, *The Computational Structure
 Cycle Assessment*, ch. 2):
 
 * the technosphere matrix **A** (n × n): column *j* is activity *j*; its reference product
-  sits on the diagonal with a positive amount, inputs from other activities are negative;
+  sits on the diagonal, inputs from other activities are negative. The reference amount is
+  positive for a product and negative for a *waste treatment* (ecoinvent and Brightway:
+  the treatment "produces" −1 kg of the waste it takes in, and an activity that generates
+  that waste has a positive entry in the waste's row — it supplies the waste). Zero is
+  refused: such an activity's output is undefined;
 * the biosphere matrix **B** (m × n): elementary flows (gases) exchanged per activity;
 * one characterization vector **c** (m) per impact method (GWP factors per gas).
 
@@ -329,8 +333,8 @@ def build_system(
     ----------
     technosphere:
         Triples (product id, activity id, amount). Every activity must have its reference
-        product (row id = column id) with a positive summed amount, and every product row
-        must be some activity's reference product.
+        product (row id = column id) with a non-zero summed amount (negative for a waste
+        treatment), and every product row must be some activity's reference product.
     biosphere:
         Triples (flow id, activity id, amount); activity ids must be technosphere activities.
     methods:
@@ -418,12 +422,15 @@ def _check_square(activity_ids: IntArray, product_ids: IntArray) -> None:
 
 
 def _check_production(A: sp.csc_array, activity_ids: IntArray) -> None:
+    """Refuse a zero reference production; a negative one is a waste treatment."""
     diagonal = A.diagonal()
-    bad = diagonal <= 0
+    bad = diagonal == 0
     if bad.any():
         raise InvalidProductionError(
-            f"activity id(s) {quote_ids(activity_ids[bad])} have a zero or negative reference "
-            f"production (diagonal amount {quote_ids(diagonal[bad])}); production must be positive"
+            f"activity id(s) {quote_ids(activity_ids[bad])} have a reference production that "
+            "is zero (missing, or summing to zero); each activity must produce a non-zero "
+            "amount of its reference product (positive for a product, negative for a waste "
+            "treatment)"
         )
 
 

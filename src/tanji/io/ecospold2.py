@@ -9,23 +9,28 @@
   activity–product pairs. An elementary flow is keyed by its ``elementaryExchangeId``.
 * **Reference product**: the intermediate exchange with ``outputGroup`` 0 and a non-zero
   amount. Other outputs (by-products, ``outputGroup`` 2; material for treatment, 3; stock
-  additions, 5) are refused when their amount is not 0: allocated datasets (ecoinvent's
-  cut-off, APOS, consequential releases) carry them with amount 0, and those are dropped.
-* **Treatment activities.** ecoinvent gives a waste-treatment activity a *negative*
-  reference amount (−1 kg of waste), and its consumers a negative input of that waste.
-  Tanji needs a positive reference, so the treatment becomes the service "treat 1 kg"
-  (production +1) and every input of it changes sign: a −0.2 kg waste input becomes a
-  demand of 0.2 kg of treatment. The product A·s is unchanged, column by column.
+  additions, 5) with amount 0 are dropped: allocated datasets (ecoinvent's cut-off, APOS,
+  consequential releases) carry them so. A non-zero one makes the dataset multi-output:
+  under the import policy ``multi_output="reference-only"`` it is dropped and reported
+  (the reference product carries every input and emission); otherwise the import stops
+  (ecoSpold2 keeps no allocation factors, so ``own`` cannot apply).
+* **Treatment activities keep their published sign** (the ecoinvent and Brightway
+  convention): a waste treatment's reference amount is negative (−1 kg of waste treated)
+  and its consumers' waste is a negative input (−0.2 kg), both stored as given. In the
+  matrix the treatment's column has −1 on its diagonal and the consumer's column +0.2 in
+  that row, so the treatment runs at +0.2 for the consumer, exactly as Brightway computes
+  it (the same numbers as an ecoinvent import through bw2io).
 * **Technosphere inputs** (``inputGroup`` 1, 2, 3 or 5) are linked to their provider: with
   an ``activityLinkId``, the activity ``"<activityLinkId>_<intermediateExchangeId>"``;
   without one, the only activity of the read set producing that ``intermediateExchangeId``
-  (two or more candidates: an error listing them). The input's ``unitName`` must be the
-  provider's reference unit (ecoinvent amounts are in the exchange's unit and never
-  converted), otherwise the import stops.
+  (two or more: ``providers="default-provider"`` chooses by
+  :data:`~tanji.io.policy.PROVIDER_RULE` and reports it, otherwise an error listing them).
+  An input whose ``unitName`` differs from the provider's reference unit is converted with
+  pint when both have the same dimension (the factor is reported), otherwise refused.
 * **Unlinked inputs.** A dataset read on its own names providers that are not in the
   file. ``unlinked="error"`` (the default) stops and names them; ``unlinked="cut-off"``
   drops them and records each dropped input (name, id, amount, unit) in the consuming
-  activity's ``comment``, so the cut-off stays visible wherever the activity is shown.
+  activity's ``comment`` and the import's notes, so the cut-off stays visible.
 * **Elementary exchanges** become BIOSPHERE exchanges with amounts as given: emissions
   (``outputGroup`` 4) and resources taken from nature (``inputGroup`` 4) are both positive,
   as ecoinvent and Brightway store them; a method's factor for a resource applies to the
@@ -54,8 +59,11 @@
   are stored evaluated), transfer coefficients, production volumes.
 * **ecoSpold1** files (namespace ``EcoSpold01``) are refused with a message saying so.
 
-Every problem raises :class:`~tanji.io.errors.DataFormatError` naming the file, the line
-and the dataset or exchange id, and saying what was expected.
+The import policies (:mod:`tanji.io.policy`) decide unlinked inputs, multi-output datasets
+and several providers; every problem they do not allow is collected over all files and
+raised together as :class:`~tanji.io.errors.ImportProblemsError`. A file that cannot be
+read at all raises :class:`~tanji.io.errors.DataFormatError` naming the file, the line and
+the dataset or exchange id, and saying what was expected.
 """
 
 from __future__ import annotations
@@ -81,8 +89,11 @@ from tanji.domain.lci import (
     ExchangeKind,
     LciBundle,
 )
+from tanji.domain.units import UnitError, convert
+from tanji.io import policy as pol
 from tanji.io._xml import english_text, parse_xml
 from tanji.io.errors import DataFormatError
+from tanji.io.policy import ImportLog, ImportPolicy, choose_provider
 
 __all__ = ["FORMAT", "Unlinked", "read_ecospold2"]
 
@@ -205,36 +216,49 @@ def _comment(parent: _Element, tag: str) -> str | None:
 # --------------------------------------------------------------------------------------
 
 
-def _uncertainty(ctx: _Context, exchange: _Element, amount: float) -> tuple[Uncertainty, str]:
-    """The distribution of an exchange, and a note when one given could not be kept."""
+def _uncertainty(exchange: _Element, amount: float) -> tuple[Uncertainty, str]:
+    """The distribution of an exchange, and a note when one given could not be kept: an
+    invalid record (a non-positive or infinite variance, bounds not holding the amount,
+    a value that is no number) is dropped, never a reason to stop the import."""
     holder = exchange.find(_q("uncertainty"))
     if holder is None:
         return _NO_UNCERTAINTY, ""
-    what = f"exchange {exchange.get('id')} uncertainty"
     lognormal = holder.find(_q("lognormal"))
     if lognormal is not None:
-        variance = _variance(ctx, lognormal, what)
-        if variance <= 0:
+        variance = _variance(lognormal)
+        if isinstance(variance, str) or variance <= 0:
             return _NO_UNCERTAINTY, f"lognormal dropped: variance {variance} is not positive"
         return Uncertainty("lognormal", gsd=math.exp(math.sqrt(variance))), ""
     normal = holder.find(_q("normal"))
     if normal is not None:
-        variance = _variance(ctx, normal, what)
-        if variance < 0:
-            return _NO_UNCERTAINTY, f"normal dropped: variance {variance} is negative"
+        variance = _variance(normal)
+        if isinstance(variance, str) or variance < 0:
+            return _NO_UNCERTAINTY, f"normal dropped: variance {variance} is not ≥ 0"
         return Uncertainty("normal", sd=math.sqrt(variance)), ""
     for kind in ("triangular", "uniform"):
         element = holder.find(_q(kind))
         if element is not None:
-            low = ctx.number(element, "minValue", what)
-            high = ctx.number(element, "maxValue", what)
+            low, high = _finite(element, "minValue"), _finite(element, "maxValue")
+            if isinstance(low, str) or isinstance(high, str):
+                return _NO_UNCERTAINTY, f"{kind} dropped: bounds {low}, {high}"
             return _bounded(kind, low, high, amount)
     return _NO_UNCERTAINTY, ""
 
 
-def _variance(ctx: _Context, element: _Element, what: str) -> float:
-    with_pedigree = ctx.optional_number(element, "varianceWithPedigreeUncertainty", what)
-    return with_pedigree if with_pedigree is not None else ctx.number(element, "variance", what)
+def _finite(element: _Element, attribute: str) -> float | str:
+    """A finite number, or the text that is not one (quoted, for the note)."""
+    raw = element.get(attribute)
+    try:
+        value = float(raw) if raw is not None else math.nan
+    except ValueError:
+        value = math.nan
+    return value if math.isfinite(value) else repr(raw)
+
+
+def _variance(element: _Element) -> float | str:
+    with_pedigree = element.get("varianceWithPedigreeUncertainty")
+    name = "varianceWithPedigreeUncertainty" if with_pedigree is not None else "variance"
+    return _finite(element, name)
 
 
 def _bounded(kind: str, low: float, high: float, amount: float) -> tuple[Uncertainty, str]:
@@ -276,7 +300,6 @@ class _Dataset:
     key: str
     product: str
     unit: str
-    sign: float  # −1 for a treatment activity (negative reference amount), else +1
     activity: Activity  # with production and biosphere exchanges, inputs not yet linked
     inputs: tuple[_Input, ...]
     flows: tuple[ElementaryFlow, ...]
@@ -285,8 +308,10 @@ class _Dataset:
 class _DatasetReader:
     """Reads one activityDataset into a :class:`_Dataset`."""
 
-    def __init__(self, path: Path, dataset: _Element) -> None:
+    def __init__(self, path: Path, dataset: _Element, policy: ImportPolicy, log: ImportLog) -> None:
         self.ctx = _Context(path)
+        self.policy = policy
+        self.log = log
         self.dataset = dataset
         self.description = self._required(dataset, "activityDescription")
         self.activity = self._required(self.description, "activity")
@@ -301,17 +326,20 @@ class _DatasetReader:
             raise self.ctx.fail(parent, f"{etree.QName(parent).localname}: no {tag} element")
         return child
 
-    def read(self) -> _Dataset:
-        reference, amount = self._reference()
-        sign = -1.0 if amount < 0 else 1.0
+    @property
+    def label(self) -> str:
+        name = _text(self.activity, "activityName")
+        return f"{name} ({self.ctx.source}, activity {self.activity_id})"
+
+    def read(self) -> _Dataset | None:
+        found = self._reference()
+        if found is None:
+            return None
+        reference, amount = found
         key = f"{self.activity_id}_{reference.get('intermediateExchangeId')}"
         unit = self._unit(reference)
         production = Exchange(
-            ExchangeKind.PRODUCTION,
-            key,
-            abs(amount),
-            unit,
-            *self._distribution(reference, amount, sign),
+            ExchangeKind.PRODUCTION, key, amount, unit, *self._distribution(reference, amount)
         )
         biosphere, flows = self._elementary()
         geography = self.description.find(_q("geography"))
@@ -330,7 +358,6 @@ class _DatasetReader:
             key=key,
             product=str(reference.get("intermediateExchangeId")),
             unit=unit,
-            sign=sign,
             activity=activity,
             inputs=tuple(self._inputs()),
             flows=tuple(flows),
@@ -346,17 +373,19 @@ class _DatasetReader:
             raise self.ctx.fail(exchange, f"{self._label(exchange)}: no unitName")
         return unit
 
-    def _distribution(
-        self, exchange: _Element, amount: float, sign: float = 1.0
-    ) -> tuple[Uncertainty, str | None]:
-        uncertainty, note = _uncertainty(self.ctx, exchange, amount)
-        if sign < 0:
-            uncertainty = uncertainty.scaled(-1)
+    def _distribution(self, exchange: _Element, amount: float) -> tuple[Uncertainty, str | None]:
+        uncertainty, note = _uncertainty(exchange, amount)
+        if note:
+            self.log.note(
+                self.label, self._label(exchange), pol.UNCERTAINTY_DROPPED, f"{note}; amount kept"
+            )
         comment = _text(exchange, "comment")
         return uncertainty, _joined(comment, note and f"Import note: {note}")
 
-    def _reference(self) -> tuple[_Element, float]:
+    def _reference(self) -> tuple[_Element, float] | None:
+        """The reference product and its amount, or None (the problem logged)."""
         products: list[tuple[_Element, float]] = []
+        co_products: list[tuple[_Element, float, str]] = []
         for exchange in self.flow_data.findall(_q("intermediateExchange")):
             group = exchange.findtext(_q("outputGroup"))
             if group is None:
@@ -365,21 +394,41 @@ class _DatasetReader:
             if amount == 0:
                 continue  # allocated datasets list their co-products with amount 0
             if group.strip() != "0":
-                raise self.ctx.fail(
-                    exchange,
-                    f"{self._label(exchange)}: a second output (outputGroup {group.strip()}, "
-                    f"amount {amount:g}); multi-output activities are not supported, read "
-                    "an allocated release (cut-off, APOS or consequential)",
-                )
+                co_products.append((exchange, amount, group.strip()))
+                continue
             if not exchange.get("intermediateExchangeId"):
                 raise self.ctx.fail(exchange, f"{self._label(exchange)}: no intermediateExchangeId")
             products.append((exchange, amount))
         if len(products) != 1:
-            raise self.ctx.fail(
-                self.activity,
-                f"activity {self.activity_id}: expected exactly one reference product "
-                f"(outputGroup 0, amount not 0), found {len(products)}",
+            empty = len(self.flow_data) == 0
+            self.log.error(
+                self.label,
+                "",
+                f"line {self.activity.sourceline}: expected exactly one reference product "
+                f"(outputGroup 0, amount not 0), found {len(products)}"
+                + ("; its flowData is empty (no exchanges at all)" if empty else ""),
             )
+            return None
+        for exchange, amount, group in co_products:
+            where = f"line {exchange.sourceline}: {self._label(exchange)}"
+            if self.policy.multi_output == "reference-only":
+                self.log.note(
+                    self.label,
+                    where,
+                    pol.CO_PRODUCT_DROPPED,
+                    f"outputGroup {group}, {amount:g} {_text(exchange, 'unitName')} dropped: the "
+                    "reference product carries every input and emission",
+                )
+                continue
+            self.log.error(
+                self.label,
+                where,
+                f"a second output (outputGroup {group}, amount {amount:g}) and ecoSpold2 "
+                "keeps no allocation factors: read an allocated release (cut-off, APOS or "
+                "consequential), or import with --multi-output reference-only",
+            )
+        if co_products and self.policy.multi_output != "reference-only":
+            return None
         return products[0]
 
     def _inputs(self) -> Iterable[_Input]:
@@ -474,12 +523,13 @@ def _gas(name: str, cas: str | None, compartment: str, formula: str | None) -> s
 class _Linker:
     """Finds the provider of each technosphere input (see the module docstring)."""
 
-    def __init__(self, datasets: Sequence[_Dataset], unlinked: Unlinked) -> None:
+    def __init__(self, datasets: Sequence[_Dataset], policy: ImportPolicy, log: ImportLog) -> None:
         self.by_key = {d.key: d for d in datasets}
         self.by_product: dict[str, list[_Dataset]] = defaultdict(list)
         for d in datasets:
             self.by_product[d.product].append(d)
-        self.unlinked = unlinked
+        self.policy = policy
+        self.log = log
 
     def activity(self, dataset: _Dataset) -> Activity:
         exchanges = list(dataset.activity.exchanges)
@@ -492,29 +542,41 @@ class _Linker:
                     f"{item.amount:g} {item.unit}"
                 )
                 continue
-            exchanges.append(self._exchange(dataset, item, provider))
+            exchange = self._exchange(dataset, item, provider)
+            if exchange is not None:
+                exchanges.append(exchange)
         comment = dataset.activity.comment
         if cut:
             note = CUT_OFF_NOTE + "; ".join(cut)
             comment = _joined(comment, note)
         return replace(dataset.activity, exchanges=tuple(exchanges), comment=comment)
 
-    def _exchange(self, dataset: _Dataset, item: _Input, provider: _Dataset) -> Exchange:
+    def _exchange(self, dataset: _Dataset, item: _Input, provider: _Dataset) -> Exchange | None:
+        k = 1.0
         if item.unit != provider.unit:
-            raise DataFormatError(
-                dataset.source,
-                f"line {item.line}: intermediateExchange {item.exchange_id} ({item.name!r}) "
-                f"is in {item.unit!r}, but its provider {provider.key} ({provider.source}) "
-                f"produces it in {provider.unit!r}; ecoSpold2 amounts are not converted, so "
-                "the units must match",
+            where = f"line {item.line}: intermediateExchange {item.exchange_id} ({item.name!r})"
+            try:
+                k = convert(1.0, item.unit, provider.unit)
+            except UnitError as error:
+                self.log.error(
+                    _label(dataset),
+                    where,
+                    f"in {item.unit!r}, but its provider {provider.key} ({provider.source}) "
+                    f"produces it in {provider.unit!r}: {error}",
+                )
+                return None
+            self.log.note(
+                _label(dataset),
+                where,
+                pol.UNIT_CONVERTED,
+                f"{item.unit} → {provider.unit}: × {k:.10g} (pint)",
             )
-        uncertainty = item.uncertainty.scaled(provider.sign)
         return Exchange(
             ExchangeKind.TECHNOSPHERE,
             provider.key,
-            item.amount * provider.sign,
-            item.unit,
-            uncertainty,
+            item.amount * k,
+            provider.unit,
+            item.uncertainty.scaled(k),
             item.comment,
         )
 
@@ -528,22 +590,47 @@ class _Linker:
             candidates = self.by_product.get(item.product, [])
             wanted = f"an activity producing intermediateExchangeId {item.product}"
         if len(candidates) > 1:
-            keys = ", ".join(f"{c.key} ({c.source})" for c in candidates)
-            raise DataFormatError(
-                dataset.source,
-                f"{where}: no activityLinkId and {len(candidates)} activities produce it: "
-                f"{keys}; give the input an activityLinkId",
+            keys = "; ".join(
+                f"{c.activity.name} [{c.activity.location}] ({c.key})" for c in candidates
             )
+            if self.policy.providers == "default-provider":
+                chosen = choose_provider(
+                    dataset.activity.location,
+                    [(c.key, c.activity.name, c.activity.location) for c in candidates],
+                )
+                self.log.note(
+                    _label(dataset),
+                    where,
+                    pol.PROVIDER_CHOSEN,
+                    f"{chosen[1]} [{chosen[2]}] ({chosen[0]}) of {len(candidates)}: {keys}. "
+                    f"Rule: {pol.PROVIDER_RULE}",
+                )
+                return self.by_key[chosen[0]]
+            self.log.error(
+                _label(dataset),
+                where,
+                f"no activityLinkId and {len(candidates)} activities produce it: {keys}; give "
+                "the input an activityLinkId, or import with --providers default-provider",
+            )
+            return None
         if candidates:
             return candidates[0]
-        if self.unlinked == "cut-off":
+        if self.policy.unlinked == "cut-off":
+            self.log.note(
+                _label(dataset), where, pol.CUT_OFF, f"{item.amount:g} {item.unit}: no provider"
+            )
             return None
-        raise DataFormatError(
-            dataset.source,
-            f"{where}: expected {wanted} among the files read, found none; read the "
-            "providers too, or drop unlinked inputs with --unlinked cut-off "
-            "(unlinked='cut-off' from Python)",
+        self.log.error(
+            _label(dataset),
+            where,
+            f"expected {wanted} among the files read, found none; read the providers too, or "
+            "drop unlinked inputs with --unlinked cut-off (unlinked='cut-off' from Python)",
         )
+        return None
+
+
+def _label(dataset: _Dataset) -> str:
+    return f"{dataset.activity.name} ({dataset.source}, activity {dataset.key})"
 
 
 # --------------------------------------------------------------------------------------
@@ -551,40 +638,52 @@ class _Linker:
 # --------------------------------------------------------------------------------------
 
 
-def read_ecospold2(path: Path, *, unlinked: Unlinked = "error") -> LciBundle:
+def read_ecospold2(
+    path: Path, *, policy: ImportPolicy | None = None, unlinked: Unlinked | None = None
+) -> LciBundle:
     """Read an ecoSpold2 file or a directory of them (conventions: the module docstring).
 
-    ``unlinked`` says what happens to a technosphere input whose provider is not among the
-    files read: ``"error"`` raises; ``"cut-off"`` drops it and notes it in the consuming
-    activity's comment. Raises :class:`DataFormatError` naming the file, line and entry
-    for anything it cannot read.
+    ``policy`` (:mod:`tanji.io.policy`) decides unlinked inputs, multi-output datasets and
+    several providers; ``unlinked`` overrides its ``unlinked`` choice. The bundle's
+    ``notes`` report what was done. Raises :class:`ImportProblemsError` listing every
+    problem of the files read, and :class:`DataFormatError` naming the file, line and
+    entry for anything it cannot read at all.
     """
-    if unlinked not in ("error", "cut-off"):
-        raise ValueError(f"unlinked: expected 'error' or 'cut-off', got {unlinked!r}")
+    policy = policy or ImportPolicy()
+    if unlinked is not None:
+        policy = replace(policy, unlinked=unlinked)
     path = Path(path)
+    log = ImportLog(str(path))
     datasets: list[_Dataset] = []
     seen: dict[str, str] = {}
     for file in _files(path):
         for element in _datasets(file):
-            dataset = _read_dataset(file, element)
+            dataset = _read_dataset(file, element, policy, log)
+            if dataset is None:
+                continue
             if dataset.key in seen:
                 raise DataFormatError(
                     str(file), f"activity {dataset.key} is also in {seen[dataset.key]}"
                 )
             seen[dataset.key] = str(file)
             datasets.append(dataset)
-    linker = _Linker(datasets, unlinked)
-    activities = [linker.activity(d) for d in datasets]
+    linker = _Linker(datasets, policy, log)
+    flows = _unique_flows(datasets)
+    activities = [_in_flow_units(linker.activity(d), flows, log) for d in datasets]
+    notes = log.finish()
     return LciBundle(
         format=FORMAT,
         activities=tuple(activities),
-        flows=tuple(_unique_flows(datasets).values()),
+        flows=tuple(flows.values()),
         source=Source(publisher="ecoSpold2 import", title=path.name),
+        notes=notes,
     )
 
 
-def _read_dataset(path: Path, element: _Element) -> _Dataset:
-    reader = _DatasetReader(path, element)
+def _read_dataset(
+    path: Path, element: _Element, policy: ImportPolicy, log: ImportLog
+) -> _Dataset | None:
+    reader = _DatasetReader(path, element, policy, log)
     try:
         return reader.read()
     except DomainError as error:
@@ -592,14 +691,42 @@ def _read_dataset(path: Path, element: _Element) -> _Dataset:
 
 
 def _unique_flows(datasets: Sequence[_Dataset]) -> Mapping[str, ElementaryFlow]:
-    flows: dict[str, tuple[ElementaryFlow, str]] = {}
+    """Each elementary flow once, in the unit of its first use."""
+    flows: dict[str, ElementaryFlow] = {}
     for dataset in datasets:
         for flow in dataset.flows:
-            known = flows.setdefault(flow.key, (flow, dataset.source))
-            if known[0].unit != flow.unit:
-                raise DataFormatError(
-                    dataset.source,
-                    f"elementary flow {flow.key} ({flow.name!r}) is in {flow.unit!r} here but "
-                    f"in {known[0].unit!r} in {known[1]}",
-                )
-    return {key: flow for key, (flow, _) in flows.items()}
+            flows.setdefault(flow.key, flow)
+    return flows
+
+
+def _in_flow_units(
+    activity: Activity, flows: Mapping[str, ElementaryFlow], log: ImportLog
+) -> Activity:
+    """The activity with every elementary exchange in its flow's unit: another unit of
+    the same dimension (a flow in kBq here, Bq there) is converted with pint, noted."""
+    exchanges = list(activity.exchanges)
+    for i, exchange in enumerate(exchanges):
+        if exchange.kind is not ExchangeKind.BIOSPHERE:
+            continue
+        flow = flows[exchange.target]
+        if exchange.unit == flow.unit:
+            continue
+        where = f"elementary flow {flow.key} ({flow.name!r})"
+        label = f"{activity.name} (activity {activity.key})"
+        try:
+            k = convert(1.0, exchange.unit, flow.unit)
+        except UnitError as error:
+            log.error(
+                label, where, f"in {exchange.unit!r} here but {flow.unit!r} elsewhere: {error}"
+            )
+            continue
+        log.note(
+            label, where, pol.UNIT_CONVERTED, f"{exchange.unit} → {flow.unit}: × {k:.10g} (pint)"
+        )
+        exchanges[i] = replace(
+            exchange,
+            amount=exchange.amount * k,
+            unit=flow.unit,
+            uncertainty=exchange.uncertainty.scaled(k),
+        )
+    return replace(activity, exchanges=tuple(exchanges))

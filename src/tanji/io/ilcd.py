@@ -14,7 +14,8 @@ are read. References are resolved by UUID: ``refObjectId`` against each dataset'
 * **Reference flow**: the exchange named by ``quantitativeReference/
   referenceToReferenceFlow`` (its ``dataSetInternalID``) becomes the PRODUCTION exchange,
   whatever its direction: a waste-treatment process's reference is its waste *input*, the
-  service "treat 1 kg". Processes with several reference flows are refused.
+  service "treat 1 kg". Processes with several reference flows are refused; a process
+  without one but with exactly one product output takes that output (reported).
 * **Amounts**: ``resultingAmount`` (``meanAmount`` when absent: the two are equal unless a
   variable scales the mean) times the ``meanValue`` of the flow's reference flow property,
   in the reference unit of that property's unit group. ILCD exchanges carry no unit of
@@ -31,11 +32,15 @@ are read. References are resolved by UUID: ``refObjectId`` against each dataset'
   CAS number and category path; a resource is never an emission (only the uptake of CO2
   maps, to ``CO2-biogenic-uptake``).
 * **Product and waste flows**: a product input or a waste output is a TECHNOSPHERE demand
-  on the one process in the set whose reference flow is that flow (several: an error
-  listing them). A product output or waste input other than the reference is a second
-  function: refused unless its amount is 0. ``unlinked="error"`` (default) stops at a
-  demand without provider; ``unlinked="cut-off"`` drops it and records it in the
-  activity's ``comment``.
+  on the one process in the set whose reference flow is that flow (several: under the
+  import policy ``providers="default-provider"`` one is chosen by
+  :data:`~tanji.io.policy.PROVIDER_RULE` and reported, otherwise an error listing them).
+  A product output or waste input other than the reference is a second function:
+  dropped when its amount is 0 or under ``multi_output="reference-only"`` (reported),
+  otherwise refused (``own`` does not apply: ILCD allocation factors are not read).
+  ``unlinked="error"`` (default) stops at a demand without provider;
+  ``unlinked="cut-off"`` drops it and records it in the activity's ``comment`` and the
+  import's notes.
 * **Uncertainty** (``uncertaintyDistributionType``): for "log-normal",
   ``relativeStandardDeviation95In`` is "the square of the geometric standard deviation
   (SDg^2)": gsd = √value; for "normal" it is "the doubled standard deviation value
@@ -53,8 +58,10 @@ are read. References are resolved by UUID: ``refObjectId`` against each dataset'
   holds the evaluated value), allocation factors, LCIA method and life-cycle-model
   datasets.
 
-Every problem raises :class:`~tanji.io.errors.DataFormatError` naming the file (and the
-entry of a zip), the line and the dataset or exchange, and saying what was expected.
+Problems the import policies (:mod:`tanji.io.policy`) do not allow are collected over the
+whole set and raised together as :class:`~tanji.io.errors.ImportProblemsError`; a file
+that cannot be read raises :class:`~tanji.io.errors.DataFormatError` naming the file (and
+the entry of a zip), the line and the dataset or exchange, and saying what was expected.
 """
 
 from __future__ import annotations
@@ -63,7 +70,7 @@ import math
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -79,8 +86,10 @@ from tanji.domain.lci import (
     ExchangeKind,
     LciBundle,
 )
+from tanji.io import policy as pol
 from tanji.io._xml import english_text, parse_xml
 from tanji.io.errors import DataFormatError
+from tanji.io.policy import ImportLog, ImportPolicy, choose_provider
 
 __all__ = ["FORMAT", "Unlinked", "read_ilcd"]
 
@@ -358,10 +367,11 @@ class _Process:
 
 
 class _ProcessReader:
-    def __init__(self, flows: _Flows) -> None:
+    def __init__(self, flows: _Flows, log: ImportLog) -> None:
         self.flows = flows
+        self.log = log
 
-    def read(self, doc: _Doc) -> _Process:
+    def read(self, doc: _Doc) -> _Process | None:
         root = doc.root
         info = "p:processInformation/p:dataSetInformation"
         key = _text(root, _UUID["process"])
@@ -376,21 +386,43 @@ class _ProcessReader:
         references = root.findall(
             "p:processInformation/p:quantitativeReference/p:referenceToReferenceFlow", _NS
         )
-        if len(references) != 1:
-            raise doc.fail(
-                root,
-                f"process {key}: expected one referenceToReferenceFlow in its "
-                f"quantitativeReference, found {len(references)}",
-            )
-        reference_id = " ".join((references[0].text or "").split())
         lines = [self._line(doc, key, e) for e in root.findall("p:exchanges/p:exchange", _NS)]
-        chosen = [line for line in lines if line.internal_id == reference_id]
-        if not chosen:
-            raise doc.fail(
-                references[0],
-                f"process {key}: its reference flow {reference_id!r} is not the "
-                "dataSetInternalID of any exchange",
+        label = f"{_text(root, f'{info}/p:name/p:baseName')} ({doc.source}, process {key})"
+        if not references:
+            functions = [x for x in lines if not x.flow.elementary and not x.is_demand]
+            if len(functions) != 1:
+                self.log.error(
+                    label,
+                    "",
+                    f"line {root.sourceline}: no referenceToReferenceFlow in its "
+                    f"quantitativeReference, and {len(functions)} product outputs or waste "
+                    "inputs to take one from",
+                )
+                return None
+            chosen = functions
+            self.log.note(
+                label,
+                functions[0].label,
+                pol.IMPLICIT_REFERENCE,
+                "no referenceToReferenceFlow; the one product output is taken as the reference",
             )
+        else:
+            if len(references) != 1:
+                self.log.error(
+                    label,
+                    "",
+                    f"line {root.sourceline}: expected one referenceToReferenceFlow in its "
+                    f"quantitativeReference, found {len(references)}",
+                )
+                return None
+            reference_id = " ".join((references[0].text or "").split())
+            chosen = [line for line in lines if line.internal_id == reference_id]
+            if not chosen:
+                raise doc.fail(
+                    references[0],
+                    f"process {key}: its reference flow {reference_id!r} is not the "
+                    "dataSetInternalID of any exchange",
+                )
         location = root.find(
             "p:processInformation/p:geography/p:locationOfOperationSupplyOrProduction", _NS
         )
@@ -423,6 +455,13 @@ class _ProcessReader:
             raise doc.fail(exchange, f"{where}: no resultingAmount or meanAmount")
         amount = _number(doc, exchange, raw, f"{where}: amount")
         uncertainty, note = self._uncertainty(doc, exchange, amount, where)
+        if note:
+            self.log.note(
+                f"{doc.source}, process {process}",
+                f"line {exchange.sourceline}: exchange {internal_id}",
+                pol.UNCERTAINTY_DROPPED,
+                note.removeprefix("Import note: ") + "; amount kept",
+            )
         comment = "\n".join(p for p in (_text(exchange, "p:generalComment"), note) if p)
         return _Line(
             line=int(exchange.sourceline or 0),
@@ -477,13 +516,15 @@ class _ProcessReader:
 class _Linker:
     """Turns processes into activities, linking each demand to its provider."""
 
-    def __init__(self, processes: Sequence[_Process], unlinked: Unlinked) -> None:
+    def __init__(self, processes: Sequence[_Process], policy: ImportPolicy, log: ImportLog) -> None:
         self.providers: dict[str, list[_Process]] = defaultdict(list)
         for p in processes:
             self.providers[p.reference.flow.key].append(p)
-        self.unlinked = unlinked
+        self.by_key = {p.key: p for p in processes}
+        self.policy = policy
+        self.log = log
 
-    def activity(self, process: _Process) -> Activity:
+    def activity(self, process: _Process) -> Activity | None:
         reference = process.reference
         exchanges = [
             Exchange(
@@ -503,12 +544,24 @@ class _Linker:
             if line.amount == 0:
                 continue
             if not line.is_demand:
-                raise process.doc.fail(
-                    process.doc.root,
-                    f"process {process.key}, {line.label}: a second function (a product "
-                    "output or waste input besides the reference flow); multi-functional "
-                    "processes are not supported: allocate them first",
-                )
+                where = f"line {line.line}: {line.label}"
+                if self.policy.multi_output == "reference-only":
+                    self.log.note(
+                        _label(process),
+                        where,
+                        pol.CO_PRODUCT_DROPPED,
+                        f"{line.amount:g} {line.flow.unit} dropped: the reference flow "
+                        "carries every input and emission",
+                    )
+                else:
+                    self.log.error(
+                        _label(process),
+                        where,
+                        "a second function (a product output or waste input besides the "
+                        "reference flow): allocate it first, or import with --multi-output "
+                        "reference-only",
+                    )
+                continue
             provider = self._provider(process, line)
             if provider is None:
                 cut.append(
@@ -536,53 +589,88 @@ class _Linker:
 
     def _provider(self, process: _Process, line: _Line) -> _Process | None:
         candidates = self.providers.get(line.flow.key, [])
+        where = f"line {line.line}: {line.label}"
         if len(candidates) > 1:
-            listed = ", ".join(f"{c.key} ({c.doc.source})" for c in candidates)
-            raise DataFormatError(
-                process.doc.source,
-                f"line {line.line}: process {process.key}, {line.label}: "
-                f"{len(candidates)} processes have this flow as reference: {listed}",
+            listed = "; ".join(
+                f"{c.name} [{c.location}] ({c.key}, {c.doc.source})" for c in candidates
             )
+            if self.policy.providers == "default-provider":
+                key, name, location = choose_provider(
+                    process.location, [(c.key, c.name, c.location) for c in candidates]
+                )
+                self.log.note(
+                    _label(process),
+                    where,
+                    pol.PROVIDER_CHOSEN,
+                    f"{name} [{location}] ({key}) of {len(candidates)}: {listed}. "
+                    f"Rule: {pol.PROVIDER_RULE}",
+                )
+                return self.by_key[key]
+            self.log.error(
+                _label(process),
+                where,
+                f"{len(candidates)} processes have this flow as reference: {listed}; import "
+                "with --providers default-provider",
+            )
+            return None
         if candidates:
             return candidates[0]
-        if self.unlinked == "cut-off":
+        if self.policy.unlinked == "cut-off":
+            self.log.note(
+                _label(process),
+                where,
+                pol.CUT_OFF,
+                f"{line.amount:g} {line.flow.unit}: no provider",
+            )
             return None
-        raise DataFormatError(
-            process.doc.source,
-            f"line {line.line}: process {process.key}, {line.label}: expected a process "
-            "with this flow as its reference flow among the data sets read, found none; "
-            "read the providers too, or drop unlinked inputs with --unlinked cut-off "
-            "(unlinked='cut-off' from Python)",
+        self.log.error(
+            _label(process),
+            where,
+            "expected a process with this flow as its reference flow among the data sets "
+            "read, found none; read the providers too, or drop unlinked inputs with "
+            "--unlinked cut-off (unlinked='cut-off' from Python)",
         )
+        return None
+
+
+def _label(process: _Process) -> str:
+    return f"{process.name} ({process.doc.source}, process {process.key})"
 
 
 def _exchange(kind: ExchangeKind, target: str, line: _Line) -> Exchange:
     return Exchange(kind, target, line.amount, line.flow.unit, line.uncertainty, line.comment)
 
 
-def read_ilcd(path: Path, *, unlinked: Unlinked = "error") -> LciBundle:
+def read_ilcd(
+    path: Path, *, policy: ImportPolicy | None = None, unlinked: Unlinked | None = None
+) -> LciBundle:
     """Read an ILCD zip or directory into a bundle (conventions: the module docstring).
 
-    ``unlinked`` says what happens to a product input (or waste output) no process of the
-    set provides: ``"error"`` raises; ``"cut-off"`` drops it and notes it in the activity's
-    comment. Raises :class:`DataFormatError` naming the file, line and entry for anything
-    it cannot read.
+    ``policy`` (:mod:`tanji.io.policy`) decides unlinked inputs, second functions and
+    several providers; ``unlinked`` overrides its ``unlinked`` choice. The bundle's
+    ``notes`` report what was done. Raises :class:`ImportProblemsError` listing every
+    problem of the set, and :class:`DataFormatError` naming the file, line and entry for
+    anything it cannot read at all.
     """
-    if unlinked not in ("error", "cut-off"):
-        raise ValueError(f"unlinked: expected 'error' or 'cut-off', got {unlinked!r}")
+    policy = policy or ImportPolicy()
+    if unlinked is not None:
+        policy = replace(policy, unlinked=unlinked)
     path = Path(path)
+    log = ImportLog(str(path))
     store = _Store(path)
     if not store.docs["process"]:
         raise DataFormatError(str(path), "no ILCD process data set (processDataSet) found")
     flows = _Flows(store)
-    reader = _ProcessReader(flows)
-    processes = [reader.read(doc) for doc in store.docs["process"].values()]
-    linker = _Linker(processes, unlinked)
-    activities = [linker.activity(p) for p in processes]
+    reader = _ProcessReader(flows, log)
+    processes = [p for p in (reader.read(d) for d in store.docs["process"].values()) if p]
+    linker = _Linker(processes, policy, log)
+    activities = [a for a in (linker.activity(p) for p in processes) if a]
+    notes = log.finish()
     used = {e.target for a in activities for e in a.exchanges if e.kind is ExchangeKind.BIOSPHERE}
     return LciBundle(
         format=FORMAT,
         activities=tuple(activities),
         flows=tuple(_elementary_flow(flows.cache[key]) for key in sorted(used)),
         source=Source(publisher="ILCD import", title=path.name),
+        notes=notes,
     )

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from tanji.db.models import AuditRow, DatabaseRow, DatabaseVersionRow, OrganisationRow
 from tanji.domain.accounts import Actor
 from tanji.domain.footprint_uncertainty import Progress
-from tanji.domain.lci import LciBundle
-from tanji.io.errors import DataFormatError
+from tanji.domain.lci import ImportNote, LciBundle
+from tanji.io.errors import DataFormatError, ImportProblemsError
+from tanji.io.policy import MULTI_OUTPUT, PROVIDERS, UNLINKED, ImportPolicy
 from tanji.services.audit import audit
 from tanji.services.background import BackgroundStore
 from tanji.services.catalog import (
@@ -55,6 +56,7 @@ __all__ = [
     "FACTOR_FORMATS",
     "FORMATS",
     "LCI_FORMATS",
+    "POLICY_CHOICES",
     "UNZIPPED_LIMIT",
     "ImportDestination",
     "ImportOrder",
@@ -64,6 +66,7 @@ __all__ = [
     "check_import",
     "import_destinations",
     "import_file",
+    "import_policy",
     "import_report",
     "import_upload",
     "read_bundle",
@@ -74,6 +77,12 @@ __all__ = [
 FACTOR_FORMATS = ("csv", "xlsx")
 LCI_FORMATS = ("olca-jsonld", "ecospold2", "ilcd", "bw-datapackage")
 FORMATS = FACTOR_FORMATS + LCI_FORMATS
+#: The choices of each import policy (the first is the default).
+POLICY_CHOICES: dict[str, tuple[str, ...]] = {
+    "unlinked": UNLINKED,
+    "multi_output": MULTI_OUTPUT,
+    "providers": PROVIDERS,
+}
 
 
 @dataclass(frozen=True)
@@ -81,8 +90,11 @@ class ImportRequest:
     path: Path
     format: str
     target: Destination
-    #: ecoSpold2 / ILCD inputs whose provider is not in the files: "error" or "cut-off"
+    #: The import policies (:mod:`tanji.io.policy`): unlinked inputs, multi-output
+    #: processes without allocation, several providers of one product.
     unlinked: str = "error"
+    multi_output: str = "error"
+    providers: str = "error"
 
 
 def import_file(session: Session, request: ImportRequest) -> ImportSummary | LciImportSummary:
@@ -104,28 +116,46 @@ def import_file(session: Session, request: ImportRequest) -> ImportSummary | Lci
         from tanji.services.brightway_import import import_brightway
 
         return import_brightway(session, datapackage_paths(path), target)
-    return import_bundle(
-        session, read_bundle(path, request.format, unlinked=request.unlinked), target
-    )
+    policy = import_policy(request.unlinked, request.multi_output, request.providers)
+    return import_bundle(session, read_bundle(path, request.format, policy=policy), target)
 
 
-def read_bundle(path: Path, fmt: str, *, unlinked: str = "error") -> LciBundle:
+def import_policy(unlinked: str, multi_output: str, providers: str) -> ImportPolicy:
+    """The import policies asked for, or an error naming each option that is not one."""
+    problems = policy_problems(unlinked, multi_output, providers)
+    if problems:
+        raise InvalidInputError(
+            "; ".join(f"--{k.replace('_', '-')}: {v}" for k, v in problems.items()),
+            fields=problems,
+        )
+    return ImportPolicy(unlinked, multi_output, providers)
+
+
+def policy_problems(unlinked: str, multi_output: str, providers: str) -> dict[str, str]:
+    """Each import-policy option that is not one of its choices, by field name."""
+    asked = {"unlinked": unlinked, "multi_output": multi_output, "providers": providers}
+    return {
+        name: f"expected {' or '.join(map(repr, POLICY_CHOICES[name]))}, not {value!r}"
+        for name, value in asked.items()
+        if value not in POLICY_CHOICES[name]
+    }
+
+
+def read_bundle(path: Path, fmt: str, *, policy: ImportPolicy | None = None) -> LciBundle:
     """Parse an LCI file (readers are imported on demand: each pulls in its library)."""
-    if unlinked not in ("error", "cut-off"):
-        raise ServiceError(f"--unlinked must be 'error' or 'cut-off', not {unlinked!r}")
-    policy: Literal["error", "cut-off"] = "error" if unlinked == "error" else "cut-off"
+    policy = policy or ImportPolicy()
     if fmt == "olca-jsonld":
         from tanji.io.olca_jsonld import read_jsonld
 
-        return read_jsonld(path)
+        return read_jsonld(path, policy=policy)
     if fmt == "ecospold2":
         from tanji.io.ecospold2 import read_ecospold2
 
-        return read_ecospold2(path, unlinked=policy)
+        return read_ecospold2(path, policy=policy)
     if fmt == "ilcd":
         from tanji.io.ilcd import read_ilcd
 
-        return read_ilcd(path, unlinked=policy)
+        return read_ilcd(path, policy=policy)
     raise ServiceError(
         f"{fmt!r} is not a bundle format; Brightway datapackages are stored array to table"
     )
@@ -155,8 +185,10 @@ class ImportOrder:
     format: str
     filename: str
     target: Destination
-    #: ecoSpold2 / ILCD inputs whose provider is not in the files: "error" or "cut-off"
+    #: The import policies (:mod:`tanji.io.policy`).
     unlinked: str = "error"
+    multi_output: str = "error"
+    providers: str = "error"
 
     @property
     def kind(self) -> str:
@@ -187,6 +219,10 @@ class ImportReport:
     records: int
     counts: dict[str, Any]
     cut_off_inputs: tuple[str, ...]
+    #: What the import policies did, by process and exchange (LCI imports).
+    notes: tuple[ImportNote, ...] = ()
+    #: greenhouse-gas-like flows the import mapped to no gas (name, compartment, CAS)
+    ghg_warnings: tuple[str, ...] = ()
 
 
 def _require_import(actor: Actor) -> None:
@@ -250,6 +286,8 @@ def check_import(
     version: str = "",
     visibility: str = "private",
     unlinked: str = "error",
+    multi_output: str = "error",
+    providers: str = "error",
 ) -> ImportOrder:
     """Check an import before any file is read: the actor may import (``factor.import``),
     every input is valid (all problems at once, by field), and the database is new or
@@ -270,8 +308,7 @@ def check_import(
         problems["version"] = "a version label of at most 50 characters (empty: the next number)"
     if visibility not in VISIBILITIES:
         problems["visibility"] = f"expected one of {', '.join(VISIBILITIES)}, not {visibility!r}"
-    if unlinked not in ("error", "cut-off"):
-        problems["unlinked"] = f"expected 'error' or 'cut-off', not {unlinked!r}"
+    problems.update(policy_problems(unlinked, multi_output, providers))
     if problems:
         raise InvalidInputError(
             "; ".join(f"{k}: {v}" for k, v in problems.items()), fields=problems
@@ -284,6 +321,8 @@ def check_import(
         _safe_filename(filename, fmt),
         Destination(name, version or None, org.name, OWNER_KIND[actor.org_kind], visibility),
         unlinked,
+        multi_output,
+        providers,
     )
     _check_destination(session, actor, order)
     return order
@@ -377,28 +416,49 @@ def import_upload(
             _check_destination(session, actor, order)
             summary = import_brightway(session, [path], target, progress=_within(report, 5, 80))
         else:
-            bundle = read_bundle(
-                _unpacked(path, order.format), order.format, unlinked=order.unlinked
+            policy = ImportPolicy(order.unlinked, order.multi_output, order.providers)
+            bundle = read_bundle(_unpacked(path, order.format), order.format, policy=policy)
+            folder, filename = path.parent, order.filename
+            notes = tuple(
+                ImportNote(
+                    _as_uploaded(n.process, folder, filename),
+                    _as_uploaded(n.exchange, folder, filename),
+                    n.kind,
+                    _as_uploaded(n.detail, folder, filename),
+                )
+                for n in bundle.notes
             )
+            bundle = replace(bundle, notes=notes)
             report(40, 100, "Checking the destination")
             _check_destination(session, actor, order)
             summary = import_bundle(session, bundle, target, progress=_within(report, 45, 80))
     return _record(session, actor, order, summary)
 
 
+def _as_uploaded(text: str, folder: Path, filename: str) -> str:
+    """``text`` naming the file as its sender named it, not the temporary folder."""
+    prefixes = (f"{folder / _UNPACKED}{os.sep}", f"{folder}{os.sep}")
+    replacements = (f"{filename}: ", "")
+    for prefix, replacement in zip(prefixes, replacements, strict=True):
+        text = text.replace(prefix, replacement)
+    return text
+
+
 @contextmanager
 def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
     """Errors name the file as uploaded: the temporary folder is taken out of them."""
-    prefixes = (f"{folder / _UNPACKED}{os.sep}", f"{folder}{os.sep}")
-    replacements = (f"{filename}: ", "")
 
     def clean(text: str) -> str:
-        for prefix, replacement in zip(prefixes, replacements, strict=True):
-            text = text.replace(prefix, replacement)
-        return text
+        return _as_uploaded(text, folder, filename)
 
     try:
         yield
+    except ImportProblemsError as error:
+        problems = tuple(
+            ImportNote(clean(p.process), clean(p.exchange), p.kind, clean(p.detail))
+            for p in error.problems
+        )
+        raise ImportProblemsError(clean(error.source), problems) from None
     except DataFormatError as error:
         raise DataFormatError(clean(error.source), clean(error.problem)) from None
     except ServiceError as error:
@@ -452,7 +512,10 @@ def _record(
 
 
 def _report_of(entry_id: int, snapshot: dict[str, Any]) -> ImportReport:
-    extra = {"kind", "format", "file", "visibility", "database", "version", "cut_off_inputs"}
+    extra = {
+        "kind", "format", "file", "visibility", "database", "version", "cut_off_inputs",
+        "ghg_warnings", "notes",
+    }  # fmt: skip
     counts = {k: v for k, v in snapshot.items() if k not in extra}
     if snapshot["kind"] == "factors":
         records = counts["new"] + counts["changed"] + counts["unchanged"]
@@ -468,6 +531,8 @@ def _report_of(entry_id: int, snapshot: dict[str, Any]) -> ImportReport:
         records=records,
         counts=counts,
         cut_off_inputs=tuple(snapshot.get("cut_off_inputs", ())),
+        notes=tuple(ImportNote(**note) for note in snapshot.get("notes", ())),
+        ghg_warnings=tuple(snapshot.get("ghg_warnings", ())),
     )
 
 

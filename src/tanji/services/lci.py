@@ -22,6 +22,7 @@ from tanji.db.models import (
     MethodRow,
     ProductSystemRow,
 )
+from tanji.domain.gases import GhgLikeFlow, unmapped_greenhouse_gases
 from tanji.domain.inventory import uncertainty_columns
 from tanji.domain.lci import (
     ExchangeKind,
@@ -43,6 +44,8 @@ __all__ = [
     "activity_detail",
     "all_footprints",
     "footprint",
+    "footprint_warnings",
+    "ghg_like_unmapped",
     "load_system",
     "method_keys",
     "search_activities",
@@ -240,6 +243,50 @@ class FootprintAnswer:
     method: str
     score: float
     top_activities: tuple[tuple[str, float, float], ...]
+    #: what the reader must know about the whole database (see :func:`footprint_warnings`)
+    warnings: tuple[str, ...] = ()
+
+
+def ghg_like_unmapped(session: Session, dbv_id: int) -> tuple[GhgLikeFlow, ...]:
+    """The version's flows to air that look like greenhouse gases but have no gas id."""
+    rows = session.execute(
+        select(FlowRow.name, FlowRow.cas, FlowRow.compartment, FlowRow.gas_id).where(
+            FlowRow.database_version_id == dbv_id, FlowRow.gas_id.is_(None)
+        )
+    ).all()
+    return unmapped_greenhouse_gases((n, cas, where or "", gas) for n, cas, where, gas in rows)
+
+
+def footprint_warnings(
+    session: Session, dbv_id: int, method_key: str, factors: Mapping[int, float]
+) -> tuple[str, ...]:
+    """Warnings every footprint of this database version with this method carries.
+
+    A method that characterizes no flow the version's exchanges use gives exactly zero
+    for every activity; greenhouse-gas-like flows without a gas id are left out of
+    Tanji's GWP methods (they are named, with their CAS number).
+    """
+    warnings: list[str] = []
+    used = select(ExchangeRow.flow_id).join(ActivityRow, ActivityRow.id == ExchangeRow.activity_id)
+    used = used.where(ActivityRow.database_version_id == dbv_id, ExchangeRow.flow_id.is_not(None))
+    charged = [flow_id for flow_id, factor in factors.items() if factor != 0.0]
+    hit = charged and session.scalar(used.where(ExchangeRow.flow_id.in_(charged)).limit(1))
+    if not hit:
+        warnings.append(
+            f"method {method_key} characterizes no elementary flow this database uses: "
+            "every footprint is exactly zero"
+        )
+    method = session.scalar(select(MethodRow).where(MethodRow.key == method_key))
+    if method is not None and method.database_version_id is None:
+        unmapped = ghg_like_unmapped(session, dbv_id)
+        if unmapped:
+            names = "; ".join(f.label for f in unmapped[:20])
+            more = f"; and {len(unmapped) - 20} more" if len(unmapped) > 20 else ""
+            warnings.append(
+                f"{len(unmapped)} greenhouse-gas-like flow(s) of this database have no GWP "
+                f"in {method_key} and count as zero: {names}{more}"
+            )
+    return tuple(warnings)
 
 
 def _resolve_activity(session: Session, dbv_id: int, ref: str) -> tuple[ActivityRow, float]:
@@ -284,6 +331,7 @@ def footprint(
     """Cradle-to-gate footprint of one unit of an activity (or a product system's amount)."""
     dbv = get_lci_version(session, name, version)
     row, amount = _resolve_activity(session, dbv.id, activity)
+    factors = _characterization(session, dbv.id, method)
     system = load_system(session, dbv.id, method)
     result = engine.lca(system, {row.id: amount}, method)
     names = dict(
@@ -305,6 +353,7 @@ def footprint(
         method=method,
         score=result.score,
         top_activities=top,
+        warnings=footprint_warnings(session, dbv.id, method, factors),
     )
 
 

@@ -24,6 +24,7 @@ from tanji.db.models import (
 )
 from tanji.domain.factors import Uncertainty
 from tanji.domain.footprint_uncertainty import Progress
+from tanji.domain.gases import unmapped_greenhouse_gases
 from tanji.domain.lci import (
     Activity,
     ElementaryFlow,
@@ -31,6 +32,7 @@ from tanji.domain.lci import (
     ExchangeKind,
     FlowProperty,
     ImpactMethod,
+    ImportNote,
     LciBundle,
     ProductSystem,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "FLOW_COLUMNS",
     "LciImportSummary",
     "activity_search_text",
+    "ghg_warnings",
     "ids_by_key",
     "import_bundle",
     "load_bundle",
@@ -67,6 +70,11 @@ class LciImportSummary:
     product_systems: int
     unmapped_flows: int
     cut_off_inputs: tuple[str, ...] = ()
+    #: What the import policies did, by process and exchange (the reader's notes).
+    notes: tuple[ImportNote, ...] = ()
+    #: flows to air that look like greenhouse gases but map to no gas (name, compartment,
+    #: CAS): Tanji's GWP methods count them as zero, so the importer is told
+    ghg_warnings: tuple[str, ...] = ()
 
 
 def import_bundle(
@@ -121,7 +129,15 @@ def import_bundle(
         product_systems=len(bundle.product_systems),
         unmapped_flows=sum(1 for f in bundle.flows if f.gas is None),
         cut_off_inputs=bundle.cut_offs(),
+        notes=bundle.notes,
+        ghg_warnings=ghg_warnings(bundle.flows),
     )
+
+
+def ghg_warnings(flows: Iterable[ElementaryFlow]) -> tuple[str, ...]:
+    """One line per greenhouse-gas-like flow the importer mapped to no gas."""
+    found = unmapped_greenhouse_gases((f.name, f.cas, f.compartment, f.gas) for f in flows)
+    return tuple(f.label for f in found)
 
 
 def _quiet(done: int, total: int, message: str) -> None:

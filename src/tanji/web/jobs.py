@@ -107,6 +107,8 @@ class Job:
     message: str = WAITING
     result_url: str | None = None
     error: str | None = None
+    #: (process, exchange, problem) rows of an import that failed on its file's contents
+    problems: tuple[tuple[str, str, str], ...] = ()
     started: float = 0.0  # time.time()
     ended: float | None = None
 
@@ -188,7 +190,12 @@ class JobRunner:
             value = fn(report)
             url = result_url(value) if callable(result_url) else result_url
         except _KNOWN_ERRORS as error:
-            self._update(job_id, status=JobStatus.FAILED, error=str(error), ended=time.time())
+            # An import's problems (ImportProblemsError) come as rows for a table.
+            rows = tuple((p.process, p.exchange, p.detail) for p in getattr(error, "problems", ()))
+            message = str(error).split("\n", 1)[0] if rows else str(error)
+            self._update(
+                job_id, status=JobStatus.FAILED, error=message, problems=rows, ended=time.time()
+            )
             return
         except Exception:
             log.exception("job %s failed", job_id)

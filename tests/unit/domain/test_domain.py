@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -16,7 +17,7 @@ from tanji.domain.factors import (
     Source,
     Uncertainty,
 )
-from tanji.domain.gases import gas_for
+from tanji.domain.gases import gas_for, gas_synonyms, unmapped_greenhouse_gases
 from tanji.domain.lci import CUT_OFF_NOTE, Activity, Exchange, ExchangeKind, LciBundle
 
 SOURCE = Source(publisher="MEE", title="Electricity CO2 factors", year=2024, table="Annex 1")
@@ -125,10 +126,59 @@ def test_invalid_distributions_are_refused() -> None:
         ("Carbon dioxide, fossil", "124-38-9", "water/ground-", None),
         ("Methane", None, "Resources/in ground", None),
         ("Chloride", None, "air", None),
+        # issue 11: "Methane, …" compounds are not methane; exact ecoinvent/USLCI names
+        ("Methane, trifluoro-, HFC-23", None, "air", "HFC-23"),
+        ("Methane, tetrafluoro-, R-14", None, "air/unspecified", "PFC-14"),
+        ("Methane, chlorodifluoro-, HCFC-22", None, "air", "HCFC-22"),
+        ("Methane, trichlorofluoro-, CFC-11", None, "air", "CFC-11"),
+        ("Methane, dichlorodifluoro-, CFC-12", None, "air", "CFC-12"),
+        ("Methane, bromotrifluoro-, Halon 1301", None, "air", "Halon-1301"),
+        ("Ethane, hexafluoro-, HFC-116", None, "air", "PFC-116"),
+        ("Ethane, 2,2-dichloro-1,1,1-trifluoro-, HCFC-123", None, "air", "HCFC-123"),
+        ("Nitrogen fluoride", None, "air", "NF3"),
+        ("1,1,1,3,3-Pentafluoropropane, HFC-245fa", None, "air", "HFC-245fa"),
+        ("HFC-116", None, "Emissions/Emissions to air", "PFC-116"),  # EF 3.1
+        ("methane (biogenic)", None, "Emissions to air", "CH4-nonfossil"),  # EF 3.1
+        ("Methane, from soil or biomass stock", None, "air", "CH4-fossil"),
+        ("Methane, biogenic", "000074-82-8", "air", "CH4-nonfossil"),
+        ("六氟化硫", None, "", "SF6"),
+        ("Whatever the name", "75-46-7", "air", "HFC-23"),  # CAS first
+        ("Methane, chlorodifluoro-, HCFC-22", None, "water/river", None),
+        ("Methane, chlorodifluoro-", None, "Resources/in ground", None),
+        ("Methane, monochloro-, R-40", None, "air", "CH3Cl"),
+        ("Methane, nonsense-", None, "air", None),
     ],
 )
 def test_gas_recognition(name: str, cas: str | None, compartment: str, gas: str | None) -> None:
     assert gas_for(name, cas=cas, compartment=compartment) == gas
+
+
+def test_no_methane_compound_is_methane() -> None:
+    """Every synonym that starts "Methane, <substituent>-" is some other gas than CH4."""
+    compounds = [n for n in gas_synonyms() if re.match(r"methane, (?!non-fossil)[a-z0-9,-]+-", n)]
+    assert len(compounds) > 20
+    assert [n for n in compounds if gas_for(n, compartment="air").startswith("CH4")] == []
+
+
+def test_greenhouse_gas_like_flows_that_map_to_no_gas_are_found() -> None:
+    flows = [
+        ("Methane, tetrafluoro-, R-14", None, "air", "PFC-14"),
+        ("Perfluorocarbons, unspecified", None, "air/unspecified", None),
+        ("HFCs and HCFCs, unspecified", None, "air", None),
+        ("Ethane, 1,2-dichloro-1,1,2-trifluoro-, HCFC-123", None, "air", None),
+        ("Some gas", "075-46-7", "air", None),  # a CAS of the table, but not mapped
+        ("Hydrogen fluoride", None, "air", None),
+        ("Chloride", None, "water", None),
+        ("Methane", None, "Resources/in ground", None),
+        ("Perfluorocarbons, unspecified", None, "air/urban", None),
+    ]
+    found = unmapped_greenhouse_gases(flows)
+    assert [(f.name, f.cas) for f in found] == [
+        ("Ethane, 1,2-dichloro-1,1,2-trifluoro-, HCFC-123", None),
+        ("HFCs and HCFCs, unspecified", None),
+        ("Perfluorocarbons, unspecified", None),
+        ("Some gas", "075-46-7"),
+    ]
 
 
 def test_an_activity_needs_one_non_zero_reference_production() -> None:

@@ -60,3 +60,32 @@ def steel_chain() -> LcaSystem:
         GWP,
         tags={"stage": {1: "production", 2: "energy", 3: "energy"}},
     )
+
+
+@pytest.fixture
+def waste_treatment() -> LcaSystem:
+    """A product whose waste is incinerated: the ecoinvent / Brightway waste convention.
+
+    Activities: product (1), electricity (2), incineration of the product's waste (4).
+    The incineration "produces" −1 kg of the waste it treats (its reference production is
+    negative); the product generates 0.2 kg of that waste, stored as Brightway does (a
+    technosphere exchange of −0.2, flipped), so it enters A as +0.2.
+
+    A = [[ 1.0, 0.0,  0.0],    product: 1 kg per run
+         [-0.5, 1.0, -0.1],    electricity: 0.5 kWh per kg of product, 0.1 per kg treated
+         [ 0.2, 0.0, -1.0]]    waste: 0.2 kg out of each kg of product, −1 kg per treatment
+    B = [[1.0, 0.4, 2.0]]      CO2 per run
+
+    Supply of 1 kg of product: s = (1, 0.52, 0.2); score 1 + 0.4·0.52 + 2·0.2 = 1.608.
+    Footprints (Aᵀ·y = Bᵀ·c): y = (1.608, 0.4, −2.04): the treatment's own footprint is
+    the negative of the burden of treating 1 kg (2 + 0.1·0.4 = 2.04 kg CO2), because its
+    unit of reference product is −1 kg.
+    """
+    technosphere = Exchanges(
+        rows=[1, 2, 4, 2, 4, 2],
+        cols=[1, 1, 1, 2, 4, 4],
+        amounts=[1.0, 0.5, -0.2, 1.0, -1.0, 0.1],
+        flip=[False, True, True, False, False, True],
+    )
+    biosphere = Exchanges(rows=[100, 100, 100], cols=[1, 2, 4], amounts=[1.0, 0.4, 2.0])
+    return build_system(technosphere, biosphere, GWP)

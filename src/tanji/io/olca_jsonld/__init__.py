@@ -1,8 +1,9 @@
 """openLCA JSON-LD zips in and out, through GreenDelta's ``olca-schema`` library.
 
-:func:`read_jsonld` turns an openLCA JSON-LD zip (openLCA 2 / olca-schema 2.x; older 1.x
-exports are upgraded on the fly) into an :class:`~tanji.domain.lci.LciBundle`;
-:func:`write_jsonld` writes a bundle back as a zip openLCA 2 imports. Conventions:
+:func:`read_jsonld` turns an openLCA JSON-LD zip, or its unpacked folder (openLCA 2 /
+olca-schema 2.x; older 1.x exports are upgraded on the fly) into an
+:class:`~tanji.domain.lci.LciBundle`; :func:`write_jsonld` writes a bundle back as a zip
+openLCA 2 imports. Conventions:
 
 * **Keys** are the openLCA ``@id`` s: an activity is keyed by its process id, an
   elementary flow by its flow id, an impact method by its impact *category* id (each
@@ -26,8 +27,11 @@ exports are upgraded on the fly) into an :class:`~tanji.domain.lci.LciBundle`;
   into one activity per product with the process's default allocation method and its
   allocation factors (physical, economic: one factor per product; causal: one per product
   and exchange). The activity of the reference product keeps the process id; the others
-  are keyed ``"<process id>:<product flow id>"``. Without a default method or with a
-  factor missing, the process is refused.
+  are keyed ``"<process id>:<product flow id>"``. A factor missing is a problem. Without a
+  default method, the import policy ``multi_output`` decides (:mod:`tanji.io.policy`):
+  ``error``, ``reference-only`` (co-products dropped) or ``own`` (the process's own
+  factors of one method). A process with one product output and no reference flag takes
+  that output as its reference.
 * **Elementary flows**: a flow's natural direction is *input* when its category names a
   resource ("Elementary flows/Resource/in air"), else *output*. Amounts are positive in
   that direction, so the uptake of CO2 from air is a positive input of a flow whose gas id
@@ -36,11 +40,16 @@ exports are upgraded on the fly) into an :class:`~tanji.domain.lci.LciBundle`;
   negative sign. A flow without a category takes the direction of its first use.
 * **Providers** of a product input, in this order: the process links of the zip's
   product systems, the exchange's ``defaultProvider``, the one activity providing the
-  flow; otherwise the import stops with an error listing the candidates.
+  flow; several: the policy ``providers`` (``error`` listing them, or ``default-provider``
+  with the stated rule); none: the policy ``unlinked`` (``error`` or ``cut-off``).
+* **Units**: an exchange in a unit outside its flow property's unit group but of the same
+  dimension is converted with pint (the factor noted).
 * **Skipped on purpose**: parameters and formulas (openLCA stores the evaluated amounts
   next to them), regionalized characterization factors (those with a location), and
   factors on product or waste flows (Tanji links every product input, so they never
-  apply). A triangular distribution takes the amount as its mode.
+  apply). A triangular distribution takes the amount as its mode; an invalid uncertainty
+  record (``geomSd`` 0, a triangle not holding its amount, non-finite values) is dropped
+  with a note, the amount kept.
 
 **The export** (:func:`write_jsonld`) writes olca-schema 2 (checked with olca-schema and
 bw2io's importer in the tests):
@@ -58,8 +67,11 @@ ecoinvent convention) is written as the treatment of the positive amount and fla
 Keys that are not UUIDs get UUIDv5 ids and ``otherProperties.tanji.key``, from which the
 reader restores them, so export then import gives the same keys and footprints.
 
-Every problem raises :class:`~tanji.io.errors.DataFormatError` naming the file and the
-entry (``lfp.zip: processes/<id>.json``) and saying what was expected.
+Problems of processes and exchanges are collected over the whole file and raised together
+as :class:`~tanji.io.errors.ImportProblemsError` (each row naming the process and its
+entry, ``processes/<id>.json``); what the policies did is in the bundle's ``notes``. An
+entry that cannot be read at all raises :class:`~tanji.io.errors.DataFormatError` naming
+the file and the entry and saying what was expected.
 
 Design note: entries are read with :mod:`zipfile` and parsed with olca-schema's
 ``from_dict`` (what ``zipio.ZipReader.read`` does), not through ``ZipReader`` itself:

@@ -55,7 +55,7 @@ _V1_KEYS = {
 class _Archive:
     """The JSON entries of one zip, by folder, parsed into olca-schema entities."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
+    def __init__(self, path: Path, archive: zipfile.ZipFile | _Folder) -> None:
         self.path = path
         self.zip = archive
         self.entries: dict[str, list[str]] = defaultdict(list)
@@ -148,9 +148,33 @@ def _upgrade_v1(value: Any, categories: Mapping[str, str]) -> Any:
     return upgraded
 
 
-def _open(path: Path) -> zipfile.ZipFile:
+class _Folder:
+    """An unpacked export (a folder of ``processes/``, ``flows/`` …) read like a zip:
+    the US LCI database, for one, is published so (``FLCAC-admin/uslci-content``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def namelist(self) -> list[str]:
+        return sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*.json"))
+
+    def read(self, name: str) -> bytes:
+        return (self.path / name).read_bytes()
+
+    def __enter__(self) -> _Folder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _open(path: Path) -> zipfile.ZipFile | _Folder:
+    if path.is_dir():
+        return _Folder(path)
     if not path.is_file():
-        raise DataFormatError(str(path), "no such file (expected an openLCA JSON-LD .zip)")
+        raise DataFormatError(
+            str(path), "no such file or folder (expected an openLCA JSON-LD .zip or its folder)"
+        )
     if not zipfile.is_zipfile(path):
         raise DataFormatError(str(path), "not a zip file: expected an openLCA JSON-LD export")
     try:

@@ -3,6 +3,7 @@ a job (see :mod:`tanji.web.imports`), followed with ``GET /api/v1/jobs/{id}``.""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -49,6 +50,17 @@ class ImportRead(BaseModel):
         "exchanges, methods, product_systems, unmapped_flows"
     )
     cut_off_inputs: list[str]
+    notes: list[dict[str, str]] = Field(
+        default=[],
+        description="What the import policies did: process, exchange, kind (cut-off, "
+        "co-product dropped, own allocation, provider chosen, uncertainty dropped, unit "
+        "converted, reference by its only product) and detail",
+    )
+    ghg_warnings: list[str] = Field(
+        default=[],
+        description="Flows to air that look like greenhouse gases but have no GWP "
+        "(name, compartment, CAS): Tanji's GWP methods count them as zero",
+    )
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportRead:
@@ -62,6 +74,8 @@ class ImportRead(BaseModel):
             records=report.records,
             counts=report.counts,
             cut_off_inputs=list(report.cut_off_inputs),
+            notes=[asdict(n) for n in report.notes],
+            ghg_warnings=list(report.ghg_warnings),
         )
 
 
@@ -77,14 +91,25 @@ def submit(
     version: Annotated[str, Form(description="The new version's label; empty: next number")] = "",
     visibility: Annotated[str, Form(description="private, shared or public")] = "private",
     unlinked: Annotated[
-        str, Form(description="ecoSpold2/ILCD inputs without a provider: error or cut-off")
+        str, Form(description="LCI inputs without a provider: error or cut-off")
+    ] = "error",
+    multi_output: Annotated[
+        str,
+        Form(
+            description="LCI processes with several products, no allocation: error, "
+            "reference-only or own"
+        ),
+    ] = "error",
+    providers: Annotated[
+        str, Form(description="a product several processes provide: error or default-provider")
     ] = "error",
 ) -> ImportSubmitted:
     """Import a file as a new version of a database, in the background (editors of
     associations and of the provincial department, the platform operator's admins)."""
     order = imports.check_import(
         session, actor, fmt=fmt, filename=file.filename or "", name=name, version=version,
-        visibility=visibility, unlinked=unlinked,
+        visibility=visibility, unlinked=unlinked, multi_output=multi_output,
+        providers=providers,
     )  # fmt: skip
     job = submit_import(app, jobs, actor, order, file.file)
     return ImportSubmitted(

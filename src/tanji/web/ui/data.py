@@ -71,7 +71,10 @@ def _form(
 
 @router.get("/data/import")
 def import_form(request: Request, session: SessionDep, actor: ActorDep) -> HTMLResponse:
-    defaults = {"format": "csv", "visibility": "public", "unlinked": "error"}
+    defaults = {
+        "format": "csv", "visibility": "public",
+        "unlinked": "error", "multi_output": "error", "providers": "error",
+    }  # fmt: skip
     return _form(request, session, actor, defaults, {})
 
 
@@ -88,14 +91,18 @@ def start_import(
     version: Annotated[str, Form()] = "",
     visibility: Annotated[str, Form()] = "private",
     unlinked: Annotated[str, Form()] = "error",
+    multi_output: Annotated[str, Form()] = "error",
+    providers: Annotated[str, Form()] = "error",
 ) -> Response:
     """Check the form, then import in a job and show its progress."""
     values = {"format": fmt, "name": name, "version": version, "visibility": visibility,
-              "unlinked": unlinked}  # fmt: skip
+              "unlinked": unlinked, "multi_output": multi_output,
+              "providers": providers}  # fmt: skip
     try:
         order = imports.check_import(
             session, actor, fmt=fmt, filename=(file.filename or "") if file else "",
             name=name, version=version, visibility=visibility, unlinked=unlinked,
+            multi_output=multi_output, providers=providers,
         )  # fmt: skip
     except InvalidInputError as error:
         errors = error.fields or {"form": str(error)}
