@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -308,3 +311,43 @@ def test_the_us_lci_database_imports_as_published_with_the_policies(
     assert status == 0, err
     # The same number test_uslci.py checks against bw2calc.
     assert json.loads(out)["score"] == pytest.approx(13.549444432739, rel=1e-9)
+
+
+def _load(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it executes
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_footprints_of_a_database_with_waste_treatments(tanji: Run, tmp_path: Path) -> None:
+    """A generated ecoinvent-shaped database with waste treatments (production −1), written
+    as openLCA JSON-LD, imported, every footprint in one file: the numbers of the engine on
+    the bundle itself, treatments (negative, the Brightway convention) included."""
+    from tanji.domain.inventory import build_inventory_system
+    from tanji.engine import Engine
+    from tanji.io.olca_jsonld import write_jsonld
+
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
+    synthetic = _load("tanji_benchmarks_synthetic", benchmarks / "synthetic.py")
+    generated = _load("tanji_benchmarks_import_olca", benchmarks / "import_olca.py").bundle_of(
+        synthetic.generate(synthetic.SyntheticSpec(n_activities=150, seed=3)), synthetic
+    )
+    assert any(a.production_amount < 0 for a in generated.activities)
+    write_jsonld(generated, tmp_path / "g.zip")
+    assert tanji("data", "import", str(tmp_path / "g.zip"), "-f", "olca-jsonld", "-n", "g")[0] == 0
+    (method,) = generated.methods
+    out_csv = tmp_path / "g.csv"
+    status, _, err = tanji("data", "footprints", "g", "-m", f"g/{method.name}", "-o", str(out_csv))
+    assert status == 0, err
+    stored = {r["key"]: float(r["score"]) for r in _footprints_csv(out_csv)}
+    system, index = build_inventory_system(
+        generated.activities, generated.flows, {"m": dict(method.factors)}
+    )
+    scores = Engine().footprints(system, "m").scores
+    expected = {a.key: float(scores[index.activity_id(a.key)]) for a in generated.activities}
+    assert stored == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    assert min(stored.values()) < 0  # a treatment's own footprint, per −1 kg treated
