@@ -9,7 +9,10 @@ they fail.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -19,6 +22,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+
+# bw2io (a test dependency) brings bw2data, which bw2calc imports wherever it is installed:
+# its projects go to a temporary folder of this run, never the user's home folder.
+_BRIGHTWAY_DIR = tempfile.mkdtemp(prefix="tanji-brightway-")
+os.environ.setdefault("BRIGHTWAY2_DIR", _BRIGHTWAY_DIR)
+atexit.register(shutil.rmtree, _BRIGHTWAY_DIR, ignore_errors=True)
 
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

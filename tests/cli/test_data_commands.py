@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import json
+import sys
 import tarfile
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,6 +17,7 @@ import pytest
 from tanji.cli.main import main
 
 from .conftest import Run
+from .datapackages import GWP, HAND_FOOTPRINTS, add_database, add_method, write_package
 from .jsonld import CF4_GWP100, smelter_zip
 
 DATA = Path(__file__).parents[1] / "data"
@@ -196,6 +202,109 @@ def test_greenhouse_gas_flows_without_a_gwp_are_warned(tanji: Run, tmp_path: Pat
     assert "Perfluorocarbons, unspecified" in answer["warnings"][0]
 
 
+def _footprints_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_footprint_of_a_stored_database_in_one_file(
+    tanji: Run, shared_standards: Path, tmp_path: Path
+) -> None:
+    folder = shared_standards / "openlca" / "authored"
+    source = folder / "lfp-cell-illustrative.jsonld.zip"
+    assert tanji("data", "import", str(source), "--format", "olca-jsonld", "--name", "lfp")[0] == 0
+    out_csv = tmp_path / "lfp.csv"
+    status, out, err = tanji("data", "footprints", "lfp:1", "-o", str(out_csv))
+    assert status == 0, err
+    assert "wrote 3 footprints" in out
+    rows = _footprints_csv(out_csv)
+    with zipfile.ZipFile(source) as archive:
+        processes = {
+            json.loads(archive.read(n))["@id"]: json.loads(archive.read(n))["name"]
+            for n in archive.namelist()
+            if n.startswith("processes/")
+        }
+    assert {r["key"]: r["name"] for r in rows} == processes  # openLCA's process ids and names
+    for row in rows:  # each as one footprint of its own (a solve per activity)
+        status, out, err = tanji("data", "footprint", "lfp", "--activity", row["key"], "--json")
+        assert status == 0, err
+        answer = json.loads(out)
+        assert float(row["score"]) == pytest.approx(answer["score"], rel=1e-12)
+        assert row["unit"] in ("kWh", "kg", "MJ")
+    expected = json.loads((folder / "lfp-cell-illustrative.expected.json").read_text())
+    cell = next(r for r in rows if r["name"] == "LFP cell production (illustrative)")
+    assert float(cell["score"]) == pytest.approx(expected["expected_total_kg_co2e"], rel=1e-9)
+
+
+def _import_brightway(tanji: Run, tmp_path: Path) -> None:
+    """The hand-checked datapackages of the engine tests, stored as database "bw"."""
+    packages = tmp_path / "bw"
+    packages.mkdir()
+    write_package(packages / "database", add_database)
+    write_package(packages / "gwp.zip", lambda p: add_method(p, "gwp", GWP))
+    status, _, err = tanji("data", "import", str(packages), "-f", "bw-datapackage", "-n", "bw")
+    assert status == 0, err
+
+
+def test_footprints_of_a_brightway_database_are_keyed_by_its_ids(
+    tanji: Run, tmp_path: Path
+) -> None:
+    _import_brightway(tanji, tmp_path)
+    out_csv = tmp_path / "bw.csv"
+    status, _, err = tanji("data", "footprints", "bw", "--method", "bw/gwp", "-o", str(out_csv))
+    assert status == 0, err
+    scores = {int(r["key"]): float(r["score"]) for r in _footprints_csv(out_csv)}
+    assert scores == pytest.approx(HAND_FOOTPRINTS, rel=1e-12)
+
+
+def test_footprints_errors_name_what_is_missing(tanji: Run, tmp_path: Path) -> None:
+    _import_brightway(tanji, tmp_path)
+    out_csv = tmp_path / "out.csv"
+    cases = {
+        ("nope",): "no database named 'nope'",
+        ("bw:7",): "database 'bw' has no version '7'",
+        ("bw", "--method", "nope"): "no impact method 'nope' for database 'bw' version 1",
+        ("bw", "--method", "ipcc-ar6-gwp101"): "usable: ipcc-ar5-gwp100",
+        ("cn-electricity",): "holds emission factors, not LCI activities",
+    }
+    for args, message in cases.items():
+        status, _, err = tanji("data", "footprints", *args, "-o", str(out_csv))
+        assert status == 2, args
+        assert message in err, (args, err)
+        assert "Traceback" not in err
+        assert not out_csv.exists()
+
+
+def test_a_stored_database_exports_with_its_ids_and_reimports_to_the_same_footprints(
+    tanji: Run, shared_standards: Path, tmp_path: Path
+) -> None:
+    """Through the store: the export keeps openLCA's ids (processes, product and elementary
+    flows, flow properties, unit groups, impact category and method, product system), and
+    every footprint of the
+    reimported database, under Tanji's GWP and under the database's own method, is the
+    same to 1e-12."""
+    source = shared_standards / "openlca" / "authored" / "lfp-cell-illustrative.jsonld.zip"
+    assert tanji("data", "import", str(source), "--format", "olca-jsonld", "--name", "a")[0] == 0
+    exported = tmp_path / "a.zip"
+    assert tanji("data", "export", "a", "--format", "olca-jsonld", "-o", str(exported))[0] == 0
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(exported) as written:
+        # Tanji keeps a location's code, not its openLCA id.
+        before = {n for n in original.namelist() if "/" in n and "locations/" not in n}
+        after = {n for n in written.namelist() if "/" in n and "locations/" not in n}
+    assert before == after  # every other entity at its original <folder>/<@id>.json
+    assert tanji("data", "import", str(exported), "--format", "olca-jsonld", "--name", "b")[0] == 0
+    category = "Climate change - GWP100 (AR6)"
+    for method_a, method_b in (("ipcc-ar6-gwp100",) * 2, (f"a/{category}", f"b/{category}")):
+        rows = []
+        for name, method in (("a", method_a), ("b", method_b)):
+            out_csv = tmp_path / f"{name}.csv"
+            status, _, err = tanji("data", "footprints", name, "-m", method, "-o", str(out_csv))
+            assert status == 0, err
+            rows.append({r["key"]: float(r["score"]) for r in _footprints_csv(out_csv)})
+        assert rows[0].keys() == rows[1].keys()
+        assert rows[1] == pytest.approx(rows[0], rel=1e-12)
+
+
 def test_the_us_lci_database_imports_as_published_with_the_policies(
     tanji: Run, tmp_path: Path
 ) -> None:
@@ -225,3 +334,43 @@ def test_the_us_lci_database_imports_as_published_with_the_policies(
     assert status == 0, err
     # The same number test_uslci.py checks against bw2calc.
     assert json.loads(out)["score"] == pytest.approx(13.549444432739, rel=1e-9)
+
+
+def _load(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it executes
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_footprints_of_a_database_with_waste_treatments(tanji: Run, tmp_path: Path) -> None:
+    """A generated ecoinvent-shaped database with waste treatments (production −1), written
+    as openLCA JSON-LD, imported, every footprint in one file: the numbers of the engine on
+    the bundle itself, treatments (negative, the Brightway convention) included."""
+    from tanji.domain.inventory import build_inventory_system
+    from tanji.engine import Engine
+    from tanji.io.olca_jsonld import write_jsonld
+
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
+    synthetic = _load("tanji_benchmarks_synthetic", benchmarks / "synthetic.py")
+    generated = _load("tanji_benchmarks_import_olca", benchmarks / "import_olca.py").bundle_of(
+        synthetic.generate(synthetic.SyntheticSpec(n_activities=150, seed=3)), synthetic
+    )
+    assert any(a.production_amount < 0 for a in generated.activities)
+    write_jsonld(generated, tmp_path / "g.zip")
+    assert tanji("data", "import", str(tmp_path / "g.zip"), "-f", "olca-jsonld", "-n", "g")[0] == 0
+    (method,) = generated.methods
+    out_csv = tmp_path / "g.csv"
+    status, _, err = tanji("data", "footprints", "g", "-m", f"g/{method.name}", "-o", str(out_csv))
+    assert status == 0, err
+    stored = {r["key"]: float(r["score"]) for r in _footprints_csv(out_csv)}
+    system, index = build_inventory_system(
+        generated.activities, generated.flows, {"m": dict(method.factors)}
+    )
+    scores = Engine().footprints(system, "m").scores
+    expected = {a.key: float(scores[index.activity_id(a.key)]) for a in generated.activities}
+    assert stored == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    assert min(stored.values()) < 0  # a treatment's own footprint, per −1 kg treated

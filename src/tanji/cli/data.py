@@ -1,6 +1,7 @@
 """``tanji db …`` and ``tanji data …``: the store and the background databases.
 
-This command-line contract is stable: import, list, search, show, diff, export, footprint.
+This command-line contract is stable: import, list, search, show, diff, export, footprint,
+footprints.
 """
 
 from __future__ import annotations
@@ -323,6 +324,45 @@ def data_footprint(
             typer.echo(f"  {share:7.1%}  {score:12.6g}  {name_}")
         for warning in answer.warnings:
             typer.echo(f"warning: {warning}", err=True)
+
+
+@data_app.command("footprints")
+def data_footprints(
+    ref: Annotated[str, typer.Argument(help="LCI database, DATABASE or DATABASE:VERSION.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write.")],
+    method: Annotated[str, typer.Option("--method", "-m")] = DEFAULT_METHOD,
+) -> None:
+    """Every activity's footprint per unit of its product, in one solve: key,name,unit,score."""
+    import csv
+
+    from tanji.services.catalog import get_lci_version
+    from tanji.services.lci import all_footprints
+
+    name, _, label = ref.partition(":")
+    version = label or None
+    with _ready_app() as app, app.unit_of_work() as uow:
+        # The version's exchange columns from the disk snapshot the import wrote.
+        dbv_id = get_lci_version(uow.session, name, version).id
+        exchanges = app.backgrounds.exchanges(uow.session, dbv_id)
+        result = all_footprints(
+            uow.session, app.engine, name, method=method, version=version, exchanges=exchanges
+        )
+    # Written whole to a neighbour first: a failure never leaves half a file behind.
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["key", "name", "unit", "score"])
+            writer.writerows((a.key, a.name, a.unit, a.score) for a in result.activities)
+        partial.replace(output)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise ServiceError(f"{output}: cannot write: {error.strerror or error}") from None
+    typer.echo(
+        f"wrote {len(result.activities)} footprints ({result.unit} per unit of each "
+        f"activity's product; {result.method}; {result.database} version {result.version}) "
+        f"to {output}"
+    )
 
 
 @data_app.command("template")

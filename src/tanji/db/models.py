@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -133,6 +134,11 @@ class MethodRow(Base):
     unit: Mapped[str] = mapped_column(String(40))
     database_version_id: Mapped[int | None] = mapped_column(ForeignKey("database_versions.id"))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    # An imported method's id in its source (openLCA impact category @id) and the method
+    # that grouped it there (openLCA impact method @id and name).
+    source_key: Mapped[str | None] = mapped_column(String(200))
+    group_key: Mapped[str | None] = mapped_column(String(200))
+    group_name: Mapped[str | None] = mapped_column(Text)
 
 
 class GasFactorRow(Base):
@@ -230,6 +236,23 @@ class FlowRow(Base):
     cas: Mapped[str | None] = mapped_column(String(20))
     formula: Mapped[str | None] = mapped_column(String(40))
     gas_id: Mapped[str | None] = mapped_column(String(40))
+    flow_property: Mapped[str | None] = mapped_column(String(200))  # FlowPropertyRow.key
+
+
+class FlowPropertyRow(Base):
+    """A quantity an LCI version's flows are measured in, with its ids in the source."""
+
+    __tablename__ = "flow_properties"
+    __table_args__ = (UniqueConstraint("database_version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_version_id: Mapped[int] = mapped_column(ForeignKey("database_versions.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(40))
+    unit_key: Mapped[str | None] = mapped_column(String(200))
+    unit_group_key: Mapped[str | None] = mapped_column(String(200))
+    unit_group_name: Mapped[str | None] = mapped_column(Text)
 
 
 class ActivityRow(Base):
@@ -246,6 +269,10 @@ class ActivityRow(Base):
     reference_product: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text)
+    # The reference flow's id in the source and its flow property (FlowPropertyRow.key).
+    product_key: Mapped[str | None] = mapped_column(String(200))
+    product_property: Mapped[str | None] = mapped_column(String(200))
+    waste: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ExchangeRow(Base):

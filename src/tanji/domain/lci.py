@@ -24,6 +24,7 @@ __all__ = [
     "ElementaryFlow",
     "Exchange",
     "ExchangeKind",
+    "FlowProperty",
     "ImpactMethod",
     "ImportNote",
     "LciBundle",
@@ -64,7 +65,8 @@ class ElementaryFlow:
     """An elementary flow, e.g. "Carbon dioxide, fossil" to air, in kg.
 
     ``gas`` is the Tanji gas id (``CO2``, ``CH4-fossil``, …) when the importer could map
-    it; Tanji's own GWP methods characterize through it.
+    it; Tanji's own GWP methods characterize through it. ``flow_property``: the key of the
+    bundle's :class:`FlowProperty` the flow is measured in, where the source names one.
     """
 
     key: str
@@ -74,6 +76,26 @@ class ElementaryFlow:
     cas: str | None = None
     formula: str | None = None
     gas: str | None = None
+    flow_property: str = ""
+
+
+@dataclass(frozen=True)
+class FlowProperty:
+    """A quantity flows are measured in (mass, energy …), with its identities in the source.
+
+    openLCA measures a flow in a *flow property* whose *unit group* has a reference unit;
+    ``unit`` is that reference unit, the unit Tanji keeps the flow's amounts in. The keys
+    are the source's ids (openLCA ``@id`` s, for data from openLCA usually those of its
+    reference data, e.g. "Mass" and "Units of mass"), kept so that an export refers to the
+    same entities and merges with them in openLCA.
+    """
+
+    key: str
+    name: str
+    unit: str
+    unit_key: str = ""
+    unit_group_key: str = ""
+    unit_group_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,14 @@ class Activity:
     category: str = ""
     name_zh: str = ""
     comment: str | None = None
+    #: The reference flow's id in the source (openLCA product or waste flow ``@id``) and
+    #: the key of its :class:`FlowProperty`; empty where the source has none.
+    product_key: str = ""
+    product_property: str = ""
+    #: The reference flow is a waste whose treatment this activity provides (openLCA's
+    #: waste input). A negative reference amount (the ecoinvent and Brightway
+    #: convention) says the same without this flag.
+    waste: bool = False
 
     def __post_init__(self) -> None:
         production = [
@@ -145,12 +175,18 @@ class Activity:
 
 @dataclass(frozen=True)
 class ImpactMethod:
-    """Characterization factors per elementary-flow key (e.g. an imported GWP100 method)."""
+    """Characterization factors per elementary-flow key (e.g. an imported GWP100 method).
+
+    One impact category in openLCA's terms; ``group_key`` and ``group_name`` name the
+    openLCA impact method it belongs to, where it came in one.
+    """
 
     key: str
     name: str
     unit: str
     factors: tuple[tuple[str, float], ...]
+    group_key: str = ""
+    group_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +211,8 @@ class LciBundle:
     source: Source | None = None
     #: What the reader did under the import policies: the import's report.
     notes: tuple[ImportNote, ...] = ()
+    #: The quantities the flows and products name (``flow_property`` keys).
+    flow_properties: tuple[FlowProperty, ...] = ()
 
     def cut_offs(self) -> tuple[str, ...]:
         """The inputs importers dropped for want of a provider, one line per activity."""

@@ -36,10 +36,13 @@ from tanji.services.errors import NotFoundError, ServiceError
 __all__ = [
     "DEFAULT_METHOD",
     "ActivityDetail",
+    "ActivityFootprint",
     "ActivityHit",
+    "AllFootprints",
     "FootprintAnswer",
     "StoredExchanges",
     "activity_detail",
+    "all_footprints",
     "footprint",
     "footprint_warnings",
     "ghg_like_unmapped",
@@ -349,6 +352,78 @@ def footprint(
         score=result.score,
         top_activities=top,
         warnings=footprint_warnings(session, dbv.id, method),
+    )
+
+
+@dataclass(frozen=True)
+class ActivityFootprint:
+    """One activity's footprint per unit of its reference product.
+
+    ``key`` is the activity's id in its source format: the openLCA process id (for a
+    split multi-output process ``<process id>:<product flow id>``), the ecoSpold2
+    ``<activity id>_<reference product id>`` (the ecoinvent dataset name) or the
+    Brightway datapackage's integer id.
+    """
+
+    key: str
+    name: str
+    unit: str
+    score: float
+
+
+@dataclass(frozen=True)
+class AllFootprints:
+    database: str
+    version: str
+    method: str
+    unit: str  # of the scores, e.g. "kg CO2e"
+    activities: tuple[ActivityFootprint, ...]
+
+
+def all_footprints(
+    session: Session,
+    engine: Engine,
+    name: str,
+    *,
+    method: str = DEFAULT_METHOD,
+    version: str | None = None,
+    exchanges: StoredExchanges | None = None,
+) -> AllFootprints:
+    """Every activity's footprint of a stored database version: one adjoint solve.
+
+    Activities come in the order of their keys. ``exchanges``: the version's columns when
+    the caller keeps them (``BackgroundStore.exchanges``), else they are read from the store.
+    """
+    dbv = get_lci_version(session, name, version)
+    usable = method_keys(session, name, dbv.version)
+    if method not in usable:
+        raise NotFoundError(
+            f"no impact method {method!r} for database {name!r} version {dbv.version} "
+            f"(usable: {', '.join(usable)})"
+        )
+    system = load_system(session, dbv.id, method, exchanges=exchanges)
+    scores = dict(
+        zip(
+            system.activity_ids.tolist(),
+            engine.footprints(system, method).scores.tolist(),
+            strict=True,
+        )
+    )
+    rows = session.execute(
+        select(ActivityRow.id, ActivityRow.key, ActivityRow.name, ActivityRow.unit)
+        .where(ActivityRow.database_version_id == dbv.id)
+        .order_by(ActivityRow.key)
+    ).all()
+    unit = session.scalar(select(MethodRow.unit).where(MethodRow.key == method)) or "kg CO2e"
+    return AllFootprints(
+        database=name,
+        version=dbv.version,
+        method=method,
+        unit=unit,
+        activities=tuple(
+            ActivityFootprint(key, activity_name, activity_unit, scores[row_id])
+            for row_id, key, activity_name, activity_unit in rows
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from tanji.db.models import (
     ActivityRow,
     CharacterizationRow,
     ExchangeRow,
+    FlowPropertyRow,
     FlowRow,
     MethodRow,
     ProductSystemRow,
@@ -29,6 +30,7 @@ from tanji.domain.lci import (
     ElementaryFlow,
     Exchange,
     ExchangeKind,
+    FlowProperty,
     ImpactMethod,
     ImportNote,
     LciBundle,
@@ -93,6 +95,7 @@ def import_bundle(
     dbv = destination_version(session, database, target, bundle.format)
     name = target.name
     report(0, 4, "Storing the flows")
+    _insert_flow_properties(session, dbv.id, bundle.flow_properties)
     flow_ids = _insert_flows(session, dbv.id, bundle.flows)
     report(1, 4, "Storing the activities")
     activity_ids = _insert_activities(session, dbv.id, bundle.activities)
@@ -155,6 +158,10 @@ ACTIVITY_COLUMNS = (
     "database_version_id", "key", "name", "name_zh", "unit", "location", "reference_product",
     "category", "search_text",
 )  # fmt: skip
+# A bundle's flows and activities also keep their identities in the source (a Brightway
+# datapackage has none: it stores the columns above).
+_BUNDLE_FLOW_COLUMNS = (*FLOW_COLUMNS, "flow_property")
+_BUNDLE_ACTIVITY_COLUMNS = (*ACTIVITY_COLUMNS, "product_key", "product_property", "waste")
 EXCHANGE_COLUMNS = (
     "activity_id", "kind", "provider_id", "flow_id", "amount", "unit", "distribution", "gsd",
     "sd", "minimum", "maximum",
@@ -180,6 +187,23 @@ def _ids_by_key(
     return dict(rows.all())
 
 
+def _insert_flow_properties(
+    session: Session, dbv_id: int, properties: tuple[FlowProperty, ...]
+) -> None:
+    session.add_all(
+        FlowPropertyRow(
+            database_version_id=dbv_id,
+            key=p.key,
+            name=p.name,
+            unit=p.unit,
+            unit_key=p.unit_key or None,
+            unit_group_key=p.unit_group_key or None,
+            unit_group_name=p.unit_group_name or None,
+        )
+        for p in properties
+    )
+
+
 def _insert_flows(
     session: Session, dbv_id: int, flows: tuple[ElementaryFlow, ...]
 ) -> dict[str, int]:
@@ -187,12 +211,15 @@ def _insert_flows(
         bulk_insert(
             session,
             FlowRow,
-            FLOW_COLUMNS,
+            _BUNDLE_FLOW_COLUMNS,
             (
-                (dbv_id, f.key, f.name, f.unit, f.compartment, f.cas, f.formula, f.gas)
+                (
+                    dbv_id, f.key, f.name, f.unit, f.compartment, f.cas, f.formula, f.gas,
+                    f.flow_property or None,
+                )
                 for f in flows
             ),
-        )
+        )  # fmt: skip
     return _ids_by_key(session, FlowRow, dbv_id)
 
 
@@ -202,7 +229,7 @@ def _insert_activities(
     bulk_insert(
         session,
         ActivityRow,
-        ACTIVITY_COLUMNS,
+        _BUNDLE_ACTIVITY_COLUMNS,
         (
             (
                 dbv_id,
@@ -214,6 +241,9 @@ def _insert_activities(
                 a.reference_product,
                 a.category,
                 activity_search_text(a.name, a.name_zh, a.location, a.reference_product, a.key),
+                a.product_key or None,
+                a.product_property or None,
+                a.waste,
             )
             for a in activities
         ),
@@ -265,16 +295,27 @@ def store_method(
     name: str,
     unit: str,
     factors: Iterable[tuple[int, float]],
+    *,
+    source: ImpactMethod | None = None,
 ) -> str:
     """Store an imported method of a database version: (flow row id, factor) pairs.
 
     Its key is ``<database>/<name>``; a later version's method of the same name gets
-    ``@<version row id>`` appended, so every version keeps its own factors.
+    ``@<version row id>`` appended, so every version keeps its own factors. ``source``:
+    the method as read, whose ids in the source are kept.
     """
     key = f"{database}/{name}"
     if session.scalar(select(MethodRow.id).where(MethodRow.key == key)) is not None:
         key = f"{key}@{dbv_id}"
-    row = MethodRow(key=key, name=name, unit=unit, database_version_id=dbv_id)
+    row = MethodRow(
+        key=key,
+        name=name,
+        unit=unit,
+        database_version_id=dbv_id,
+        source_key=source.key if source else None,
+        group_key=source.group_key or None if source else None,
+        group_name=source.group_name or None if source else None,
+    )
     session.add(row)
     session.flush()
     bulk_insert(
@@ -290,7 +331,7 @@ def _insert_method(
     session: Session, database: str, dbv_id: int, method: ImpactMethod, flow_ids: Mapping[str, int]
 ) -> str:
     pairs = ((flow_ids[flow], value) for flow, value in method.factors if flow in flow_ids)
-    return store_method(session, database, dbv_id, method.name, method.unit, pairs)
+    return store_method(session, database, dbv_id, method.name, method.unit, pairs, source=method)
 
 
 def load_bundle(session: Session, name: str, version: str | None = None) -> LciBundle:
@@ -331,7 +372,12 @@ def load_bundle(session: Session, name: str, version: str | None = None) -> LciB
         )
         methods.append(
             ImpactMethod(
-                method.key, method.name, method.unit, tuple((flow_keys[f], v) for f, v in factors)
+                method.source_key or method.key,
+                method.name,
+                method.unit,
+                tuple((flow_keys[f], v) for f, v in factors),
+                group_key=method.group_key or "",
+                group_name=method.group_name or "",
             )
         )
     systems = [
@@ -352,13 +398,40 @@ def load_bundle(session: Session, name: str, version: str | None = None) -> LciB
                 reference_product=a.reference_product,
                 category=a.category,
                 name_zh=a.name_zh,
+                product_key=a.product_key or "",
+                product_property=a.product_property or "",
+                waste=a.waste,
             )
             for a in activities
         ),
         flows=tuple(
-            ElementaryFlow(f.key, f.name, f.unit, f.compartment, f.cas, f.formula, f.gas_id)
+            ElementaryFlow(
+                f.key,
+                f.name,
+                f.unit,
+                f.compartment,
+                f.cas,
+                f.formula,
+                f.gas_id,
+                flow_property=f.flow_property or "",
+            )
             for f in flows
         ),
         methods=tuple(methods),
         product_systems=tuple(systems),
+        flow_properties=tuple(
+            FlowProperty(
+                p.key,
+                p.name,
+                p.unit,
+                p.unit_key or "",
+                p.unit_group_key or "",
+                p.unit_group_name or "",
+            )
+            for p in session.scalars(
+                select(FlowPropertyRow)
+                .where(FlowPropertyRow.database_version_id == dbv.id)
+                .order_by(FlowPropertyRow.id)
+            )
+        ),
     )

@@ -7,8 +7,11 @@ openLCA 2 imports. Conventions:
 
 * **Keys** are the openLCA ``@id`` s: an activity is keyed by its process id, an
   elementary flow by its flow id, an impact method by its impact *category* id (each
-  openLCA impact category becomes one Tanji method; openLCA's method groupings are not
-  kept).
+  openLCA impact category becomes one Tanji method; the impact method grouping it is kept
+  as the method's ``group_key`` / ``group_name``). Kept too, for the export: each
+  activity's reference flow id, its flow property and whether it is a waste
+  (``Activity.product_key``, ``product_property``, ``waste``), and the flow property, unit
+  group and reference unit ids each flow is measured in (``LciBundle.flow_properties``).
 * **Units**: every amount is converted to the reference unit of the unit group of the
   flow's reference flow property (``amount · unit factor / flow property factor``), and
   characterization factors the opposite way (``factor · flow property factor / unit
@@ -47,6 +50,22 @@ openLCA 2 imports. Conventions:
   apply). A triangular distribution takes the amount as its mode; an invalid uncertainty
   record (``geomSd`` 0, a triangle not holding its amount, non-finite values) is dropped
   with a note, the amount kept.
+
+**The export** (:func:`write_jsonld`) writes olca-schema 2 (checked with olca-schema and
+bw2io's importer in the tests):
+every entity at ``<folder>/<@id>.json`` (impact categories at ``lcia_categories/``, each
+in the impact method that grouped it, or in one of its own), flow references with
+``flowType`` and ``refUnit``, the ids the source had (processes, product, waste and
+elementary flows, flow properties, unit groups, impact categories and methods, product
+systems; locations are keyed by their code). Units without stored ids take openLCA's
+reference data ids (olca-schema's ``units.csv``) when they are the reference unit of
+their group there (kg → Mass / Units of mass), else a group of their own. A waste
+treatment's reference is its waste *input*, and a consumer's waste a waste *output*
+naming the treatment as default provider; a treatment with a negative reference (the
+ecoinvent convention) is written as the treatment of the positive amount and flagged
+``otherProperties.tanji.negative_reference``, from which the reader restores the sign.
+Keys that are not UUIDs get UUIDv5 ids and ``otherProperties.tanji.key``, from which the
+reader restores them, so export then import gives the same keys and footprints.
 
 Problems of processes and exchanges are collected over the whole file and raised together
 as :class:`~tanji.io.errors.ImportProblemsError` (each row naming the process and its

@@ -24,6 +24,11 @@ class _Quantity:
     name: str
     ref_unit: str
     factors: Mapping[str, float]
+    # The ids of the flow property, of its unit group and of the group's reference unit.
+    key: str = ""
+    unit_key: str = ""
+    group_key: str = ""
+    group_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class _Flow:
     compartment: str
     cas: str | None
     formula: str | None
+    tanji_key: str = ""  # otherProperties.tanji.key: the key Tanji exported it from
 
     def factor(self, unit: Any, flow_property: Any) -> tuple[float, str]:
         """Amount in the reference unit per amount in ``unit`` of ``flow_property``, and a
@@ -91,7 +97,7 @@ def _id_name(ref: Any) -> tuple[str, str]:
 
 
 def _quantities(archive: _Archive) -> dict[str, _Quantity]:
-    groups: dict[str, tuple[str, dict[str, float]]] = {}
+    groups: dict[str, tuple[str, dict[str, float], str, str]] = {}
     for entry, group in archive.each("UnitGroup"):
         units = group.units or []
         refs = [u for u in units if u.is_ref_unit]
@@ -110,7 +116,12 @@ def _quantities(archive: _Archive) -> dict[str, _Quantity]:
             for key in (unit.id, unit.name)
             if key
         }
-        groups[group.id] = (str(refs[0].name), factors)
+        groups[group.id] = (
+            str(refs[0].name),
+            factors,
+            str(refs[0].id or ""),
+            str(group.name or ""),
+        )
     quantities = {}
     for entry, prop in archive.each("FlowProperty"):
         group_id = prop.unit_group.id if prop.unit_group else None
@@ -118,8 +129,10 @@ def _quantities(archive: _Archive) -> dict[str, _Quantity]:
             raise DataFormatError(
                 archive.source(entry), f"its unit group {group_id} is not in the zip"
             )
-        ref_unit, factors = groups[group_id]
-        quantities[prop.id] = _Quantity(str(prop.name or ""), ref_unit, factors)
+        ref_unit, factors, unit_key, group_name = groups[group_id]
+        quantities[prop.id] = _Quantity(
+            str(prop.name or ""), ref_unit, factors, prop.id, unit_key, group_id, group_name
+        )
     return quantities
 
 
@@ -157,8 +170,14 @@ def _flows(archive: _Archive, quantities: Mapping[str, _Quantity]) -> dict[str, 
             compartment=str(flow.category or ""),
             cas=flow.cas or None,
             formula=flow.formula or None,
+            tanji_key=_tanji_key(flow.other_properties),
         )
     return flows
+
+
+def _tanji_key(other: Any) -> str:
+    tanji = other.get("tanji") if isinstance(other, dict) else None
+    return str(tanji.get("key") or "") if isinstance(tanji, dict) else ""
 
 
 def _elementary_flow(flow: _Flow) -> ElementaryFlow:

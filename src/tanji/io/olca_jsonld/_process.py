@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tanji.domain.factors import DomainError, Uncertainty
@@ -95,6 +95,7 @@ class _Process:
     elementary: tuple[_Line, ...]
     # (product flow id, exchange slot or None) → allocation factor; empty if single
     allocation: Mapping[tuple[str, int | str | None], float]
+    tanji: Mapping[str, Any] = field(default_factory=dict)  # otherProperties.tanji
 
     @property
     def label(self) -> str:
@@ -194,6 +195,7 @@ class _Reader:
             category=str(process.category or ""),
             comment=process.description or None,
             name_zh=str(other.get("tanji", {}).get("name_zh", "")),
+            tanji=tanji if isinstance(tanji := other.get("tanji"), dict) else {},
             products=tuple(products),
             demands=tuple(demands),
             elementary=tuple(elementary),

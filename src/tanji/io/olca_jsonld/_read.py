@@ -21,6 +21,7 @@ from tanji.io import policy as pol
 from tanji.io.errors import DataFormatError
 from tanji.io.olca_jsonld._archive import _FOLDERS, _PUBLISHER, FORMAT, _Archive, _open
 from tanji.io.olca_jsonld._flows import _elementary_flow, _Flow, _flows, _quantities
+from tanji.io.olca_jsonld._identities import method_groups, with_identities
 from tanji.io.olca_jsonld._process import _Line, _Process, _Reader
 from tanji.io.policy import ImportLog, ImportPolicy
 
@@ -204,8 +205,9 @@ def read_jsonld(path: Path, *, policy: ImportPolicy | None = None) -> LciBundle:
         activities = [a for x in processes for a in _activities(x, linker)]
         notes = log.finish()
         methods = [_method(archive, entry, c, flows) for entry, c in archive.each("ImpactCategory")]
+        groups = method_groups(archive)
         product_systems = [_product_system(archive, e, s, linker) for e, s in systems]
-    return LciBundle(
+    bundle = LciBundle(
         format=FORMAT,
         activities=tuple(activities),
         flows=tuple(elementary),
@@ -214,6 +216,7 @@ def read_jsonld(path: Path, *, policy: ImportPolicy | None = None) -> LciBundle:
         source=Source(publisher=_PUBLISHER, title=path.name),
         notes=notes,
     )
+    return with_identities(bundle, processes, flows, groups, systems)
 
 
 def _method(
