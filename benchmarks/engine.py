@@ -416,7 +416,12 @@ def table(solver: str, table_rows: Sequence[Row]) -> str:
                 row.verdict(),
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return markdown(lines)
+
+
+def markdown(lines: Sequence[Sequence[str]]) -> str:
+    """A Markdown table, columns padded; the first line is the header."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     rendered = [
         "| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
         for line in lines

@@ -41,7 +41,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from engine import ensure_data, log  # noqa: E402  (benchmarks/ is not a package)
+from engine import ensure_data, log, markdown  # noqa: E402  (benchmarks/ is not a package)
 
 Z_LIMIT = 3.0
 KS_P_LIMIT = 1e-3
@@ -188,13 +188,7 @@ def table(demands: list[int], labels: list[str], rows: list[dict[str, float]]) -
                 f"{r['ks_pvalue']:.3f}",
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    rendered = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
-        for line in lines
-    ]
-    rendered.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(rendered)
+    return markdown(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
