@@ -152,9 +152,15 @@ def run_children(cfg: dict[str, Any], threads: int) -> dict[str, dict[str, Any]]
         )
         for tool in ("tanji", "bw2calc")
     }
+    for child in children.values():  # both start before either is waited for
+        assert child.stdin is not None
+        child.stdin.write(json.dumps(cfg))
+        child.stdin.close()
     results = {}
     for tool, child in children.items():
-        out, _ = child.communicate(json.dumps(cfg))
+        assert child.stdout is not None
+        out = child.stdout.read()
+        child.wait()
         if child.returncode != 0:
             raise SystemExit(f"{tool} failed (exit {child.returncode}); see above")
         results[tool] = dict(json.loads(out))
