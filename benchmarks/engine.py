@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -277,13 +277,15 @@ def ensure_data(n: int, seed: int, data_dir: Path) -> list[Path]:
 
     directory = data_dir / f"n{n}_seed{seed}"
     paths = [directory / synthetic.DATABASE_DIRNAME, directory / synthetic.METHOD_DIRNAME]
-    if all((p / "datapackage.json").is_file() for p in paths):
-        spec = json.loads((paths[0] / "datapackage.json").read_text())["spec"]
-        if spec["n_activities"] == n and spec["seed"] == seed:
-            print(f"reusing {directory}")
-            return paths
+    spec = synthetic.SyntheticSpec(n_activities=n, seed=seed)
+    # Reused only if generated with today's spec (e.g. not from before waste treatments).
+    if all((p / "datapackage.json").is_file() for p in paths) and (
+        json.loads((paths[0] / "datapackage.json").read_text())["spec"] == asdict(spec)
+    ):
+        print(f"reusing {directory}")
+        return paths
     print(f"generating {directory} ...")
-    arrays = synthetic.generate(synthetic.SyntheticSpec(n_activities=n, seed=seed))
+    arrays = synthetic.generate(spec)
     return list(synthetic.write_datapackages(arrays, directory))
 
 
@@ -414,7 +416,12 @@ def table(solver: str, table_rows: Sequence[Row]) -> str:
                 row.verdict(),
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return markdown(lines)
+
+
+def markdown(lines: Sequence[Sequence[str]]) -> str:
+    """A Markdown table, columns padded; the first line is the header."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     rendered = [
         "| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
         for line in lines

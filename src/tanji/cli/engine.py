@@ -1,6 +1,8 @@
 """``tanji engine …``: the engine on Brightway datapackages, from the command line.
 
 This command-line contract is how the engine is checked from outside; keep it stable.
+NumPy, SciPy and the datapackage reader are imported by the commands that use them, so
+``tanji engine --help`` starts without them.
 """
 
 from __future__ import annotations
@@ -10,21 +12,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
-from tanji.engine import (
-    Engine,
-    LcaSystem,
-    MonteCarlo,
-    SolverConfig,
-    by_activity,
-    by_flow,
-)
-from tanji.engine.solvers import BackendName
-from tanji.io.brightway import system_from_datapackages
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tanji.engine import Engine, LcaSystem
 
 app = typer.Typer(help="The LCA engine on Brightway datapackages.", no_args_is_help=True)
 
@@ -50,10 +45,19 @@ class UsageError(Exception):
 
 
 def _engine(solver: str) -> Engine:
+    from tanji.engine import Engine, SolverConfig
+    from tanji.engine.solvers import BackendName
+
     if solver not in ("auto", "superlu", "pardiso", "umfpack"):
         raise UsageError(f"--solver must be superlu, pardiso, umfpack or auto, not {solver!r}")
     backend: BackendName = solver  # type: ignore[assignment]
     return Engine(SolverConfig(backend=backend))
+
+
+def _system(datapackages: list[Path]) -> LcaSystem:
+    from tanji.io.brightway import system_from_datapackages
+
+    return system_from_datapackages(datapackages)
 
 
 def _method(system: LcaSystem, method: str | None) -> str:
@@ -109,7 +113,7 @@ def footprints(
 ) -> None:
     """Footprint of one unit of every activity's product: writes activity_id,score."""
     started = time.perf_counter()
-    system = system_from_datapackages(datapackages)
+    system = _system(datapackages)
     engine = _engine(solver)
     table = engine.footprints(system, _method(system, method))
     with output.open("w", newline="", encoding="utf-8") as handle:
@@ -133,8 +137,10 @@ def lca(
     solver: SolverOption = "superlu",
 ) -> None:
     """Score of a demand, with its top contributing activities and flows."""
+    from tanji.engine import by_activity, by_flow
+
     wanted = parse_demand(demand)
-    system = system_from_datapackages(datapackages)
+    system = _system(datapackages)
     result = _engine(solver).lca(system, wanted, _method(system, method))
     _write_json(
         {
@@ -162,11 +168,15 @@ def montecarlo(
     solver: SolverOption = "superlu",
 ) -> None:
     """Monte Carlo: one demand (JSON with every sampled score) or --all activities (CSV)."""
+    import numpy as np
+
+    from tanji.engine import MonteCarlo
+
     if all_activities == bool(demand):
         raise UsageError("give either --demand ID=AMOUNT or --all")
     if all_activities and output is None:
         raise UsageError("--all writes a CSV: give --output OUT.csv")
-    system = system_from_datapackages(datapackages)
+    system = _system(datapackages)
     chosen = _method(system, method)
     mc = MonteCarlo(_engine(solver), system, chosen)
     started = time.perf_counter()
@@ -208,6 +218,8 @@ def montecarlo(
 
 
 def _write_summaries(system: LcaSystem, samples: np.ndarray[Any, Any], output: Path) -> None:
+    import numpy as np
+
     median = np.median(samples, axis=0)
     p2_5, p97_5 = np.percentile(samples, [2.5, 97.5], axis=0)
     mean = samples.mean(axis=0)

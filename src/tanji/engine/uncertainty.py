@@ -40,7 +40,6 @@ from enum import IntEnum
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import ndtr, ndtri
 
 from tanji.engine.errors import InvalidUncertaintyError
 
@@ -326,6 +325,9 @@ def _truncated_standard_normal(
     ``g.low`` and ``g.high`` are already in the space of the underlying normal (ln-space for
     a lognormal), with ±inf where a bound is absent.
     """
+    # Imported here: scipy.special costs ~0.1 s at start-up, and only truncation needs it.
+    from scipy.special import ndtr, ndtri
+
     with np.errstate(divide="ignore", invalid="ignore"):
         z_low = np.where(g.scale > 0, (g.low - g.loc) / g.scale, -np.inf)
         z_high = np.where(g.scale > 0, (g.high - g.loc) / g.scale, np.inf)
