@@ -46,6 +46,15 @@ ENGLISH: Mapping[str, str] = {
     "certification.application.result_has_errors": (
         "The footprint result has {count} rule error(s); correct the model first."
     ),
+    "certification.application.illustrative": (
+        "The footprint is illustrative (demo) data and cannot be certified."
+    ),
+    "certification.application.no_rule": (
+        "The footprint was not computed under an accounting rule; certification needs one."
+    ),
+    "certification.application.not_own_result": (
+        "Only the enterprise's own footprint results can be submitted."
+    ),
     "certification.plan.no_team": "The plan names no team.",
     "certification.plan.team_not_staff": (
         "Team members must be qualified staff of the body: {users}."
