@@ -211,6 +211,13 @@ def test_an_understaffed_body_cannot_act() -> None:
     assert outcome.reasons[0].params == {"qualified": 9, "minimum": 10}
 
 
+def test_a_pilot_category_needs_the_pilot_qualification() -> None:
+    found, step = satisfied(transition_for(CaseState.APPLIED, Action.ACCEPT))  # type: ignore[arg-type]
+    outcome = apply(found, step, context(CaseRole.BODY, body=body(pilot_qualified=False)))
+    assert isinstance(outcome, Refused)
+    assert [r.key for r in outcome.reasons] == ["certification.body.not_pilot"]
+
+
 def test_the_decision_maker_may_not_be_on_the_team() -> None:
     plan = Step(Action.PLAN, team=TEAM | {DECIDER}, decision_maker=DECIDER)
     outcome = apply(case(CaseState.ACCEPTED), plan, context(CaseRole.BODY))

@@ -50,13 +50,14 @@ class ConsultancyDeclaration:
 def conflicts(
     declarations: Iterable[ConsultancyDeclaration],
     *,
-    body_org_id: int,
+    body_org_id: int | None,
     enterprise_org_id: int,
     user_ids: Iterable[int] = (),
     on: date,
 ) -> tuple[Reason, ...]:
     """The impartiality problems of ``body_org_id`` (and of the people ``user_ids``)
-    taking ``enterprise_org_id``'s case on ``on``; empty when there are none.
+    taking ``enterprise_org_id``'s case on ``on``; empty when there are none. With
+    ``body_org_id`` ``None`` only the people are checked.
 
     A personal declaration bars its person whatever body they now work for.
     """

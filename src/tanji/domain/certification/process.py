@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from tanji.domain.certification.bodies import (
+    PILOT_CATEGORIES,
     CertificationBody,
     CertificationType,
     standing_problems,
@@ -190,7 +191,6 @@ class Case:
     result_id: int
     declared_value: float
     state: CaseState = CaseState.APPLIED
-    documents: frozenset[DocumentKind] = frozenset()
     management_system_since: date | None = None
     applied_on: date | None = None
     team: frozenset[int] = frozenset()
@@ -284,14 +284,19 @@ def _body_in_good_standing(case: Case, step: Step, ctx: Context) -> tuple[Reason
 def _scope_problems(
     body: CertificationBody, category: str, certification_type: CertificationType
 ) -> tuple[Reason, ...]:
-    if body.covers(category, certification_type):
-        return ()
-    return (
-        Reason(
-            "certification.body.out_of_scope",
-            {"category": category, "certification_type": certification_type.value},
-        ),
-    )
+    """The body must be approved for the category and type, and — for the pilot's
+    categories — hold the pilot qualification."""
+    reasons = []
+    if not body.covers(category, certification_type):
+        reasons.append(
+            Reason(
+                "certification.body.out_of_scope",
+                {"category": category, "certification_type": certification_type.value},
+            )
+        )
+    if category in PILOT_CATEGORIES and not body.pilot_qualified:
+        reasons.append(Reason("certification.body.not_pilot"))
+    return tuple(reasons)
 
 
 def _body_scope(case: Case, step: Step, ctx: Context) -> tuple[Reason, ...]:
@@ -322,7 +327,7 @@ def _plan_valid(case: Case, step: Step, ctx: Context) -> tuple[Reason, ...]:
     reasons.extend(
         conflicts(
             ctx.declarations,
-            body_org_id=-1,  # the body itself was checked on acceptance
+            body_org_id=None,  # the body itself was checked on acceptance
             enterprise_org_id=case.applicant_org_id,
             user_ids=people,
             on=ctx.on,
