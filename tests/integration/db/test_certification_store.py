@@ -286,11 +286,12 @@ STEPS: list[tuple[str, Callable[[Session, World, int], object]]] = [
 
 @pytest.mark.parametrize("penalty", ["blacklist", "suspend", "revoke"])
 def test_a_body_not_in_good_standing_is_stopped_at_every_step(
-    session: Session, world: World, penalty: str
+    session: Session, backgrounds: BackgroundStore, world: World, penalty: str
 ) -> None:
-    fresh, accepted, reviewing = application(session, world), application(session, world), 0
+    fresh, accepted = application(session, world), application(session, world)
     cases.accept(session, world.body.admin, accepted)
     reviewing = planned(session, world)
+    file_id = evidence.add_evidence(session, world.company, reviewing, documents()[0])
     if penalty == "blacklist":
         bodies.blacklist_body(
             session, world.operator, world.body.org_id, reason="出具虚假核查报告",
@@ -307,6 +308,12 @@ def test_a_body_not_in_good_standing_is_stopped_at_every_step(
         assert keys & {"certification.body.blacklisted", "certification.body.not_active"}, name
     with pytest.raises(CertificationRefusedError):
         application(session, world)  # no new application either
+    with pytest.raises(CertificationRefusedError):
+        evidence.read_evidence(session, world.body.team[0], file_id)  # nor its frozen files
+    with pytest.raises(CertificationRefusedError):
+        evidence.add_evidence(session, world.body.team[0], reviewing, documents()[0])
+    with pytest.raises(CertificationRefusedError):
+        cases.verify_footprint(session, backgrounds, world.body.team[0], reviewing)
     assert _state(session, reviewing) is CaseState.DOCUMENT_REVIEW  # frozen where it was
     cases.cancel(session, world.company, fresh, reason="改投其他机构")  # the applicant may leave
     assert _state(session, fresh) is CaseState.CANCELLED

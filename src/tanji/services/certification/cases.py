@@ -51,6 +51,7 @@ from tanji.domain.certification import (
     certificate_number,
     expiry_date,
     qualified_staff,
+    standing_problems,
 )
 from tanji.domain.certification.certificates import parse_certificate_number
 from tanji.domain.rules import Severity
@@ -477,6 +478,9 @@ def verify_footprint(
         raise refused(
             [Reason("certification.actor.not_allowed", {"action": action, "role": "team"})]
         )
+    problems = standing_problems(load_body(session, row.body_org_id), today())
+    if problems:  # before the (costly) recomputation
+        raise refused(problems)
     calculation, same = recompute(session, backgrounds, row.result_id)
     value = calculation.footprint.total
     _step(session, actor, case_id, Step(Action.RECORD_RECOMPUTATION, recomputed_value=value))

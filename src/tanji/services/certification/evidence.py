@@ -3,7 +3,8 @@ audited.
 
 The applicant's and the body's people add evidence while the case is open. Reading is
 confidential: the body's people read a case's evidence only while the case is open
-(:data:`~tanji.domain.certification.process.OPEN_STATES`); the applicant always reads
+(:data:`~tanji.domain.certification.process.OPEN_STATES`) and the body is in good
+standing (a frozen case stays closed to it); the applicant always reads
 its own; those who oversee certification read for supervision. Every read writes an
 audit entry, and a file whose bytes no longer match its SHA-256 is refused.
 """
@@ -17,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from tanji.db.models import CertificationCaseRow, EvidenceRow
 from tanji.domain.accounts import Actor
-from tanji.domain.certification import CaseState, DocumentKind
+from tanji.domain.certification import CaseState, DocumentKind, standing_problems
 from tanji.domain.certification.process import OPEN_STATES
 from tanji.services.audit import audit
+from tanji.services.certification._common import load_body, refused, today
 from tanji.services.errors import ConflictError, NotFoundError, invalid_field
 
 __all__ = [
@@ -106,7 +108,16 @@ def add_evidence(session: Session, actor: Actor, case_id: int, document: Documen
         raise NotFoundError(f"No certification case {case_id}.")
     if CaseState(case.state) not in OPEN_STATES:
         raise ConflictError(f"Case {case_id} is closed; evidence can no longer be added.")
+    _body_may_act(session, actor, case)
     return store_evidence(session, actor, case_id, document)
+
+
+def _body_may_act(session: Session, actor: Actor, case: CertificationCaseRow) -> None:
+    """A body not in good standing neither adds to nor reads its frozen cases."""
+    if actor.org_id == case.body_org_id:
+        problems = standing_problems(load_body(session, case.body_org_id), today())
+        if problems:
+            raise refused(problems)
 
 
 def read_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceFile:
@@ -123,6 +134,8 @@ def read_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceF
     )
     if not (applicant or body or actor.can("certification.oversee")):
         raise NotFoundError(f"No evidence file {evidence_id}.")
+    if body:
+        _body_may_act(session, actor, case)
     if hashlib.sha256(row.content).hexdigest() != row.sha256:
         raise ConflictError(
             f"Evidence file {evidence_id} does not match its SHA-256; it was altered."
