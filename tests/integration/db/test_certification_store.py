@@ -225,6 +225,20 @@ def test_from_application_to_certificate_and_on_to_expiry(
     session.refresh(certificate)
     assert (certificate.status, _state(session, case_id)) == ("expired", CaseState.EXPIRED)
 
+    renewal = cases.apply_for_certification(
+        session, company, result_id=world.result_id, body_org_id=body.org_id,
+        management_system_since=MANAGEMENT_SINCE, documents=documents(), renews=number_text,
+    )  # fmt: skip
+    with pytest.raises(InvalidInputError, match="not one of your certificates"):
+        cases.apply_for_certification(
+            session, company, result_id=world.result_id, body_org_id=body.org_id,
+            management_system_since=MANAGEMENT_SINCE, documents=documents(),
+            renews="CFP-2020-0001-000001",
+        )  # fmt: skip
+    renewal_row = session.get(CertificationCaseRow, renewal)
+    assert renewal_row is not None
+    assert renewal_row.renews_certificate_id == certificate.id
+
     history = [event["action"] for event in cases.case_events(session, company, case_id)]
     assert history[:3] == ["apply", "accept", "plan"]
     assert history[-1] == "expire"

@@ -176,13 +176,15 @@ def apply_for_certification(
     certification_type: CertificationType | str = CertificationType.FOOTPRINT,
     management_system_since: date | None,
     documents: Sequence[Document],
+    renews: str | None = None,
     on: date | None = None,
 ) -> int:
     """认证委托: the enterprise applies to a body for certification of one of its
     footprint results. The result must be its own, computed under an accounting rule
     without rule errors, and not illustrative; the result row holds the versions it is
-    pinned to. The documents are stored as evidence with their SHA-256. Returns the
-    case id."""
+    pinned to. The documents are stored as evidence with their SHA-256. A renewal
+    names the certificate it renews (``renews``, one of the enterprise's own). Returns
+    the case id."""
     require(actor, APPLY)
     day = on or today()
     try:
@@ -215,6 +217,7 @@ def apply_for_certification(
     )
     if reasons:
         raise refused(reasons)
+    renewed = _renewed(session, actor, renews) if renews else None
     case = CertificationCaseRow(
         applicant_org_id=actor.org_id,
         body_org_id=body_org_id,
@@ -226,6 +229,7 @@ def apply_for_certification(
         state=CaseState.APPLIED.value,
         management_system_since=management_system_since,
         applied_on=day,
+        renews_certificate_id=renewed,
         created_by=actor.user_id,
     )
     session.add(case)
@@ -237,10 +241,18 @@ def apply_for_certification(
         "fingerprint": row.fingerprint,
         "pins": json.loads(row.pins),
         "documents": sorted({d.kind for d in documents}),
+        "renews": renews,
     }
     _event(session, case.id, "apply", None, CaseState.APPLIED, actor.user_id, record)
     audit(session, actor, "certification.apply", "certification_case", case.id, None, record)
     return case.id
+
+
+def _renewed(session: Session, actor: Actor, number: str) -> int:
+    certificate = session.scalar(select(CertificateRow).where(CertificateRow.number == number))
+    if certificate is None or certificate.holder_org_id != actor.org_id:
+        raise invalid_field("renews", f"{number} is not one of your certificates.")
+    return certificate.id
 
 
 # --- one step of the process -----------------------------------------------------------
