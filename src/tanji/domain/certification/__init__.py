@@ -2,6 +2,8 @@
 
 - :mod:`.bodies`: the registry of certification bodies (approval, scope, staff, status,
   credit score, blacklist) and whether a body is in good standing;
+- :mod:`.case`: the process's values (states, actions, roles, the case, a step);
+- :mod:`.guards`: the named guards the table refers to;
 - :mod:`.process`: the process as a table of transitions and :func:`.process.apply`;
 - :mod:`.impartiality`: consultancy declarations and the conflicts they make;
 - :mod:`.certificates`: certificate numbers, the two-year validity, statuses;

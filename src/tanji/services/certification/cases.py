@@ -15,18 +15,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tanji.db.base import utcnow
 from tanji.db.models import (
-    CaseEventRow,
-    CaseFindingRow,
     CertificateRow,
     CertificationCaseRow,
     FootprintResultRow,
@@ -34,23 +29,18 @@ from tanji.db.models import (
 from tanji.domain.accounts import Actor
 from tanji.domain.certification import (
     Action,
-    Applied,
     CaseFinding,
     CaseRole,
     CaseState,
     Certificate,
-    CertificateStatus,
     CertificationType,
-    Context,
     DocumentKind,
     FindingKind,
     Reason,
     Step,
     application_problems,
-    apply,
     certificate_number,
     expiry_date,
-    qualified_staff,
     standing_problems,
 )
 from tanji.domain.certification.certificates import parse_certificate_number
@@ -59,20 +49,26 @@ from tanji.services import results
 from tanji.services.audit import audit
 from tanji.services.background import BackgroundStore
 from tanji.services.certification._common import (
-    case_value,
-    declarations_about,
     load_body,
     refused,
     today,
 )
+from tanji.services.certification._steps import (
+    APPLY,
+    add_event,
+    case_events,
+    findings_of,
+    roles_of,
+    take_step,
+    visible_case,
+)
 from tanji.services.certification.evidence import Document, store_evidence
-from tanji.services.errors import ConflictError, NotFoundError, invalid_field
+from tanji.services.errors import ConflictError, invalid_field
 from tanji.services.footprints import recompute
 from tanji.services.permissions import require
 
 __all__ = [
     "DEFAULT_STANDARD",
-    "CaseSummary",
     "accept",
     "answer_finding",
     "apply_for_certification",
@@ -97,72 +93,8 @@ __all__ = [
     "withdraw",
 ]
 
-APPLY, WORK, OVERSEE = "certification.apply", "certification.work", "certification.oversee"
 #: The quantification standard printed on a certificate unless the decision names another.
 DEFAULT_STANDARD = "GB/T 24067-2024"
-_CERTIFICATE_STATUS = {
-    CaseState.CERTIFIED: CertificateStatus.VALID,
-    CaseState.SURVEILLANCE: CertificateStatus.VALID,
-    CaseState.SUSPENDED: CertificateStatus.SUSPENDED,
-    CaseState.WITHDRAWN: CertificateStatus.WITHDRAWN,
-    CaseState.EXPIRED: CertificateStatus.EXPIRED,
-    CaseState.CANCELLED: CertificateStatus.CANCELLED,
-}
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    id: int
-    state: CaseState
-    applicant_org_id: int
-    body_org_id: int
-    result_id: int
-    category: str
-    certification_type: CertificationType
-    certificate_number: str | None
-
-
-# --- reading ---------------------------------------------------------------------------
-
-
-def visible_case(session: Session, actor: Actor, case_id: int) -> CertificationCaseRow:
-    """The case if ``actor`` may see it; else :class:`NotFoundError`."""
-    row = session.get(CertificationCaseRow, case_id)
-    if row is None or not _may_see(actor, row):
-        raise NotFoundError(f"No certification case {case_id}.")
-    return row
-
-
-def _may_see(actor: Actor, row: CertificationCaseRow) -> bool:
-    if actor.can(OVERSEE):
-        return True
-    return actor.org_id in (row.applicant_org_id, row.body_org_id) and (
-        actor.can(APPLY) or actor.can(WORK) or actor.can("product.read")
-    )
-
-
-def case_events(session: Session, actor: Actor, case_id: int) -> list[dict[str, Any]]:
-    """The case's history, oldest first."""
-    visible_case(session, actor, case_id)
-    rows = session.scalars(
-        select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.id)
-    )
-    return [
-        {
-            "action": r.action,
-            "source": r.source,
-            "target": r.target,
-            "user_id": r.user_id,
-            "at": r.at,
-            "record": json.loads(r.record),
-        }
-        for r in rows
-    ]
-
-
-def _certificate(session: Session, case_id: int) -> CertificateRow | None:
-    return session.scalar(select(CertificateRow).where(CertificateRow.case_id == case_id))
-
 
 # --- applying --------------------------------------------------------------------------
 
@@ -243,7 +175,7 @@ def apply_for_certification(
         "documents": sorted({d.kind for d in documents}),
         "renews": renews,
     }
-    _event(session, case.id, "apply", None, CaseState.APPLIED, actor.user_id, record)
+    add_event(session, case.id, "apply", None, CaseState.APPLIED, actor.user_id, record)
     audit(session, actor, "certification.apply", "certification_case", case.id, None, record)
     return case.id
 
@@ -255,154 +187,17 @@ def _renewed(session: Session, actor: Actor, number: str) -> int:
     return certificate.id
 
 
-# --- one step of the process -----------------------------------------------------------
-
-
-def _roles(actor: Actor | None, row: CertificationCaseRow) -> frozenset[CaseRole]:
-    if actor is None:
-        return frozenset({CaseRole.SYSTEM})
-    roles = set()
-    if actor.org_id == row.applicant_org_id and actor.can(APPLY):
-        roles.add(CaseRole.APPLICANT)
-    if actor.org_id == row.body_org_id and actor.can(WORK):
-        roles.add(CaseRole.BODY)
-        if actor.user_id in json.loads(row.team):
-            roles.add(CaseRole.TEAM)
-        if actor.user_id == row.decision_maker_user_id:
-            roles.add(CaseRole.DECISION_MAKER)
-    return frozenset(roles)
-
-
-def _findings(session: Session, case_id: int) -> list[CaseFindingRow]:
-    return list(
-        session.scalars(
-            select(CaseFindingRow)
-            .where(CaseFindingRow.case_id == case_id)
-            .order_by(CaseFindingRow.number)
-        )
-    )
-
-
-def _step(
-    session: Session, actor: Actor | None, case_id: int, step: Step, *, on: date | None = None
-) -> tuple[CertificationCaseRow, Applied]:
-    if actor is not None:
-        row = visible_case(session, actor, case_id)
-    else:
-        found = session.get(CertificationCaseRow, case_id)
-        if found is None:
-            raise NotFoundError(f"No certification case {case_id}.")
-        row = found
-    session.refresh(row, with_for_update=True)
-    day = on or today()
-    findings = _findings(session, row.id)
-    certificate = _certificate(session, row.id)
-    body = load_body(session, row.body_org_id)
-    context = Context(
-        user_id=actor.user_id if actor else None,
-        roles=_roles(actor, row),
-        body=body,
-        on=day,
-        declarations=declarations_about(session, row.applicant_org_id),
-        qualified_user_ids=frozenset(
-            p.user_id for p in qualified_staff(body, day) if p.user_id is not None
-        ),
-    )
-    outcome = apply(
-        case_value(row, findings, certificate.expires_on if certificate else None), step, context
-    )
-    if not isinstance(outcome, Applied):
-        raise refused(outcome.reasons)
-    before = {"state": row.state}
-    _write(session, row, findings, outcome, actor)
-    _event(
-        session, row.id, step.action.value, CaseState(before["state"]), outcome.case.state,
-        context.user_id, dict(outcome.event.record),
-    )  # fmt: skip
-    if certificate is not None and outcome.case.state in _CERTIFICATE_STATUS:
-        certificate.status = _CERTIFICATE_STATUS[outcome.case.state].value
-        certificate.status_changed_at = utcnow()
-    audit(
-        session, actor, f"certification.{step.action.value}", "certification_case", row.id,
-        before, {"state": row.state, **_jsonable(outcome.event.record)},
-    )  # fmt: skip
-    return row, outcome
-
-
-def _write(
-    session: Session,
-    row: CertificationCaseRow,
-    findings: list[CaseFindingRow],
-    outcome: Applied,
-    actor: Actor | None,
-) -> None:
-    case = outcome.case
-    row.state = case.state.value
-    row.team = json.dumps(sorted(case.team))
-    row.decision_maker_user_id = case.decision_maker
-    row.recomputed_value = case.recomputed_value
-    stored = {f.number: f for f in findings}
-    now, user = utcnow(), actor.user_id if actor else None
-    for finding in case.findings:
-        existing = stored.get(finding.id)
-        if existing is None:
-            session.add(
-                CaseFindingRow(
-                    case_id=row.id, number=finding.id, stage=finding.stage.value,
-                    kind=finding.kind.value, text=finding.text, deadline=finding.deadline,
-                    status=finding.status.value, raised_by=user, raised_at=now,
-                )
-            )  # fmt: skip
-        elif existing.status != finding.status.value:
-            if finding.status.value == "answered":
-                existing.answer, existing.answer_result_id = (
-                    finding.answer,
-                    finding.answer_result_id,
-                )
-                existing.answered_by, existing.answered_at = user, now
-            else:
-                existing.closed_by, existing.closed_at = user, now
-            existing.status = finding.status.value
-    session.flush()
-
-
-def _event(
-    session: Session,
-    case_id: int,
-    action: str,
-    source: CaseState | None,
-    target: CaseState,
-    user_id: int | None,
-    record: dict[str, Any],
-) -> None:
-    session.add(
-        CaseEventRow(
-            case_id=case_id,
-            action=action,
-            source=source.value if source else "",
-            target=target.value,
-            user_id=user_id,
-            record=json.dumps(_jsonable(record), ensure_ascii=False, sort_keys=True),
-        )
-    )
-    session.flush()
-
-
-def _jsonable(record: Any) -> Any:
-    return json.loads(json.dumps(record, default=str))
-
-
 # --- the intentions --------------------------------------------------------------------
 
 
 def accept(session: Session, actor: Actor, case_id: int, *, on: date | None = None) -> None:
     """受理: the body accepts the application (in scope, in good standing, impartial)."""
-    _step(session, actor, case_id, Step(Action.ACCEPT), on=on)
+    take_step(session, actor, case_id, Step(Action.ACCEPT), on=on)
 
 
 def not_accept(session: Session, actor: Actor, case_id: int, *, reason: str) -> None:
     """受理: the body does not accept the application, saying why."""
-    _step(session, actor, case_id, Step(Action.NOT_ACCEPT, reason=reason))
+    take_step(session, actor, case_id, Step(Action.NOT_ACCEPT, reason=reason))
 
 
 def plan(
@@ -417,7 +212,7 @@ def plan(
     """认证策划: the body names the team and a decision-maker not on it (all qualified
     staff, none of whom consulted for the enterprise); document review begins."""
     step = Step(Action.PLAN, team=frozenset(team), decision_maker=decision_maker)
-    _step(session, actor, case_id, step, on=on)
+    take_step(session, actor, case_id, step, on=on)
 
 
 def raise_finding(
@@ -432,14 +227,14 @@ def raise_finding(
     """The team records a finding; a nonconformity asks for corrective action by
     ``deadline``. Returns the finding's number in the case."""
     row = visible_case(session, actor, case_id)
-    number = 1 + max((f.number for f in _findings(session, row.id)), default=0)
+    number = 1 + max((f.number for f in findings_of(session, row.id)), default=0)
     try:
         finding = CaseFinding(
             number, CaseState(row.state), FindingKind(kind), text.strip(), deadline
         )
     except ValueError as error:
         raise invalid_field("finding", str(error)) from None
-    _step(session, actor, case_id, Step(Action.RAISE_FINDING, finding=finding))
+    take_step(session, actor, case_id, Step(Action.RAISE_FINDING, finding=finding))
     return number
 
 
@@ -461,22 +256,22 @@ def answer_finding(
     step = Step(
         Action.ANSWER_FINDING, finding_id=finding, answer=answer, answer_result_id=result_id
     )
-    _step(session, actor, case_id, step)
+    take_step(session, actor, case_id, step)
 
 
 def close_finding(session: Session, actor: Actor, case_id: int, finding: int) -> None:
     """The team accepts the answer and closes the finding."""
-    _step(session, actor, case_id, Step(Action.CLOSE_FINDING, finding_id=finding))
+    take_step(session, actor, case_id, Step(Action.CLOSE_FINDING, finding_id=finding))
 
 
 def complete_document_review(session: Session, actor: Actor, case_id: int) -> None:
     """文件评审 done: on to the on-site inspection."""
-    _step(session, actor, case_id, Step(Action.COMPLETE_DOCUMENT_REVIEW))
+    take_step(session, actor, case_id, Step(Action.COMPLETE_DOCUMENT_REVIEW))
 
 
 def complete_inspection(session: Session, actor: Actor, case_id: int) -> None:
     """现场检查 done: on to the footprint verification."""
-    _step(session, actor, case_id, Step(Action.COMPLETE_INSPECTION))
+    take_step(session, actor, case_id, Step(Action.COMPLETE_INSPECTION))
 
 
 def verify_footprint(
@@ -485,7 +280,7 @@ def verify_footprint(
     """产品碳足迹核查: the team recomputes the footprint under its pins and records the
     number it gets (and whether the result's fingerprint matched). Returns the number."""
     row = visible_case(session, actor, case_id)
-    if CaseRole.TEAM not in _roles(actor, row):
+    if CaseRole.TEAM not in roles_of(actor, row):
         action = Action.RECORD_RECOMPUTATION.value
         raise refused(
             [Reason("certification.actor.not_allowed", {"action": action, "role": "team"})]
@@ -495,7 +290,7 @@ def verify_footprint(
         raise refused(problems)
     calculation, same = recompute(session, backgrounds, row.result_id)
     value = calculation.footprint.total
-    _step(session, actor, case_id, Step(Action.RECORD_RECOMPUTATION, recomputed_value=value))
+    take_step(session, actor, case_id, Step(Action.RECORD_RECOMPUTATION, recomputed_value=value))
     audit(
         session, actor, "certification.recompute", "certification_case", case_id, None,
         {"result_id": row.result_id, "recomputed": value, "fingerprint_matches": same},
@@ -505,7 +300,7 @@ def verify_footprint(
 
 def complete_verification(session: Session, actor: Actor, case_id: int) -> None:
     """Verification done (the recomputed number equals the declared one): to evaluation."""
-    _step(session, actor, case_id, Step(Action.COMPLETE_VERIFICATION))
+    take_step(session, actor, case_id, Step(Action.COMPLETE_VERIFICATION))
 
 
 def grant(
@@ -519,7 +314,7 @@ def grant(
     """认证结果的评价与批准: the decision-maker grants; the certificate is issued (valid
     two years). Returns its number."""
     day = on or today()
-    row, _ = _step(session, actor, case_id, Step(Action.GRANT), on=day)
+    row, _ = take_step(session, actor, case_id, Step(Action.GRANT), on=day)
     result = session.get(FootprintResultRow, row.result_id)
     assert result is not None
     detail = json.loads(result.result)
@@ -571,39 +366,39 @@ def grant(
 
 def refuse(session: Session, actor: Actor, case_id: int, *, reason: str) -> None:
     """The decision-maker refuses certification, saying why."""
-    _step(session, actor, case_id, Step(Action.REFUSE, reason=reason))
+    take_step(session, actor, case_id, Step(Action.REFUSE, reason=reason))
 
 
 def start_surveillance(
     session: Session, actor: Actor, case_id: int, *, on: date | None = None
 ) -> None:
     """获证后监督 begins (the body schedules it; the team records its findings)."""
-    _step(session, actor, case_id, Step(Action.START_SURVEILLANCE), on=on)
+    take_step(session, actor, case_id, Step(Action.START_SURVEILLANCE), on=on)
 
 
 def complete_surveillance(session: Session, actor: Actor, case_id: int) -> None:
     """Surveillance done without open nonconformities: the certificate stays valid."""
-    _step(session, actor, case_id, Step(Action.COMPLETE_SURVEILLANCE))
+    take_step(session, actor, case_id, Step(Action.COMPLETE_SURVEILLANCE))
 
 
 def suspend(session: Session, actor: Actor, case_id: int, *, reason: str) -> None:
     """暂停: the body suspends the certificate."""
-    _step(session, actor, case_id, Step(Action.SUSPEND, reason=reason))
+    take_step(session, actor, case_id, Step(Action.SUSPEND, reason=reason))
 
 
 def reinstate(session: Session, actor: Actor, case_id: int, *, on: date | None = None) -> None:
     """The body lifts a suspension (no open nonconformities, not expired)."""
-    _step(session, actor, case_id, Step(Action.REINSTATE), on=on)
+    take_step(session, actor, case_id, Step(Action.REINSTATE), on=on)
 
 
 def withdraw(session: Session, actor: Actor, case_id: int, *, reason: str) -> None:
     """撤销: the body withdraws the certificate."""
-    _step(session, actor, case_id, Step(Action.WITHDRAW, reason=reason))
+    take_step(session, actor, case_id, Step(Action.WITHDRAW, reason=reason))
 
 
 def cancel(session: Session, actor: Actor, case_id: int, *, reason: str) -> None:
     """The enterprise withdraws its application, or gives up its certificate (注销)."""
-    _step(session, actor, case_id, Step(Action.CANCEL, reason=reason))
+    take_step(session, actor, case_id, Step(Action.CANCEL, reason=reason))
 
 
 def expire_due(session: Session, *, on: date | None = None) -> list[str]:
@@ -616,5 +411,5 @@ def expire_due(session: Session, *, on: date | None = None) -> list[str]:
         .order_by(CertificateRow.id)
     ).all()
     for certificate in due:
-        _step(session, None, certificate.case_id, Step(Action.EXPIRE), on=day)
+        take_step(session, None, certificate.case_id, Step(Action.EXPIRE), on=day)
     return [c.number for c in due]
