@@ -34,8 +34,10 @@ from tanji.domain.certification import (
     application_problems,
     apply,
 )
+from tanji.domain.certification.case import REQUIRED_DOCUMENTS
 from tanji.domain.certification.errors import ENGLISH
-from tanji.domain.certification.process import GUARDS, REQUIRED_DOCUMENTS, transition_for
+from tanji.domain.certification.guards import GUARDS
+from tanji.domain.certification.process import transition_for
 
 TODAY = date(2026, 12, 7)
 BODY_ORG, ENTERPRISE_ORG = 7, 42

@@ -26,16 +26,7 @@ from tanji.domain.certification.bodies import (
     qualified_staff,
     standing_problems,
 )
-from tanji.domain.certification.certificates import (
-    Certificate,
-    CertificateStatus,
-    certificate_number,
-    expiry_date,
-)
-from tanji.domain.certification.errors import CertificationError, Reason
-from tanji.domain.certification.impartiality import ConsultancyDeclaration, conflicts
-from tanji.domain.certification.process import (
-    TRANSITIONS,
+from tanji.domain.certification.case import (
     Action,
     Applied,
     Case,
@@ -50,9 +41,16 @@ from tanji.domain.certification.process import (
     Refused,
     Step,
     Transition,
-    application_problems,
-    apply,
 )
+from tanji.domain.certification.certificates import (
+    Certificate,
+    CertificateStatus,
+    certificate_number,
+    expiry_date,
+)
+from tanji.domain.certification.errors import CertificationError, Reason
+from tanji.domain.certification.impartiality import ConsultancyDeclaration, conflicts
+from tanji.domain.certification.process import TRANSITIONS, application_problems, apply
 
 __all__ = [
     "TRANSITIONS",

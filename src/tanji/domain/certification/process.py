@@ -30,8 +30,6 @@ from tanji.domain.certification.bodies import (
 )
 from tanji.domain.certification.case import (
     MANAGEMENT_SYSTEM_MIN_DAYS,
-    OPEN_STATES,
-    RECOMPUTATION_TOLERANCE,
     REQUIRED_DOCUMENTS,
     Action,
     Applied,
@@ -42,7 +40,6 @@ from tanji.domain.certification.case import (
     Context,
     DocumentKind,
     Event,
-    FindingKind,
     FindingStatus,
     Refused,
     Step,
@@ -51,31 +48,7 @@ from tanji.domain.certification.case import (
 from tanji.domain.certification.errors import Reason
 from tanji.domain.certification.guards import GUARDS, scope_problems
 
-__all__ = [
-    "GUARDS",
-    "MANAGEMENT_SYSTEM_MIN_DAYS",
-    "OPEN_STATES",
-    "RECOMPUTATION_TOLERANCE",
-    "REQUIRED_DOCUMENTS",
-    "TRANSITIONS",
-    "Action",
-    "Applied",
-    "Case",
-    "CaseFinding",
-    "CaseRole",
-    "CaseState",
-    "Context",
-    "DocumentKind",
-    "Event",
-    "FindingKind",
-    "FindingStatus",
-    "Refused",
-    "Step",
-    "Transition",
-    "application_problems",
-    "apply",
-    "transition_for",
-]
+__all__ = ["TRANSITIONS", "application_problems", "apply", "transition_for"]
 
 # --- the table -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from tanji.db.models import CertificationCaseRow, EvidenceRow
 from tanji.domain.accounts import Actor
 from tanji.domain.certification import CaseState, DocumentKind, standing_problems
-from tanji.domain.certification.process import OPEN_STATES
+from tanji.domain.certification.case import OPEN_STATES
 from tanji.services.audit import audit
 from tanji.services.certification._common import load_body, refused, today
 from tanji.services.errors import ConflictError, NotFoundError, invalid_field
