@@ -34,10 +34,19 @@ __all__ = [
     "ApiTokenRow",
     "AuditRow",
     "Base",
+    "BlacklistEntryRow",
+    "CaseEventRow",
+    "CaseFindingRow",
     "CertificateClaimRow",
+    "CertificateRow",
+    "CertificationBodyRow",
+    "CertificationCaseRow",
     "CharacterizationRow",
+    "ConsultancyDeclarationRow",
+    "CreditFindingRow",
     "DatabaseRow",
     "DatabaseVersionRow",
+    "EvidenceRow",
     "ExchangeRow",
     "FactorGasRow",
     "FactorRecordRow",
@@ -54,7 +63,9 @@ __all__ = [
     "ProductModelRow",
     "ProductSystemRow",
     "RuleRow",
+    "ScopeRow",
     "SourceRow",
+    "StaffRow",
     "SupplierFootprintRow",
     "UserRow",
 ]
@@ -562,3 +573,20 @@ class ProductRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
+
+
+# The certification tables live in their own module (this one is long enough); importing
+# them here puts them in the metadata that Alembic compares.
+from tanji.db.certification_tables import (  # noqa: E402
+    BlacklistEntryRow,
+    CaseEventRow,
+    CaseFindingRow,
+    CertificateRow,
+    CertificationBodyRow,
+    CertificationCaseRow,
+    ConsultancyDeclarationRow,
+    CreditFindingRow,
+    EvidenceRow,
+    ScopeRow,
+    StaffRow,
+)

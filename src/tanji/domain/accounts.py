@@ -97,7 +97,18 @@ _EVERY_KIND = tuple(OrgKind)
 #: - ``org.status``: suspending or blacklisting an organisation (S4's blacklist of
 #:   certification bodies) is the platform operator's;
 #: - ``member.manage``, ``audit.read``: every organisation's admins, for their own;
-#: - ``token.manage``: editors and admins make API tokens (scoped to what they may do).
+#: - ``token.manage``: editors and admins make API tokens (scoped to what they may do);
+#: - ``certification.apply``: an enterprise's editors apply for certification of its
+#:   footprints and answer findings (which case is theirs is tenant isolation);
+#: - ``certification.work``: a certification body's editors accept, plan, review,
+#:   inspect, verify and decide — which of these a person may do in a case is the
+#:   process table's (body, team, decision-maker; domain/certification/process.py);
+#: - ``certification.body``: a body's admins keep its staff list and its declarations
+#:   of consultancy (impartiality); an enterprise's or service provider's admins declare
+#:   consultancy too;
+#: - ``certification.oversee``: registering bodies, changing their status, the
+#:   blacklist and credit findings are the platform operator's and the provincial
+#:   department's (the competent department's) acts.
 PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     "product.read": dict.fromkeys(_EVERY_KIND, _V),
     "product.write": {_K.ENTERPRISE: _E, _K.SERVICE_PROVIDER: _E},
@@ -119,6 +130,10 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     "member.manage": dict.fromkeys(_EVERY_KIND, _A),
     "audit.read": dict.fromkeys(_EVERY_KIND, _A),
     "token.manage": dict.fromkeys(_EVERY_KIND, _E),
+    "certification.apply": {_K.ENTERPRISE: _E},
+    "certification.work": {_K.CERTIFICATION_BODY: _E},
+    "certification.body": {_K.CERTIFICATION_BODY: _A, _K.SERVICE_PROVIDER: _A},
+    "certification.oversee": {_K.DEPARTMENT_PROVINCE: _A, _K.PLATFORM_ADMIN: _A},
 }
 
 #: Every action the platform checks, in the table's order.

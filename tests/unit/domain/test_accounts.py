@@ -38,6 +38,10 @@ org.status                -    -     -      -     -     -      A
 member.manage             A    A     A      A     A     A      A
 audit.read                A    A     A      A     A     A      A
 token.manage              EA   EA    EA     EA    EA    EA     EA
+certification.apply       EA   -     -      -     -     -      -
+certification.work        -    EA    -      -     -     -      -
+certification.body        -    A     -      -     -     A      -
+certification.oversee     -    -     -      A     -     -      A
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,

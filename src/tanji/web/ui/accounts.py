@@ -77,6 +77,10 @@ ACTION_LABELS = {
     "member.manage": N_("Manage members"),
     "audit.read": N_("Read the audit log"),
     "token.manage": N_("Manage API tokens"),
+    "certification.apply": N_("Apply for certification"),
+    "certification.work": N_("Carry out certification"),
+    "certification.body": N_("Keep certification staff and declarations"),
+    "certification.oversee": N_("Oversee certification bodies"),
 }
 #: The kinds the platform operator registers (enterprises register themselves).
 REGISTERED_KINDS = (
