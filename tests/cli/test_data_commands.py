@@ -104,7 +104,7 @@ def test_shipped_factors_are_searchable_with_their_source(tanji: Run, query: str
     # Jiangsu's own factors, and its regional grid's (East China covers Jiangsu).
     assert {h["geography"] for h in hits} <= {"CN-JS", "CN-EAST"}
     if "2023" in query:
-        assert "cn-electricity:CN-ELEC-LOC-2023-CN-EAST" in {h["ref"].split("@")[0] for h in hits}
+        assert "cn-electricity:CN-ELEC-LOC-2023-CN-JS" in {h["ref"].split("@")[0] for h in hits}
     status, out, err = tanji("data", "show", hits[0]["ref"], "--json")
     assert status == 0, err
     source = json.loads(out)["factor"]["source"]

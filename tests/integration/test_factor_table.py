@@ -41,7 +41,7 @@ from tanji.io.factor_table import (
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "tanji" / "data" / "factors"
 SHIPPED_COUNTS = {
-    "cn-electricity.csv": 60,
+    "cn-electricity.csv": 142,
     "cn-fuels.csv": 3,
     "freight-transport.csv": 224,
     "ipcc2006-fuels.csv": 36,

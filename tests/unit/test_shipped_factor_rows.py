@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tanji.domain.geography import PLACES
+
 FACTORS = Path(__file__).resolve().parents[2] / "src" / "tanji" / "data" / "factors"
 TABLES = sorted(FACTORS.glob("*.csv"))
 #: The resolver picks these by kind, geography and year alone: they must be unique.
@@ -74,3 +76,30 @@ def test_the_ets_parameter_is_its_own_kind() -> None:
         if row["code"] == "CN-ELEC-MEE-ETS-2022-CN"
     ]
     assert ets["kind"] == "grid_ets"
+
+
+@pytest.mark.parametrize("year", ["2021", "2022", "2023"])
+def test_each_mee_nbs_annex_year_has_every_province_and_regional_grid(year: str) -> None:
+    annex = {
+        row["geography"]
+        for _, row in rows(FACTORS / "cn-electricity.csv")
+        if row["kind"] == "grid_location" and year_of(row) == year
+    }
+    # The annexes list 30 provinces (not Tibet, Hong Kong, Macao, Taiwan), 7 grids, the nation.
+    provinces = {c for c, p in PLACES.items() if p.level == "province" and c != "CN-XZ"}
+    regions = {c for c, p in PLACES.items() if p.level == "regional"}
+    assert annex == provinces | regions | {"CN"}
+
+
+def test_the_2024_footprint_annex_has_every_generation_type_and_both_td_factors() -> None:
+    of_2024 = {
+        row["code"]: row["co2e_kg"]
+        for _, row in rows(FACTORS / "cn-electricity.csv")
+        if year_of(row) == "2024" and row["kind"].startswith("electricity_")
+    }
+    kinds = ("COAL", "GAS", "HYDRO", "NUCLEAR", "WIND", "PV", "CSP", "BIOMASS")
+    assert {f"CN-ELEC-GEN-{k}-2024-CN" for k in kinds} <= set(of_2024)
+    # 附件 表2/表3 of the 2024 notice, as printed (kgCO2e/kWh).
+    assert of_2024["CN-ELEC-GEN-COAL-2024-CN"] == "0.9240"
+    assert of_2024["CN-ELEC-TD-EXLOSS-2024-CN"] == "0.0046"
+    assert of_2024["CN-ELEC-TD-INCLOSS-2024-CN"] == "0.0327"

@@ -91,9 +91,9 @@ def test_a_line_may_ask_for_the_co2_only_factor_and_the_rule_warns(
     calc = calculate_under(session, backgrounds, path, rule)
 
     [line] = calc.result["lines"]
-    # No 2024 consumption factor: the latest earlier year, Jiangsu's region first.
-    assert line["per_unit"] == 0.5500  # CN-ELEC-LOC-2023-CN-EAST, kg CO2/kWh
-    assert (line["grid"]["geography"], line["grid"]["reason"]) == ("CN-EAST", "earlier")
+    # No 2024 consumption factor: the latest earlier year, Jiangsu's own row first.
+    assert line["per_unit"] == 0.5827  # CN-ELEC-LOC-2023-CN-JS, kg CO2/kWh
+    assert (line["grid"]["geography"], line["grid"]["reason"]) == ("CN-JS", "earlier")
     assert line["grid"]["basis_from"] == "model"
     assert "electricity-basis" in {f.code for f in check(calc.footprint.model, rule)}
 

@@ -35,9 +35,23 @@ def test_jiangsu_2024_life_cycle_takes_the_national_2024_factor() -> None:
     assert choose("CN-JS", 2024, "grid_lifecycle") == ("CN-ELEC-LCA-2024-CN", "national")
 
 
-def test_jiangsu_2023_takes_east_china_2023_before_jiangsu_2022() -> None:
+def test_jiangsu_2023_takes_its_own_2023_provincial_factor() -> None:
+    # The 2023 annex (公告2025年第47号) has a Jiangsu row (0.5827): it wins over East China
+    # 2023 (0.5500) and over Jiangsu 2022 (0.5978).
     code, reason = choose("CN-JS", 2023, "grid_location", "location")
-    assert (code, reason) == ("CN-ELEC-LOC-2023-CN-EAST", "regional")
+    assert (code, reason) == ("CN-ELEC-LOC-2023-CN-JS", "exact")
+
+
+def test_a_province_the_annex_leaves_out_takes_its_regional_grid_of_the_same_year() -> None:
+    # Tibet has no provincial row in the 2021–2023 annexes: same-year Southwest China first.
+    assert choose("CN-XZ", 2023, "grid_location", "location") == (
+        "CN-ELEC-LOC-2023-CN-SOUTHWEST",
+        "regional",
+    )
+    assert choose("CN-XZ", 2021, "grid_location", "location") == (
+        "CN-ELEC-LOC-2021-CN-SOUTHWEST",
+        "regional",
+    )
 
 
 def test_same_year_provincial_first() -> None:
@@ -48,9 +62,9 @@ def test_same_year_provincial_first() -> None:
 
 
 def test_a_later_year_has_no_factor_yet_the_latest_earlier_year_finest_first() -> None:
-    # 2025: nothing published; 2024 has no location factor; 2023 has East China.
+    # 2025: nothing published; 2024 has no location factor; 2023 has Jiangsu itself.
     assert choose("CN-JS", 2025, "grid_location", "location") == (
-        "CN-ELEC-LOC-2023-CN-EAST",
+        "CN-ELEC-LOC-2023-CN-JS",
         "earlier",
     )
     assert choose("CN-JS", 2026, "grid_lifecycle") == ("CN-ELEC-LCA-2024-CN", "earlier")
@@ -63,7 +77,7 @@ def test_a_later_year_only_when_nothing_earlier_exists() -> None:
 def test_no_year_takes_the_latest_published() -> None:
     assert choose("CN-JS", None, "grid_lifecycle") == ("CN-ELEC-LCA-2024-CN", "latest")
     assert choose("CN-JS", None, "grid_location", "location") == (
-        "CN-ELEC-LOC-2023-CN-EAST",
+        "CN-ELEC-LOC-2023-CN-JS",
         "latest",
     )
 
