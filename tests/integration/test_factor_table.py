@@ -45,7 +45,7 @@ SHIPPED_COUNTS = {
     "cn-fuels.csv": 3,
     "freight-transport.csv": 224,
     "ipcc2006-fuels.csv": 36,
-    "materials-sector.csv": 12,
+    "materials-sector.csv": 35,
     "eu-cbam-defaults-cn.csv": 17,
 }
 

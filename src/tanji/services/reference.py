@@ -86,7 +86,7 @@ SHIPPED_TABLES = (
         "materials-sector.csv",
         "materials-sector",
         "Materials: steel (worldsteel), primary aluminium (IAI),"
-        " battery raw materials (Istrate et al. 2024)",
+        " battery raw materials (Istrate et al. 2024), material use (UK DESNZ 2025, proxies)",
     ),
     ShippedTable(
         "eu-cbam-defaults-cn.csv",
