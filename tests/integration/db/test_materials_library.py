@@ -65,6 +65,21 @@ def test_material_use_proxies_are_found_and_labelled(
     assert "Open Government Licence" in (factor.source.licence or "")
 
 
+def test_steel_routes_and_process_defaults_are_found_with_their_kind(session: Session) -> None:
+    refs = {h.ref.split("@")[0]: h for h in search_factors(session, "BF-BOF")}
+    direct = refs["materials-sector:IEA2020-STEEL-BF-BOF-DIRECT"]
+    total = refs["materials-sector:IEA2020-STEEL-BF-BOF-TOTAL"]
+    assert (direct.kind, total.kind) == ("process", "material")
+    bof = factor_detail(session, "materials-sector:IEA2020-STEEL-BF-BOF-TOTAL").factor
+    assert {g.gas: g.kg for g in bof.gases} == {"CO2": 2200.0}  # 2.2 t CO2 / t crude steel
+    clinker = {h.ref.split("@")[0] for h in search_factors(session, "熟料")}
+    assert "ipcc2006-ippu:IPCC2006-IPPU-CEMENT-CLINKER" in clinker
+    factor = factor_detail(session, "ipcc2006-ippu:IPCC2006-IPPU-CEMENT-CLINKER").factor
+    assert {g.gas: g.kg for g in factor.gases} == {"CO2": 520.0}  # 0.52 t CO2 / t clinker
+    assert factor.kind == "process"
+    assert "Volume 3" in factor.source.title
+
+
 def test_cbam_defaults_are_their_own_kind_and_found_by_cbam(session: Session) -> None:
     hits = search_factors(session, "CBAM 中国")
     assert hits
