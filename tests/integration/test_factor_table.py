@@ -46,7 +46,7 @@ SHIPPED_COUNTS = {
     "freight-transport.csv": 224,
     "ipcc2006-fuels.csv": 36,
     "materials-sector.csv": 41,
-    "ipcc2006-ippu.csv": 23,
+    "ipcc2006-ippu.csv": 28,
     "eu-cbam-defaults-cn.csv": 17,
 }
 

@@ -85,8 +85,9 @@ SHIPPED_TABLES = (
     ShippedTable(
         "ipcc2006-ippu.csv",
         "ipcc2006-ippu",
-        "IPCC 2006 Vol. 3 Tier 1 process CO2 defaults (clinker, lime, glass, ammonia, iron and"
-        " steel, primary aluminium); direct plant emissions, not footprints",
+        "IPCC 2006 Vol. 3 Tier 1 process CO2 defaults (clinker, lime, glass, ammonia, carbides,"
+        " titanium dioxide, soda ash, iron and steel, primary aluminium); direct plant"
+        " emissions, not footprints",
     ),
     ShippedTable(
         "materials-sector.csv",
