@@ -45,7 +45,8 @@ SHIPPED_COUNTS = {
     "cn-fuels.csv": 3,
     "freight-transport.csv": 224,
     "ipcc2006-fuels.csv": 36,
-    "materials-sector.csv": 12,
+    "materials-sector.csv": 41,
+    "ipcc2006-ippu.csv": 28,
     "eu-cbam-defaults-cn.csv": 17,
 }
 

@@ -36,7 +36,7 @@ def test_sources_lists_the_table_with_its_count(table: object) -> None:
 
 #: Tables held to the full citation rule here (the electricity, fuel and freight tables are
 #: checked where they are maintained).
-CITED_IN_FULL = ("materials-sector.csv", "eu-cbam-defaults-cn.csv")
+CITED_IN_FULL = ("materials-sector.csv", "eu-cbam-defaults-cn.csv", "ipcc2006-ippu.csv")
 
 
 @pytest.mark.parametrize("file", CITED_IN_FULL)

@@ -83,10 +83,17 @@ SHIPPED_TABLES = (
         "Freight transport per tonne-km, tank-to-wheel and well-to-wheel (UK DESNZ 2025)",
     ),
     ShippedTable(
+        "ipcc2006-ippu.csv",
+        "ipcc2006-ippu",
+        "IPCC 2006 Vol. 3 Tier 1 process CO2 defaults (clinker, lime, glass, ammonia, carbides,"
+        " titanium dioxide, soda ash, iron and steel, primary aluminium); direct plant"
+        " emissions, not footprints",
+    ),
+    ShippedTable(
         "materials-sector.csv",
         "materials-sector",
         "Materials: steel (worldsteel), primary aluminium (IAI),"
-        " battery raw materials (Istrate et al. 2024)",
+        " battery raw materials (Istrate et al. 2024), material use (UK DESNZ 2025, proxies)",
     ),
     ShippedTable(
         "eu-cbam-defaults-cn.csv",

@@ -45,6 +45,41 @@ def test_the_sector_values_are_stored_as_published(session: Session) -> None:
     assert aluminium.factor.unit == "t"
 
 
+@pytest.mark.parametrize(
+    ("query", "material_code"),
+    [
+        ("玻璃", "DESNZ2025-MATERIAL-GLASS-PRIMARY"),
+        ("glass", "DESNZ2025-MATERIAL-GLASS-PRIMARY"),
+        ("再生铝", "DESNZ2025-MATERIAL-ALUMINIUM-CANS-FOIL-CLOSED-LOOP"),
+        ("PP", "DESNZ2025-MATERIAL-PP-PRIMARY"),
+    ],
+)
+def test_material_use_proxies_are_found_and_labelled(
+    session: Session, query: str, material_code: str
+) -> None:
+    hits = search_factors(session, query)
+    assert f"materials-sector:{material_code}" in {h.ref.split("@")[0] for h in hits}
+    factor = factor_detail(session, f"materials-sector:{material_code}").factor
+    assert factor.geography == "GB"  # a UK value, named as a proxy for China
+    assert "proxy for China" in (factor.name_en or "")
+    assert "Open Government Licence" in (factor.source.licence or "")
+
+
+def test_steel_routes_and_process_defaults_are_found_with_their_kind(session: Session) -> None:
+    refs = {h.ref.split("@")[0]: h for h in search_factors(session, "BF-BOF")}
+    direct = refs["materials-sector:IEA2020-STEEL-BF-BOF-DIRECT"]
+    total = refs["materials-sector:IEA2020-STEEL-BF-BOF-TOTAL"]
+    assert (direct.kind, total.kind) == ("process", "material")
+    bof = factor_detail(session, "materials-sector:IEA2020-STEEL-BF-BOF-TOTAL").factor
+    assert {g.gas: g.kg for g in bof.gases} == {"CO2": 2200.0}  # 2.2 t CO2 / t crude steel
+    clinker = {h.ref.split("@")[0] for h in search_factors(session, "熟料")}
+    assert "ipcc2006-ippu:IPCC2006-IPPU-CEMENT-CLINKER" in clinker
+    factor = factor_detail(session, "ipcc2006-ippu:IPCC2006-IPPU-CEMENT-CLINKER").factor
+    assert {g.gas: g.kg for g in factor.gases} == {"CO2": 520.0}  # 0.52 t CO2 / t clinker
+    assert factor.kind == "process"
+    assert "Volume 3" in factor.source.title
+
+
 def test_cbam_defaults_are_their_own_kind_and_found_by_cbam(session: Session) -> None:
     hits = search_factors(session, "CBAM 中国")
     assert hits
@@ -65,6 +100,18 @@ TEMPLATE_MATERIALS = {
     ("pv", "frame"): ("10 kW", "materials-sector:IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO", 15.1),
     # materials-sector ISTRATE2024-GRAPHITE-SYNTHETIC-CN: 43.8715 kg CO2e per kg
     ("battery", "anode"): ("10 kWh", "materials-sector:ISTRATE2024-GRAPHITE-SYNTHETIC-CN", 43.8715),
+    # materials-sector DESNZ2025-MATERIAL-*: DESNZ 2025 material use, kg CO2e per tonne
+    ("pv", "glass"): ("10 kW", "materials-sector:DESNZ2025-MATERIAL-GLASS-PRIMARY", 1.40276667),
+    ("pv", "encapsulant"): (
+        "10 kW",
+        "materials-sector:DESNZ2025-MATERIAL-PLASTIC-FILM-AVERAGE-PRIMARY",
+        2.91650513,
+    ),
+    ("steel", "fluxes"): (
+        "10 t",
+        "materials-sector:DESNZ2025-MATERIAL-AGGREGATES-PRIMARY",
+        0.00779306,
+    ),
 }
 
 
