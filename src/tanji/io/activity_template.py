@@ -49,6 +49,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
+from tanji.domain.bounds import MAX_AMOUNT, amount_problem
 from tanji.domain.products import ProductModel
 from tanji.domain.units import UnitError, dimension_of, parse_quantity, same_dimension
 from tanji.io._cells import blank, cell_text, format_number
@@ -761,6 +762,8 @@ def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> A
         row.fail(amount_key, f"required; expected a number, e.g. {format_number(current_amount)}")
     if amount is not None and amount < 0 <= current_amount:
         row.fail(amount_key, f"{format_number(amount)} is negative; expected an amount ≥ 0")
+    if amount is not None and (problem := amount_problem(amount)) is not None:
+        row.fail(amount_key, f"{problem}; expected an amount of at most {MAX_AMOUNT:g}")
     unit = row.text(unit_key)
     kind = _kind(current_unit)
     if unit is None:
