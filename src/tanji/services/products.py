@@ -483,6 +483,19 @@ def _check(session: Session, org_id: int, code: str, data: Mapping[str, Any]) ->
     return model
 
 
+def _versioned(data: Mapping[str, Any], version: str) -> dict[str, Any]:
+    """``data`` with its ``version`` set (in place, else right after its ``id``)."""
+    if "version" in data:
+        return {**data, "version": version}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "id":
+            out["version"] = version
+    out.setdefault("version", version)
+    return out
+
+
 def _store(
     session: Session,
     actor: Actor,
@@ -493,6 +506,9 @@ def _store(
     with_facts: bool = False,
 ) -> WorkspaceProduct:
     before = _snapshot(row, with_facts) if row.id is not None else None
+    # The model's version is the product's: every saved change advances both, so two
+    # results of different documents never show the same model version.
+    data = _versioned(data, str(row.version + 1))
     model = _check(session, row.org_id, row.code, data)
     row.document = json.dumps(data, ensure_ascii=False)
     row.name_zh = model.product.name.zh
