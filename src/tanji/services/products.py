@@ -71,6 +71,7 @@ from tanji.services.errors import (
     ServiceError,
 )
 from tanji.services.footprints import Calculation, StoreResolver, run_model, save_result
+from tanji.services.line_checks import check_lines, line_warnings
 from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, is_placeholder, line_mapping
@@ -510,6 +511,7 @@ def _store(
     # results of different documents never show the same model version.
     data = _versioned(data, str(row.version + 1))
     model = _check(session, row.org_id, row.code, data)
+    check_lines(session, row.org_id, model)
     row.document = json.dumps(data, ensure_ascii=False)
     row.name_zh = model.product.name.zh
     row.name_en = model.product.name.en
@@ -867,7 +869,7 @@ def _own_findings(model: ProductModel, data: Mapping[str, Any]) -> list[Finding]
                     "Tanji workspace",
                 )
             )
-    return out
+    return out + line_warnings(model)
 
 
 def findings(
