@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MAX_AMOUNT", "MAX_FACTOR", "MAX_NAME", "amount_problem", "factor_problem"]
+from tanji.domain.problems import Problem
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_FACTOR",
+    "MAX_NAME",
+    "amount_problem",
+    "factor_problem",
+    "name_problem",
+]
 
 #: The largest quantity of any unit a model may hold.
 MAX_AMOUNT = 1e15
@@ -28,19 +37,25 @@ MAX_FACTOR = 1e12
 MAX_NAME = 200
 
 
-def amount_problem(value: float) -> str | None:
+def amount_problem(value: float) -> Problem | None:
     """Why ``value`` cannot be a quantity (None when it can): not finite, or too large."""
     if not math.isfinite(value):
-        return "not a finite number"
+        return Problem("not-finite")
     if abs(value) > MAX_AMOUNT:
-        return f"{value:g} is beyond the largest quantity accepted ({MAX_AMOUNT:g})"
+        return Problem("amount-too-large", value=f"{value:g}", limit=f"{MAX_AMOUNT:g}")
     return None
 
 
-def factor_problem(value: float) -> str | None:
+def factor_problem(value: float) -> Problem | None:
     """Why ``value`` cannot be a factor in kg per unit (None when it can)."""
     if not math.isfinite(value):
-        return "not a finite number"
+        return Problem("not-finite")
     if abs(value) > MAX_FACTOR:
-        return f"{value:g} kg per unit is beyond the largest factor accepted ({MAX_FACTOR:g})"
+        return Problem("factor-too-large", value=f"{value:g}", limit=f"{MAX_FACTOR:g}")
     return None
+
+
+def name_problem(text: str) -> Problem | None:
+    """Why ``text`` cannot be a name (None when it can): longer than :data:`MAX_NAME`."""
+    length = len(text.strip())
+    return Problem("too-long", length=length, limit=MAX_NAME) if length > MAX_NAME else None

@@ -12,19 +12,17 @@ refused where it is typed instead of surfacing later as a calculation error:
   unit to give or a factor per the line's unit); inline factors too;
 - an electricity line is in a unit of energy.
 
-Each problem is a :class:`Problem`: the English message (what the API and the logs
-say) carrying a ``code`` and its ``values``, which the web layer says in the reader's
-language (:mod:`tanji.web.ui.problems`). :func:`line_warnings` gives what is allowed but
-suspicious (a negative factor) for the findings.
+Each problem is a :class:`~tanji.domain.problems.Problem`: the English message (what the
+API and the logs say) carrying a ``code`` and its ``values``, which the web layer says in
+the reader's language (:mod:`tanji.web.ui.problems`). :func:`line_warnings` gives what is
+allowed but suspicious (a negative factor) for the findings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy.orm import Session
 
+from tanji.domain.problems import Problem
 from tanji.domain.products import LinkKind, ProductModel
 from tanji.domain.rules import Finding, Severity
 from tanji.domain.units import UnitError, kind_of, same_dimension
@@ -32,47 +30,7 @@ from tanji.services.catalog import readers_of_org
 from tanji.services.errors import InvalidInputError, ServiceError
 from tanji.services.factors import parse_ref, resolve_factors
 
-__all__ = ["Problem", "check_lines", "line_warnings"]
-
-#: English texts of the problems, by code; ``{placeholders}`` from the values.
-TEXTS: Mapping[str, str] = {
-    "unknown-factor": (
-        "line {line}: there is no factor {factor} in the factor library you can read; "
-        "choose one from the library"
-    ),
-    "unit-mismatch": (
-        "line {line}: the quantity is in {unit} ({kind}), but the factor {factor} counts "
-        "per {factor_unit} ({factor_kind}); give the quantity in {factor_unit} (or another "
-        "unit of {factor_kind}), or choose a factor per {unit}"
-    ),
-    "electricity-unit": (
-        "line {line}: electricity is counted in a unit of energy (kWh, MWh), not in {unit}"
-    ),
-    "negative-factor": (
-        "line {line}: the factor {factor} is negative ({value} kg CO2e per {factor_unit}); "
-        "check its sign — a credit belongs in the report beside the footprint"
-    ),
-}
-
-
-class Problem(str):
-    """An English message that also carries its ``code`` and ``values`` (for the web's
-    translation)."""
-
-    code: str
-    values: dict[str, str]
-
-    def __new__(cls, code: str, **values: Any) -> Problem:
-        texts = {k: str(v) for k, v in values.items()}
-        made = super().__new__(cls, TEXTS[code].format(**texts))
-        made.code = code
-        made.values = texts
-        return made
-
-
-def _factor_of(spec: Mapping[str, Any]) -> str:
-    factor = spec.get("factor")
-    return factor.strip() if isinstance(factor, str) else ""
+__all__ = ["check_lines", "line_warnings"]
 
 
 def check_lines(session: Session, org_id: int, model: ProductModel) -> None:

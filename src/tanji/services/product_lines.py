@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tanji.domain.bounds import MAX_NAME, amount_problem, factor_problem
+from tanji.domain.bounds import amount_problem, factor_problem, name_problem
 from tanji.domain.products import GRID_BASES
 from tanji.domain.units import UnitError, convert
 from tanji.services.errors import InvalidInputError
@@ -165,8 +165,8 @@ def _check(line: LineInput) -> dict[str, str]:
         problems["stage"] = "required: the life-cycle stage of the line"
     if line.data not in _DATA:
         problems["data"] = f"expected primary or secondary, got {line.data!r}"
-    if len(line.name) > MAX_NAME:
-        problems["name"] = f"{len(line.name)} characters; at most {MAX_NAME}"
+    if (problem := name_problem(line.name)) is not None:
+        problems["name"] = problem
     if line.kind == "transport":
         if line.mass_t is None or line.mass_t < 0:
             problems["mass_t"] = "required: the mass carried, in t (0 or more)"

@@ -42,7 +42,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tanji.db.models import FootprintResultRow, OrganisationRow, ProductModelRow, ProductRow
 from tanji.domain.accounts import Actor, Role
-from tanji.domain.bounds import MAX_NAME
+from tanji.domain.bounds import name_problem
 from tanji.domain.factors import DomainError
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.products import LinkKind, LocalText, ProductModel
@@ -555,8 +555,8 @@ def create_product(
     if not (name_zh.strip() or name_en.strip()):
         problems["name_zh"] = "give the product's name in Chinese or English"
     for key, value in (("name_zh", name_zh), ("name_en", name_en)):
-        if len(value.strip()) > MAX_NAME:
-            problems[key] = f"{len(value.strip())} characters; at most {MAX_NAME}"
+        if (problem := name_problem(value)) is not None:
+            problems[key] = problem
     if problems:
         detail = "; ".join(f"{k}: {v}" for k, v in problems.items())
         raise InvalidInputError(f"new product: {detail}", fields=problems)
