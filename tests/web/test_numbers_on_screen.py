@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from tests.web.test_workspace_api import create, current, headers
+from tests.web.test_workspace_api import FACTS, create, current, headers
 
 from tanji.bootstrap import App
 
@@ -73,3 +73,18 @@ def test_every_saved_change_gives_a_new_model_version(tanji_app: App, client: Te
     assert len(versions) == 2
     assert versions[0] != versions[1]
     assert versions[1] == str(product["version"])
+
+
+def test_a_small_functional_unit_keeps_its_digits(tanji_app: App, client: TestClient) -> None:
+    auth = headers(tanji_app)
+    product = create(client, auth)
+    base = f"/api/v1/products/{product['id']}"
+    facts = {**FACTS, "declared_unit": "1 kWh", "output": "1000 kWh",
+             "functional_unit_zh": "储存 1 kWh 电能",
+             "functional_unit_declared_units": 0.000206}  # fmt: skip
+    changed = client.put(f"{base}/facts", json=facts, headers=current(client, base, auth))
+    assert changed.status_code == 200, changed.text
+    for language in ("zh", "en"):
+        page = client.get(f"/workspace/products/{product['id']}?lang={language}", headers=auth)
+        assert page.status_code == 200
+        assert "(0.000206 × 1 kWh)" in page.text  # was "(0 × 1 kWh)"
