@@ -785,7 +785,12 @@ def fill_activity_data(
     )
     if row.version != read:  # the workbook was read against an older document
         require_version(session, row, read)
-    _store(session, actor, row, data, "product.activity-data")
+    try:
+        _store(session, actor, row, data, "product.activity-data")
+    except (InvalidInputError, DataFormatError) as error:
+        # The lines checked against the library (or the model checks): nothing changed.
+        problems = tuple(getattr(error, "fields", {}).values()) or (str(error),)
+        return ActivityDataReport(False, (), problems)
     return ActivityDataReport(True, tuple(changes), ())
 
 
