@@ -300,6 +300,8 @@ def test_a_unit_of_another_dimension_is_reported_with_cell_and_header(
         ("power", "Amount", "about 1200", "'about 1200' is not a number; expected a number"),
         ("power", "Amount", None, "required; expected a number, e.g. 1200"),
         ("power", "Amount", -5, "-5 is negative; expected an amount ≥ 0"),
+        ("power", "Amount", 1e308, "1e+308 is beyond the largest quantity accepted (1e+15)"),
+        ("truck", "Transport distance", 1e20, "1e+20 is beyond the largest quantity"),
         ("power", "Unit", "kwhh", "unknown unit 'kwhh'; expected a unit of energy such as 'kWh'"),
         ("power", "Unit", None, "required; expected a unit of energy such as 'kWh'"),
         ("steel", "TeR", 7, "7 is not a PEF quality score; expected a whole number from 1"),

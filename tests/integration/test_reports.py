@@ -412,7 +412,8 @@ def test_catalogue_and_number_formats() -> None:
     assert fmt_value(12345.6) == "12,346"
     assert fmt_value(9.99996) == "10.00"
     assert fmt_value(-0.5) == "-0.5000"
-    assert fmt_value(1.5e-7) == "1.500e-07"
+    assert fmt_value(1.5e-7) == "0.0000001500"  # no scientific notation in reports
+    assert fmt_value(1e308) == "1.000 × 10³⁰⁸"  # never raises
     assert fmt_value(0.0) == "0"
     assert fmt_percent(0.12345) == "12.3%"
     assert fmt_percent(None) == "—"

@@ -17,11 +17,11 @@ from tests.cli.jsonld import smelter_zip
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, token_for
 
 from tanji.bootstrap import App
-from tanji.domain.factors import DomainError
 from tanji.services import logins, products
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.audit import audit_log
 from tanji.services.catalog import list_databases
+from tanji.services.errors import InvalidInputError
 from tanji.services.reference import SHIPPED_TABLES
 
 HEADER = (
@@ -375,7 +375,8 @@ def test_a_private_database_is_read_by_its_owner_only(
     page = client.get("/factors", params={"q": code.lower()})
     assert "保密热轧钢卷" not in page.text
     assert client.get(f"/factors/{ref}").status_code == 404
-    # Nor can another organisation's product model use it: its line answers as missing.
+    # Nor can another organisation's product model use it: its line answers as missing,
+    # refused when the model is saved (as a factor that does not exist would be).
     model = f"""
 tanji: product-model/1
 id: uses-private
@@ -388,9 +389,9 @@ lines:
         made = products.create_product(
             uow.session, enterprise.actor, template="general", code="uses-private", name_zh="钢卷"
         )
+    with tanji_app.unit_of_work() as uow, pytest.raises(InvalidInputError) as refused:
         products.update_document(uow.session, enterprise.actor, made.id, model, "model.yaml")
-    with tanji_app.unit_of_work() as uow, pytest.raises(DomainError, match="no such factor"):
-        products.calculate_product(uow.session, tanji_app.backgrounds, enterprise.actor, made.id)
+    assert f"there is no factor {ref} in the factor library you can read" in str(refused.value)
 
 
 def test_an_lci_import_lists_every_problem_then_imports_under_the_policies(

@@ -147,11 +147,12 @@ def test_a_bad_line_is_refused_with_its_field(tanji_app: App, client: TestClient
     gas_factor = "ipcc2006-fuels:IPCC2006-SC-EI-NATURAL-GAS-TJ"
     wrong_unit = {"id": "x", "stage": "production", "kind": "factor", "amount": 5,
                   "unit": "kg", "factor": gas_factor}  # fmt: skip
-    # Accepted as a document (units are checked against factors when computing) …
-    assert client.post(f"{base}/lines", json=wrong_unit, headers=auth).status_code == 201
-    found = client.get(f"{base}/findings", headers=auth).json()["data"]
-    assert any(f["code"] == "calculation" and "kg" in f["message"] for f in found)
-    # … while a line without its factor, or in an unknown stage, is not.
+    # Refused when saved (units are checked against the factor's), naming the unit field …
+    refused = client.post(f"{base}/lines", json=wrong_unit, headers=auth)
+    assert refused.status_code == 422
+    assert "unit" in refused.json()["error"]["fields"]
+    assert "per TJ (energy)" in refused.json()["error"]["message"]
+    # … as is a line without its factor, or in an unknown stage.
     no_factor = {"id": "y", "stage": "production", "kind": "factor", "amount": 1, "unit": "kg"}
     refused = client.post(f"{base}/lines", json=no_factor, headers=auth)
     assert refused.status_code == 422

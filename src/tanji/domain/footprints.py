@@ -126,6 +126,9 @@ class LineResult:
     illustrative: bool
     credit: bool = False
     grid: GridChoice | None = None  # an electricity term: which grid factor, and why
+    #: The unit ``per_unit`` counts: the factor's or dataset's own (kWh for a per-kWh
+    #: factor on a line in MWh), or a sub-model's declared unit.
+    per: str = ""
 
 
 @dataclass(frozen=True)
@@ -717,6 +720,7 @@ def _line_results(
             link, source = f"model {sub.id}", sub.source or sub.id
             illustrative = sub.illustrative
             grid = None
+            per = sub.product.declared
         else:
             assert term.burden is not None
             per_unit = term.burden.total
@@ -724,6 +728,7 @@ def _line_results(
             link, source = term.burden.label, term.burden.source
             illustrative = term.burden.illustrative
             grid = term.burden.grid
+            per = term.burden.unit
         gases, categories = _by_gas_and_category(term.coefficient, key_values, output)
         line = lines.get(term.line)
         results.append(
@@ -748,6 +753,7 @@ def _line_results(
                 illustrative=illustrative,
                 credit=term.credit,
                 grid=grid,
+                per=per,
             )
         )
     return results

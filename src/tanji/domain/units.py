@@ -24,7 +24,15 @@ from functools import lru_cache
 
 import pint
 
-__all__ = ["UnitError", "convert", "dimension_of", "parse_quantity", "same_dimension"]
+__all__ = [
+    "UNIT_KINDS",
+    "UnitError",
+    "convert",
+    "dimension_of",
+    "kind_of",
+    "parse_quantity",
+    "same_dimension",
+]
 
 
 class UnitError(ValueError):
@@ -87,6 +95,25 @@ def same_dimension(a: str, b: str) -> bool:
     return bool(_unit(a).dimensionality == _unit(b).dimensionality)
 
 
+#: Kinds of quantity in words, by a unit of each (``kind_of``).
+UNIT_KINDS = (
+    ("kWh", "energy"), ("kg", "mass"), ("km", "length"), ("m3", "volume"), ("m2", "area"),
+    ("item", "pieces"), ("Nm3", "normal volume (gas)"), ("t*km", "mass × distance"),
+    ("h", "time"), ("kW", "power"),
+)  # fmt: skip
+
+
+def kind_of(unit: str) -> str:
+    """A unit's kind in words (``energy``, ``mass``), or its dimensionality."""
+    try:
+        for reference, name in UNIT_KINDS:
+            if same_dimension(unit, reference):
+                return name
+        return dimension_of(unit)
+    except UnitError:
+        return "an unknown kind"
+
+
 def dimension_of(unit: str) -> str:
     return str(_unit(unit).dimensionality)
 
@@ -107,8 +134,8 @@ def _factor(from_unit: str, to_unit: str) -> float | None:
     source, target = _unit(from_unit), _unit(to_unit)
     if source.dimensionality != target.dimensionality:
         raise UnitError(
-            f"cannot convert {from_unit!r} ({source.dimensionality}) to {to_unit!r} "
-            f"({target.dimensionality})"
+            f"cannot convert {from_unit!r} ({kind_of(from_unit)}) to {to_unit!r} "
+            f"({kind_of(to_unit)})"
         )
     one = _registry().Quantity(1.0, source)
     if not (one._is_multiplicative and _registry().Quantity(1.0, target)._is_multiplicative):

@@ -49,8 +49,9 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
+from tanji.domain.bounds import MAX_AMOUNT, amount_problem
 from tanji.domain.products import ProductModel
-from tanji.domain.units import UnitError, dimension_of, parse_quantity, same_dimension
+from tanji.domain.units import UnitError, kind_of, parse_quantity, same_dimension
 from tanji.io._cells import blank, cell_text, format_number
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import check_xlsx
@@ -761,8 +762,10 @@ def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> A
         row.fail(amount_key, f"required; expected a number, e.g. {format_number(current_amount)}")
     if amount is not None and amount < 0 <= current_amount:
         row.fail(amount_key, f"{format_number(amount)} is negative; expected an amount ≥ 0")
+    if amount is not None and (problem := amount_problem(amount)) is not None:
+        row.fail(amount_key, f"{problem}; expected an amount of at most {MAX_AMOUNT:g}")
     unit = row.text(unit_key)
-    kind = _kind(current_unit)
+    kind = kind_of(current_unit)
     if unit is None:
         row.fail(unit_key, f"required; expected a unit of {kind} such as {current_unit!r}")
     else:
@@ -770,7 +773,7 @@ def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> A
             if not same_dimension(unit, current_unit):
                 row.fail(
                     unit_key,
-                    f"{unit!r} is a unit of {_kind(unit)}, but this line is in {current_unit!r}"
+                    f"{unit!r} is a unit of {kind_of(unit)}, but this line is in {current_unit!r}"
                     f" ({kind}); expected a unit of {kind} such as {current_unit!r}",
                 )
         except UnitError:
@@ -872,24 +875,6 @@ def _quantity(value: Any) -> tuple[float, str]:
     if isinstance(value, Mapping):
         return float(value["amount"]), str(value["unit"])
     return parse_quantity(str(value))
-
-
-_KINDS = (
-    ("kWh", "energy"), ("kg", "mass"), ("km", "length"), ("m3", "volume"), ("m2", "area"),
-    ("item", "pieces"), ("Nm3", "normal volume (gas)"), ("t*km", "mass × distance"),
-    ("h", "time"), ("kW", "power"),
-)  # fmt: skip
-
-
-def _kind(unit: str) -> str:
-    """A unit's kind in words (``energy``, ``mass``), or its dimensionality."""
-    try:
-        for reference, name in _KINDS:
-            if same_dimension(unit, reference):
-                return name
-        return dimension_of(unit)
-    except UnitError:
-        return "an unknown kind"
 
 
 def _value(value: object) -> _Value:

@@ -26,6 +26,7 @@ import fastjsonschema
 import jsonschema
 import yaml
 
+from tanji.domain.bounds import amount_problem, factor_problem
 from tanji.domain.factors import (
     AS_PUBLISHED,
     DomainError,
@@ -367,9 +368,13 @@ def _explain(error: jsonschema.ValidationError) -> str:
             f"unknown field(s) {', '.join(repr(e) for e in extra)}; "
             f"expected some of: {', '.join(allowed)}"
         )
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"{len(error.instance)} characters; at most {error.validator_value}"
     if error.validator in ("oneOf", "anyOf"):
         hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
-        return f"{error.instance!r} is not valid here{': ' + hint if hint else ''}"
+        shown = repr(error.instance)
+        shown = shown if len(shown) <= 80 else f"{shown[:60]}… ({len(shown)} characters)"
+        return f"{shown} is not valid here{': ' + hint if hint else ''}"
     return error.message
 
 
@@ -405,8 +410,18 @@ class _Builder:
 
     def quantity(self, value: Any, path: Path_) -> tuple[float, str]:
         if isinstance(value, Mapping):
-            return float(value["amount"]), str(value["unit"])
-        return self.guarded(path, lambda: parse_quantity(str(value)))  # type: ignore[no-any-return]
+            amount, unit = float(value["amount"]), str(value["unit"])
+        else:
+            amount, unit = self.guarded(path, lambda: parse_quantity(str(value)))
+        problem = amount_problem(amount)
+        if problem is not None:
+            raise self.fail(path, problem)
+        return amount, unit
+
+    def factor_value(self, value: Any, path: Path_) -> None:
+        problem = factor_problem(float(value))
+        if problem is not None:
+            raise self.fail(path, problem)
 
     def text(self, value: Any) -> LocalText:
         if isinstance(value, str):
@@ -493,6 +508,11 @@ class _Builder:
         )
 
     def inline_factor(self, f: Mapping[str, Any], path: Path_, code: str) -> EmissionFactor:
+        if f.get("co2e_kg") is not None:
+            self.factor_value(f["co2e_kg"], (*path, "co2e_kg"))
+        for gas, kg in (f.get("gases") or {}).items():
+            self.factor_value(kg, (*path, "gases", gas))
+
         def build() -> EmissionFactor:
             s = f["source"]
             gases = tuple(GasAmount(g, float(kg)) for g, kg in (f.get("gases") or {}).items())

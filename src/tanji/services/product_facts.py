@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tanji.domain.bounds import amount_problem, name_problem
 from tanji.domain.units import UnitError, convert, parse_quantity
 from tanji.services.errors import InvalidInputError
 
@@ -125,6 +126,9 @@ def _unit_of(text: str, name: str, problems: dict[str, str]) -> tuple[float, str
     if not amount > 0:
         problems[name] = f"the amount must be positive, got {text!r}"
         return None
+    if (problem := amount_problem(amount)) is not None:
+        problems[name] = problem
+        return None
     return amount, unit
 
 
@@ -142,6 +146,9 @@ def _check(facts: ProductFacts) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not (facts.name_zh.strip() or facts.name_en.strip()):
         problems["name_zh"] = "give the product's name in Chinese or English"
+    for key in ("name_zh", "name_en", "functional_unit_zh", "functional_unit_en"):
+        if (problem := name_problem(getattr(facts, key))) is not None:
+            problems[key] = problem
     declared = _unit_of(facts.declared_unit.strip(), "declared_unit", problems)
     output = _unit_of(facts.output.strip(), "output", problems) if facts.output.strip() else None
     if declared is not None and output is not None:

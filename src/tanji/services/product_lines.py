@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tanji.domain.bounds import amount_problem, factor_problem, name_problem
 from tanji.domain.products import GRID_BASES
 from tanji.domain.units import UnitError, convert
 from tanji.services.errors import InvalidInputError
@@ -164,16 +165,24 @@ def _check(line: LineInput) -> dict[str, str]:
         problems["stage"] = "required: the life-cycle stage of the line"
     if line.data not in _DATA:
         problems["data"] = f"expected primary or secondary, got {line.data!r}"
+    if (problem := name_problem(line.name)) is not None:
+        problems["name"] = problem
     if line.kind == "transport":
         if line.mass_t is None or line.mass_t < 0:
             problems["mass_t"] = "required: the mass carried, in t (0 or more)"
         if line.distance_km is None or line.distance_km < 0:
             problems["distance_km"] = "required: the distance, in km (0 or more)"
+        for key in ("mass_t", "distance_km"):
+            value = getattr(line, key)
+            if key not in problems and (problem := amount_problem(value)) is not None:
+                problems[key] = problem
         if line.mode not in TRANSPORT_MODES:
             problems["mode"] = f"expected one of {', '.join(TRANSPORT_MODES)}"
     else:
         if line.amount is None or line.amount < 0:
             problems["amount"] = "required: the quantity (a number, 0 or more)"
+        elif (problem := amount_problem(line.amount)) is not None:
+            problems["amount"] = problem
         if not line.unit.strip():
             problems["unit"] = "required: the unit of the quantity (kg, t, kWh, MWh, GJ, …)"
     required = {"factor": "factor", "activity": "activity", "supplier": "supplier", "gas": "gas"}
@@ -185,6 +194,8 @@ def _check(line: LineInput) -> dict[str, str]:
     if line.inline is not None and line.kind in ("inline", "transport"):
         if not line.inline.unit.strip():
             problems["inline_unit"] = "required: per what unit (kg, kWh, t*km)"
+        if (problem := factor_problem(line.inline.co2e_kg)) is not None:
+            problems["inline_co2e"] = problem
         if not line.inline.publisher.strip() or not line.inline.title.strip():
             problems["inline_source"] = "required: who published the factor, and in what document"
     if line.kind == "electricity":

@@ -42,6 +42,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tanji.db.models import FootprintResultRow, OrganisationRow, ProductModelRow, ProductRow
 from tanji.domain.accounts import Actor, Role
+from tanji.domain.bounds import name_problem
 from tanji.domain.factors import DomainError
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.products import LinkKind, LocalText, ProductModel
@@ -70,6 +71,7 @@ from tanji.services.errors import (
     ServiceError,
 )
 from tanji.services.footprints import Calculation, StoreResolver, run_model, save_result
+from tanji.services.line_checks import check_lines, line_warnings
 from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, is_placeholder, line_mapping
@@ -482,6 +484,19 @@ def _check(session: Session, org_id: int, code: str, data: Mapping[str, Any]) ->
     return model
 
 
+def _versioned(data: Mapping[str, Any], version: str) -> dict[str, Any]:
+    """``data`` with its ``version`` set (in place, else right after its ``id``)."""
+    if "version" in data:
+        return {**data, "version": version}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "id":
+            out["version"] = version
+    out.setdefault("version", version)
+    return out
+
+
 def _store(
     session: Session,
     actor: Actor,
@@ -492,7 +507,11 @@ def _store(
     with_facts: bool = False,
 ) -> WorkspaceProduct:
     before = _snapshot(row, with_facts) if row.id is not None else None
+    # The model's version is the product's: every saved change advances both, so two
+    # results of different documents never show the same model version.
+    data = _versioned(data, str(row.version + 1))
     model = _check(session, row.org_id, row.code, data)
+    check_lines(session, row.org_id, model)
     row.document = json.dumps(data, ensure_ascii=False)
     row.name_zh = model.product.name.zh
     row.name_en = model.product.name.en
@@ -535,6 +554,9 @@ def create_product(
         problems["code"] = "letters, digits and . _ : / - (starting with a letter or digit)"
     if not (name_zh.strip() or name_en.strip()):
         problems["name_zh"] = "give the product's name in Chinese or English"
+    for key, value in (("name_zh", name_zh), ("name_en", name_en)):
+        if (problem := name_problem(value)) is not None:
+            problems[key] = problem
     if problems:
         detail = "; ".join(f"{k}: {v}" for k, v in problems.items())
         raise InvalidInputError(f"new product: {detail}", fields=problems)
@@ -763,7 +785,12 @@ def fill_activity_data(
     )
     if row.version != read:  # the workbook was read against an older document
         require_version(session, row, read)
-    _store(session, actor, row, data, "product.activity-data")
+    try:
+        _store(session, actor, row, data, "product.activity-data")
+    except (InvalidInputError, DataFormatError) as error:
+        # The lines checked against the library (or the model checks): nothing changed.
+        problems = tuple(getattr(error, "fields", {}).values()) or (str(error),)
+        return ActivityDataReport(False, (), problems)
     return ActivityDataReport(True, tuple(changes), ())
 
 
@@ -847,7 +874,7 @@ def _own_findings(model: ProductModel, data: Mapping[str, Any]) -> list[Finding]
                     "Tanji workspace",
                 )
             )
-    return out
+    return out + line_warnings(model)
 
 
 def findings(

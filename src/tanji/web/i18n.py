@@ -10,6 +10,7 @@ Numbers and dates are formatted by Babel for that locale.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
@@ -18,9 +19,11 @@ from pathlib import Path
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from babel.support import Translations
 from starlette.requests import Request
+
+from tanji.domain.numbers import format_number as _format_number
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -64,15 +67,14 @@ def language_of(request: Request) -> str:
 
 
 def format_number(value: float | int | None, language: str, digits: int = 4) -> str:
-    """A number in the locale's notation, with up to ``digits`` significant digits."""
-    if value is None:
-        return "—"
-    if isinstance(value, int):
-        return format_decimal(value, locale=LANGUAGES[language])
-    return format_decimal(float(f"{value:.{digits}g}"), locale=LANGUAGES[language])
+    """A number in the locale's notation, with up to ``digits`` significant digits; never
+    raises (:func:`tanji.domain.numbers.format_number`, shared with the reports)."""
+    return _format_number(value, language, digits)
 
 
 def format_share(value: float, language: str) -> str:
+    if not math.isfinite(value) or abs(value) > 1e6:
+        return "—"
     return format_percent(value, format="#,##0.0%", locale=LANGUAGES[language])
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from tanji.domain.numbers import format_number
+
 __all__ = [
     "LANGUAGES",
     "TEXT",
@@ -510,27 +512,15 @@ def t_or(key: str, language: str, default: str, **values: object) -> str:
 
 
 def fmt_value(value: float | None, digits: int = 4) -> str:
-    """``digits`` significant digits, integers kept whole: 0.5123, 12,346, 1.235e-05."""
-    if value is None:
-        return "—"
-    if not math.isfinite(value):
-        return str(value)
-    if value == 0:
-        return "0"
-    rounded = float(f"{value:.{digits}g}")
-    magnitude = math.floor(math.log10(abs(rounded)))
-    if magnitude >= 9 or magnitude < -4:
-        return f"{value:.{digits - 1}e}"
-    if magnitude >= digits - 1:  # no decimals left: keep the integer digits
-        return f"{value:,.0f}"
-    return f"{rounded:,.{digits - 1 - magnitude}f}"
+    """``digits`` significant digits, integers kept whole: 0.5123, 12,346, 0.00001235
+    (:func:`tanji.domain.numbers.format_number`, as the pages show numbers)."""
+    return format_number(value, "zh", digits, zeros=True)
 
 
 def fmt_quantity(value: float) -> str:
-    """An amount of activity data as given, up to 6 significant digits."""
-    if not math.isfinite(value):
-        return str(value)
-    return f"{value:,.6g}"
+    """An amount of activity data as given, up to 6 significant digits (1,000,000 kg,
+    never 1e+06 kg)."""
+    return format_number(value, "zh", 6)
 
 
 def fmt_percent(fraction: float | None) -> str:

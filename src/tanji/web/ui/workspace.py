@@ -21,10 +21,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tanji.domain.accounts import Actor
+from tanji.domain.factors import DomainError
+from tanji.engine import EngineError
 from tanji.io.errors import DataFormatError
 from tanji.services import products
 from tanji.services.catalog import readers_of
-from tanji.services.errors import ConflictError, InvalidInputError
+from tanji.services.errors import (
+    ConflictError,
+    InvalidInputError,
+    PermissionDeniedError,
+    ServiceError,
+)
 from tanji.services.factors import factor_detail, search_factors
 from tanji.services.footprints import supplier_footprints
 from tanji.services.product_facts import BOUNDARIES, ProductFacts, facts_of
@@ -43,9 +50,10 @@ from tanji.services.product_lines import (
 from tanji.services.product_lock import StaleVersionError
 from tanji.web.conflicts import conflict_message, form_version
 from tanji.web.deps import AppDep, Id, SessionDep
-from tanji.web.i18n import language_of
+from tanji.web.i18n import language_of, translations
 from tanji.web.jobs import JobsDep, Report, job_url
 from tanji.web.security import ActorDep, page_router
+from tanji.web.ui.problems import say, say_all
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
@@ -58,6 +66,15 @@ GASES = ("CO2", "CH4-fossil", "N2O", "SF6", "NF3", "HFC-134a", "HFC-32", "HFC-12
 #: What a form shows next to its fields instead of an error page.
 _FORM_ERRORS = (InvalidInputError, ConflictError, DataFormatError)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: What a calculation may fail with: shown on the product page, never a dead-end page.
+_CALCULATION_ERRORS = (DomainError, EngineError, ServiceError, DataFormatError)
+
+
+def _form_errors(request: Request, error: Exception) -> dict[str, str]:
+    """A refused change's problems by field (``form`` for the whole), in the reader's
+    language where the services gave a known problem."""
+    fields = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
+    return say_all(fields, translations(language_of(request)).gettext)
 
 
 def _htmx(request: Request) -> bool:
@@ -129,7 +146,7 @@ def create(
         )  # fmt: skip
     except _FORM_ERRORS as error:
         session.rollback()
-        errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
+        errors = _form_errors(request, error)
         found = products.list_products(session, actor)
         context = _index_context(found, values, errors)
         return render(request, "workspace/index.html", context, status_code=422)
@@ -195,7 +212,8 @@ def _page(
 def product_page(
     request: Request, product_id: Id, session: SessionDep, app: AppDep, actor: ActorDep
 ) -> HTMLResponse:
-    return _page(request, session, app, actor, product_id)
+    failed = request.query_params.get("calculation") == "failed"
+    return _page(request, session, app, actor, product_id, {"calculation_failed": failed})
 
 
 @router.get("/workspace/products/{product_id}/_model")
@@ -390,7 +408,7 @@ def _save_line(
             return _conflict(request, session, app, actor, product_id, error)
         except _FORM_ERRORS as error:
             session.rollback()
-            errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
+            errors = _form_errors(request, error)
     if not errors:
         if _htmx(request):
             context = _model_context(session, app, actor, product_id)
@@ -517,7 +535,7 @@ def _save_facts(
             return _conflict(request, session, app, actor, product_id, error)
         except _FORM_ERRORS as error:
             session.rollback()
-            errors = dict(getattr(error, "fields", {}) or {}) or {"form": str(error)}
+            errors = _form_errors(request, error)
     if not errors:
         return _redirect(request, f"/workspace/products/{product_id}")
     extra = {"facts_form": _facts_form(facts, errors, version), "boundaries": BOUNDARIES}
@@ -689,12 +707,26 @@ def calculate(
     count = _int(form, "iterations", errors) or 0
     chosen_seed = _int(form, "seed", errors)
     if errors:
-        raise DataFormatError("calculate", "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        products.get_product(session, actor, product_id)  # 404 first
+        shown = "; ".join(f"{k}: {v}" for k, v in errors.items())
+        return _page(request, session, app, actor, product_id,
+                     {"calculation_error": shown}, status_code=422)  # fmt: skip
     products.get_product(session, actor, product_id)  # 404 now, not in the job
-    products.check_calculation(count, chosen_seed)  # 422 now, not in the job
-    if count == 0:
-        saved = products.calculate_product(session, app.backgrounds, actor, product_id)
-        return _redirect(request, f"/workspace/results/{saved.result_id}")
+    try:
+        products.check_calculation(count, chosen_seed)  # refused now, not in the job
+        if count == 0:
+            saved = products.calculate_product(session, app.backgrounds, actor, product_id)
+            return _redirect(request, f"/workspace/results/{saved.result_id}")
+    except _CALCULATION_ERRORS as error:
+        if isinstance(error, PermissionDeniedError):
+            raise  # (the product itself was found above: a missing dataset is shown)
+        # The product page with the problem and the findings that name the line to fix.
+        session.rollback()
+        if _htmx(request):
+            return _redirect(request, f"/workspace/products/{product_id}?calculation=failed")
+        said = say(str(error), translations(language_of(request)).gettext)
+        return _page(request, session, app, actor, product_id,
+                     {"calculation_error": said}, status_code=422)  # fmt: skip
 
     def work(report: Report) -> int:
         # Its own transaction: the request's session is closed when the job runs.
