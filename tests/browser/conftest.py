@@ -76,7 +76,7 @@ def _demo_store(app: App) -> int:
 
     from tanji.db.models import ProductRow
     from tanji.services.demo import load_demo
-    from tanji.services.products import calculate_product
+    from tanji.services.product_calculation import calculate_product
 
     upgrade(app.db)
     with app.unit_of_work() as uow:

@@ -31,7 +31,7 @@ from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, ran
 
 from tanji.bootstrap import App
 from tanji.db.models import ProductRow
-from tanji.services import imports, logins, products
+from tanji.services import imports, logins, product_calculation, products
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.factors import search_factors
 from tanji.web.app import create_app
@@ -114,7 +114,7 @@ class World:
         """A footprint computed from :meth:`product` in the enterprise's workspace (once)."""
         if "result" not in self.shared:
             with self.app.unit_of_work() as uow:
-                saved = products.calculate_product(
+                saved = product_calculation.calculate_product(
                     uow.session, self.app.backgrounds, self.enterprise.actor, self.product()
                 )
             self.shared["result"] = saved.result_id

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import new_enterprise
 
 from tanji.bootstrap import App
-from tanji.services import products
+from tanji.services import product_calculation, products
 from tanji.services.progress import footprint_progress
 
 MODEL = """
@@ -34,7 +34,9 @@ def test_a_product_counts_once_under_its_sector_and_city(
             products.update_document(
                 uow.session, maker.actor, made.id, MODEL.format(version=version, kg=kg), "m.yaml"
             )
-            products.calculate_product(uow.session, tanji_app.backgrounds, maker.actor, made.id)
+            product_calculation.calculate_product(
+                uow.session, tanji_app.backgrounds, maker.actor, made.id
+            )
     with tanji_app.unit_of_work() as uow:
         after = footprint_progress(uow.session)
     assert after.results == before.results + 2

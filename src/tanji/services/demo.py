@@ -30,7 +30,8 @@ from tanji.io.product_model import document_text, load_document
 from tanji.services import accounts, logins
 from tanji.services.background import BackgroundStore
 from tanji.services.footprints import calculate, save_result
-from tanji.services.products import calculate_product, update_document
+from tanji.services.product_calculation import calculate_product
+from tanji.services.products import update_document
 from tanji.services.rules import get_rule
 
 __all__ = ["BATTERY_PRODUCTS", "DemoStore", "DemoSummary", "load_demo"]

@@ -21,7 +21,7 @@ from tanji.domain.accounts import Actor, OrgKind, Role
 from tanji.domain.certification import BodyStatus, CaseState, CreditFindingKind, DocumentKind
 from tanji.domain.certification.certificates import expiry_date, parse_certificate_number
 from tanji.engine import Engine
-from tanji.services import accounts, logins, products
+from tanji.services import accounts, logins, product_calculation, products
 from tanji.services.background import BackgroundStore
 from tanji.services.certification import bodies, cases, evidence
 from tanji.services.certification._common import CertificationRefusedError
@@ -121,7 +121,7 @@ def footprint(
         LineInput(id="steel", stage="raw_materials", kind="inline", amount=5, unit="kg",
                   inline=steel),
     )  # fmt: skip
-    saved = products.calculate_product(session, backgrounds, actor, product.id)
+    saved = product_calculation.calculate_product(session, backgrounds, actor, product.id)
     category = products.get_product(session, actor, product.id).summary.category
     return saved.result_id, category
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tests.integration.db.conftest import enterprise
 
 from tanji.engine import Engine
-from tanji.services import logins, products
+from tanji.services import logins, product_calculation, products
 from tanji.services.background import BackgroundStore
 from tanji.services.factors import search_factors
 from tanji.services.product_lines import SHIPPED_TRANSPORT, TRANSPORT_MODES, LineInput
@@ -84,12 +84,12 @@ def test_natural_gas_in_m3_and_a_leg_of_every_mode_compute(
         )  # fmt: skip
     # Every mode but inland waterway gets its shipped factor; that one keeps a placeholder.
     assert set(SHIPPED_TRANSPORT) == set(TRANSPORT_MODES) - {"inland-waterway"}
-    report = products.findings(session, backgrounds, actor, product.id)
+    report = product_calculation.findings(session, backgrounds, actor, product.id)
     to_choose = [f.line for f in report.findings if f.code == "factor-to-choose"]
     assert len(to_choose) == 1
     assert "leg-inland-waterway" in to_choose[0]
     products.delete_line(session, actor, product.id, "leg-inland-waterway")
-    saved = products.calculate_product(session, backgrounds, actor, product.id)
+    saved = product_calculation.calculate_product(session, backgrounds, actor, product.id)
     expected = 1000 * NG_PER_M3 + sum(200 * value for value in WTW.values())
     assert saved.total == pytest.approx(expected, rel=1e-9)
     assert round(1000 * NG_PER_M3, 2) == 2162.19  # about 2.162 kg CO2 per m3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from tanji.services import products
+from tanji.services import product_calculation, products
 from tanji.services.background import BackgroundStore
 from tanji.services.factors import factor_detail, search_factors
 from tanji.services.product_lines import LineInput
@@ -127,7 +127,7 @@ def test_material_lines_of_the_templates_compute_from_the_shipped_factor(
     document = products.template_document(template)
     [line] = [x for x in document["lines"] if x["id"] == line_id]
     assert line["factor"] == ref
-    report = products.findings(session, backgrounds, actor, product.id)
+    report = product_calculation.findings(session, backgrounds, actor, product.id)
     to_choose = {f.message.split(":")[0] for f in report.findings if f.code == "factor-to-choose"}
     assert f"line {line_id}" not in to_choose  # the enterprise only enters the mass
     assert to_choose  # other lines still wait for a factor (no public value was read)
@@ -140,5 +140,5 @@ def test_material_lines_of_the_templates_compute_from_the_shipped_factor(
         LineInput(id=line_id, stage=line["stage"], kind="factor", amount=250, unit="kg",
                   factor=ref, data="secondary"),
     )  # fmt: skip
-    saved = products.calculate_product(session, backgrounds, actor, product.id)
+    saved = product_calculation.calculate_product(session, backgrounds, actor, product.id)
     assert saved.total == pytest.approx(250 * per_kg / 10, rel=1e-9)  # per unit of 10

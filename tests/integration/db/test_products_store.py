@@ -20,7 +20,7 @@ from tanji.db.models import AuditRow, FootprintResultRow
 from tanji.domain.rules import Severity
 from tanji.engine import Engine
 from tanji.io.product_model import model_from_document, parse_document
-from tanji.services import accounts, logins, products
+from tanji.services import accounts, logins, product_calculation, products
 from tanji.services.background import BackgroundStore
 from tanji.services.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tanji.services.factors import factor_detail
@@ -74,7 +74,7 @@ def test_create_edit_calculate_and_audit(session: Session, backgrounds: Backgrou
         session, actor, template="general", code="widget", name_zh="小部件", output="10 piece"
     )
     assert product.summary.rule_ref == get_rule(session, "general-gbt24067").ref
-    report = products.findings(session, backgrounds, actor, product.id)
+    report = product_calculation.findings(session, backgrounds, actor, product.id)
     assert {f.code for f in report.findings if f.severity is Severity.ERROR} == {"factor-to-choose"}
     products.edit_line(
         session, actor, product.id, "electricity",
@@ -97,9 +97,9 @@ def test_create_edit_calculate_and_audit(session: Session, backgrounds: Backgrou
         LineInput(id="steel", stage="raw_materials", kind="inline", amount=5, unit="kg",
                   inline=steel),
     )  # fmt: skip
-    assert products.findings(session, backgrounds, actor, product.id).errors == 0
+    assert product_calculation.findings(session, backgrounds, actor, product.id).errors == 0
 
-    saved = products.calculate_product(session, backgrounds, actor, product.id)
+    saved = product_calculation.calculate_product(session, backgrounds, actor, product.id)
     # By hand, per piece of the 10 the lines cover: (2000 kWh × 0.6205 + 0.1 kg SF6 × 25200
     # (gwp.csv SF6, ar6_gwp100) + 5 kg × 2.0) / 10.
     expected = (2000 * JS_GRID_2022 + 0.1 * 25200 + 5 * 2.0) / 10
@@ -110,7 +110,7 @@ def test_create_edit_calculate_and_audit(session: Session, backgrounds: Backgrou
     calculation, same = recompute(session, backgrounds, saved.result_id)
     assert same
     assert calculation.footprint.total == saved.total
-    again = products.calculate_product(
+    again = product_calculation.calculate_product(
         session, backgrounds, actor, product.id, iterations=50, seed=1
     )
     assert [v.result_id for v in products.versions(session, actor, product.id)] == [
@@ -142,9 +142,9 @@ def test_tenants_do_not_see_each_other(session: Session, backgrounds: Background
     assert [p.code for p in products.list_products(session, theirs)] == []
     for call in (
         lambda: products.get_product(session, theirs, product.id),
-        lambda: products.findings(session, backgrounds, theirs, product.id),
+        lambda: product_calculation.findings(session, backgrounds, theirs, product.id),
         lambda: products.delete_line(session, theirs, product.id, "coke"),
-        lambda: products.calculate_product(session, backgrounds, theirs, product.id),
+        lambda: product_calculation.calculate_product(session, backgrounds, theirs, product.id),
     ):
         with pytest.raises(NotFoundError):
             call()

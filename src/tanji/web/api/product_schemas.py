@@ -8,13 +8,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from tanji.domain.rules import Finding
+from tanji.services.product_calculation import FindingsReport, SavedResult
 from tanji.services.product_facts import ProductFacts
 from tanji.services.product_lines import InlineFactor, Instrument, LineInput
 from tanji.services.products import (
     ActivityDataReport,
-    FindingsReport,
     ProductSummary,
-    SavedResult,
     Template,
     Version,
     WorkspaceProduct,

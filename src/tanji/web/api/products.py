@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from tanji.services import products
+from tanji.services import product_calculation, products
 from tanji.web.api.product_schemas import (
     ActivityDataRead,
     CalculateRequest,
@@ -215,7 +215,7 @@ def delete_line(
 @router.get("/{product_id}/findings", responses=_NOT_FOUND)
 def get_findings(product_id: Id, app: AppDep, session: SessionDep, actor: ActorDep) -> FindingList:
     """The working document's findings under its rule (and the workspace's own)."""
-    return FindingList.of(products.findings(session, app.backgrounds, actor, product_id))
+    return FindingList.of(product_calculation.findings(session, app.backgrounds, actor, product_id))
 
 
 @router.get(
@@ -285,7 +285,7 @@ def calculate(
 ) -> CalculationRead:
     """Compute the working document (under its rule) and save it as a new version."""
     wanted = body or CalculateRequest(iterations=0)
-    saved = products.calculate_product(
+    saved = product_calculation.calculate_product(
         session, app.backgrounds, actor, product_id, iterations=wanted.iterations, seed=wanted.seed
     )
     return CalculationRead.of(saved)

@@ -24,7 +24,7 @@ from tanji.domain.accounts import Actor
 from tanji.domain.factors import DomainError
 from tanji.engine import EngineError
 from tanji.io.errors import DataFormatError
-from tanji.services import products
+from tanji.services import product_calculation, products
 from tanji.services.catalog import readers_of
 from tanji.services.errors import (
     ConflictError,
@@ -156,7 +156,9 @@ def create(
 # --- one product -------------------------------------------------------------------------
 
 
-def _stages(product: products.WorkspaceProduct, report: products.FindingsReport) -> list[Any]:
+def _stages(
+    product: products.WorkspaceProduct, report: product_calculation.FindingsReport
+) -> list[Any]:
     """(stage id, zh name, en name, its lines) in the model's order."""
     model = product.model
     rule = report.rule
@@ -169,7 +171,7 @@ def _stages(product: products.WorkspaceProduct, report: products.FindingsReport)
     return out
 
 
-def _processes(report: products.FindingsReport) -> list[tuple[str, Any]]:
+def _processes(report: product_calculation.FindingsReport) -> list[tuple[str, Any]]:
     if report.rule is None:
         return []
     return [(p.id, p.name) for s in report.rule.stages for p in s.processes]
@@ -179,7 +181,7 @@ def _model_context(
     session: SessionDep, app: AppDep, actor: Actor, product_id: int
 ) -> dict[str, Any]:
     product = products.get_product(session, actor, product_id)
-    report = products.findings(session, app.backgrounds, actor, product_id)
+    report = product_calculation.findings(session, app.backgrounds, actor, product_id)
     return {
         **_form_context(product, report),
         "report": report,
@@ -188,7 +190,7 @@ def _model_context(
         "line_kind": line_kind,
         "can_write": actor.can("product.write") and product.org_id == actor.org_id,
         "can_calculate": actor.can("result.calculate"),
-        "max_iterations": products.MAX_ITERATIONS,
+        "max_iterations": product_calculation.MAX_ITERATIONS,
     }
 
 
@@ -324,7 +326,7 @@ def _form(
 
 
 def _form_context(
-    product: products.WorkspaceProduct, report: products.FindingsReport
+    product: products.WorkspaceProduct, report: product_calculation.FindingsReport
 ) -> dict[str, Any]:
     return {
         "product": product,
@@ -352,7 +354,7 @@ def line_form(
     """The add/edit form: for a line (``line_id``), or re-drawn from the values sent
     (another kind chosen, a factor picked) — htmx sends the form's fields as the query."""
     product = products.get_product(session, actor, product_id)
-    report = products.findings(session, app.backgrounds, actor, product_id)
+    report = product_calculation.findings(session, app.backgrounds, actor, product_id)
     editing = line_id or None
     line: LineInput | None = None
     errors: dict[str, str] = {}
@@ -419,7 +421,7 @@ def _save_line(
         errors["form"] = "The line could not be saved."
     if _htmx(request):
         product = products.get_product(session, actor, product_id)
-        report = products.findings(session, app.backgrounds, actor, product_id)
+        report = product_calculation.findings(session, app.backgrounds, actor, product_id)
         context = _form_context(product, report)
         context["form"] = _form(line, line_id, errors, version or product.version)
         response = render(request, "workspace/_line_form.html", context)
@@ -713,9 +715,11 @@ def calculate(
                      {"calculation_error": shown}, status_code=422)  # fmt: skip
     products.get_product(session, actor, product_id)  # 404 now, not in the job
     try:
-        products.check_calculation(count, chosen_seed)  # refused now, not in the job
+        product_calculation.check_calculation(count, chosen_seed)  # refused now, not in the job
         if count == 0:
-            saved = products.calculate_product(session, app.backgrounds, actor, product_id)
+            saved = product_calculation.calculate_product(
+                session, app.backgrounds, actor, product_id
+            )
             return _redirect(request, f"/workspace/results/{saved.result_id}")
     except _CALCULATION_ERRORS as error:
         if isinstance(error, PermissionDeniedError):
@@ -731,7 +735,7 @@ def calculate(
     def work(report: Report) -> int:
         # Its own transaction: the request's session is closed when the job runs.
         with app.unit_of_work() as uow:
-            return products.calculate_product(
+            return product_calculation.calculate_product(
                 uow.session, app.backgrounds, actor, product_id,
                 iterations=count, seed=chosen_seed, progress=report,
             ).result_id  # fmt: skip
