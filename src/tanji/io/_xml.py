@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
@@ -36,3 +37,17 @@ def english_text(found: list[Element]) -> str:
     english = [e for e in found if e.get(XML_LANG) == "en"]
     chosen = (english or found)[:1]
     return " ".join((chosen[0].text or "").split()) if chosen else ""
+
+
+def finite_number(raw: str, what: str) -> float:
+    """``raw`` as a finite float; ``ValueError`` with a message naming ``what`` otherwise.
+
+    The XML readers turn that message into an error at the element's line.
+    """
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{what}: expected a number, got {raw!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{what}: expected a finite number, got {raw!r}")
+    return value

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from lxml import etree  # type: ignore[import-untyped]
 
 from tanji.domain.factors import Uncertainty
-from tanji.io._xml import english_text, parse_xml
+from tanji.io._xml import english_text, finite_number, parse_xml
 from tanji.io.errors import DataFormatError
 
 #: ``LciBundle.format`` of bundles read here.
@@ -105,12 +105,9 @@ class _Context:
 
     def _float(self, element: _Element, raw: str, what: str) -> float:
         try:
-            value = float(raw)
-        except ValueError:
-            raise self.fail(element, f"{what}: expected a number, got {raw!r}") from None
-        if not math.isfinite(value):
-            raise self.fail(element, f"{what}: expected a finite number, got {raw!r}")
-        return value
+            return finite_number(raw, what)
+        except ValueError as error:
+            raise self.fail(element, str(error)) from None
 
 
 def _text(parent: _Element, tag: str) -> str:

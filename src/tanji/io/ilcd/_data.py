@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from tanji.domain.gases import gas_for
 from tanji.domain.lci import (
     ElementaryFlow,
 )
-from tanji.io._xml import english_text, parse_xml
+from tanji.io._xml import english_text, finite_number, parse_xml
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import open_zip
 
@@ -130,12 +129,9 @@ def _short(reference: _Element) -> str:
 
 def _number(doc: _Doc, element: _Element, raw: str, what: str) -> float:
     try:
-        value = float(raw)
-    except ValueError:
-        raise doc.fail(element, f"{what}: expected a number, got {raw!r}") from None
-    if not math.isfinite(value):
-        raise doc.fail(element, f"{what}: expected a finite number, got {raw!r}")
-    return value
+        return finite_number(raw, what)
+    except ValueError as error:
+        raise doc.fail(element, str(error)) from None
 
 
 # --------------------------------------------------------------------------------------
