@@ -590,3 +590,6 @@ from tanji.db.certification_tables import (  # noqa: E402
     ScopeRow,
     StaffRow,
 )
+
+# The label tables, likewise in their own module.
+from tanji.db.label_tables import LabelIdentifierRow, LabelReportRow, LabelRow  # noqa: E402, F401
