@@ -8,6 +8,8 @@
 ``TANJI_SECRET_KEY``: the key that signs session cookies (default: a random key kept in
 ``<data dir>/secret-key``, made on first use). ``TANJI_SECURE_COOKIES=1``: send cookies
 over HTTPS only (set it behind the TLS proxy of a production deployment).
+``TANJI_PUBLIC_URL``: the platform's public address (e.g. ``https://tanji.example.cn``),
+printed on labels and in their QR codes (default: the address the request came to).
 ``TANJI_SQLITE_BUSY_TIMEOUT``: seconds a write waits for SQLite's write lock (default 15)
 before the request is answered 503 "busy, retry".
 ``TANJI_LIMIT_<NAME>``: the caps on what an uploaded or imported file may make the
@@ -33,6 +35,7 @@ class Settings:
     secure_cookies: bool = False
     sqlite_busy_timeout: float = 15.0
     limits: Limits = field(default_factory=Limits)
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,4 +51,5 @@ class Settings:
             secure_cookies=env.get("TANJI_SECURE_COOKIES", "") in ("1", "true", "yes"),
             sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 15.0),
             limits=Limits.from_env(env),
+            public_url=(env.get("TANJI_PUBLIC_URL") or "").rstrip("/") or None,
         )

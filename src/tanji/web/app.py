@@ -27,6 +27,9 @@ from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import data as data_pages
 from tanji.web.ui import jobs as jobs_pages
+from tanji.web.ui.labels import operator as label_operator_pages
+from tanji.web.ui.labels import public as label_pages
+from tanji.web.ui.labels import workspace as label_workspace_pages
 from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
 
@@ -88,4 +91,8 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(workspace_pages.router)
     web.include_router(jobs_pages.router)
     web.include_router(data_pages.router)
+    # carbon labels: the public page and resolvers, the workspace section, the operator's list
+    web.include_router(label_pages.router)
+    web.include_router(label_workspace_pages.router)
+    web.include_router(label_operator_pages.router)
     return web

@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Form
+from fastapi import Form, Query
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tanji.domain.labels import LabelStatus
-from tanji.services.labels import identifiers, reports
+from tanji.services.labels import files, identifiers, reports
 from tanji.services.labels.public import current_label, public_label
 from tanji.web.deps import SessionDep
 from tanji.web.security import page_router
@@ -65,6 +65,17 @@ def _label_page(request: Request, session: SessionDep, label: str) -> Response:
 @router.get("/l/{label}")
 def label_page(request: Request, session: SessionDep, label: str) -> Response:
     return _label_page(request, session, label)
+
+
+@router.get("/l/{label}/label.{fmt}")
+def label_file(
+    session: SessionDep, label: str, fmt: str, size: Annotated[str, Query()] = "medium"
+) -> Response:
+    """The label's file (SVG, PDF, PNG or the signed JSON), public like the page."""
+    data, media_type = files.label_file(session, label, fmt, size)
+    name = f"carbon-label-{label}-{size}.{fmt}" if fmt != "json" else f"carbon-label-{label}.json"
+    headers = {**NO_STORE, "Content-Disposition": f'inline; filename="{name}"'}
+    return Response(data, media_type=media_type, headers=headers)
 
 
 @router.post("/l/{label}/report")
