@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rules_app",
         "Accounting rules: list, show, validate a model, import, lifecycle.",
     ),
+    "label": ("tanji.cli.labels", "label_app", "Carbon labels: verify a label file offline."),
     "serve": (
         "tanji.cli.web",
         "serve",

@@ -27,11 +27,11 @@ from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import data as data_pages
 from tanji.web.ui import jobs as jobs_pages
+from tanji.web.ui import results as results_pages
+from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.labels import operator as label_operator_pages
 from tanji.web.ui.labels import public as label_pages
 from tanji.web.ui.labels import workspace as label_workspace_pages
-from tanji.web.ui import results as results_pages
-from tanji.web.ui import workspace as workspace_pages
 
 __all__ = ["STATIC", "create_app"]
 

@@ -29,7 +29,10 @@ MEDIA_TYPES = {
     "png": "image/png",
     "json": "application/json",
 }
-_SVG = re.compile(rb'<tj:envelope renderer="([^"]+)" size="([a-z]+)" encoding="base64">([A-Za-z0-9+/=]+)</tj:envelope>')
+_SVG = re.compile(
+    rb'<tj:envelope renderer="([^"]+)" size="([a-z]+)" encoding="base64">'
+    rb"([A-Za-z0-9+/=]+)</tj:envelope>"
+)
 _PDF = re.compile(rb"/Subject \(" + ENVELOPE_KEY.encode() + rb":([a-z]+):([A-Za-z0-9+/=]+)\)")
 _PDF_CREATOR = re.compile(rb"/Creator \(([^)]*)\)")
 
@@ -66,7 +69,7 @@ def _decode(name: str, carried: bytes) -> str:
     try:
         return base64.b64decode(carried, validate=True).decode()
     except ValueError as error:
-        raise DataFormatError(f"{name}: the carried envelope is not valid base64 UTF-8.") from error
+        raise DataFormatError(name, "the carried envelope is not valid base64 UTF-8.") from error
 
 
 def read_carried(name: str, data: bytes) -> Carried:
@@ -75,7 +78,7 @@ def read_carried(name: str, data: bytes) -> Carried:
         match = _PDF.search(data)
         creator = _PDF_CREATOR.search(data)
         if match is None or creator is None:
-            raise DataFormatError(f"{name}: this PDF carries no Tanji label envelope.")
+            raise DataFormatError(name, "this PDF carries no Tanji label envelope.")
         size, carried = match.group(1).decode(), match.group(2)
         return Carried("pdf", _decode(name, carried), size, creator.group(1).decode())
     if data.startswith(b"\x89PNG"):
@@ -83,14 +86,14 @@ def read_carried(name: str, data: bytes) -> Carried:
     if b"<svg" in data[:400]:
         match = _SVG.search(data)
         if match is None:
-            raise DataFormatError(f"{name}: this SVG carries no Tanji label envelope.")
+            raise DataFormatError(name, "this SVG carries no Tanji label envelope.")
         renderer, size, carried = (g.decode() for g in match.groups())
         return Carried("svg", _decode(name, carried.encode()), size, renderer)
     try:
         json.loads(data)
     except ValueError as error:
         raise DataFormatError(
-            f"{name}: not a label file (expected the label's JSON, SVG, PDF or PNG)."
+            name, "not a label file (expected the label's JSON, SVG, PDF or PNG)."
         ) from error
     return Carried("json", data.decode(), "", RENDERER)
 
@@ -103,10 +106,10 @@ def _read_png(name: str, data: bytes) -> Carried:
     with Image.open(io.BytesIO(data)) as image:
         text: dict[str, str] = dict(getattr(image, "text", {}))
     if ENVELOPE_CHUNK not in text or "tanji-renderer" not in text:
-        raise DataFormatError(f"{name}: this PNG carries no Tanji label envelope.")
+        raise DataFormatError(name, "this PNG carries no Tanji label envelope.")
     renderer, _, size = text["tanji-renderer"].rpartition(":")
     if size not in PIXEL_WIDTHS:
-        raise DataFormatError(f"{name}: unknown label size {size!r}.")
+        raise DataFormatError(name, f"unknown label size {size!r}.")
     return Carried("png", _decode(name, text[ENVELOPE_CHUNK].encode()), size, renderer)
 
 

@@ -112,7 +112,9 @@ def _footprint(x: float, y: float, scale: float, fill: str) -> list[Shape]:
     ]
     toes = [(5, 2.2, 3.6), (10.5, 0.6, 3.0), (15.5, 1.4, 2.6), (19.5, 3.6, 2.2), (22.5, 6.6, 1.9)]
     for dx, dy, r in toes:
-        shapes.append(Ellipse(x + dx * scale, y + dy * scale - 4 * scale, r * scale, r * scale, fill))
+        shapes.append(
+            Ellipse(x + dx * scale, y + dy * scale - 4 * scale, r * scale, r * scale, fill)
+        )
     return shapes
 
 
@@ -164,16 +166,13 @@ def layout(claim: dict[str, Any]) -> list[Shape]:
         shapes.append(Text(71, 110, _fit(per, 9.5, 122), 9.5, INK))
     shapes += _qr(qr_url_of(claim), 200, 44, 90)
     product = claim["product"]
+    issuer = f"{certificate['number']} · {certificate['body']['name']}"
+    validity = f"{certificate['standard']} · 有效期至 valid until {certificate['valid_until']}"
     shapes += [
         Text(14, 132, _fit(product["name"], 10.5, 182), 10.5, INK),
         Text(14, 146, _fit(product["holder"], 7.5, 182), 7.5, INK),
-        Text(14, 159, _fit(f"{certificate['number']} · {certificate['body']['name']}", 7, 272), 7, INK),
-        Text(
-            14, 171,
-            _fit(f"{certificate['standard']} · 有效期至 valid until {certificate['valid_until']}",
-                 7, 272),
-            7, INK,
-        ),  # fmt: skip
+        Text(14, 159, _fit(issuer, 7, 272), 7, INK),
+        Text(14, 171, _fit(validity, 7, 272), 7, INK),
         Text(245, 150, label["id"], 6, INK, anchor="middle"),
         Text(WIDTH - 12, 181, "平台示意 · platform rendering", 5.5, GREEN, anchor="end"),
     ]

@@ -24,7 +24,9 @@ from tanji.services.labels.issuance import label_row
 __all__ = ["FileCheck", "check_file", "label_file"]
 
 
-def label_file(session: Session, public_id: str, fmt: str, size: str = "medium") -> tuple[bytes, str]:
+def label_file(
+    session: Session, public_id: str, fmt: str, size: str = "medium"
+) -> tuple[bytes, str]:
     """(bytes, media type) of label ``public_id`` as ``fmt`` at ``size``."""
     if fmt not in FORMATS:
         raise InvalidInputError(f"A label file is one of {', '.join(FORMATS)}; not {fmt!r}.")
@@ -64,9 +66,11 @@ def check_file(name: str, data: bytes, keys: trust.KeySet) -> FileCheck:
     signatures = tuple(trust.verify(carried.envelope_text, keys))
     if not signatures:
         problems.append("The envelope carries no signature.")
-    for check in signatures:
-        if not check.ok:
-            problems.append(f"Signature by key {check.key_id} ({check.signer}): {check.detail}")
+    problems.extend(
+        f"Signature by key {check.key_id} ({check.signer}): {check.detail}"
+        for check in signatures
+        if not check.ok
+    )
     canonical = trust.is_canonical(carried.envelope_text)
     if not canonical:
         problems.append("The envelope's JSON is not in its canonical (RFC 8785) form.")

@@ -50,9 +50,7 @@ class LabelRefusedError(ConflictError):
     """No label may be issued from this certificate; ``keys`` say why (message keys)."""
 
     def __init__(self, keys: list[str]) -> None:
-        super().__init__(
-            "No label can be issued from this certificate: " + ", ".join(keys) + "."
-        )
+        super().__init__("No label can be issued from this certificate: " + ", ".join(keys) + ".")
         self.keys = tuple(keys)
 
 
@@ -186,7 +184,9 @@ def revoke_label(session: Session, actor: Actor, public_id: str, *, reason: str)
     assert certificate is not None
     body_may = actor.org_id == certificate.body_org_id and actor.can("certification.work")
     if not (body_may or (actor.is_platform_admin and actor.can("certification.oversee"))):
-        raise PermissionDeniedError("Only the certification body or the operator may revoke a label.")
+        raise PermissionDeniedError(
+            "Only the certification body or the operator may revoke a label."
+        )
     if row.revoked_at is not None:
         raise ConflictError(f"Label {public_id} is already revoked.")
     if not reason.strip():

@@ -65,9 +65,15 @@ def fake_reports(session: Session, actor: Actor, *, status: str | None = None) -
         query = query.where(LabelReportRow.status == status)
     return [
         FakeReport(
-            r.id, r.label_public_id, r.label_id is not None, r.where_seen, r.description,
-            r.contact, r.status, r.created_at,
-        )  # fmt: skip
+            r.id,
+            r.label_public_id,
+            r.label_id is not None,
+            r.where_seen,
+            r.description,
+            r.contact,
+            r.status,
+            r.created_at,
+        )
         for r in session.scalars(query)
     ]
 

@@ -68,7 +68,9 @@ def product_labels(session: Session, actor: Actor, product_id: int) -> ProductLa
     by_id = {c.id: c for c in certificates}
     lines = []
     for row in labels_of_product(session, product_id):
-        certificate = by_id.get(row.certificate_id) or session.get(CertificateRow, row.certificate_id)
+        certificate = by_id.get(row.certificate_id) or session.get(
+            CertificateRow, row.certificate_id
+        )
         claim = claim_of(row)
         lines.append(
             LabelLine(
@@ -93,9 +95,11 @@ def product_labels(session: Session, actor: Actor, product_id: int) -> ProductLa
         identifiers=identifiers_of(session, product_id),
         certificates=tuple(
             CertificateLine(
-                c.number, c.status, c.expires_on,
+                c.number,
+                c.status,
+                c.expires_on,
                 c.status == "valid" and c.issued_on <= today <= c.expires_on,
-            )  # fmt: skip
+            )
             for c in certificates
         ),
         labels=tuple(lines),

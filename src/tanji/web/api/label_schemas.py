@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -22,7 +21,9 @@ __all__ = [
 
 
 class LabelCreate(BaseModel):
-    certificate: str = Field(max_length=40, description="The certificate number, e.g. CFP-2026-0007-000001")
+    certificate: str = Field(
+        max_length=40, description="The certificate number, e.g. CFP-2026-0007-000001"
+    )
     batch: str | None = Field(default=None, max_length=20, description="GS1 AI (10) batch/lot")
 
 
@@ -102,5 +103,3 @@ class FakeReportRead(BaseModel):
     @classmethod
     def of(cls, report: FakeReport) -> FakeReportRead:
         return cls(**report.__dict__)
-
-

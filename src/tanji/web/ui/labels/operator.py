@@ -17,9 +17,7 @@ router = page_router()
 
 @router.get("/admin/label-reports")
 def label_reports(request: Request, session: SessionDep, actor: ActorDep) -> HTMLResponse:
-    return render(
-        request, "labels/reports.html", {"reports": reports.fake_reports(session, actor)}
-    )
+    return render(request, "labels/reports.html", {"reports": reports.fake_reports(session, actor)})
 
 
 @router.post("/admin/label-reports/{report_id}/reviewed")

@@ -122,9 +122,7 @@ def _resolve(request: Request, anchor: str, label: str | None) -> Response:
     link_type = request.query_params.get("linkType", "")
     linkset_url = f"{anchor}?linkType=linkset"
     if link_type in ("linkset", "all") or _wants(request, LINKSET):
-        return JSONResponse(
-            _linkset(request, anchor, label), media_type=LINKSET, headers=NO_STORE
-        )
+        return JSONResponse(_linkset(request, anchor, label), media_type=LINKSET, headers=NO_STORE)
     headers = {
         **NO_STORE,
         "Link": f'<{linkset_url}>; rel="linkset"; type="{LINKSET}"',

@@ -96,7 +96,11 @@ def issue(
     product_labels(session, actor, product_id)  # the product is the actor's to see
     try:
         issuance.issue_label(
-            session, actor, certificate, base_url=base_url(request, app), batch=batch.strip() or None
+            session,
+            actor,
+            certificate,
+            base_url=base_url(request, app),
+            batch=batch.strip() or None,
         )
     except (InvalidInputError, ConflictError) as error:
         session.rollback()
