@@ -55,6 +55,9 @@ __all__ = [
     "FootprintResultRow",
     "GasFactorRow",
     "GasRow",
+    "LedgerEntryRow",
+    "LedgerStateRow",
+    "LedgerTreeHeadRow",
     "MembershipRow",
     "MethodRow",
     "OrgMemberRow",
@@ -64,6 +67,7 @@ __all__ = [
     "ProductSystemRow",
     "RuleRow",
     "ScopeRow",
+    "SigningKeyRow",
     "SourceRow",
     "StaffRow",
     "SupplierFootprintRow",
@@ -589,6 +593,12 @@ from tanji.db.certification_tables import (  # noqa: E402
     EvidenceRow,
     ScopeRow,
     StaffRow,
+)
+from tanji.db.ledger_tables import (  # noqa: E402
+    LedgerEntryRow,
+    LedgerStateRow,
+    LedgerTreeHeadRow,
+    SigningKeyRow,
 )
 
 # The label tables, likewise in their own module.

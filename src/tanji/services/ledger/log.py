@@ -1,0 +1,228 @@
+"""The transparency log: append an entry, sign tree heads, read entries and proofs.
+
+Every append runs in the caller's transaction: the entry lands with the change it
+records, or neither does. Appends lock the single ``ledger_state`` row, so indices are
+0, 1, 2, … without gaps in commit order; the row also keeps the compact range, so
+signing a tree head costs O(log n) whatever the log's size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tanji.db.base import utcnow
+from tanji.db.models import LedgerEntryRow, LedgerStateRow, LedgerTreeHeadRow
+from tanji.domain.claims import PLATFORM, CanonicalizationError, b64url_decode, rfc3339
+from tanji.domain.ledger import (
+    CompactRange,
+    ProofError,
+    TreeHead,
+    consistency_proof,
+    entry_bytes,
+    inclusion_proof,
+    leaf_hash,
+)
+from tanji.services.errors import InvalidInputError, NotFoundError
+from tanji.services.signing import KeyRing, signing_key
+
+__all__ = [
+    "MAX_RANGE",
+    "LedgerEntry",
+    "append",
+    "consistency",
+    "entries",
+    "entries_about",
+    "inclusion",
+    "latest_head",
+    "signed_tree_head",
+    "tree_size",
+]
+
+#: The most entries one call of :func:`entries` returns.
+MAX_RANGE = 1000
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """Entry ``index``: what happened (``kind``) to what (``subject``), when, and the
+    record; ``data`` is its canonical JSON, the leaf's bytes."""
+
+    index: int
+    timestamp: str
+    kind: str
+    subject: str
+    payload: dict[str, Any]
+    data: bytes
+    leaf_hash: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "timestamp": self.timestamp,
+            "kind": self.kind,
+            "subject": self.subject,
+            "payload": self.payload,
+            "entry": self.data.decode("utf-8"),
+            "leaf_hash": self.leaf_hash.hex(),
+        }
+
+
+def _state(session: Session) -> LedgerStateRow:
+    state = session.get(LedgerStateRow, 1, with_for_update=True)
+    if state is None:  # a store made without the migration's first row
+        state = LedgerStateRow(id=1, size=0, compact="[]")
+        session.add(state)
+        session.flush()
+    return state
+
+
+def _compact(state: LedgerStateRow) -> CompactRange:
+    return CompactRange(state.size, [bytes.fromhex(h) for h in json.loads(state.compact)])
+
+
+def append(
+    session: Session,
+    kind: str,
+    subject: str,
+    payload: Mapping[str, Any],
+    *,
+    at: datetime | None = None,
+) -> LedgerEntry:
+    """Append ``kind`` (e.g. ``certificate.issue``) about ``subject`` (e.g.
+    ``certificate:CCF-…``) with ``payload`` to the log, in the caller's transaction.
+    Returns the entry with its index and leaf hash."""
+    if not kind or len(kind) > 60 or not subject or len(subject) > 200:
+        raise InvalidInputError("A log entry needs a kind (≤ 60 chars) and a subject (≤ 200).")
+    moment = at or utcnow()
+    state = _state(session)
+    index, timestamp = state.size, rfc3339(moment)
+    try:
+        data = entry_bytes(index, timestamp, kind, subject, payload)
+    except CanonicalizationError as error:
+        raise InvalidInputError(f"The log entry cannot be written: {error}.") from None
+    leaf = leaf_hash(data)
+    compact = _compact(state)
+    compact.append(leaf)
+    session.add(
+        LedgerEntryRow(
+            index=index, at=moment, kind=kind, subject=subject,
+            entry=data.decode("utf-8"), leaf_hash=leaf.hex(),
+        )
+    )  # fmt: skip
+    state.size, state.compact = compact.size, json.dumps([h.hex() for h in compact.hashes])
+    session.flush()
+    return LedgerEntry(index, timestamp, kind, subject, dict(payload), data, leaf)
+
+
+def tree_size(session: Session) -> int:
+    state = session.get(LedgerStateRow, 1)
+    return state.size if state else 0
+
+
+def _head(row: LedgerTreeHeadRow) -> TreeHead:
+    return TreeHead(
+        tree_size=row.tree_size,
+        timestamp=row.timestamp,
+        root_hash=bytes.fromhex(row.root_hash),
+        keyid=row.keyid,
+        signature=b64url_decode(row.signature),
+    )
+
+
+def latest_head(session: Session) -> TreeHead | None:
+    """The newest signed tree head stored, if any."""
+    row = session.scalars(select(LedgerTreeHeadRow).order_by(LedgerTreeHeadRow.id.desc())).first()
+    return _head(row) if row else None
+
+
+def signed_tree_head(session: Session, keys: KeyRing, *, at: datetime | None = None) -> TreeHead:
+    """The log's current signed tree head: the newest stored one while it covers every
+    entry, else a new one signed now with the platform key and stored."""
+    state = _state(session)
+    latest = latest_head(session)
+    if latest is not None and latest.tree_size == state.size:
+        return latest
+    moment = at or utcnow()
+    keyid, private = signing_key(session, keys, PLATFORM, at=moment)
+    unsigned = TreeHead(state.size, rfc3339(moment), _compact(state).root(), keyid)
+    head = replace(unsigned, signature=private.sign(unsigned.signing_input()))
+    session.add(
+        LedgerTreeHeadRow(
+            tree_size=head.tree_size, timestamp=head.timestamp, root_hash=head.root_hash.hex(),
+            keyid=head.keyid, signature=head.to_json()["signature"],
+        )
+    )  # fmt: skip
+    session.flush()
+    return head
+
+
+def _entry(row: LedgerEntryRow) -> LedgerEntry:
+    document = json.loads(row.entry)
+    return LedgerEntry(
+        index=row.index,
+        timestamp=str(document.get("timestamp", "")),
+        kind=row.kind,
+        subject=row.subject,
+        payload=document.get("payload", {}),
+        data=row.entry.encode("utf-8"),
+        leaf_hash=bytes.fromhex(row.leaf_hash),
+    )
+
+
+def entries(session: Session, start: int, end: int) -> list[LedgerEntry]:
+    """Entries ``start`` ≤ index < ``end`` (at most :data:`MAX_RANGE`)."""
+    if start < 0 or end < start:
+        raise InvalidInputError(f"No entries from {start} to {end}: 0 ≤ start ≤ end.")
+    end = min(end, start + MAX_RANGE)
+    rows = session.scalars(
+        select(LedgerEntryRow)
+        .where(LedgerEntryRow.index >= start, LedgerEntryRow.index < end)
+        .order_by(LedgerEntryRow.index)
+    )
+    return [_entry(row) for row in rows]
+
+
+def entries_about(session: Session, subject: str) -> list[LedgerEntry]:
+    """Every entry about ``subject``, oldest first (a certificate's or label's history)."""
+    rows = session.scalars(
+        select(LedgerEntryRow)
+        .where(LedgerEntryRow.subject == subject)
+        .order_by(LedgerEntryRow.index)
+    )
+    return [_entry(row) for row in rows]
+
+
+def _leaf_hashes(session: Session, size: int) -> list[bytes]:
+    rows = session.scalars(
+        select(LedgerEntryRow.leaf_hash)
+        .where(LedgerEntryRow.index < size)
+        .order_by(LedgerEntryRow.index)
+    )
+    return [bytes.fromhex(h) for h in rows]
+
+
+def inclusion(session: Session, index: int, size: int) -> list[bytes]:
+    """The RFC 9162 inclusion proof of entry ``index`` in the tree of ``size`` entries."""
+    if size > tree_size(session):
+        raise NotFoundError(f"The log has fewer than {size} entries.")
+    try:
+        return inclusion_proof(_leaf_hashes(session, size), index, size)
+    except ProofError as error:
+        raise InvalidInputError(str(error)) from None
+
+
+def consistency(session: Session, first: int, second: int) -> list[bytes]:
+    """The RFC 9162 consistency proof between the trees of ``first`` and ``second``."""
+    if second > tree_size(session):
+        raise NotFoundError(f"The log has fewer than {second} entries.")
+    try:
+        return consistency_proof(_leaf_hashes(session, second), first, second)
+    except ProofError as error:
+        raise InvalidInputError(str(error)) from None
