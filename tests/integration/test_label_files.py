@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-import segno  # type: ignore[import-untyped]
+import segno
 from PIL import Image
 
 from tanji.io.errors import DataFormatError

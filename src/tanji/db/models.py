@@ -594,12 +594,12 @@ from tanji.db.certification_tables import (  # noqa: E402
     ScopeRow,
     StaffRow,
 )
+
+# The label tables, likewise in their own module.
+from tanji.db.label_tables import LabelIdentifierRow, LabelReportRow, LabelRow  # noqa: E402, F401
 from tanji.db.ledger_tables import (  # noqa: E402
     LedgerEntryRow,
     LedgerStateRow,
     LedgerTreeHeadRow,
     SigningKeyRow,
 )
-
-# The label tables, likewise in their own module.
-from tanji.db.label_tables import LabelIdentifierRow, LabelReportRow, LabelRow  # noqa: E402, F401

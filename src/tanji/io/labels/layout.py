@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import segno  # type: ignore[import-untyped]
+import segno
 
 from tanji.io.labels.fonts import text_width
 

@@ -38,6 +38,7 @@ from tanji.services.demo import DemoStore
 from tanji.services.labels.identifiers import identifiers_of, set_identifiers
 from tanji.services.labels.issuance import claim_of, issue_label
 from tanji.services.product_lines import LineInput
+from tanji.services.signing import KeyRing
 
 __all__ = ["DEMO_GTIN", "DEMO_PRODUCT", "load_label_demo"]
 
@@ -56,7 +57,9 @@ def _actor(session: Session, index: int) -> Actor:
 def _product(session: Session, backgrounds: BackgroundStore, company: Actor) -> tuple[int, int]:
     """(product id, result id): the demo product, made and computed once."""
     row = session.scalar(
-        select(ProductRow).where(ProductRow.org_id == company.org_id, ProductRow.code == DEMO_PRODUCT)
+        select(ProductRow).where(
+            ProductRow.org_id == company.org_id, ProductRow.code == DEMO_PRODUCT
+        )
     )
     if row is None:
         made = products.create_product(
@@ -93,9 +96,12 @@ def _product(session: Session, backgrounds: BackgroundStore, company: Actor) -> 
 def _body(session: Session, operator: Actor, certifier: Actor, category: str) -> list[Actor]:
     """The demo certification body in the registry; returns three of its staff who log
     in (two for the team, one to decide)."""
-    if session.scalar(
-        select(CertificationBodyRow.id).where(CertificationBodyRow.org_id == certifier.org_id)
-    ) is None:
+    if (
+        session.scalar(
+            select(CertificationBodyRow.id).where(CertificationBodyRow.org_id == certifier.org_id)
+        )
+        is None
+    ):
         bodies.register_body(
             session, operator, certifier.org_id, approval_number="CNCA-DEMO-2026-001",
             scope=[(category, "footprint")], pilot_qualified=True,
@@ -112,7 +118,8 @@ def _body(session: Session, operator: Actor, certifier: Actor, category: str) ->
             for number in range(4 if index == 0 else 3):
                 bodies.add_staff(
                     session, certifier, certifier.org_id,
-                    name=f"示范认证人员{index + 1}-{number}", qualification="CCAA 产品碳足迹（演示）",
+                    name=f"示范认证人员{index + 1}-{number}",
+                    qualification="CCAA 产品碳足迹（演示）",
                     experience_since=date(2020, 1, 1), user_id=user_id if number == 0 else None,
                 )  # fmt: skip
         else:
@@ -164,7 +171,7 @@ def _verified_and_granted(
     return cases.grant(session, decider, case_id)
 
 
-def load_label_demo(store: DemoStore, base_url: str) -> str:
+def load_label_demo(store: DemoStore, base_url: str, keys: KeyRing) -> str:
     """Make (once) the demo's certified product and its label; returns the address of
     the label's public verification page."""
     with store.unit_of_work() as uow:
@@ -180,4 +187,4 @@ def load_label_demo(store: DemoStore, base_url: str) -> str:
         number = _certificate(session, store.backgrounds, people, product_id, result_id)
         if identifiers_of(session, product_id).gtin is None:
             set_identifiers(session, company, product_id, gtin=DEMO_GTIN, handle=None)
-        return issue_label(session, company, number, base_url=base_url).verify_url
+        return issue_label(session, company, number, base_url=base_url, keys=keys).verify_url

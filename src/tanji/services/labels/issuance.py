@@ -9,6 +9,7 @@ result — and is signed by the platform and countersigned for the certification
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -27,12 +28,14 @@ from tanji.db.models import (
     OrganisationRow,
 )
 from tanji.domain.accounts import Actor
+from tanji.domain.claims import canonical_json
 from tanji.domain.labels import ClaimInput, build_claim, claim_problems, digital_link
 from tanji.services.audit import audit
 from tanji.services.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tanji.services.labels import trust
 from tanji.services.labels.identifiers import identifiers_of
 from tanji.services.labels.kinds import kind_for
+from tanji.services.signing import KeyRing
 
 __all__ = [
     "IssuedLabel",
@@ -102,6 +105,7 @@ def issue_label(
     certificate_number: str,
     *,
     base_url: str,
+    keys: KeyRing,
     batch: str | None = None,
     now: datetime | None = None,
 ) -> IssuedLabel:
@@ -144,7 +148,7 @@ def issue_label(
         raise LabelRefusedError(problems)
     claim = build_claim(data)
     claim["label"]["qr_url"] = _qr_url(base_url, data)
-    envelope_text = trust.sign(session, claim, body_org_id=certificate.body_org_id)
+    envelope_text = trust.sign(session, claim, body_org_id=certificate.body_org_id, keys=keys)
     row = LabelRow(
         public_id=public_id, certificate_id=certificate.id, product_id=product_id,
         holder_org_id=certificate.holder_org_id, kind=data.kind.id, batch=data.batch,
@@ -154,8 +158,11 @@ def issue_label(
     session.add(row)
     session.flush()
     row.ledger_index = trust.record(
-        session, "label.issue", public_id, {"certificate": certificate.number, "label": public_id}
-    )
+        session, "label.issue", f"label:{public_id}",
+        {"label": public_id, "certificate": certificate.number,
+         "claim_sha256": hashlib.sha256(canonical_json(claim)).hexdigest()},
+        keys=keys,
+    )  # fmt: skip
     audit(session, actor, "label.issue", "label", row.id, None, {"public_id": public_id})
     return IssuedLabel(public_id, data.verify_url, claim["label"]["qr_url"], row.ledger_index)
 
@@ -174,7 +181,9 @@ def label_row(session: Session, public_id: str) -> LabelRow | None:
     return session.scalar(select(LabelRow).where(LabelRow.public_id == public_id))
 
 
-def revoke_label(session: Session, actor: Actor, public_id: str, *, reason: str) -> None:
+def revoke_label(
+    session: Session, actor: Actor, public_id: str, *, reason: str, keys: KeyRing
+) -> None:
     """Revoke one label (the certificate stays as it is): the certificate's body or
     the operator, saying why."""
     row = label_row(session, public_id)
@@ -192,7 +201,10 @@ def revoke_label(session: Session, actor: Actor, public_id: str, *, reason: str)
     if not reason.strip():
         raise ConflictError("Say why the label is revoked.")
     row.revoked_at, row.revoked_reason, row.revoked_by = utcnow(), reason.strip(), actor.user_id
-    trust.record(session, "label.revoke", public_id, {"label": public_id, "reason": reason.strip()})
+    trust.record(
+        session, "label.revoke", f"label:{public_id}",
+        {"label": public_id, "reason": reason.strip()}, keys=keys,
+    )  # fmt: skip
     audit(session, actor, "label.revoke", "label", row.id, None, {"reason": reason.strip()})
 
 

@@ -22,7 +22,7 @@ from tanji.web.api.label_schemas import (
 )
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.security import ActorDep
-from tanji.web.ui.labels.workspace import base_url
+from tanji.web.ui.labels.workspace import base_url, keyring
 
 __all__ = ["router"]
 
@@ -36,8 +36,9 @@ def issue_label(
     """Issue the label of a certificate in force (its holder, its body or the operator).
     The claim is signed, stored and appended to the transparency log."""
     issued = issuance.issue_label(
-        session, actor, body.certificate, base_url=base_url(request, app), batch=body.batch
-    )
+        session, actor, body.certificate, base_url=base_url(request, app),
+        keys=keyring(app), batch=body.batch,
+    )  # fmt: skip
     return LabelIssued.of(issued)
 
 
@@ -52,9 +53,11 @@ def get_label(public_id: str, session: SessionDep) -> JSONResponse:
 
 
 @router.post("/labels/{public_id}/revoke", status_code=204)
-def revoke_label(public_id: str, body: LabelRevoke, actor: ActorDep, session: SessionDep) -> None:
+def revoke_label(
+    public_id: str, body: LabelRevoke, actor: ActorDep, session: SessionDep, app: AppDep
+) -> None:
     """Revoke one label (its certification body or the operator)."""
-    issuance.revoke_label(session, actor, public_id, reason=body.reason)
+    issuance.revoke_label(session, actor, public_id, reason=body.reason, keys=keyring(app))
 
 
 @router.get("/products/{product_id}/labels")

@@ -17,12 +17,13 @@ from tanji.domain.accounts import Actor
 from tanji.services.errors import ConflictError, InvalidInputError
 from tanji.services.labels import identifiers, issuance
 from tanji.services.labels.workspace import product_labels
+from tanji.services.signing import KeyRing
 from tanji.web.deps import AppDep, Id, SessionDep
-from tanji.web.security import ActorDep, page_router
+from tanji.web.security import ActorDep, page_router, secret_key
 from tanji.web.ui.labels.text import status_text
 from tanji.web.ui.templating import render
 
-__all__ = ["base_url", "router"]
+__all__ = ["base_url", "keyring", "router"]
 
 router = page_router()
 
@@ -32,6 +33,11 @@ SIZES = ("small", "medium", "large")
 def base_url(request: Request, app: AppDep) -> str:
     """The address printed on labels: ``TANJI_PUBLIC_URL``, else this request's."""
     return app.settings.public_url or str(request.base_url).rstrip("/")
+
+
+def keyring(app: AppDep) -> KeyRing:
+    """The key ring that opens the platform's and the bodies' signing keys."""
+    return KeyRing.from_secret(secret_key(app.settings))
 
 
 def _section(
@@ -100,6 +106,7 @@ def issue(
             actor,
             certificate,
             base_url=base_url(request, app),
+            keys=keyring(app),
             batch=batch.strip() or None,
         )
     except (InvalidInputError, ConflictError) as error:
