@@ -103,8 +103,12 @@ def _read_png(name: str, data: bytes) -> Carried:
 
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
-        text: dict[str, str] = dict(getattr(image, "text", {}))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # reads every chunk: a damaged one fails here, with its CRC
+            text: dict[str, str] = dict(getattr(image, "text", {}))
+    except (OSError, SyntaxError, ValueError) as error:
+        raise DataFormatError(name, f"this PNG cannot be read ({error}).") from None
     if ENVELOPE_CHUNK not in text or "tanji-renderer" not in text:
         raise DataFormatError(name, "this PNG carries no Tanji label envelope.")
     renderer, _, size = text["tanji-renderer"].rpartition(":")
