@@ -65,16 +65,14 @@ def _one_character_changed(data: bytes, at: bytes) -> bytes:
 def test_a_label_is_signed_logged_and_follows_its_certificate(
     session: Session, certified: Certified
 ) -> None:
-    world = certified.world
-    issued = issuance.issue_label(
-        session, world.company, certified.number, base_url=BASE, keys=KEYS
-    )
+    w = certified.world
+    issued = issuance.issue_label(session, w.company, certified.number, base_url=BASE, keys=KEYS)
     assert issued.verify_url == f"{BASE}/l/{issued.public_id}"
     assert issued.qr_url == issued.verify_url  # no GTIN or identifier: the platform URL
     view = public_label(session, issued.public_id)
     assert view.status is LabelStatus.VALID
     assert [(s.signer, s.ok) for s in view.signatures] == [
-        ("platform", True), (f"body:{world.body.org_id}", True)
+        ("platform", True), (f"body:{w.body.org_id}", True)
     ]  # fmt: skip
     assert view.claim["certificate"]["number"] == certified.number
     assert view.claim["footprint"]["value"] > 0
@@ -100,13 +98,13 @@ def test_a_label_is_signed_logged_and_follows_its_certificate(
     assert not check.ok
     assert "the content was changed" in " ".join(check.problems)
 
-    body = world.body
+    body = w.body
     cases.start_surveillance(session, body.admin, certified.case_id)
     cases.complete_surveillance(session, body.team[0], certified.case_id)
     cases.suspend(session, body.admin, certified.case_id, reason="监督发现数据问题")
     assert public_label(session, issued.public_id).status is LabelStatus.SUSPENDED
     with pytest.raises(LabelRefusedError) as refused:
-        issuance.issue_label(session, world.company, certified.number, base_url=BASE, keys=KEYS)
+        issuance.issue_label(session, w.company, certified.number, base_url=BASE, keys=KEYS)
     assert refused.value.keys == ("labels.certificate.not_valid",)
     cases.reinstate(session, body.admin, certified.case_id)
     assert public_label(session, issued.public_id).status is LabelStatus.VALID
@@ -118,61 +116,59 @@ def test_a_label_is_signed_logged_and_follows_its_certificate(
 def test_only_the_body_or_the_operator_revokes_a_label(
     session: Session, certified: Certified
 ) -> None:
-    world = certified.world
-    issued = issuance.issue_label(
-        session, world.body.admin, certified.number, base_url=BASE, keys=KEYS
-    )
+    w = certified.world
+    issued = issuance.issue_label(session, w.body.admin, certified.number, base_url=BASE, keys=KEYS)
     with pytest.raises(PermissionDeniedError):
-        issuance.revoke_label(session, world.company, issued.public_id, reason="x", keys=KEYS)
-    issuance.revoke_label(session, world.operator, issued.public_id, reason="印刷错误", keys=KEYS)
+        issuance.revoke_label(session, w.company, issued.public_id, reason="x", keys=KEYS)
+    issuance.revoke_label(session, w.operator, issued.public_id, reason="印刷错误", keys=KEYS)
     view = public_label(session, issued.public_id)
     assert (view.status, view.revoked_reason) == (LabelStatus.REVOKED, "印刷错误")
     with pytest.raises(ConflictError):
-        issuance.revoke_label(session, world.body.admin, issued.public_id, reason="y", keys=KEYS)
-    stranger = world.body.outsider  # a body editor, but the body is the certificate's
+        issuance.revoke_label(session, w.body.admin, issued.public_id, reason="y", keys=KEYS)
+    stranger = w.body.outsider  # a body editor, but the body is the certificate's
     other = issuance.issue_label(session, stranger, certified.number, base_url=BASE, keys=KEYS)
     assert other.public_id != issued.public_id
 
 
 def test_identifiers_resolve_to_the_products_label(session: Session, certified: Certified) -> None:
-    world, product_id = certified.world, certified.product_id
+    w, product_id = certified.world, certified.product_id
     with pytest.raises(InvalidInputError) as wrong:
         identifiers.set_identifiers(
-            session, world.company, product_id, gtin="9506000134353", handle=None
+            session, w.company, product_id, gtin="9506000134353", handle=None
         )
     assert "check digit should be 2" in wrong.value.fields["gtin"]  # type: ignore[attr-defined]
     with pytest.raises(PermissionDeniedError):
         identifiers.set_identifiers(
-            session, world.body.admin, product_id, gtin="9506000134352", handle=None
+            session, w.body.admin, product_id, gtin="9506000134352", handle=None
         )
     identifiers.set_identifiers(
-        session, world.company, product_id, gtin="9506000134352", handle="88.100.1/TJ-0001"
+        session, w.company, product_id, gtin="9506000134352", handle="88.100.1/TJ-0001"
     )
     issued = issuance.issue_label(
-        session, world.company, certified.number, base_url=BASE, keys=KEYS, batch="B2026"
+        session, w.company, certified.number, base_url=BASE, keys=KEYS, batch="B2026"
     )
     assert issued.qr_url == f"{BASE}/01/09506000134352/10/B2026"
     assert identifiers.product_for_gtin(session, "09506000134352") == product_id
     assert identifiers.product_for_gtin(session, "9506000134353") is None
     assert identifiers.product_for_handle(session, "88.100.1/TJ-0001") == product_id
     assert current_label(session, product_id, "B2026") == issued.public_id
-    view = product_labels(session, world.company, product_id)
+    view = product_labels(session, w.company, product_id)
     assert [line.public_id for line in view.labels] == [issued.public_id]
     assert view.identifiers.gtin == "09506000134352"
 
 
 def test_fake_reports_reach_the_operator_only(session: Session, certified: Certified) -> None:
-    world = certified.world
+    w = certified.world
     report_id = reports.report_fake(
         session, "not-a-label", description="包装上的标识扫不出来", where_seen="某电商"
     )
     with pytest.raises(InvalidInputError):
         reports.report_fake(session, "x", description="  ")
     with pytest.raises(PermissionDeniedError):
-        reports.fake_reports(session, world.company)
-    seen = reports.fake_reports(session, world.operator)
+        reports.fake_reports(session, w.company)
+    seen = reports.fake_reports(session, w.operator)
     assert [(r.id, r.known_label) for r in seen][:1] == [(report_id, False)]
-    reports.mark_reviewed(session, world.operator, report_id)
-    assert reports.fake_reports(session, world.operator, status="new") == [
-        r for r in reports.fake_reports(session, world.operator, status="new") if r.id != report_id
+    reports.mark_reviewed(session, w.operator, report_id)
+    assert reports.fake_reports(session, w.operator, status="new") == [
+        r for r in reports.fake_reports(session, w.operator, status="new") if r.id != report_id
     ]
