@@ -4,8 +4,8 @@
 which carry the signed envelope: every signature, the envelope's canonical form, and
 that the drawing is exactly the drawing of the signed claim. The public keys come from
 ``--keys`` (the platform's well-known key file, saved beforehand) or, without it, from
-the local store. Exit status 0 when the file checks, 1 when it does not, 2 for a file
-that cannot be read.
+the local store. Exit status 0 when the file checks, 1 when it does not (a file that is
+no label included), 2 when the file or the key file cannot be read.
 """
 
 from __future__ import annotations
