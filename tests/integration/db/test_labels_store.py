@@ -20,7 +20,12 @@ from tests.integration.db.test_certification_store import (  # the certification
 from tanji.domain.labels import LabelStatus
 from tanji.services.background import BackgroundStore
 from tanji.services.certification import cases
-from tanji.services.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from tanji.services.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from tanji.services.labels import files, identifiers, issuance, reports, trust
 from tanji.services.labels.issuance import LabelRefusedError
 from tanji.services.labels.public import current_label, public_label
@@ -137,7 +142,7 @@ def test_identifiers_resolve_to_the_products_label(session: Session, certified: 
             session, w.company, product_id, gtin="9506000134353", handle=None
         )
     assert "check digit should be 2" in wrong.value.fields["gtin"]  # type: ignore[attr-defined]
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # another organisation's product
         identifiers.set_identifiers(
             session, w.body.admin, product_id, gtin="9506000134352", handle=None
         )

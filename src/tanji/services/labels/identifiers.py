@@ -18,7 +18,7 @@ from tanji.db.models import ProductRow
 from tanji.domain.accounts import Actor
 from tanji.domain.labels import IdentifierError, normalise_gtin, parse_handle
 from tanji.services.errors import ConflictError, NotFoundError, invalid_field
-from tanji.services.permissions import require_own_org
+from tanji.services.permissions import require_own_org, visible_org_ids
 
 __all__ = [
     "ProductIdentifiers",
@@ -61,8 +61,9 @@ def set_identifiers(
     """Give a workspace product its GTIN and/or industrial-internet identifier (blank
     removes one); refuses a malformed one, or one another product already has."""
     product = session.get(ProductRow, product_id)
-    if product is None:
-        raise NotFoundError(f"No product {product_id}.")
+    visible = visible_org_ids(actor)
+    if product is None or (visible is not None and product.org_id not in visible):
+        raise NotFoundError(f"No product {product_id}.")  # another tenant's: not found
     require_own_org(actor, product.org_id, "product.write")
     clean = _clean(gtin, handle)
     row = session.scalar(

@@ -21,7 +21,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tanji.domain.labels import LabelStatus
 from tanji.services.labels import files, identifiers, reports
 from tanji.services.labels.public import current_label, public_label
+from tanji.services.labels.trust import KEYS_PATH
 from tanji.web.deps import SessionDep
+from tanji.web.i18n import language_of, translations
 from tanji.web.security import page_router
 from tanji.web.ui.labels.text import status_text
 from tanji.web.ui.templating import render
@@ -53,7 +55,8 @@ def _label_page(request: Request, session: SessionDep, label: str) -> Response:
         "labels/public.html",
         {
             "view": view,
-            "status_text": status_text,
+            "status": status_text(view.status, translations(language_of(request)).gettext),
+            "keys_url": KEYS_PATH,
             "reported": request.query_params.get("reported") == "1",
         },
         status_code=404 if not view.claim else 200,

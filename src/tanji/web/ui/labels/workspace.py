@@ -19,6 +19,7 @@ from tanji.services.labels import identifiers, issuance
 from tanji.services.labels.workspace import product_labels
 from tanji.services.signing import KeyRing
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router, secret_key
 from tanji.web.ui.labels.text import status_text
 from tanji.web.ui.templating import render
@@ -52,7 +53,10 @@ def _section(
         "labels/product_label.html" if partial else "labels/product_label_page.html",
         {
             "view": view,
-            "status_text": status_text,
+            "statuses": {
+                line.public_id: status_text(line.status, translations(language_of(request)).gettext)
+                for line in view.labels
+            },
             "sizes": SIZES,
             "may_write": may_write,
             "may_issue": may_issue,
