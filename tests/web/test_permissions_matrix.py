@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.web import label_matrix
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 
 from tanji.bootstrap import App
@@ -417,6 +418,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # with their token) and nobody else — not the operator either: 404.
     row("GET", "/api/v1/jobs/{job_id}",               401, 404, 404, 200, 404, 404, 404, 404, 200,
         request=_job),
+    # --- carbon labels (tests/web/label_matrix.py): the demo certificate's holder is the
+    # demo battery maker, its body the demo certifier. Issuing: the holder, the body, the
+    # operator; a label's page and JSON are public; revoking: the body or the operator;
+    # a product's labels and identifiers follow the product; fake reports: the operator.
+    row("POST", "/api/v1/labels",                     401, 403, 403, 403, 403, 201, 403, 201, 403,
+        request=label_matrix.issue),
+    row("GET", "/api/v1/labels/{public_id}",          200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=label_matrix.read),
+    row("POST", "/api/v1/labels/{public_id}/revoke",  401, 403, 403, 403, 403, 204, 403, 204, 403,
+        request=label_matrix.revoke),
+    row("GET", "/api/v1/products/{product_id}/labels",
+                                                      401, 200, 200, 200, 404, 404, 404, 200, 200,
+        request=_product("/labels")),
+    row("PUT", "/api/v1/products/{product_id}/identifiers",
+                                                      401, 403, 200, 200, 404, 404, 404, 403, 403,
+        request=label_matrix.identifiers),
+    row("GET", "/api/v1/label-reports",               401, 403, 403, 403, 403, 403, 403, 200, 403),
 )
 # fmt: on
 

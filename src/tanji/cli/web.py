@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from tanji.bootstrap import App
 from tanji.cli.footprints import store_app
 from tanji.services.demo import load_demo
 
@@ -50,7 +51,21 @@ def serve(
             typer.echo("Demo logins (a demo store is public — never use them in production):")
             for email, password, what in summary.accounts:
                 typer.echo(f"  {email:<26} {password:<24} {what}")
+            _label_demo(app, host, port)
         typer.echo(f"Tanji is running at http://{host}:{port}/ (Ctrl+C to stop)")
         uvicorn.run(create_app(app), host=host, port=port, log_level="info")
     finally:
         app.close()
+
+
+def _label_demo(app: App, host: str, port: int) -> None:
+    """The carbon-label demo step (after the others): the certified product's label and
+    the address of its public verification page."""
+    from tanji.services.labels.demo import load_label_demo
+    from tanji.services.signing import KeyRing
+    from tanji.web.security import secret_key
+
+    base = app.settings.public_url or f"http://{host}:{port}"
+    keys = KeyRing.from_secret(secret_key(app.settings))
+    url = load_label_demo(app, base, keys)
+    typer.echo(f"Carbon label of the demo's certified product, public verification page: {url}")
