@@ -25,7 +25,7 @@ from tanji.services.labels.trust import KEYS_PATH
 from tanji.web.deps import SessionDep
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import page_router
-from tanji.web.ui.labels.text import status_text
+from tanji.web.ui.labels.text import body_status_word, certificate_status_word, status_text
 from tanji.web.ui.templating import render
 
 __all__ = ["LINKSET", "router"]
@@ -47,6 +47,7 @@ def _wants(request: Request, media_type: str) -> bool:
 
 def _label_page(request: Request, session: SessionDep, label: str) -> Response:
     view = public_label(session, label)
+    gettext = translations(language_of(request)).gettext
     if _wants(request, "application/json") and not _wants(request, "text/html"):
         status = 404 if view.status is LabelStatus.UNKNOWN and not view.claim else 200
         return JSONResponse(view.as_json(), status_code=status, headers=NO_STORE)
@@ -55,7 +56,9 @@ def _label_page(request: Request, session: SessionDep, label: str) -> Response:
         "labels/public.html",
         {
             "view": view,
-            "status": status_text(view.status, translations(language_of(request)).gettext),
+            "status": status_text(view.status, gettext),
+            "certificate_status": certificate_status_word(view.certificate_status, gettext),
+            "body_status": body_status_word(view.body_status, gettext),
             "keys_url": KEYS_PATH,
             "reported": request.query_params.get("reported") == "1",
         },

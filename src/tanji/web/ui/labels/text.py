@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from tanji.domain.labels import LabelStatus
 
-__all__ = ["STATUS_TONE", "status_text"]
+__all__ = ["STATUS_TONE", "body_status_word", "certificate_status_word", "status_text"]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
@@ -51,3 +51,21 @@ def status_text(status: LabelStatus, gettext: Callable[[str], str]) -> tuple[str
     """(word, sentence, tone) of ``status``."""
     word, sentence = _WORDS[status]
     return gettext(word), gettext(sentence), STATUS_TONE[status]
+
+
+_CERTIFICATE = {
+    "valid": N_("valid"),
+    "suspended": N_("suspended"),
+    "withdrawn": N_("withdrawn"),
+    "expired": N_("expired"),
+    "cancelled": N_("cancelled"),
+}
+_BODY = {"active": N_("active"), "suspended": N_("suspended"), "revoked": N_("revoked")}
+
+
+def certificate_status_word(status: str | None, gettext: Callable[[str], str]) -> str:
+    return gettext(_CERTIFICATE[status]) if status in _CERTIFICATE else "—"
+
+
+def body_status_word(status: str | None, gettext: Callable[[str], str]) -> str:
+    return gettext(_BODY[status]) if status in _BODY else "—"
