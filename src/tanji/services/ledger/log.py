@@ -39,6 +39,7 @@ __all__ = [
     "consistency",
     "entries",
     "entries_about",
+    "head_of",
     "inclusion",
     "latest_head",
     "signed_tree_head",
@@ -126,7 +127,8 @@ def tree_size(session: Session) -> int:
     return state.size if state else 0
 
 
-def _head(row: LedgerTreeHeadRow) -> TreeHead:
+def head_of(row: LedgerTreeHeadRow) -> TreeHead:
+    """The stored head as a value."""
     return TreeHead(
         tree_size=row.tree_size,
         timestamp=row.timestamp,
@@ -139,7 +141,7 @@ def _head(row: LedgerTreeHeadRow) -> TreeHead:
 def latest_head(session: Session) -> TreeHead | None:
     """The newest signed tree head stored, if any."""
     row = session.scalars(select(LedgerTreeHeadRow).order_by(LedgerTreeHeadRow.id.desc())).first()
-    return _head(row) if row else None
+    return head_of(row) if row else None
 
 
 def signed_tree_head(session: Session, keys: KeyRing, *, at: datetime | None = None) -> TreeHead:
