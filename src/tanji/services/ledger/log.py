@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
@@ -76,7 +76,23 @@ class LedgerEntry:
 
 
 def _state(session: Session) -> LedgerStateRow:
-    state = session.get(LedgerStateRow, 1, with_for_update=True)
+    """The state row, locked for this transaction.
+
+    Design note: a no-op UPDATE takes the lock, not ``SELECT … FOR UPDATE`` alone:
+    SQLite ignores FOR UPDATE, and a transaction that read first and wrote second fails
+    at once (``SQLITE_BUSY_SNAPSHOT``) when another appended in between, whereas a
+    transaction that starts by writing waits its turn. On PostgreSQL the UPDATE locks the
+    row until commit, and the SELECT after it sees the other appends committed before.
+    """
+    session.execute(
+        update(LedgerStateRow).where(LedgerStateRow.id == 1).values(size=LedgerStateRow.size)
+    )
+    state = session.scalars(
+        select(LedgerStateRow)
+        .where(LedgerStateRow.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if state is None:  # a store made without the migration's first row
         state = LedgerStateRow(id=1, size=0, compact="[]")
         session.add(state)
