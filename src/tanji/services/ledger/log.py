@@ -14,22 +14,24 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
-from tanji.db.models import LedgerEntryRow, LedgerStateRow, LedgerTreeHeadRow
+from tanji.db.models import LedgerEntryRow, LedgerNodeRow, LedgerStateRow, LedgerTreeHeadRow
 from tanji.domain.claims import PLATFORM, CanonicalizationError, b64url_decode, rfc3339
 from tanji.domain.ledger import (
     CompactRange,
     ProofError,
     TreeHead,
-    consistency_proof,
+    consistency_ranges,
     entry_bytes,
-    inclusion_proof,
+    inclusion_ranges,
     leaf_hash,
+    perfect_subtrees,
+    range_hash,
 )
-from tanji.services.errors import InvalidInputError, NotFoundError
+from tanji.services.errors import ConflictError, InvalidInputError, NotFoundError
 from tanji.services.signing import KeyRing, signing_key
 
 __all__ = [
@@ -126,13 +128,14 @@ def append(
         raise InvalidInputError(f"The log entry cannot be written: {error}.") from None
     leaf = leaf_hash(data)
     compact = _compact(state)
-    compact.append(leaf)
+    completed = compact.append(leaf)
     session.add(
         LedgerEntryRow(
             index=index, at=moment, kind=kind, subject=subject,
             entry=data.decode("utf-8"), leaf_hash=leaf.hex(),
         )
     )  # fmt: skip
+    session.add_all(LedgerNodeRow(level=lv, index=ix, hash=h.hex()) for lv, ix, h in completed)
     state.size, state.compact = compact.size, json.dumps([h.hex() for h in compact.hashes])
     session.flush()
     return LedgerEntry(index, timestamp, kind, subject, dict(payload), data, leaf)
@@ -217,13 +220,32 @@ def entries_about(session: Session, subject: str) -> list[LedgerEntry]:
     return [_entry(row) for row in rows]
 
 
-def _leaf_hashes(session: Session, size: int) -> list[bytes]:
-    rows = session.scalars(
-        select(LedgerEntryRow.leaf_hash)
-        .where(LedgerEntryRow.index < size)
-        .order_by(LedgerEntryRow.index)
-    )
-    return [bytes.fromhex(h) for h in rows]
+def _range_hashes(session: Session, ranges: list[tuple[int, int]]) -> list[bytes]:
+    """The MTH of each range from the stored leaves and perfect subtrees (one query
+    each), as :func:`~tanji.domain.ledger.range_hash` folds them."""
+    needed = {node for start, end in ranges for node in perfect_subtrees(start, end)}
+    nodes: dict[tuple[int, int], bytes] = {}
+    leaves = [index for level, index in needed if level == 0]
+    if leaves:
+        leaf_rows = session.execute(
+            select(LedgerEntryRow.index, LedgerEntryRow.leaf_hash).where(
+                LedgerEntryRow.index.in_(leaves)
+            )
+        )
+        nodes.update({(0, index): bytes.fromhex(digest) for index, digest in leaf_rows})
+    inner = [node for node in needed if node[0] > 0]
+    if inner:
+        inner_rows = session.execute(
+            select(LedgerNodeRow.level, LedgerNodeRow.index, LedgerNodeRow.hash).where(
+                tuple_(LedgerNodeRow.level, LedgerNodeRow.index).in_(inner)
+            )
+        )
+        nodes.update({(level, index): bytes.fromhex(h) for level, index, h in inner_rows})
+    if len(nodes) != len(needed):
+        raise ConflictError(
+            "The log's stored subtree hashes are incomplete; run `tanji ledger verify`."
+        )
+    return [range_hash(nodes, start, end) for start, end in ranges]
 
 
 def inclusion(session: Session, index: int, size: int) -> list[bytes]:
@@ -231,7 +253,7 @@ def inclusion(session: Session, index: int, size: int) -> list[bytes]:
     if size > tree_size(session):
         raise NotFoundError(f"The log has fewer than {size} entries.")
     try:
-        return inclusion_proof(_leaf_hashes(session, size), index, size)
+        return _range_hashes(session, inclusion_ranges(index, size))
     except ProofError as error:
         raise InvalidInputError(str(error)) from None
 
@@ -241,6 +263,6 @@ def consistency(session: Session, first: int, second: int) -> list[bytes]:
     if second > tree_size(session):
         raise NotFoundError(f"The log has fewer than {second} entries.")
     try:
-        return consistency_proof(_leaf_hashes(session, second), first, second)
+        return _range_hashes(session, consistency_ranges(first, second))
     except ProofError as error:
         raise InvalidInputError(str(error)) from None

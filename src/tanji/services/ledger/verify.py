@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tanji.db.models import LedgerEntryRow, LedgerStateRow, LedgerTreeHeadRow
+from tanji.db.models import LedgerEntryRow, LedgerNodeRow, LedgerStateRow, LedgerTreeHeadRow
 from tanji.domain.claims import CanonicalizationError, PublicKey, canonical_json
 from tanji.domain.ledger import (
     ENTRY_TYPE,
@@ -81,6 +81,12 @@ def _recompute(session: Session, sizes: set[int]) -> _Recomputed:
     compact = CompactRange()
     if 0 in sizes:
         result.roots[0] = compact.root()
+    stored = {
+        (level, index): digest
+        for level, index, digest in session.execute(
+            select(LedgerNodeRow.level, LedgerNodeRow.index, LedgerNodeRow.hash)
+        )
+    }
     rows = session.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.index))
     for position, row in enumerate(rows):
         problem = _entry_problem(row, position)
@@ -89,10 +95,14 @@ def _recompute(session: Session, sizes: set[int]) -> _Recomputed:
         leaf = leaf_hash(row.entry.encode("utf-8"))
         if leaf.hex() != row.leaf_hash:
             result.problems.append(f"entry {position}: its stored leaf hash is not its hash")
-        compact.append(leaf)
+        for level, index, digest in compact.append(leaf):
+            if stored.pop((level, index), None) != digest.hex():
+                result.problems.append(f"stored subtree hash ({level}, {index}) is wrong")
         result.leaves.append(leaf)
         if compact.size in sizes:
             result.roots[compact.size] = compact.root()
+    if stored:
+        result.problems.append(f"{len(stored)} stored subtree hashes belong to no entries")
     result.size = compact.size
     result.roots[compact.size] = compact.root()
     return result
