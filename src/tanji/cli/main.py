@@ -42,6 +42,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Accounting rules: list, show, validate a model, import, lifecycle.",
     ),
     "label": ("tanji.cli.labels", "label_app", "Carbon labels: verify a label file offline."),
+    "ledger": (
+        "tanji.cli.ledger",
+        "ledger_app",
+        "The transparency log: verify it, print its signed tree head.",
+    ),
+    "keys": ("tanji.cli.ledger", "keys_app", "Signing keys: list the public keys, rotate a key."),
     "serve": (
         "tanji.cli.web",
         "serve",

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tanji.db.base import Base, utcnow
 
-__all__ = ["LedgerEntryRow", "LedgerStateRow", "LedgerTreeHeadRow", "SigningKeyRow"]
+__all__ = [
+    "LedgerEntryRow",
+    "LedgerNodeRow",
+    "LedgerStateRow",
+    "LedgerTreeHeadRow",
+    "SigningKeyRow",
+]
 
 
 class SigningKeyRow(Base):
@@ -49,6 +55,18 @@ class LedgerEntryRow(Base):
     subject: Mapped[str] = mapped_column(String(200), index=True)
     entry: Mapped[str] = mapped_column(Text)
     leaf_hash: Mapped[str] = mapped_column(String(64))
+
+
+class LedgerNodeRow(Base):
+    """The hash (hex) of the perfect subtree ``index`` at ``level`` ≥ 1 — leaves
+    ``index·2^level`` up to ``(index+1)·2^level`` — written when its last leaf is
+    appended, so proofs are built from O(log² n) rows instead of the whole log."""
+
+    __tablename__ = "ledger_nodes"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class LedgerTreeHeadRow(Base):

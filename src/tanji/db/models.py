@@ -56,6 +56,7 @@ __all__ = [
     "GasFactorRow",
     "GasRow",
     "LedgerEntryRow",
+    "LedgerNodeRow",
     "LedgerStateRow",
     "LedgerTreeHeadRow",
     "MembershipRow",
@@ -599,6 +600,7 @@ from tanji.db.certification_tables import (  # noqa: E402
 from tanji.db.label_tables import LabelIdentifierRow, LabelReportRow, LabelRow  # noqa: E402, F401
 from tanji.db.ledger_tables import (  # noqa: E402
     LedgerEntryRow,
+    LedgerNodeRow,
     LedgerStateRow,
     LedgerTreeHeadRow,
     SigningKeyRow,

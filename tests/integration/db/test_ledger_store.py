@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import SigningKeyRow
+from tanji.db.session import UnitOfWork
 from tanji.domain.accounts import OrgKind
 from tanji.domain.claims import jwks, keys_from_jwks, verify_envelope
 from tanji.domain.ledger import (
@@ -116,3 +118,32 @@ def test_a_head_signed_by_a_retired_key_still_verifies(session: Session) -> None
     head = ledger.signed_tree_head(session, KEYS, at=datetime.now(UTC) - timedelta(seconds=1))
     signing.rotate(session, KEYS)
     assert head.problem(signing.published_keys(session)) is None
+
+
+def test_concurrent_appends_get_consecutive_indices(db_engine: Engine) -> None:
+    """Writers in parallel transactions: every index once, none skipped, the log intact."""
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            for n in range(8):
+                with UnitOfWork(db_engine) as uow:
+                    ledger.append(uow.session, "test.concurrent", f"{name}:{n}", {"n": n})
+        except BaseException as error:  # reported by the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(f"w{i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with UnitOfWork(db_engine) as uow:
+        ours = [
+            e for e in ledger.entries(uow.session, 0, ledger.tree_size(uow.session))
+            if e.kind == "test.concurrent"
+        ]  # fmt: skip
+        assert len(ours) == 24
+        indices = [e.index for e in ledger.entries(uow.session, 0, ledger.MAX_RANGE)]
+        assert indices == list(range(len(indices)))
+        assert ledger.verify_ledger(uow.session).ok

@@ -18,9 +18,12 @@ from tanji.domain.ledger.merkle import (
     EMPTY_ROOT,
     CompactRange,
     consistency_proof,
+    consistency_ranges,
     inclusion_proof,
+    inclusion_ranges,
     leaf_hash,
     node_hash,
+    range_hash,
     root_from_leaf_hashes,
     verify_consistency,
     verify_inclusion,
@@ -73,12 +76,43 @@ def test_rfc9162_section_2_1_5_example_shapes() -> None:
     assert consistency_proof(d, 6, 7) == [c, d[6], g]
 
 
-def test_compact_range_holds_one_hash_per_set_bit() -> None:
+#: The reference tree's inner nodes by (level, index) (constants.go ``NodeHashes``).
+NODES = {
+    (1, 0): "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    (1, 1): "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+    (1, 2): "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+    (1, 3): "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+    (2, 0): "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    (2, 1): "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+    (3, 0): "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+}
+
+
+def test_compact_range_holds_one_hash_per_set_bit_and_hands_out_the_inner_nodes() -> None:
     compact = CompactRange()
+    completed = {}
     for size, leaf in enumerate(HASHES, start=1):
-        compact.append(leaf)
+        for level, index, digest in compact.append(leaf):
+            completed[(level, index)] = digest.hex()
         assert len(compact.hashes) == bin(size).count("1")
         assert compact.root().hex() == ROOTS[size]
+    assert completed == NODES
+
+
+def test_proofs_from_stored_nodes_equal_proofs_from_leaves() -> None:
+    """A store keeping only leaves and completed subtrees builds the same proofs."""
+    leaves = _tree(37)
+    nodes = {(0, i): leaf for i, leaf in enumerate(leaves)}
+    compact = CompactRange()
+    for leaf in leaves:
+        nodes.update({(lv, ix): h for lv, ix, h in compact.append(leaf)})
+    for size in range(1, 38):
+        for index in range(size):
+            ranges = inclusion_ranges(index, size)
+            assert [range_hash(nodes, *r) for r in ranges] == inclusion_proof(leaves, index, size)
+        for first in range(size + 1):
+            ranges = consistency_ranges(first, size)
+            assert [range_hash(nodes, *r) for r in ranges] == consistency_proof(leaves, first, size)
 
 
 def _tree(size: int) -> list[bytes]:

@@ -8,18 +8,19 @@ smaller than ``n`` (§2.1.1)::
     MTH(D[n])  = SHA-256(0x01 ‖ MTH(D[0:k]) ‖ MTH(D[k:n]))    node hash
 
 The 0x00/0x01 prefixes keep a leaf from ever being read as a node (second preimages).
-Proofs are built after §2.1.3.1 (``PATH``) and §2.1.4.1 (``PROOF``/``SUBPROOF``) from the
-leaf hashes, and checked after the algorithms of §2.1.3.2 and §2.1.4.2, which need
-only the proof, the sizes and the roots. :class:`CompactRange` keeps the roots of the
-perfect subtrees that make up a tree of any size (at most log2 n hashes), so appending
-a leaf and taking the root cost O(log n) — the log's state and ``tanji ledger verify``
-use it.
+Proofs follow §2.1.3.1 (``PATH``) and §2.1.4.1 (``PROOF``/``SUBPROOF``), written as the
+list of ranges ``[start, end)`` whose MTH they hold (:func:`inclusion_ranges`,
+:func:`consistency_ranges`); each such range is a run of perfect, aligned subtrees
+(:func:`perfect_subtrees`), so a store that keeps the perfect subtrees' hashes — which
+:meth:`CompactRange.append` hands out as they complete — builds any proof from
+O(log² n) stored hashes, without rehashing the log. Proofs are checked with the
+algorithms of §2.1.3.2 and §2.1.4.2, which need only the proof, the sizes and the roots.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -27,9 +28,13 @@ __all__ = [
     "CompactRange",
     "ProofError",
     "consistency_proof",
+    "consistency_ranges",
     "inclusion_proof",
+    "inclusion_ranges",
     "leaf_hash",
     "node_hash",
+    "perfect_subtrees",
+    "range_hash",
     "root_from_leaf_hashes",
     "verify_consistency",
     "verify_inclusion",
@@ -63,47 +68,89 @@ def root_from_leaf_hashes(leaves: Sequence[bytes]) -> bytes:
     return compact.root()
 
 
-def _subtree(leaves: Sequence[bytes], start: int, end: int) -> bytes:
-    if end - start == 1:
-        return leaves[start]
-    middle = start + _split(end - start)
-    return node_hash(_subtree(leaves, start, middle), _subtree(leaves, middle, end))
-
-
-def inclusion_proof(leaves: Sequence[bytes], index: int, size: int) -> list[bytes]:
-    """``PATH(index, D[size])`` (§2.1.3.1), from the leaf hashes of the first ``size``."""
-    if not 0 <= index < size <= len(leaves):
+def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The ranges ``[start, end)`` whose MTH make up ``PATH(index, D[size])``
+    (§2.1.3.1), in the proof's order."""
+    if not 0 <= index < size:
         raise ProofError(f"no leaf {index} in a tree of size {size}")
-    return _path(leaves, index, 0, size)
+    return _path(index, 0, size)
 
 
-def _path(leaves: Sequence[bytes], m: int, start: int, end: int) -> list[bytes]:
+def _path(m: int, start: int, end: int) -> list[tuple[int, int]]:
     n = end - start
     if n == 1:
         return []
     k = _split(n)
     if m < k:
-        return [*_path(leaves, m, start, start + k), _subtree(leaves, start + k, end)]
-    return [*_path(leaves, m - k, start + k, end), _subtree(leaves, start, start + k)]
+        return [*_path(m, start, start + k), (start + k, end)]
+    return [*_path(m - k, start + k, end), (start, start + k)]
+
+
+def consistency_ranges(first: int, second: int) -> list[tuple[int, int]]:
+    """The ranges whose MTH make up ``PROOF(first, D[second])`` (§2.1.4.1); none when
+    ``first`` is 0 or equals ``second``."""
+    if not 0 <= first <= second:
+        raise ProofError(f"no consistency proof from size {first} to size {second}")
+    if first in (0, second):
+        return []
+    return _subproof(first, 0, second, True)
+
+
+def _subproof(m: int, start: int, end: int, whole: bool) -> list[tuple[int, int]]:
+    n = end - start
+    if m == n:
+        return [] if whole else [(start, end)]
+    k = _split(n)
+    if m <= k:
+        return [*_subproof(m, start, start + k, whole), (start + k, end)]
+    return [*_subproof(m - k, start + k, end, False), (start, start + k)]
+
+
+def perfect_subtrees(start: int, end: int) -> list[tuple[int, int]]:
+    """The perfect subtrees ``(level, index)`` — leaves ``index·2^level`` up to
+    ``(index+1)·2^level`` — that make up ``[start, end)``, largest first. Every range
+    of a proof is aligned so (its ``start`` a multiple of a power of two at least as
+    large as the range); its MTH is their hashes folded right to left."""
+    found = []
+    while start < end:
+        level = (end - start).bit_length() - 1
+        if start % (1 << level):
+            raise ProofError(f"range [{start}, {end}) is not aligned")
+        found.append((level, start >> level))
+        start += 1 << level
+    return found
+
+
+def range_hash(nodes: Mapping[tuple[int, int], bytes], start: int, end: int) -> bytes:
+    """MTH of ``[start, end)`` from the hashes of its :func:`perfect_subtrees`."""
+    parts = [nodes[node] for node in perfect_subtrees(start, end)]
+    root = parts[-1]
+    for left in reversed(parts[:-1]):
+        root = node_hash(left, root)
+    return root
+
+
+def _hashes_from_leaves(leaves: Sequence[bytes], ranges: list[tuple[int, int]]) -> list[bytes]:
+    nodes: dict[tuple[int, int], bytes] = {}
+    for start, end in ranges:
+        for level, index in perfect_subtrees(start, end):
+            low = index << level
+            nodes[(level, index)] = root_from_leaf_hashes(leaves[low : low + (1 << level)])
+    return [range_hash(nodes, start, end) for start, end in ranges]
+
+
+def inclusion_proof(leaves: Sequence[bytes], index: int, size: int) -> list[bytes]:
+    """``PATH(index, D[size])`` (§2.1.3.1), from the leaf hashes of the first ``size``."""
+    if size > len(leaves):
+        raise ProofError(f"no tree of size {size} among {len(leaves)} leaves")
+    return _hashes_from_leaves(leaves, inclusion_ranges(index, size))
 
 
 def consistency_proof(leaves: Sequence[bytes], first: int, second: int) -> list[bytes]:
     """``PROOF(first, D[second])`` (§2.1.4.1); empty when ``first`` is 0 or ``second``."""
-    if not 0 <= first <= second <= len(leaves):
-        raise ProofError(f"no consistency proof from size {first} to size {second}")
-    if first in (0, second):
-        return []
-    return _subproof(leaves, first, 0, second, True)
-
-
-def _subproof(leaves: Sequence[bytes], m: int, start: int, end: int, whole: bool) -> list[bytes]:
-    n = end - start
-    if m == n:
-        return [] if whole else [_subtree(leaves, start, end)]
-    k = _split(n)
-    if m <= k:
-        return [*_subproof(leaves, m, start, start + k, whole), _subtree(leaves, start + k, end)]
-    return [*_subproof(leaves, m - k, start + k, end, False), _subtree(leaves, start, start + k)]
+    if second > len(leaves):
+        raise ProofError(f"no tree of size {second} among {len(leaves)} leaves")
+    return _hashes_from_leaves(leaves, consistency_ranges(first, second))
 
 
 def verify_inclusion(
@@ -119,9 +166,8 @@ def verify_inclusion(
             return False
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn, sn = fn >> 1, sn >> 1
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
         else:
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
@@ -158,9 +204,8 @@ def verify_consistency(
             return False
         if fn & 1 or fn == sn:
             fr, sr = node_hash(c, fr), node_hash(c, sr)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn, sn = fn >> 1, sn >> 1
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
         else:
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
@@ -176,14 +221,19 @@ class CompactRange:
     size: int = 0
     hashes: list[bytes] = field(default_factory=list)
 
-    def append(self, leaf: bytes) -> None:
+    def append(self, leaf: bytes) -> list[tuple[int, int, bytes]]:
+        """Add a leaf; returns the perfect subtrees it completed, ``(level, index,
+        hash)`` with level ≥ 1, which the log stores to build proofs."""
         self.hashes.append(leaf)
         self.size += 1
+        completed = []
         # Each trailing 1-bit of the old size is a perfect subtree now completed.
         carries = (self.size ^ (self.size - 1)).bit_length() - 1
-        for _ in range(carries):
+        for level in range(1, carries + 1):
             right = self.hashes.pop()
             self.hashes[-1] = node_hash(self.hashes[-1], right)
+            completed.append((level, (self.size >> level) - 1, self.hashes[-1]))
+        return completed
 
     def root(self) -> bytes:
         if not self.hashes:

@@ -19,10 +19,12 @@ from tanji.services.ledger.log import (
     signed_tree_head,
     tree_size,
 )
+from tanji.services.ledger.verify import LedgerReport, verify_against_head, verify_ledger
 
 __all__ = [
     "MAX_RANGE",
     "LedgerEntry",
+    "LedgerReport",
     "append",
     "consistency",
     "entries",
@@ -31,4 +33,6 @@ __all__ = [
     "latest_head",
     "signed_tree_head",
     "tree_size",
+    "verify_against_head",
+    "verify_ledger",
 ]

@@ -14,22 +14,24 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
-from tanji.db.models import LedgerEntryRow, LedgerStateRow, LedgerTreeHeadRow
+from tanji.db.models import LedgerEntryRow, LedgerNodeRow, LedgerStateRow, LedgerTreeHeadRow
 from tanji.domain.claims import PLATFORM, CanonicalizationError, b64url_decode, rfc3339
 from tanji.domain.ledger import (
     CompactRange,
     ProofError,
     TreeHead,
-    consistency_proof,
+    consistency_ranges,
     entry_bytes,
-    inclusion_proof,
+    inclusion_ranges,
     leaf_hash,
+    perfect_subtrees,
+    range_hash,
 )
-from tanji.services.errors import InvalidInputError, NotFoundError
+from tanji.services.errors import ConflictError, InvalidInputError, NotFoundError
 from tanji.services.signing import KeyRing, signing_key
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "consistency",
     "entries",
     "entries_about",
+    "head_of",
     "inclusion",
     "latest_head",
     "signed_tree_head",
@@ -75,7 +78,23 @@ class LedgerEntry:
 
 
 def _state(session: Session) -> LedgerStateRow:
-    state = session.get(LedgerStateRow, 1, with_for_update=True)
+    """The state row, locked for this transaction.
+
+    Design note: a no-op UPDATE takes the lock, not ``SELECT … FOR UPDATE`` alone:
+    SQLite ignores FOR UPDATE, and a transaction that read first and wrote second fails
+    at once (``SQLITE_BUSY_SNAPSHOT``) when another appended in between, whereas a
+    transaction that starts by writing waits its turn. On PostgreSQL the UPDATE locks the
+    row until commit, and the SELECT after it sees the other appends committed before.
+    """
+    session.execute(
+        update(LedgerStateRow).where(LedgerStateRow.id == 1).values(size=LedgerStateRow.size)
+    )
+    state = session.scalars(
+        select(LedgerStateRow)
+        .where(LedgerStateRow.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if state is None:  # a store made without the migration's first row
         state = LedgerStateRow(id=1, size=0, compact="[]")
         session.add(state)
@@ -109,13 +128,14 @@ def append(
         raise InvalidInputError(f"The log entry cannot be written: {error}.") from None
     leaf = leaf_hash(data)
     compact = _compact(state)
-    compact.append(leaf)
+    completed = compact.append(leaf)
     session.add(
         LedgerEntryRow(
             index=index, at=moment, kind=kind, subject=subject,
             entry=data.decode("utf-8"), leaf_hash=leaf.hex(),
         )
     )  # fmt: skip
+    session.add_all(LedgerNodeRow(level=lv, index=ix, hash=h.hex()) for lv, ix, h in completed)
     state.size, state.compact = compact.size, json.dumps([h.hex() for h in compact.hashes])
     session.flush()
     return LedgerEntry(index, timestamp, kind, subject, dict(payload), data, leaf)
@@ -126,7 +146,8 @@ def tree_size(session: Session) -> int:
     return state.size if state else 0
 
 
-def _head(row: LedgerTreeHeadRow) -> TreeHead:
+def head_of(row: LedgerTreeHeadRow) -> TreeHead:
+    """The stored head as a value."""
     return TreeHead(
         tree_size=row.tree_size,
         timestamp=row.timestamp,
@@ -139,7 +160,7 @@ def _head(row: LedgerTreeHeadRow) -> TreeHead:
 def latest_head(session: Session) -> TreeHead | None:
     """The newest signed tree head stored, if any."""
     row = session.scalars(select(LedgerTreeHeadRow).order_by(LedgerTreeHeadRow.id.desc())).first()
-    return _head(row) if row else None
+    return head_of(row) if row else None
 
 
 def signed_tree_head(session: Session, keys: KeyRing, *, at: datetime | None = None) -> TreeHead:
@@ -199,13 +220,32 @@ def entries_about(session: Session, subject: str) -> list[LedgerEntry]:
     return [_entry(row) for row in rows]
 
 
-def _leaf_hashes(session: Session, size: int) -> list[bytes]:
-    rows = session.scalars(
-        select(LedgerEntryRow.leaf_hash)
-        .where(LedgerEntryRow.index < size)
-        .order_by(LedgerEntryRow.index)
-    )
-    return [bytes.fromhex(h) for h in rows]
+def _range_hashes(session: Session, ranges: list[tuple[int, int]]) -> list[bytes]:
+    """The MTH of each range from the stored leaves and perfect subtrees (one query
+    each), as :func:`~tanji.domain.ledger.range_hash` folds them."""
+    needed = {node for start, end in ranges for node in perfect_subtrees(start, end)}
+    nodes: dict[tuple[int, int], bytes] = {}
+    leaves = [index for level, index in needed if level == 0]
+    if leaves:
+        leaf_rows = session.execute(
+            select(LedgerEntryRow.index, LedgerEntryRow.leaf_hash).where(
+                LedgerEntryRow.index.in_(leaves)
+            )
+        )
+        nodes.update({(0, index): bytes.fromhex(digest) for index, digest in leaf_rows})
+    inner = [node for node in needed if node[0] > 0]
+    if inner:
+        inner_rows = session.execute(
+            select(LedgerNodeRow.level, LedgerNodeRow.index, LedgerNodeRow.hash).where(
+                tuple_(LedgerNodeRow.level, LedgerNodeRow.index).in_(inner)
+            )
+        )
+        nodes.update({(level, index): bytes.fromhex(h) for level, index, h in inner_rows})
+    if len(nodes) != len(needed):
+        raise ConflictError(
+            "The log's stored subtree hashes are incomplete; run `tanji ledger verify`."
+        )
+    return [range_hash(nodes, start, end) for start, end in ranges]
 
 
 def inclusion(session: Session, index: int, size: int) -> list[bytes]:
@@ -213,7 +253,7 @@ def inclusion(session: Session, index: int, size: int) -> list[bytes]:
     if size > tree_size(session):
         raise NotFoundError(f"The log has fewer than {size} entries.")
     try:
-        return inclusion_proof(_leaf_hashes(session, size), index, size)
+        return _range_hashes(session, inclusion_ranges(index, size))
     except ProofError as error:
         raise InvalidInputError(str(error)) from None
 
@@ -223,6 +263,6 @@ def consistency(session: Session, first: int, second: int) -> list[bytes]:
     if second > tree_size(session):
         raise NotFoundError(f"The log has fewer than {second} entries.")
     try:
-        return consistency_proof(_leaf_hashes(session, second), first, second)
+        return _range_hashes(session, consistency_ranges(first, second))
     except ProofError as error:
         raise InvalidInputError(str(error)) from None

@@ -1,4 +1,4 @@
-"""Transparency log: entries, signed tree heads, state; signing keys
+"""Transparency log: entries, perfect-subtree nodes, signed tree heads, state; signing keys
 
 Revision ID: 0010
 Revises: 0008
@@ -35,6 +35,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ledger_entries_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_ledger_entries_subject"), ["subject"], unique=False)
 
+    op.create_table(
+        "ledger_nodes",
+        sa.Column("level", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("index", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("level", "index", name=op.f("pk_ledger_nodes")),
+    )
     op.create_table(
         "ledger_signing_keys",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -90,6 +97,7 @@ def downgrade() -> None:
 
     op.drop_table("ledger_tree_heads")
     op.drop_table("ledger_state")
+    op.drop_table("ledger_nodes")
     with op.batch_alter_table("ledger_signing_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ledger_signing_keys_signer"))
 
