@@ -5,9 +5,10 @@ English."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy import select
 from tests.browser.conftest import DEMO_BATTERY, LiveServer, sign_in
 
@@ -58,10 +59,34 @@ def test_certified_product_label_to_verified_page(
         expect(scan.get_by_test_id("label-status")).to_have_text("有效")
         expect(scan.locator(".label-signatures li.ok")).to_have_count(2)
         expect(scan.locator(".label-proof strong.ok")).to_have_text("已验证")
+        # WebCrypto Ed25519 in the page itself, against the well-known keys
+        expect(scan.locator("#browser-check.ok")).to_contain_text("所有签名均有效")
         width = scan.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
         scan.screenshot(path=str(screenshots / "label-verify-zh-390.png"), full_page=True)
-        scan.goto(scan.url.split("?")[0] + "?lang=en")
+        # A page whose envelope was altered on its way (one digit of the value): the
+        # browser's own check refuses it, whatever the page says.
+        page_url = scan.url.split("?")[0]
+
+        def altered(route: Route) -> None:
+            body = route.fetch().text()
+            island = re.search(r'"value": ?([0-9.]+)', body)
+            assert island is not None
+            digit = "1" if island.group(1)[0] != "1" else "2"
+            route.fulfill(
+                body=body.replace(
+                    island.group(0),
+                    island.group(0).replace(island.group(1), digit + island.group(1)[1:]),
+                    1,
+                ),
+                content_type="text/html",
+            )
+
+        scan.route(page_url + "?lang=zh", altered)
+        scan.goto(page_url + "?lang=zh")
+        expect(scan.locator("#browser-check.bad")).to_contain_text("无效签名")
+        scan.unroute(page_url + "?lang=zh")
+        scan.goto(page_url + "?lang=en")
         expect(scan.get_by_test_id("label-status")).to_have_text("Valid")
         expect(scan.locator(".label-proof strong.ok")).to_have_text("verified")
         scan.screenshot(path=str(screenshots / "label-verify-en-390.png"), full_page=True)

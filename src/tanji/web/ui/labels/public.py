@@ -11,6 +11,7 @@ the next scan, not when a cache expires.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -60,6 +61,7 @@ def _label_page(request: Request, session: SessionDep, label: str) -> Response:
             "certificate_status": certificate_status_word(view.certificate_status, gettext),
             "body_status": body_status_word(view.body_status, gettext),
             "keys_url": KEYS_PATH,
+            "envelope": json.loads(view.envelope_text) if view.envelope_text else None,
             "reported": request.query_params.get("reported") == "1",
         },
         status_code=404 if not view.claim else 200,
