@@ -28,6 +28,7 @@ from tanji.domain.ledger import (
     entry_bytes,
     inclusion_ranges,
     leaf_hash,
+    make_receipt,
     perfect_subtrees,
     range_hash,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "head_of",
     "inclusion",
     "latest_head",
+    "receipt",
     "signed_tree_head",
     "tree_size",
 ]
@@ -266,3 +268,14 @@ def consistency(session: Session, first: int, second: int) -> list[bytes]:
         return _range_hashes(session, consistency_ranges(first, second))
     except ProofError as error:
         raise InvalidInputError(str(error)) from None
+
+
+def receipt(session: Session, keys: KeyRing, index: int) -> dict[str, Any]:
+    """Entry ``index`` with the current signed tree head and its inclusion proof: a
+    self-contained receipt (:mod:`tanji.domain.ledger.receipts`) to check offline."""
+    head = signed_tree_head(session, keys)
+    found = entries(session, index, index + 1)
+    if not found:
+        raise NotFoundError(f"The log has no entry {index}.")
+    path = inclusion(session, index, head.tree_size)
+    return make_receipt(index, found[0].data, head, path)
