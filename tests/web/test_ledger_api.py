@@ -7,7 +7,13 @@ from fastapi.testclient import TestClient
 
 from tanji.bootstrap import App
 from tanji.domain.claims import keys_from_jwks
-from tanji.domain.ledger import TreeHead, leaf_hash, verify_consistency, verify_inclusion
+from tanji.domain.ledger import (
+    TreeHead,
+    leaf_hash,
+    receipt_problems,
+    verify_consistency,
+    verify_inclusion,
+)
 from tanji.services import ledger
 
 
@@ -55,6 +61,16 @@ def test_an_outside_verifier_checks_heads_entries_and_proofs(
         old.tree_size, head.tree_size, old.root_hash, head.root_hash,
         [bytes.fromhex(h) for h in consistency["consistency_path"]],
     )  # fmt: skip
+
+    receipt = client.get("/api/v1/ledger/receipt?subject=api:2").json()
+    assert receipt_problems(receipt, keys) == []
+    assert receipt["index"] == index
+    receipt["entry"] = receipt["entry"].replace('"n":2', '"n":5')
+    assert receipt_problems(receipt, keys) == [
+        "the entry is not in the tree its head signs (the entry was changed)"
+    ]
+    assert client.get("/api/v1/ledger/receipt").status_code == 422
+    assert client.get("/api/v1/ledger/receipt?subject=nothing:here").status_code == 404
 
     beyond = head.tree_size + 10
     assert (

@@ -306,6 +306,11 @@ def _job(world: World) -> Call:
     return Call(f"/api/v1/jobs/{world.submitted_job()}")
 
 
+def _ledger_receipt(world: World) -> Call:
+    index = _ledger_inclusion(world).url.split("index=")[1].split("&")[0]
+    return Call(f"/api/v1/ledger/receipt?index={index}")
+
+
 def _ledger_inclusion(world: World) -> Call:
     with world.app.unit_of_work() as uow:
         entry = ledger.append(uow.session, "test.matrix", "matrix", {})
@@ -333,6 +338,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     row("GET", "/api/v1/ledger/keys",                 200, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/ledger/proof/inclusion",      200, 200, 200, 200, 200, 200, 200, 200, 200,
         request=_ledger_inclusion),
+    row("GET", "/api/v1/ledger/receipt",              200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=_ledger_receipt),
     row("GET", "/api/v1/ledger/proof/consistency",    200, 200, 200, 200, 200, 200, 200, 200, 200,
         request=lambda _: Call("/api/v1/ledger/proof/consistency?first=0&second=0")),
     # Accounts: who am I; enterprises register themselves (no sign-in needed).

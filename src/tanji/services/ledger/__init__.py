@@ -16,6 +16,7 @@ from tanji.services.ledger.log import (
     entries_about,
     inclusion,
     latest_head,
+    receipt,
     signed_tree_head,
     tree_size,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "entries_about",
     "inclusion",
     "latest_head",
+    "receipt",
     "signed_tree_head",
     "tree_size",
     "verify_against_head",

@@ -28,6 +28,7 @@ from tanji.domain.ledger import (
     entry_bytes,
     inclusion_ranges,
     leaf_hash,
+    make_receipt,
     perfect_subtrees,
     range_hash,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "head_of",
     "inclusion",
     "latest_head",
+    "receipt",
     "signed_tree_head",
     "tree_size",
 ]
@@ -142,8 +144,9 @@ def append(
 
 
 def tree_size(session: Session) -> int:
-    state = session.get(LedgerStateRow, 1)
-    return state.size if state else 0
+    """The number of entries (read from the store, not from the session's cache)."""
+    size = session.scalar(select(LedgerStateRow.size).where(LedgerStateRow.id == 1))
+    return size or 0
 
 
 def head_of(row: LedgerTreeHeadRow) -> TreeHead:
@@ -165,9 +168,15 @@ def latest_head(session: Session) -> TreeHead | None:
 
 def signed_tree_head(session: Session, keys: KeyRing, *, at: datetime | None = None) -> TreeHead:
     """The log's current signed tree head: the newest stored one while it covers every
-    entry, else a new one signed now with the platform key and stored."""
-    state = _state(session)
+    entry, else a new one signed now with the platform key and stored.
+
+    While no entry was appended since the last head this only reads, so pages that show
+    the head never queue for the log's write lock."""
     latest = latest_head(session)
+    if latest is not None and latest.tree_size == tree_size(session):
+        return latest
+    state = _state(session)
+    latest = latest_head(session)  # again under the lock: another may have just signed
     if latest is not None and latest.tree_size == state.size:
         return latest
     moment = at or utcnow()
@@ -266,3 +275,14 @@ def consistency(session: Session, first: int, second: int) -> list[bytes]:
         return _range_hashes(session, consistency_ranges(first, second))
     except ProofError as error:
         raise InvalidInputError(str(error)) from None
+
+
+def receipt(session: Session, keys: KeyRing, index: int) -> dict[str, Any]:
+    """Entry ``index`` with the current signed tree head and its inclusion proof: a
+    self-contained receipt (:mod:`tanji.domain.ledger.receipts`) to check offline."""
+    head = signed_tree_head(session, keys)
+    found = entries(session, index, index + 1)
+    if not found:
+        raise NotFoundError(f"The log has no entry {index}.")
+    path = inclusion(session, index, head.tree_size)
+    return make_receipt(index, found[0].data, head, path)

@@ -1,8 +1,9 @@
 """The transparency log and the public keys, for anyone (no login), read-only.
 
 Under ``/api/v1/ledger``: the signed tree head, a range of entries, inclusion and
-consistency proofs after RFC 9162 §2.1 (hashes in hex); the public keys as a JWK set,
-also at ``/.well-known/tanji-keys.json`` (mounted at the root by ``create_app``).
+consistency proofs after RFC 9162 §2.1 (hashes in hex), an entry's receipt; the public
+keys as a JWK set, also at ``/.well-known/tanji-keys.json`` (mounted at the root by
+``create_app``).
 docs/ledger.md explains how to check each answer.
 """
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from tanji.domain.claims import jwks
 from tanji.services import ledger, signing
+from tanji.services.errors import InvalidInputError, NotFoundError
 from tanji.web.deps import AppDep, SessionDep
 
 __all__ = ["router", "well_known"]
@@ -141,6 +143,38 @@ def consistency_proof(
     return ConsistencyProofRead(
         first=first, second=second, consistency_path=[h.hex() for h in path]
     )
+
+
+class ReceiptRead(BaseModel):
+    """An entry with the signed tree head and the inclusion proof that place it in the
+    log: check it offline with the published keys (docs/ledger.md)."""
+
+    type: str = Field(examples=["tanji.ledger-receipt.v1"])
+    index: int
+    entry: str
+    tree_head: TreeHeadRead
+    audit_path: list[str]
+
+
+@router.get("/receipt")
+def entry_receipt(
+    session: SessionDep,
+    keys: KeyRingDep,
+    index: Annotated[int | None, Query(ge=0, le=_MAX)] = None,
+    subject: Annotated[
+        str | None, Query(max_length=200, examples=["certificate:CFP-2026-0042-000001"])
+    ] = None,
+) -> ReceiptRead:
+    """The receipt of entry ``index``, or of the newest entry about ``subject``."""
+    if (index is None) == (subject is None):
+        raise InvalidInputError("Give either index or subject.")
+    if subject is not None:
+        about = ledger.entries_about(session, subject)
+        if not about:
+            raise NotFoundError(f"The log has no entry about {subject}.")
+        index = about[-1].index
+    assert index is not None
+    return ReceiptRead.model_validate(ledger.receipt(session, keys, index))
 
 
 def _jwks(session: SessionDep) -> JwkSetRead:
