@@ -194,7 +194,12 @@ def signed_tree_head(session: Session, keys: KeyRing, *, at: datetime | None = N
 
 
 def _entry(row: LedgerEntryRow) -> LedgerEntry:
-    document = json.loads(row.entry)
+    try:
+        document = json.loads(row.entry)
+    except ValueError:  # edited by hand: shown as it is; `tanji ledger verify` says so
+        document = {}
+    if not isinstance(document, dict):
+        document = {}
     return LedgerEntry(
         index=row.index,
         timestamp=str(document.get("timestamp", "")),
