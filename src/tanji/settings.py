@@ -10,6 +10,9 @@
 over HTTPS only (set it behind the TLS proxy of a production deployment).
 ``TANJI_SQLITE_BUSY_TIMEOUT``: seconds a write waits for SQLite's write lock (default 15)
 before the request is answered 503 "busy, retry".
+``TANJI_SMTP_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_FROM``, ``_SECURITY``):
+the mail server for password resets and invitations (:class:`SmtpSettings`); without a
+host no mail is sent and an admin hands out reset links instead.
 ``TANJI_LIMIT_<NAME>``: the caps on what an uploaded or imported file may make the
 readers do (:class:`tanji.io.limits.Limits`; docs/web.md lists them and their defaults).
 """
@@ -23,6 +26,45 @@ from pathlib import Path
 
 from tanji.io.limits import Limits
 
+#: How the SMTP connection is protected: ``starttls`` (port 587), ``tls`` (implicit TLS,
+#: port 465) or ``none`` (a relay on the same host or network only).
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where outgoing mail goes. Off (``host is None``) unless ``TANJI_SMTP_HOST`` is set:
+    a fresh install sends nothing and says so where it would have sent."""
+
+    host: str | None = None
+    port: int = 587
+    user: str | None = None
+    password: str | None = None
+    sender: str = "tanji@localhost"
+    security: str = "starttls"
+    timeout: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings:
+        security = (env.get("TANJI_SMTP_SECURITY") or "starttls").lower()
+        if security not in SMTP_SECURITY:
+            raise ValueError(
+                f"TANJI_SMTP_SECURITY={security!r}: use one of {', '.join(SMTP_SECURITY)}"
+            )
+        default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+        return cls(
+            host=env.get("TANJI_SMTP_HOST") or None,
+            port=int(env.get("TANJI_SMTP_PORT") or default_port),
+            user=env.get("TANJI_SMTP_USER") or None,
+            password=env.get("TANJI_SMTP_PASSWORD") or None,
+            sender=env.get("TANJI_SMTP_FROM") or "tanji@localhost",
+            security=security,
+        )
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -33,6 +75,7 @@ class Settings:
     secure_cookies: bool = False
     sqlite_busy_timeout: float = 15.0
     limits: Limits = field(default_factory=Limits)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,4 +91,5 @@ class Settings:
             secure_cookies=env.get("TANJI_SECURE_COOKIES", "") in ("1", "true", "yes"),
             sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 15.0),
             limits=Limits.from_env(env),
+            smtp=SmtpSettings.from_env(env),
         )
