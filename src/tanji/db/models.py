@@ -33,6 +33,11 @@ __all__ = [
     "ActivityRow",
     "ApiTokenRow",
     "AuditRow",
+    "AuthInvitationRow",
+    "AuthMfaRow",
+    "AuthOneTimeTokenRow",
+    "AuthRecoveryCodeRow",
+    "AuthSessionRow",
     "Base",
     "BlacklistEntryRow",
     "CaseEventRow",
@@ -589,4 +594,13 @@ from tanji.db.certification_tables import (  # noqa: E402
     EvidenceRow,
     ScopeRow,
     StaffRow,
+)
+
+# Authentication (sessions, reset tokens, invitations, second factors): its own module.
+from tanji.db.auth_tables import (  # noqa: E402
+    AuthInvitationRow,
+    AuthMfaRow,
+    AuthOneTimeTokenRow,
+    AuthRecoveryCodeRow,
+    AuthSessionRow,
 )
