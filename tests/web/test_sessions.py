@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from starlette.testclient import TestClient
 from tests.integration.test_mail import _free_port, _Inbox
-from tests.web.conftest import PASSWORD, Member, new_enterprise
+from tests.web.conftest import PASSWORD, Member, new_enterprise, token_for
 
 from tanji.bootstrap import App
 from tanji.db.models import AuditRow
@@ -333,3 +333,14 @@ def test_registration_is_rate_limited_per_source(client: TestClient) -> None:
     limited = client.post("/register", data={"csrf_token": token})
     assert int(limited.headers["Retry-After"]) > 0
     assert "请求过于频繁" in limited.text
+
+
+def test_calculations_are_rate_limited_per_person(client: TestClient, tanji_app: App) -> None:
+    person = new_enterprise(tanji_app)
+    headers = {"Authorization": f"Bearer {token_for(tanji_app, person.actor)}"}
+    missing = "/api/v1/products/999999999/calculate"
+    statuses = [client.post(missing, headers=headers).status_code for _ in range(11)]
+    assert statuses == [404] * 10 + [429]
+    limited = client.post(missing, headers=headers)
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) >= 1
