@@ -239,7 +239,10 @@ def template_xlsx(
     "/{product_id}/activity-data",
     response_model=ActivityDataRead,
     responses={
-        422: {"model": ActivityDataRead, "description": "refused; nothing changed"},
+        422: {
+            "description": "refused, nothing changed: the report (ActivityDataRead) of every "
+            "problem by cell, or the error body for a malformed request"
+        },
         429: {"description": "too many uploads lately (Retry-After)"},
         **{k: v for k, v in _CHANGE.items() if k != 200},
     },
