@@ -59,6 +59,6 @@ def serve(
             secure_by_default=not demo and host not in LOOPBACK,
             admin_mfa_by_default=not demo,
         )
-        uvicorn.run(web, host=host, port=port, log_level="info")
+        uvicorn.run(web, host=host, port=port, log_level="info", server_header=False)
     finally:
         app.close()
