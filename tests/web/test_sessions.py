@@ -344,3 +344,53 @@ def test_calculations_are_rate_limited_per_person(client: TestClient, tanji_app:
     limited = client.post(missing, headers=headers)
     assert limited.json()["error"]["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_cookies_are_secure_by_default_outside_the_demo(tanji_app: App) -> None:
+    person = new_enterprise(tanji_app)
+    for secure in (True, False):
+        with browser(tanji_app, secure_by_default=secure) as web:
+            token = csrf_of(web.get("/login").text)
+            answer = web.post(
+                "/login",
+                data={"email": person.email, "password": PASSWORD, "csrf_token": token},
+                follow_redirects=False,
+            )
+            (cookie,) = [
+                c for c in answer.headers.get_list("set-cookie") if c.startswith("tanji_session=")
+            ]
+            assert ("secure" in cookie.lower()) is secure
+    pinned = replace(tanji_app, settings=replace(tanji_app.settings, secure_cookies=False))
+    with browser(pinned, secure_by_default=True) as web:  # TANJI_SECURE_COOKIES=0 wins
+        token = csrf_of(web.get("/login").text)
+        answer = web.post(
+            "/login",
+            data={"email": person.email, "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert "secure" not in answer.headers["set-cookie"].lower()
+
+
+def test_an_admin_removes_a_members_lost_second_factor(client: TestClient, tanji_app: App) -> None:
+    from tanji.services.auth import mfa
+
+    admin = new_enterprise(tanji_app)
+    address = f"editor-{secrets.token_hex(4)}@example.com"
+    with tanji_app.unit_of_work() as uow:
+        user_id = accounts.add_member(
+            uow.session, admin.actor, admin.actor.org_id, address, "editor", password=PASSWORD
+        )
+        from tanji.services import logins
+
+        editor = logins.authenticate(uow.session, address, PASSWORD)
+        enrolment = mfa.begin_enrolment(uow.session, editor)
+        moment = time.time()
+        mfa.confirm_enrolment(
+            uow.session, editor, totp(decode_secret(enrolment.secret), moment), unix_time=moment
+        )
+    sign_in(client, admin.email)
+    token = csrf_of(client.get("/account").text)
+    removed = client.post(f"/account/members/{user_id}/mfa/remove", data={"csrf_token": token})
+    assert "第二重验证已移除" in removed.text
+    with tanji_app.unit_of_work() as uow:
+        assert not mfa.enrolled(uow.session, user_id)

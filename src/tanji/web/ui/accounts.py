@@ -158,6 +158,7 @@ _NOTICES = {
     "member-added": N_("The person was added."),
     "invitation-sent": N_("The invitation was sent by e-mail."),
     "invitation-revoked": N_("The invitation was withdrawn."),
+    "member-mfa-removed": N_("The member's second factor was removed; they set it up again."),
     "role-changed": N_("The role was changed."),
     "token-revoked": N_("The token was revoked."),
     "org-registered": N_("The organisation was registered."),

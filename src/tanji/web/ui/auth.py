@@ -97,6 +97,12 @@ RESET_MAIL_BODY = N_(
     "Open this link within an hour to choose a new password: %(link)s . "
     "If it was not you, ignore this message; your password stays as it is."
 )
+CHANGED_MAIL_SUBJECT = N_("Tanji: your password was changed")
+CHANGED_MAIL_BODY = N_(
+    "The password of %(email)s on Tanji was just changed, and its other sessions were "
+    "ended. If this was not you, ask your organisation's admin for a password-reset link "
+    "at once."
+)
 INVITE_MAIL_SUBJECT = N_("Tanji: an invitation to join %(org)s")
 INVITE_MAIL_BODY = N_(
     "You are invited to join %(org)s on Tanji as %(role)s. Open this link within 7 days "
@@ -237,6 +243,17 @@ def mfa_enrol(
     return render(request, "auth/mfa.html", context | {"required": mfa.mfa_required(person)})
 
 
+@router.post("/account/members/{user_id}/mfa/remove", response_model=None)
+def member_mfa_remove(
+    request: Request, session: SessionDep, actor: ActorDep, user_id: Id
+) -> Response:
+    """An admin removes a member's lost second factor; the member enrols again at the
+    next sign-in where it is required (audited as ``mfa.remove``)."""
+    mfa.remove(session, actor, actor.org_id, user_id)
+    _notify(request, "member-mfa-removed")
+    return _see_other("/account#members")
+
+
 @router.post("/account/mfa/remove", response_model=None)
 def mfa_remove(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     mfa.remove(session, actor, actor.org_id, actor.user_id)
@@ -287,6 +304,7 @@ def change_password(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    tasks: BackgroundTasks,
     current_password: Annotated[str, Form()] = "",
     new_password: Annotated[str, Form()] = "",
     new_password_confirm: Annotated[str, Form()] = "",
@@ -310,6 +328,11 @@ def change_password(
         if new_password and new_password == current_password:
             errors["new_password"] = _gettext(request, _SAME)
         return _security_page(request, session, actor, errors=errors, status=422)
+    if mail_enabled(request):
+        who = account_of(session, actor)
+        send_later(
+            request, tasks, who.email, CHANGED_MAIL_SUBJECT, CHANGED_MAIL_BODY, email=who.email
+        )
     _notify(request, "password-changed")
     return _see_other("/account/security")
 
