@@ -339,8 +339,8 @@ def test_calculations_are_rate_limited_per_person(client: TestClient, tanji_app:
     person = new_enterprise(tanji_app)
     headers = {"Authorization": f"Bearer {token_for(tanji_app, person.actor)}"}
     missing = "/api/v1/products/999999999/calculate"
-    statuses = [client.post(missing, headers=headers).status_code for _ in range(11)]
-    assert statuses == [404] * 10 + [429]
+    statuses = [client.post(missing, headers=headers).status_code for _ in range(31)]
+    assert statuses == [404] * 30 + [429]
     limited = client.post(missing, headers=headers)
     assert limited.json()["error"]["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1

@@ -12,8 +12,8 @@ failed sign-ins           address, and address+email progressive delay after 20 
 registration              client address             10 an hour, bursts of 5
 password-reset requests   client address             10 an hour, bursts of 5
 invitations sent          acting person              60 an hour, bursts of 20
-calculations              acting person              30 a minute, bursts of 10
-uploads and imports       acting person              20 a minute, bursts of 10
+calculations              acting person              30 a minute, bursts of 30
+uploads and imports       acting person              20 a minute, bursts of 20
 ========================  =========================  ==================================
 
 ``TANJI_RATE_LIMITS=0`` turns them off (a load test, say).
@@ -40,8 +40,8 @@ def _limits() -> dict[str, RateLimit]:
         "register": RateLimit(per_minute=10 / 60, burst=5),
         "reset": RateLimit(per_minute=10 / 60, burst=5),
         "invite": RateLimit(per_minute=1, burst=20),
-        "calculate": RateLimit(per_minute=30, burst=10),
-        "upload": RateLimit(per_minute=20, burst=10),
+        "calculate": RateLimit(per_minute=30, burst=30),
+        "upload": RateLimit(per_minute=20, burst=20),
     }
 
 

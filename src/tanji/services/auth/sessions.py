@@ -164,6 +164,7 @@ def end_own(session: Session, actor: Actor, session_id: int, *, ip: str | None =
 
 def end_all(session: Session, user_id: int, *, reason: str, keep: int | None = None) -> int:
     """End every live session of ``user_id`` but ``keep``; returns how many ended."""
+    session.flush()  # pending changes first: the loaded rows are expired below
     query = (
         update(AuthSessionRow)
         .where(AuthSessionRow.user_id == user_id, AuthSessionRow.ended_at.is_(None))
