@@ -9,7 +9,7 @@ what                      key                        limit
 ========================  =========================  ==================================
 sign-in attempts          client address             30 a minute, bursts of 30
 failed sign-ins           address, and address+email progressive delay after 20 / 5
-registration              client address             10 an hour, bursts of 5
+registration              client address             30 an hour, bursts of 10
 password-reset requests   client address             10 an hour, bursts of 5
 invitations sent          acting person              60 an hour, bursts of 20
 calculations              acting person              30 a minute, bursts of 30
@@ -37,7 +37,7 @@ RATE_LIMITED = "Too many requests of this kind lately; wait a moment and try aga
 def _limits() -> dict[str, RateLimit]:
     return {
         "login": RateLimit(per_minute=30, burst=30),
-        "register": RateLimit(per_minute=10 / 60, burst=5),
+        "register": RateLimit(per_minute=30 / 60, burst=10),
         "reset": RateLimit(per_minute=10 / 60, burst=5),
         "invite": RateLimit(per_minute=1, burst=20),
         "calculate": RateLimit(per_minute=30, burst=30),
