@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rules_app",
         "Accounting rules: list, show, validate a model, import, lifecycle.",
     ),
+    "accounts": (
+        "tanji.cli.accounts",
+        "accounts_app",
+        "Accounts: the first platform admin, reset links, lost second factors.",
+    ),
     "serve": (
         "tanji.cli.web",
         "serve",

@@ -174,3 +174,11 @@ def remove(session: Session, actor: Actor, org_id: int, user_id: int) -> None:
     deleted = session.execute(delete(AuthMfaRow).where(AuthMfaRow.user_id == user_id))
     if getattr(deleted, "rowcount", 0):
         audit(session, actor, "mfa.remove", "user", user_id)
+
+
+def remove_by_operator(session: Session, user_id: int) -> None:
+    """Remove a person's second factor on the server's command line (no actor)."""
+    session.execute(delete(AuthRecoveryCodeRow).where(AuthRecoveryCodeRow.user_id == user_id))
+    deleted = session.execute(delete(AuthMfaRow).where(AuthMfaRow.user_id == user_id))
+    if getattr(deleted, "rowcount", 0):
+        audit(session, None, "mfa.remove", "user", user_id, None, {"by": "operator"})
