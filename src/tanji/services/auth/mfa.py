@@ -70,20 +70,21 @@ def enrolled(session: Session, user_id: int) -> bool:
 
 
 def begin_enrolment(session: Session, actor: Actor) -> Enrolment:
-    """A new seed for the actor (replacing an unconfirmed one). One already confirmed
-    stays until removed (:func:`remove`)."""
+    """The actor's seed waiting for its first code (made on first call, the same on
+    later calls until confirmed). One already confirmed stays until removed
+    (:func:`remove`)."""
     user = session.get(UserRow, actor.user_id)
     if user is None:
         raise NotFoundError(f"No user {actor.user_id}.")
     row = session.get(AuthMfaRow, actor.user_id)
     if row is not None and row.confirmed:
         raise ConflictError("A second factor is already set up; remove it first.")
-    secret = new_secret()
     if row is None:
+        secret = new_secret()
         session.add(AuthMfaRow(user_id=user.id, secret=secret, confirmed=False, last_step=0))
+        session.flush()
     else:
-        row.secret = secret
-    session.flush()
+        secret = row.secret  # the seed already shown (a reload must not invalidate a scan)
     return Enrolment(secret, otpauth_uri(secret, user.email, ISSUER))
 
 
