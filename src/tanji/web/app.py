@@ -28,6 +28,7 @@ from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import auth as auth_pages
 from tanji.web.ui import data as data_pages
+from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
@@ -97,6 +98,7 @@ def create_app(
     web.include_router(ui.router)
     web.include_router(account_pages.router)
     web.include_router(auth_pages.router)
+    web.include_router(invitation_pages.router)
     web.include_router(results_pages.router)
     web.include_router(workspace_pages.router)
     web.include_router(jobs_pages.router)
