@@ -6,12 +6,19 @@
 ``postgresql+psycopg://user@host:5432/tanji``. Default: ``sqlite:///<data dir>/tanji.db``.
 ``TANJI_SOLVER``: the engine's sparse solver (superlu, pardiso, umfpack, auto).
 ``TANJI_SECRET_KEY``: the key that signs session cookies (default: a random key kept in
-``<data dir>/secret-key``, made on first use). ``TANJI_SECURE_COOKIES=1``: send cookies
-over HTTPS only (set it behind the TLS proxy of a production deployment).
-``TANJI_PUBLIC_URL``: the platform's public address (e.g. ``https://tanji.example.cn``),
-printed on labels and in their QR codes (default: the address the request came to).
+``<data dir>/secret-key``, made on first use). ``TANJI_SECURE_COOKIES``: ``1`` sends cookies
+over HTTPS only, ``0`` over HTTP too; unset, ``tanji serve`` makes them ``Secure`` except
+with ``--demo`` or on a loopback address (set ``1`` behind a TLS proxy on loopback).
+``TANJI_ADMIN_MFA``: ``1``/``0`` — whether platform and department admins must sign in
+with a second factor (unset: yes, except with ``--demo``).
+``TANJI_RATE_LIMITS=0``: no rate limits or sign-in throttling (load tests).
+``TANJI_PUBLIC_URL``: the address people reach the platform at, for links in e-mails
+and on labels and their QR codes (default: the address the request came to).
 ``TANJI_SQLITE_BUSY_TIMEOUT``: seconds a write waits for SQLite's write lock (default 15)
 before the request is answered 503 "busy, retry".
+``TANJI_SMTP_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_FROM``, ``_SECURITY``):
+the mail server for password resets and invitations (:class:`SmtpSettings`); without a
+host no mail is sent and an admin hands out reset links instead.
 ``TANJI_LIMIT_<NAME>``: the caps on what an uploaded or imported file may make the
 readers do (:class:`tanji.io.limits.Limits`; docs/web.md lists them and their defaults).
 """
@@ -26,16 +33,71 @@ from pathlib import Path
 from tanji.io.limits import Limits
 
 
+def _flag(value: str | None) -> bool | None:
+    """``1/true/yes`` → True, ``0/false/no`` → False, unset or empty → None (the default)."""
+    if not value:
+        return None
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{value!r} is not a yes/no setting; use 1 or 0")
+
+
+#: How the SMTP connection is protected: ``starttls`` (port 587), ``tls`` (implicit TLS,
+#: port 465) or ``none`` (a relay on the same host or network only).
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where outgoing mail goes. Off (``host is None``) unless ``TANJI_SMTP_HOST`` is set:
+    a fresh install sends nothing and says so where it would have sent."""
+
+    host: str | None = None
+    port: int = 587
+    user: str | None = None
+    password: str | None = None
+    sender: str = "tanji@localhost"
+    security: str = "starttls"
+    timeout: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings:
+        security = (env.get("TANJI_SMTP_SECURITY") or "starttls").lower()
+        if security not in SMTP_SECURITY:
+            raise ValueError(
+                f"TANJI_SMTP_SECURITY={security!r}: use one of {', '.join(SMTP_SECURITY)}"
+            )
+        default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+        return cls(
+            host=env.get("TANJI_SMTP_HOST") or None,
+            port=int(env.get("TANJI_SMTP_PORT") or default_port),
+            user=env.get("TANJI_SMTP_USER") or None,
+            password=env.get("TANJI_SMTP_PASSWORD") or None,
+            sender=env.get("TANJI_SMTP_FROM") or "tanji@localhost",
+            security=security,
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
     solver: str = "superlu"
     secret_key: str | None = None
-    secure_cookies: bool = False
+    secure_cookies: bool | None = None
+    admin_mfa: bool | None = None
+    rate_limits: bool = True
+    public_url: str | None = None
     sqlite_busy_timeout: float = 15.0
     limits: Limits = field(default_factory=Limits)
-    public_url: str | None = None
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,8 +110,11 @@ class Settings:
             database_url=url,
             solver=env.get("TANJI_SOLVER", "superlu"),
             secret_key=env.get("TANJI_SECRET_KEY") or None,
-            secure_cookies=env.get("TANJI_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            secure_cookies=_flag(env.get("TANJI_SECURE_COOKIES")),
+            admin_mfa=_flag(env.get("TANJI_ADMIN_MFA")),
+            rate_limits=_flag(env.get("TANJI_RATE_LIMITS")) is not False,
+            public_url=(env.get("TANJI_PUBLIC_URL") or "").rstrip("/") or None,
             sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 15.0),
             limits=Limits.from_env(env),
-            public_url=(env.get("TANJI_PUBLIC_URL") or "").rstrip("/") or None,
+            smtp=SmtpSettings.from_env(env),
         )

@@ -48,6 +48,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "The transparency log: verify it, print its signed tree head.",
     ),
     "keys": ("tanji.cli.ledger", "keys_app", "Signing keys: list the public keys, rotate a key."),
+    "accounts": (
+        "tanji.cli.accounts",
+        "accounts_app",
+        "Accounts: the first platform admin, reset links, lost second factors.",
+    ),
     "serve": (
         "tanji.cli.web",
         "serve",

@@ -20,6 +20,7 @@ from tanji.services.demo import load_demo
 
 #: The repository's examples (present in a source checkout, absent from an installed wheel).
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def serve(
@@ -53,7 +54,14 @@ def serve(
                 typer.echo(f"  {email:<26} {password:<24} {what}")
             _label_demo(app, host, port)
         typer.echo(f"Tanji is running at http://{host}:{port}/ (Ctrl+C to stop)")
-        uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+        # Outside the demo and loopback, cookies go over HTTPS only; outside the demo,
+        # platform and department admins need a second factor (settings may override).
+        web = create_app(
+            app,
+            secure_by_default=not demo and host not in LOOPBACK,
+            admin_mfa_by_default=not demo,
+        )
+        uvicorn.run(web, host=host, port=port, log_level="info", server_header=False)
     finally:
         app.close()
 

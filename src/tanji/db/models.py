@@ -33,6 +33,11 @@ __all__ = [
     "ActivityRow",
     "ApiTokenRow",
     "AuditRow",
+    "AuthInvitationRow",
+    "AuthMfaRow",
+    "AuthOneTimeTokenRow",
+    "AuthRecoveryCodeRow",
+    "AuthSessionRow",
     "Base",
     "BlacklistEntryRow",
     "CaseEventRow",
@@ -580,8 +585,15 @@ class ProductRow(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
-# The certification tables live in their own module (this one is long enough); importing
-# them here puts them in the metadata that Alembic compares.
+# The certification and authentication tables live in their own modules (this one is long
+# enough); importing them here puts them in the metadata that Alembic compares.
+from tanji.db.auth_tables import (  # noqa: E402
+    AuthInvitationRow,
+    AuthMfaRow,
+    AuthOneTimeTokenRow,
+    AuthRecoveryCodeRow,
+    AuthSessionRow,
+)
 from tanji.db.certification_tables import (  # noqa: E402
     BlacklistEntryRow,
     CaseEventRow,

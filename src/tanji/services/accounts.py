@@ -380,9 +380,10 @@ def add_member(
     password: str | None = None,
     display_name: str = "",
 ) -> int:
-    """An organisation's admin adds a person with a role. A new address gets an account
-    (``password`` is then required and checked); an existing account keeps its password.
-    Returns the user id."""
+    """An organisation's admin makes an account for a new person, with a first
+    ``password`` (required and checked) and a role. An address that already has an
+    account is refused (:class:`ConflictError`): that person is invited instead
+    (:func:`tanji.services.auth.invitations.invite`) and accepts. Returns the user id."""
     require_own_org(actor, org_id, "member.manage")
     if session.get(OrganisationRow, org_id) is None:
         raise NotFoundError(f"No organisation {org_id}.")
@@ -392,15 +393,17 @@ def add_member(
     checks.raise_any()
     new_role = _role(role)
     user = user_by_email(session, _email(email))
-    if user is None:
-        if password is None:
-            raise invalid_field("password", f"{email} has no account yet: give a first password.")
-        user = _new_user(session, email, password, display_name)
-        audit(session, actor, "user.create", "user", user.id, None, _user_dict(user))
-    elif _membership(session, org_id, user.id) is not None:
+    if user is not None:
+        # Nobody joins unasked: a person with an account accepts an invitation
+        # (tanji.services.auth.invitations), which answers alike for every address.
         raise ConflictError(
-            f"{user.email} is already a member.", fields={"email": "already a member"}
+            f"{user.email} cannot be given a new account; send an invitation instead.",
+            fields={"email": "has an account"},
         )
+    if password is None:
+        raise invalid_field("password", f"{email} has no account yet: give a first password.")
+    user = _new_user(session, email, password, display_name)
+    audit(session, actor, "user.create", "user", user.id, None, _user_dict(user))
     member = _add_membership(session, org_id, user.id, new_role)
     audit(session, actor, "member.add", "member", member.id, None, _member_dict(member))
     return user.id

@@ -48,3 +48,12 @@ class PermissionDeniedError(ServiceError):
 def invalid_field(field_name: str, message: str) -> InvalidInputError:
     """An :class:`InvalidInputError` about one input, named so a form shows it there."""
     return InvalidInputError(message, fields={field_name: message})
+
+
+class RateLimitedError(ServiceError):
+    """Too many requests of one kind from one source (or person) lately: wait
+    ``retry_after`` seconds. Not a lock: the same request from elsewhere goes through."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -2,10 +2,11 @@
 
 Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile);
 :func:`authenticate` checks one and returns the :class:`~tanji.domain.accounts.Actor`.
-After :data:`LOCKOUT_FAILURES` failed sign-ins within :data:`LOCKOUT_WINDOW`, an account
-refuses even the right password until the window has passed; failures are counted from
-the audit log (``login.failed`` entries), which is why the caller of
-:func:`authenticate` commits even when it raises.
+A wrong password is written to the audit log (``login.failed``), which is why the
+caller of :func:`authenticate` commits even when it raises. There is no account lockout:
+a lock that anyone can trigger by typing wrong passwords locks the owner out (issue
+19); repeated failures are slowed down per source instead
+(:mod:`tanji.services.auth.throttle`, applied by the web layer).
 
 API tokens are random (``tj_`` + 32 bytes, URL-safe) and stored as SHA-256 only — a fast
 hash is enough for 256 random bits and lets a token be found by its hash. A token's
@@ -22,11 +23,11 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
-from tanji.db.models import ApiTokenRow, AuditRow, OrganisationRow, OrgMemberRow, UserRow
+from tanji.db.models import ApiTokenRow, OrganisationRow, OrgMemberRow, UserRow
 from tanji.domain.accounts import ACTIONS, Actor, OrgKind, OrgStatus, Role
 from tanji.services.audit import audit
 from tanji.services.errors import (
@@ -40,7 +41,6 @@ from tanji.services.permissions import require, require_own_org
 __all__ = [
     "Account",
     "AccountInactiveError",
-    "AccountLockedError",
     "TokenInfo",
     "account_of",
     "actor_for_login",
@@ -61,14 +61,6 @@ PASSWORD_HASHER = PasswordHasher()
 LOGIN_FAILED = "The email or password is not correct."
 TOKEN_FAILED = "The API token is not valid (unknown, revoked, or its account is inactive)."
 TOKEN_PREFIX = "tj_"
-ACCOUNT_LOCKED = (
-    "Too many failed sign-ins for this account; it refuses sign-ins for 15 minutes. "
-    "Wait, or ask your organisation's admin."
-)
-#: The failed-login throttle: this many failures within the window lock an account
-#: until the oldest of them leaves the window (a success resets the count).
-LOCKOUT_FAILURES = 10
-LOCKOUT_WINDOW = timedelta(minutes=15)
 
 
 def user_by_email(session: Session, email: str) -> UserRow | None:
@@ -134,20 +126,17 @@ def authenticate(
     organisation they joined).
 
     Raises :class:`AuthenticationError` with one message whatever failed (except for a
-    right password on an account that cannot act, or a locked one). An unknown email
+    right password on an account that cannot act). An unknown email
     costs one hash too, so timing does not tell which addresses have accounts. A hash
     made with older parameters is replaced by one with the current parameters.
 
     A wrong password on a known account is written to the audit log (``login.failed``,
-    no secret) and counts towards the lockout (:data:`LOCKOUT_FAILURES` within
-    :data:`LOCKOUT_WINDOW`): the caller should commit even when this raises.
+    no secret): the caller should commit even when this raises.
     """
     user = user_by_email(session, email.strip().lower())
     if user is None:
         PASSWORD_HASHER.hash(password)  # the same work as a verification
         raise AuthenticationError(LOGIN_FAILED)
-    if _recent_failures(session, user) >= LOCKOUT_FAILURES:
-        raise AccountLockedError(ACCOUNT_LOCKED)
     try:
         PASSWORD_HASHER.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -166,25 +155,8 @@ def authenticate(
     return actor
 
 
-class AccountLockedError(AuthenticationError):
-    """Too many failed sign-ins lately: the account refuses sign-ins for a while."""
-
-
 class AccountInactiveError(AuthenticationError):
     """The password was right, but the account or its organisation may not act."""
-
-
-def _recent_failures(session: Session, user: UserRow) -> int:
-    """Failed sign-ins within the lockout window since the last successful one."""
-    query = select(func.count(AuditRow.id)).where(
-        AuditRow.action == "login.failed",
-        AuditRow.entity_kind == "user",
-        AuditRow.entity_id == str(user.id),
-        AuditRow.at >= utcnow() - LOCKOUT_WINDOW,
-    )
-    if user.last_login_at is not None:
-        query = query.where(AuditRow.at > user.last_login_at)
-    return session.scalar(query) or 0
 
 
 # --- API tokens ------------------------------------------------------------------------

@@ -20,12 +20,15 @@ from tanji.bootstrap import App, build_app
 from tanji.settings import Settings
 from tanji.web import api, ui
 from tanji.web.errors import install_error_handlers
+from tanji.web.guards import Guards
 from tanji.web.headers import SecurityHeaders
 from tanji.web.jobs import JobRunner
 from tanji.web.limits import BodyLimit
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
+from tanji.web.ui import auth as auth_pages
 from tanji.web.ui import data as data_pages
+from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
@@ -38,9 +41,18 @@ __all__ = ["STATIC", "create_app"]
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(app: App | None = None) -> FastAPI:
-    """The FastAPI app over ``app`` (or over an App built from the environment at startup)."""
+def create_app(
+    app: App | None = None, *, secure_by_default: bool = False, admin_mfa_by_default: bool = False
+) -> FastAPI:
+    """The FastAPI app over ``app`` (or over an App built from the environment at startup).
+
+    ``secure_by_default`` / ``admin_mfa_by_default``: what ``Secure`` cookies and the
+    administrators' second factor are where the settings leave them unset
+    (``tanji serve`` turns both on outside the demo).
+    """
     settings = app.settings if app is not None else Settings.from_env()
+    secure = settings.secure_cookies
+    secure = secure_by_default if secure is None else secure
 
     @asynccontextmanager
     async def lifespan(web: FastAPI) -> AsyncIterator[None]:
@@ -68,26 +80,29 @@ def create_app(app: App | None = None) -> FastAPI:
     if app is not None:
         web.state.tanji = app
     install_error_handlers(web)
+    web.state.guards = Guards(enabled=settings.rate_limits)
+    admin_mfa = settings.admin_mfa
+    web.state.admin_mfa = admin_mfa_by_default if admin_mfa is None else admin_mfa
     web.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_SECONDS,
         same_site="lax",
-        https_only=settings.secure_cookies,
+        https_only=secure,
     )
     # An oversized body is refused before anything reads it.
     web.add_middleware(BodyLimit)
     # Outermost, so every answer carries them (a 413 too); it reads no body.
-    web.add_middleware(
-        SecurityHeaders, https=settings.secure_cookies, session_cookie=SESSION_COOKIE
-    )
+    web.add_middleware(SecurityHeaders, https=secure, session_cookie=SESSION_COOKIE)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
     web.include_router(api.public_router, prefix="/api/v1")
     web.include_router(api.ledger.well_known)  # /.well-known/tanji-keys.json
     web.include_router(ui.router)
     web.include_router(account_pages.router)
+    web.include_router(auth_pages.router)
+    web.include_router(invitation_pages.router)
     web.include_router(results_pages.router)
     web.include_router(workspace_pages.router)
     web.include_router(jobs_pages.router)

@@ -24,13 +24,17 @@ def current_app(request: Request) -> App:
 
 
 def _session(app: Annotated[App, Depends(current_app)]) -> Iterator[Session]:
-    """One transaction per request: committed on success, rolled back on error."""
+    """One transaction per request: committed on success, rolled back on error —
+    *before* the answer is sent (``scope="function"``). FastAPI's default ends a
+    dependency after the answer: a 201 could reach the client before its write was
+    committed (and then be lost if the commit failed), and a browser could follow a
+    sign-in's redirect before its session row was visible (issue 19)."""
     with app.unit_of_work() as uow:
         yield uow.session
 
 
 AppDep = Annotated[App, Depends(current_app)]
-SessionDep = Annotated[Session, Depends(_session)]
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
 #: A row id in a path: 1 to :data:`MAX_ID`, else 422 (a larger number cannot name a row,
 #: and the stores would fail on it).
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a row id (1 to 2^63 - 1)")]

@@ -30,6 +30,7 @@ from tanji.services.errors import (
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
     ServiceError,
 )
 from tanji.services.product_lock import StaleVersionError, VersionRequiredError
@@ -49,6 +50,7 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     StaleVersionError: (409, "stale_version"),
     ConflictError: (409, "conflict"),
     VersionRequiredError: (428, "version_required"),
+    RateLimitedError: (429, "rate_limited"),
     ServiceError: (400, "bad_request"),
     DataFormatError: (422, "invalid_data"),
     DomainError: (422, "invalid_value"),
@@ -106,7 +108,25 @@ async def _known(request: Request, error: Exception) -> Response:
     fields = error.fields if isinstance(error, ServiceError) else None
     if isinstance(error, StaleVersionError):
         return _stale(request, error)
+    if isinstance(error, RateLimitedError):
+        return _limited(request, error)
     return _respond(request, status, code, str(error), fields)
+
+
+#: The page's sentence for a 429 (the msgid is in the catalogues).
+RATE_LIMITED_PAGE = "Too many requests of this kind lately; wait %(seconds)s seconds and try again."
+
+
+def _limited(request: Request, error: RateLimitedError) -> Response:
+    """429 with ``Retry-After`` (whole seconds, at least 1)."""
+    seconds = max(1, int(error.retry_after + 0.999))
+    message = str(error)
+    if not _is_api(request):
+        gettext = translations(language_of(request)).gettext
+        message = gettext(RATE_LIMITED_PAGE) % {"seconds": seconds}
+    headers = {"Retry-After": str(seconds)}
+    extra: dict[str, object] = {"retry_after": seconds}
+    return _respond(request, 429, "rate_limited", message, None, extra, headers)
 
 
 def _stale(request: Request, error: StaleVersionError) -> Response:

@@ -2,12 +2,15 @@
 
 Two ways in, one :class:`~tanji.domain.accounts.Actor` out:
 
-- **Browsers** sign in with a password (:func:`sign_in`); the session is a cookie signed
-  with the platform's secret key (Starlette's ``SessionMiddleware``, itsdangerous),
-  ``HttpOnly``, ``SameSite=Lax``, ``Secure`` where ``TANJI_SECURE_COOKIES=1``, valid for
-  :data:`SESSION_SECONDS`. It holds the user id, the organisation they act for and a CSRF
-  token — never a role: the role is re-read from the store on every request, so a
-  changed role or a suspended organisation takes effect at once.
+- **Browsers** sign in with a password (and, for administrators, a second factor); the
+  session lives in the store (:mod:`tanji.services.auth.sessions`) and the cookie —
+  signed with the platform's secret key (Starlette's ``SessionMiddleware``,
+  itsdangerous), ``HttpOnly``, ``SameSite=Lax``, ``Secure`` outside the demo and
+  localhost — carries only its random key. Signing out, changing the password or ending
+  the session from the sessions page ends it in the store, so a copied cookie stops
+  working at once. The role is re-read on every request, so a changed role or a
+  suspended organisation takes effect at once. Before sign-in the cookie holds the CSRF
+  token of the sign-in and registration forms; after it, the token is the session's.
 - **Machines** send ``Authorization: Bearer tj_…`` (an API token). Such requests carry no
   cookie authority, so they need no CSRF token.
 
@@ -26,10 +29,13 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from tanji.domain.accounts import Actor
+from tanji.services.auth import sessions
+from tanji.services.auth.sessions import WebSession
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
 from tanji.services.logins import Account, account_of, actor_for_login, actor_for_token
 from tanji.settings import Settings
@@ -42,6 +48,7 @@ __all__ = [
     "CsrfError",
     "LoginRequiredError",
     "MaybeActorDep",
+    "client_ip",
     "csrf_token",
     "current_actor",
     "page_router",
@@ -49,11 +56,12 @@ __all__ = [
     "sign_in",
     "sign_out",
     "verify_csrf",
+    "web_session",
 ]
 
 SESSION_COOKIE = "tanji_session"
-#: A working day: a session ends 8 hours after sign-in, whatever the activity.
-SESSION_SECONDS = 8 * 3600
+#: The cookie's lifetime: the session's absolute lifetime (the store ends it too).
+SESSION_SECONDS = int(sessions.ABSOLUTE_LIFETIME.total_seconds())
 SECRET_FILE = "secret-key"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -80,8 +88,18 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def web_session(request: Request) -> WebSession | None:
+    """The store's session this request came with (set by :func:`current_actor`),
+    including one still waiting for its second factor."""
+    found = getattr(request.state, "web_session", None)
+    return found if isinstance(found, WebSession) else None
+
+
 def csrf_token(request: Request) -> str:
-    """The session's CSRF token (made on first use)."""
+    """The CSRF token of the request's session (the cookie's before sign-in)."""
+    live = web_session(request)
+    if live is not None:
+        return live.csrf
     token = request.session.get("csrf")
     if not isinstance(token, str):
         token = secrets.token_urlsafe(32)
@@ -89,14 +107,39 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def sign_in(request: Request, actor: Actor) -> None:
-    """Start a browser session for ``actor`` (a fresh session: no fixation)."""
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def sign_in(
+    request: Request, session: Session, actor: Actor, *, mfa_pending: str = ""
+) -> WebSession:
+    """Start a browser session for ``actor``: a new row in the store, a new cookie
+    holding only its key (a fresh session: no fixation). ``mfa_pending`` starts one
+    that must still give (``code``) or enrol (``enrol``) a second factor."""
+    previous = web_session(request)
+    if previous is not None:
+        sessions.sign_out(session, previous.id, actor=None, ip=client_ip(request))
+    key, live = sessions.start(
+        session,
+        actor,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+        mfa_pending=mfa_pending,
+    )
     request.session.clear()
-    request.session.update({"uid": actor.user_id, "oid": actor.org_id})
-    csrf_token(request)
+    request.session["sid"] = key
+    request.state.web_session = live
+    return live
 
 
-def sign_out(request: Request) -> None:
+def sign_out(request: Request, session: Session) -> None:
+    """End the request's session in the store and forget the cookie."""
+    live = web_session(request)
+    if live is not None:
+        actor = getattr(request.state, "actor", None)
+        sessions.sign_out(session, live.id, actor=actor, ip=client_ip(request))
+        request.state.web_session = None
     request.session.clear()
 
 
@@ -123,14 +166,32 @@ def current_actor(request: Request, session: SessionDep) -> Actor | None:
     if secret is not None:
         actor = actor_for_token(session, secret)
     else:
-        uid, oid = request.session.get("uid"), request.session.get("oid")
-        if isinstance(uid, int) and isinstance(oid, int):
-            actor = actor_for_login(session, uid, oid)
-            if actor is None:
-                sign_out(request)
+        actor = _cookie_actor(request, session)
     account: Account | None = account_of(session, actor) if actor is not None else None
     request.state.actor = actor
     request.state.account = account
+    return actor
+
+
+def _cookie_actor(request: Request, session: Session) -> Actor | None:
+    """The actor of the cookie's session; a session still owing its second factor
+    stands for nobody (it is kept in ``request.state.web_session`` for that step)."""
+    request.state.web_session = None
+    key = request.session.get("sid")
+    if not isinstance(key, str):
+        return None
+    live = sessions.lookup(session, key)
+    if live is None:
+        request.session.clear()  # ended, expired or idle: the cookie is worthless
+        return None
+    request.state.web_session = live
+    if live.mfa_pending:
+        return None
+    actor = actor_for_login(session, live.user_id, live.org_id)
+    if actor is None:
+        sessions.sign_out(session, live.id, actor=None, ip=client_ip(request))
+        request.state.web_session = None
+        request.session.clear()
     return actor
 
 
@@ -154,7 +215,8 @@ async def verify_csrf(request: Request) -> None:
     """Refuse a cookie-authenticated change that does not echo the session's token."""
     if request.method in _SAFE_METHODS or _from_token(request):
         return
-    expected = request.session.get("csrf")
+    live = web_session(request)
+    expected = live.csrf if live is not None else request.session.get("csrf")
     supplied = request.headers.get("x-csrf-token")
     if supplied is None:
         content_type = request.headers.get("content-type", "")

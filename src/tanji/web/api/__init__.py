@@ -17,12 +17,15 @@ from tanji.web.api import (
     results,
     rules,
 )
+from tanji.web.api.common import ERROR_RESPONSES
 from tanji.web.security import current_actor, verify_csrf
 
 __all__ = ["public_router", "router"]
 
 #: Every endpoint knows its actor (token or session) and checks CSRF on cookie changes.
-router = APIRouter(dependencies=[Depends(current_actor), Depends(verify_csrf)])
+router = APIRouter(
+    dependencies=[Depends(current_actor), Depends(verify_csrf)], responses=ERROR_RESPONSES
+)
 router.include_router(health.router)
 router.include_router(factors.router)
 router.include_router(rules.router)
@@ -37,5 +40,5 @@ router.include_router(ledger.router)
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.
-public_router = APIRouter(dependencies=[Depends(current_actor)])
+public_router = APIRouter(dependencies=[Depends(current_actor)], responses=ERROR_RESPONSES)
 public_router.include_router(accounts.public_router)

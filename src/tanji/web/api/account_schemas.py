@@ -7,7 +7,6 @@ only, the answer to the request that made it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -17,6 +16,7 @@ from tanji.domain.regions import JIANGSU, REGIONS
 from tanji.services.accounts import MemberInfo, OrganisationInfo
 from tanji.services.audit import AuditEntry
 from tanji.services.logins import TokenInfo
+from tanji.web.api.common import Timestamp
 
 __all__ = [
     "AdminCreate",
@@ -53,7 +53,7 @@ class OrganisationRead(BaseModel):
     uscc: str | None = Field(description="Unified social credit code (统一社会信用代码)")
     region: str
     status: OrgStatus
-    created_at: datetime
+    created_at: Timestamp
     members: int
 
     @classmethod
@@ -131,7 +131,7 @@ class MemberRead(BaseModel):
     display_name: str
     role: Role
     active: bool
-    last_login_at: datetime | None
+    last_login_at: Timestamp | None
 
     @classmethod
     def of(cls, member: MemberInfo) -> MemberRead:
@@ -170,9 +170,9 @@ class TokenRead(BaseModel):
     prefix: str = Field(description="The secret's first characters, to recognise it")
     scopes: list[str]
     user_id: int
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    revoked_at: Timestamp | None
 
     @classmethod
     def of(cls, token: TokenInfo) -> TokenRead:
@@ -207,7 +207,7 @@ class TokenCreated(TokenRead):
 
 class AuditEntryRead(BaseModel):
     id: int
-    at: datetime
+    at: Timestamp
     actor_user_id: int | None
     actor_name: str | None
     actor_org_id: int | None

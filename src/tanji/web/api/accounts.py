@@ -39,7 +39,7 @@ from tanji.web.api.account_schemas import (
     TokenList,
     TokenRead,
 )
-from tanji.web.deps import Id, SessionDep
+from tanji.web.deps import MAX_ID, Id, SessionDep
 from tanji.web.security import ActorDep
 
 __all__ = ["public_router", "router"]
@@ -233,10 +233,11 @@ def audit_log(
     entity_id: str | None = None,
     action: str | None = None,
     org_id: Annotated[
-        int | None, Query(description="One organisation's entries (platform operator)")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="One organisation's entries (platform operator)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> AuditList:
     """Newest first. Organisation admins see their organisation's entries; the platform
     operator sees all. Snapshots (before → after) never hold secrets."""

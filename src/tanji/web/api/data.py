@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from tanji.services import imports
 from tanji.services.imports import FORMATS, ImportReport
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.guards import limit
 from tanji.web.imports import submit_import
 from tanji.web.jobs import JobsDep, JobStatus
 from tanji.web.security import ActorDep
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/data", tags=["data"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "The caller may not import (factor.import) or not into this database"},
     422: {"description": "An input is missing or invalid (error.fields names each)"},
+    429: {"description": "Too many uploads lately (Retry-After)"},
 }
 
 
@@ -81,6 +83,7 @@ class ImportRead(BaseModel):
 
 @router.post("/imports", status_code=202, responses=_ERRORS)
 def submit(
+    request: Request,
     app: AppDep,
     session: SessionDep,
     actor: ActorDep,
@@ -106,6 +109,7 @@ def submit(
 ) -> ImportSubmitted:
     """Import a file as a new version of a database, in the background (editors of
     associations and of the provincial department, the platform operator's admins)."""
+    limit(request, "upload", actor.user_id)
     order = imports.check_import(
         session, actor, fmt=fmt, filename=file.filename or "", name=name, version=version,
         visibility=visibility, unlinked=unlinked, multi_output=multi_output,

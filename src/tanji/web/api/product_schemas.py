@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -18,6 +17,7 @@ from tanji.services.products import (
     Version,
     WorkspaceProduct,
 )
+from tanji.web.api.common import Timestamp
 
 __all__ = [
     "ActivityDataRead",
@@ -64,7 +64,7 @@ class VersionRead(BaseModel):
     total: float
     unit: str
     per: str
-    created_at: datetime
+    created_at: Timestamp
     created_by: int | None
     fingerprint: str
     iterations: int
@@ -99,7 +99,7 @@ class ProductRead(BaseModel):
     name_en: str
     category: str
     rule_ref: str | None
-    updated_at: datetime
+    updated_at: Timestamp
     lines: int
     latest: VersionRead | None
     version: int = Field(

@@ -38,6 +38,7 @@ from tanji.web.api.product_schemas import (
 )
 from tanji.web.conflicts import IfMatch, etag, expected_version
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.guards import limit
 from tanji.web.security import ActorDep
 
 router = APIRouter(prefix="/products", tags=["workspace"])
@@ -238,11 +239,16 @@ def template_xlsx(
     "/{product_id}/activity-data",
     response_model=ActivityDataRead,
     responses={
-        422: {"model": ActivityDataRead, "description": "refused; nothing changed"},
+        422: {
+            "description": "refused, nothing changed: the report (ActivityDataRead) of every "
+            "problem by cell, or the error body for a malformed request"
+        },
+        429: {"description": "too many uploads lately (Retry-After)"},
         **{k: v for k, v in _CHANGE.items() if k != 200},
     },
 )
 async def upload_activity_data(
+    request: Request,
     product_id: Id,
     file: Annotated[UploadFile, File(description="the filled activity-data template")],
     session: SessionDep,
@@ -254,6 +260,7 @@ async def upload_activity_data(
     it, the workbook applies to the version it was read against (412 if the product
     changed while it was read). Read in a worker thread, within the limits of
     docs/web.md."""
+    limit(request, "upload", actor.user_id)
     expected = expected_version(if_match)
     content = await file.read()
     report = await run_in_threadpool(
@@ -275,8 +282,13 @@ def model_yaml(product_id: Id, session: SessionDep, actor: ActorDep) -> Response
     return Response(text, media_type="application/yaml; charset=utf-8", headers=_attachment(name))
 
 
-@router.post("/{product_id}/calculate", status_code=201, responses=_NOT_FOUND)
+@router.post(
+    "/{product_id}/calculate",
+    status_code=201,
+    responses={**_NOT_FOUND, 429: {"description": "too many calculations lately (Retry-After)"}},
+)
 def calculate(
+    request: Request,
     product_id: Id,
     app: AppDep,
     session: SessionDep,
@@ -284,6 +296,7 @@ def calculate(
     body: CalculateRequest | None = None,
 ) -> CalculationRead:
     """Compute the working document (under its rule) and save it as a new version."""
+    limit(request, "calculate", actor.user_id)
     wanted = body or CalculateRequest(iterations=0)
     saved = product_calculation.calculate_product(
         session, app.backgrounds, actor, product_id, iterations=wanted.iterations, seed=wanted.seed

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from tanji.services.results import Comparison, ResultDetail, ResultSummary
+from tanji.web.api.common import Timestamp
 from tanji.web.jobs import Job, JobStatus
 
 __all__ = [
@@ -33,7 +33,7 @@ class ResultSummaryRead(BaseModel):
     unit: str
     per: str = Field(description="The declared unit, e.g. '1 kWh'")
     method: str = Field(description="The GWP set, e.g. ipcc-ar6-gwp100")
-    created_at: datetime
+    created_at: Timestamp
     illustrative: bool
     iterations: int = Field(description="Monte Carlo iterations; 0 when none was run")
 

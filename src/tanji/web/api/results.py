@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from tanji.services.results import compare_results, render_report, result_detail
 from tanji.web.api.result_schemas import ComparisonRead, ResultRead
-from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.deps import MAX_ID, AppDep, Id, SessionDep
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
@@ -27,8 +27,8 @@ _REPORT_CONTENT: dict[str, dict[str, object]] = {
 def compare(
     actor: ActorDep,
     session: SessionDep,
-    a: int = Query(description="The result compared against"),
-    b: int = Query(description="The result compared (differences are b − a)"),
+    a: int = Query(ge=1, le=MAX_ID, description="The result compared against"),
+    b: int = Query(ge=1, le=MAX_ID, description="The result compared (differences are b − a)"),
 ) -> ComparisonRead:
     """Two results side by side: total, life-cycle stages, gases and every line."""
     return ComparisonRead.of(compare_results(session, actor, a, b))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Form
 from starlette.requests import Request
@@ -22,6 +22,8 @@ from tanji.domain.accounts import ACTIONS, Actor, OrgKind, OrgStatus, Role
 from tanji.domain.regions import JIANGSU, JIANGSU_CITIES, REGIONS
 from tanji.services import accounts, audit, logins
 from tanji.services.audit import AuditEntry
+from tanji.services.auth import invitations, mfa
+from tanji.services.auth.sessions import MFA_CODE, MFA_ENROL
 from tanji.services.errors import (
     AuthenticationError,
     ConflictError,
@@ -29,8 +31,9 @@ from tanji.services.errors import (
     ServiceError,
 )
 from tanji.web.deps import Id, SessionDep
+from tanji.web.guards import limit, login_failed, login_succeeded, login_wait
 from tanji.web.i18n import language_of, translations
-from tanji.web.security import ActorDep, page_router, sign_in, sign_out
+from tanji.web.security import ActorDep, page_router, sign_in, sign_out, web_session
 from tanji.web.ui.templating import render
 
 __all__ = ["FIELD_MESSAGES", "router", "safe_next"]
@@ -140,13 +143,22 @@ _MEMBER_MESSAGES: Mapping[tuple[str, str], str] = {
     ),
 }
 _LOGIN_FAILED = N_("The email or password is not correct.")
-_LOGIN_LOCKED = N_("Too many failed sign-ins: this account refuses sign-ins for 15 minutes.")
+_LOGIN_THROTTLED = N_(
+    "Too many failed sign-ins from this computer: wait %(seconds)s seconds before trying again."
+)
 _LOGIN_INACTIVE = N_(
     "This account cannot sign in now: it is deactivated, or its organisation is suspended. "
     "Ask your organisation's admin or the platform operator."
 )
+_AUTH_NOTICES = {
+    "password-reset": N_("Your password was changed. Sign in with the new one."),
+    "invitation-joined": N_("You joined the organisation. Sign in to continue."),
+}
 _NOTICES = {
     "member-added": N_("The person was added."),
+    "invitation-sent": N_("The invitation was sent by e-mail."),
+    "invitation-revoked": N_("The invitation was withdrawn."),
+    "member-mfa-removed": N_("The member's second factor was removed; they set it up again."),
     "role-changed": N_("The role was changed."),
     "token-revoked": N_("The token was revoked."),
     "org-registered": N_("The organisation was registered."),
@@ -214,6 +226,15 @@ def _notice(request: Request) -> str | None:
     return _gettext(request, _NOTICES[key]) if key in _NOTICES else None
 
 
+def _shared_notice(request: Request) -> str | None:
+    """A notice left by the pages of :mod:`tanji.web.ui.auth` (password reset, joined)."""
+    key = request.session.get("notice")
+    if key in _AUTH_NOTICES:
+        request.session.pop("notice")
+        return _gettext(request, _AUTH_NOTICES[key])
+    return None
+
+
 def _client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
@@ -234,9 +255,16 @@ def _labels() -> dict[str, Any]:
 # --- Signing in and out ----------------------------------------------------------------
 
 
-@router.get("/login")
-def login_form(request: Request, next: str = "") -> HTMLResponse:
-    return render(request, "login.html", {"next": safe_next(next), "email": "", "error": None})
+@router.get("/login", response_model=None)
+def login_form(request: Request, next: str = "") -> Response:
+    pending = web_session(request)
+    if pending is not None and pending.mfa_pending == MFA_CODE:
+        return _see_other(f"/login/mfa?{urlencode({'next': safe_next(next)})}")
+    if pending is not None and pending.mfa_pending == MFA_ENROL:
+        return _see_other("/account/mfa")
+    notice = _shared_notice(request)
+    context = {"next": safe_next(next), "email": "", "error": None, "notice": notice}
+    return render(request, "login.html", context)
 
 
 @router.post("/login", response_model=None)
@@ -247,26 +275,44 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    """Sign in and go on to ``next`` (a local path) or the workspace. A failure is
-    recorded by the service (the lockout counts it), so it is answered with a page, not
-    an exception: the request's transaction commits."""
+    """Sign in and go on to ``next`` (a local path) or the workspace — through the
+    second-factor step where the person has one (or must enrol one). A failure is
+    recorded by the service, so it is answered with a page, not an exception: the
+    request's transaction commits. Repeated failures from one source are slowed down
+    (429 with ``Retry-After``); the account itself is never locked."""
+    limit(request, "login")
+    wait = login_wait(request, email)
+    if wait > 0:
+        seconds = max(1, int(wait + 0.999))
+        message = _gettext(request, _LOGIN_THROTTLED) % {"seconds": seconds}
+        context = {"next": safe_next(next), "email": email, "error": message}
+        response = render(request, "login.html", context, status_code=429)
+        response.headers["Retry-After"] = str(seconds)
+        return response
     try:
         actor = logins.authenticate(session, email, password, ip=_client_ip(request))
     except AuthenticationError as error:
         message = _LOGIN_FAILED
-        if isinstance(error, logins.AccountLockedError):
-            message = _LOGIN_LOCKED
-        elif isinstance(error, logins.AccountInactiveError):
+        if isinstance(error, logins.AccountInactiveError):
             message = _LOGIN_INACTIVE
+        else:
+            login_failed(request, email)
         context = {"next": safe_next(next), "email": email, "error": _gettext(request, message)}
         return render(request, "login.html", context, status_code=401)
-    sign_in(request, actor)
+    login_succeeded(request, email)
+    if mfa.enrolled(session, actor.user_id):
+        sign_in(request, session, actor, mfa_pending=MFA_CODE)
+        return _see_other(f"/login/mfa?{urlencode({'next': safe_next(next)})}")
+    if mfa.mfa_required(actor) and request.app.state.admin_mfa:
+        sign_in(request, session, actor, mfa_pending=MFA_ENROL)
+        return _see_other("/account/mfa")
+    sign_in(request, session, actor)
     return _see_other(safe_next(next))
 
 
 @router.post("/logout", response_model=None)
-def logout(request: Request) -> Response:
-    sign_out(request)
+def logout(request: Request, session: SessionDep) -> Response:
+    sign_out(request, session)
     return _see_other("/")
 
 
@@ -300,6 +346,7 @@ def register(
     password: Annotated[str, Form()] = "",
     password_confirm: Annotated[str, Form()] = "",
 ) -> Response:
+    limit(request, "register")
     values = {
         "name": name,
         "name_en": name_en,
@@ -333,7 +380,7 @@ def register(
         errors = field_errors(request, error) | errors
     if errors:
         return _register_page(request, values, errors, status=422)
-    sign_in(request, actor)
+    sign_in(request, session, actor)
     return _see_other(HOME_AFTER_SIGN_IN)
 
 
@@ -378,6 +425,7 @@ def _account_page(
         )
         context |= {
             "members": accounts.members(session, actor, actor.org_id),
+            "invitations": invitations.pending_invitations(session, actor, actor.org_id),
             "audit": [(entry, _changes(entry)) for entry in entries[:AUDIT_PAGE_SIZE]],
             "audit_page": page,
             "audit_more": len(entries) > AUDIT_PAGE_SIZE,

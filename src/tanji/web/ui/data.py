@@ -20,6 +20,7 @@ from tanji.services import imports
 from tanji.services.catalog import VISIBILITIES
 from tanji.services.errors import InvalidInputError
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.guards import limit
 from tanji.web.imports import submit_import
 from tanji.web.jobs import JobsDep, job_url
 from tanji.web.security import ActorDep, current_actor, verify_csrf
@@ -95,6 +96,7 @@ def start_import(
     providers: Annotated[str, Form()] = "error",
 ) -> Response:
     """Check the form, then import in a job and show its progress."""
+    limit(request, "upload", actor.user_id)
     values = {"format": fmt, "name": name, "version": version, "visibility": visibility,
               "unlinked": unlinked, "multi_output": multi_output,
               "providers": providers}  # fmt: skip

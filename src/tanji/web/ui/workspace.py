@@ -50,6 +50,7 @@ from tanji.services.product_lines import (
 from tanji.services.product_lock import StaleVersionError
 from tanji.web.conflicts import conflict_message, form_version
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.guards import limit
 from tanji.web.i18n import language_of, translations
 from tanji.web.jobs import JobsDep, Report, job_url
 from tanji.web.security import ActorDep, page_router
@@ -650,6 +651,7 @@ def upload_yaml(
 ) -> Response:
     """Replace the model by a file, parsed in a worker thread (a sync handler) within
     the limits of docs/web.md."""
+    limit(request, "upload", actor.user_id)
     content = file.file.read()
     try:
         products.update_document(
@@ -677,6 +679,7 @@ def upload_activity_data(
 ) -> Response:
     """Apply a filled workbook, read in a worker thread (a sync handler) within the
     limits of docs/web.md."""
+    limit(request, "upload", actor.user_id)
     content = file.file.read()
     try:
         report = products.fill_activity_data(
@@ -704,6 +707,7 @@ def calculate(
     seed: Annotated[str, Form()] = "",
 ) -> Response:
     """Compute and save; a Monte Carlo runs as a job with its progress shown."""
+    limit(request, "calculate", actor.user_id)
     errors: dict[str, str] = {}
     form = FormData({"iterations": iterations, "seed": seed})
     count = _int(form, "iterations", errors) or 0
