@@ -59,6 +59,12 @@ __all__ = [
     "MethodRow",
     "OrgMemberRow",
     "OrganisationRow",
+    "PactConnectionRow",
+    "PactEventRow",
+    "PactFootprintRow",
+    "PactGrantRow",
+    "PactPartnerRow",
+    "PactTokenRow",
     "PinRow",
     "ProductModelRow",
     "ProductSystemRow",
@@ -589,4 +595,14 @@ from tanji.db.certification_tables import (  # noqa: E402
     EvidenceRow,
     ScopeRow,
     StaffRow,
+)
+
+# The PACT exchange's tables (partners, served footprints, connections, events).
+from tanji.db.pact_tables import (  # noqa: E402
+    PactConnectionRow,
+    PactEventRow,
+    PactFootprintRow,
+    PactGrantRow,
+    PactPartnerRow,
+    PactTokenRow,
 )
