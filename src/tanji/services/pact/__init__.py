@@ -1,0 +1,8 @@
+"""The PACT v3.0 exchange: Tanji as a host (partners, credentials, served footprints,
+events answered asynchronously) and as a client of partners' hosts.
+
+- :mod:`.errors` — the protocol's error vocabulary (PACT codes, OAuth errors);
+- :mod:`.host` — partners, tokens, footprints and who sees them;
+- :mod:`.events` — received CloudEvents and the answers to RequestCreated;
+- :mod:`.client` — partners' hosts we fetch from and send requests to.
+"""
