@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tanji import __version__
 from tanji.bootstrap import App, build_app
 from tanji.settings import Settings
-from tanji.web import api, ui
+from tanji.web import api, pact_host, ui
 from tanji.web.errors import install_error_handlers
 from tanji.web.headers import SecurityHeaders
 from tanji.web.jobs import JobRunner
@@ -88,4 +88,6 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(workspace_pages.router)
     web.include_router(jobs_pages.router)
     web.include_router(data_pages.router)
+    # PACT v3 host endpoints (/auth/token, /3/…) and the PACT pages.
+    pact_host.install(web)
     return web
