@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rules_app",
         "Accounting rules: list, show, validate a model, import, lifecycle.",
     ),
+    "pact": (
+        "tanji.cli.pact",
+        "pact_app",
+        "The PACT v3 exchange: a test host, fetching, delivering answers.",
+    ),
     "serve": (
         "tanji.cli.web",
         "serve",

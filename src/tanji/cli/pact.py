@@ -1,0 +1,171 @@
+"""``tanji pact``: the PACT v3.0 exchange from the command line.
+
+- ``tanji pact test-host`` — a PACT host over HTTPS (self-signed certificate) with a
+  test partner and two released illustrative footprints, for a conformance suite; prints
+  the base URL, the client credentials and the certificate to trust.
+- ``tanji pact fetch`` — list or get a partner host's footprints; ``--import`` keeps
+  them as suppliers' footprints (a model's supplier line can then use them).
+- ``tanji pact deliver`` — retry the answers to partners' requests still pending.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tanji.cli.footprints import store_app
+
+pact_app = typer.Typer(help="The PACT v3 exchange: a test host, fetching, delivering answers.")
+
+
+@pact_app.command("test-host")
+def conformance_host(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="HTTPS port.")] = 8443,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Store and certificate folder (default: a new temporary one)."),
+    ] = None,
+    client_id: Annotated[str | None, typer.Option(help="The test partner's client id.")] = None,
+    client_secret: Annotated[
+        str | None, typer.Option(help="The test partner's client secret.")
+    ] = None,
+    callback_url: Annotated[
+        str, typer.Option(help="The suite's own PACT host, where answers to its requests go.")
+    ] = "",
+    callback_client_id: Annotated[
+        str, typer.Option(help="The client id the suite's host accepts.")
+    ] = "test_client_id",
+    callback_client_secret: Annotated[
+        str, typer.Option(help="The client secret the suite's host accepts.")
+    ] = "test_client_secret",
+    test_mode: Annotated[
+        bool,
+        typer.Option(help="Allow answers to plain http:// on the loopback (a local suite)."),
+    ] = True,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="PEM certificates to trust when calling the suite's host.")
+    ] = None,
+) -> None:
+    """Run a PACT host over HTTPS with a test partner and two released footprints."""
+    import uvicorn
+
+    from tanji.bootstrap import build_app
+    from tanji.db.migrate import upgrade
+    from tanji.services.pact.testhost import set_up_test_host
+    from tanji.settings import Settings
+    from tanji.web.app import create_app
+    from tanji.web.tls import self_signed_certificate
+
+    folder = data_dir or Path(tempfile.mkdtemp(prefix="tanji-pact-"))
+    settings = Settings(
+        data_dir=folder,
+        database_url=f"sqlite:///{folder / 'tanji.db'}",
+        pact_test_mode=test_mode,
+        pact_ca_file=str(ca_file) if ca_file else None,
+    )
+    cert, key = self_signed_certificate(folder / "tls", ("localhost", "127.0.0.1", host))
+    with build_app(settings) as app:
+        upgrade(app.db)
+        setup = set_up_test_host(
+            app,
+            client_id=client_id,
+            client_secret=client_secret,
+            callback_url=callback_url,
+            callback_client_id=callback_client_id,
+            callback_client_secret=callback_client_secret,
+            test_mode=test_mode,
+        )
+        base = f"https://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
+        typer.echo(
+            json.dumps(
+                {
+                    "base_url": base,
+                    "auth_url": f"{base}/auth/token",
+                    "client_id": setup.client_id,
+                    "client_secret": setup.client_secret,
+                    "footprint_ids": list(setup.footprint_ids),
+                    "certificate": str(cert),
+                    "login": {"email": setup.login_email, "password": setup.login_password},
+                    "store": str(folder),
+                },
+                indent=2,
+            )
+        )
+        uvicorn.run(
+            create_app(app),
+            host=host,
+            port=port,
+            ssl_certfile=str(cert),
+            ssl_keyfile=str(key),
+            log_level="info",
+        )
+
+
+@pact_app.command("fetch")
+def fetch(
+    base_url: Annotated[str, typer.Argument(help="The partner host's base URL (https://…).")],
+    client_id: Annotated[str, typer.Option(help="The client id it issued to you.")],
+    client_secret: Annotated[str, typer.Option(help="The client secret it issued to you.")],
+    footprint_id: Annotated[
+        str | None, typer.Option("--id", help="One footprint (GetFootprint) instead of all.")
+    ] = None,
+    product_id: Annotated[
+        list[str] | None, typer.Option(help="ListFootprints filter productId (repeatable).")
+    ] = None,
+    do_import: Annotated[
+        bool, typer.Option("--import", help="Keep them as suppliers' footprints.")
+    ] = False,
+    ca_file: Annotated[Path | None, typer.Option(help="PEM certificates to trust.")] = None,
+) -> None:
+    """List or get a partner host's footprints (and keep them as suppliers' footprints)."""
+    from tanji.db.models import PactConnectionRow
+    from tanji.services.pact import client
+
+    conn = PactConnectionRow(
+        name="command line",
+        base_url=client.check_url(base_url, test_mode=True),
+        auth_url="",
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+    with client.http_client(str(ca_file) if ca_file else None) as http:
+        if footprint_id:
+            documents = [client.fetch_footprint(http, conn, footprint_id)]
+        else:
+            params = [("productId", p) for p in product_id or []]
+            documents = client.fetch_footprints(http, conn, params)
+    if not do_import:
+        typer.echo(json.dumps({"data": documents}, indent=2, ensure_ascii=False))
+        return
+    app = store_app()
+    try:
+        with app.unit_of_work() as uow:
+            for document in documents:
+                url = f"{conn.base_url}/3/footprints/{document.get('id', '')}"
+                s = client.store_fetched(uow.session, document, url)
+                typer.echo(f"{s.product_id}\t{s.ref}@{s.version}\t{s.total:g} kg CO2e "
+                           f"per {s.declared_amount:g} {s.declared_unit}\t{s.source}")  # fmt: skip
+    finally:
+        app.close()
+
+
+@pact_app.command("deliver")
+def deliver() -> None:
+    """Retry the answers to partners' requests that could not be delivered yet."""
+    from tanji.services.pact import client, events
+
+    app = store_app()
+    try:
+        with client.http_client(app.settings.pact_ca_file) as http:
+            states = events.deliver_pending(app, http)
+        for event_id, state in states.items():
+            typer.echo(f"event #{event_id}: {state}")
+        if not states:
+            typer.echo("nothing pending")
+    finally:
+        app.close()
