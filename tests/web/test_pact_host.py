@@ -39,6 +39,8 @@ REQUESTED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
 PUBLISHED = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
 EVENT_HEADERS = {"Content-Type": "application/cloudevents+json; charset=UTF-8"}
 PARTNER_HOST = "https://partner.example"
+CELL = "urn:pact:example.cn:product-id:lfp-280"
+POWDER = "urn:pact:example.cn:product-id:lfp-cam"
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +261,7 @@ def test_filters_or_within_and_across(pact: Host) -> None:
     cases = {
         "productId=urn:pact:example.cn:product-id:lfp-280": [cell],
         "productId=URN:PACT:EXAMPLE.CN:PRODUCT-ID:LFP-280": [cell],
-        "productId=urn:pact:example.cn:product-id:lfp-280&productId=urn:pact:example.cn:product-id:lfp-cam": [cell, powder],
+        f"productId={CELL}&productId={POWDER}": [cell, powder],
         f"companyId={company}": [cell, powder],
         f"companyId={company}&companyId=urn:uuid:other&companyId=urn:uuid:another": [cell, powder],
         "geography=CN": [cell, powder],
@@ -269,7 +271,7 @@ def test_filters_or_within_and_across(pact: Host) -> None:
         "validAfter=2024-12-31T00:00:00Z": [cell, powder],
         "validBefore=2028-01-02T00:00:00Z": [cell, powder],
         "status=Active": [cell, powder],
-        "status=Active&productId=urn:pact:example.cn:product-id:lfp-cam": [powder],
+        f"status=Active&productId={POWDER}": [powder],
         "productId=urn:bogus:product:nonexistent123": [],
         "companyId=urn:bogus:company:nonexistent456": [],
         "geography=XX": [],
