@@ -54,14 +54,19 @@ def _base(request: Request) -> str:
     return f"{request.url.scheme}://{host_header}{root}"
 
 
-def http_for(request: Request) -> httpx.Client:
-    """The client for calls to partners' hosts (tests put one bound to an app in
-    ``app.state.pact_http``)."""
+def http_for(request: Request) -> httpx.Client | None:
+    """The client tests put in ``app.state.pact_http`` (bound to an app), else None: a
+    client is then made for the call and closed after it."""
     given = getattr(request.app.state, "pact_http", None)
+    return cast(httpx.Client, given) if given is not None else None  # same get/post
+
+
+def _deliver(app: App, given: httpx.Client | None, event_row_id: int) -> None:
     if given is not None:
-        return cast(httpx.Client, given)  # the same get/post interface
-    tanji: App = request.app.state.tanji
-    return http_client(tanji.settings.pact_ca_file)
+        events.deliver(app, given, event_row_id)
+        return
+    with http_client(app.settings.pact_ca_file) as http:
+        events.deliver(app, http, event_row_id)
 
 
 @router.get("/.well-known/openid-configuration")
@@ -176,7 +181,7 @@ async def receive_event(request: Request, app: AppDep, tasks: BackgroundTasks) -
             test_mode=app.settings.pact_test_mode,
         )
     if pending is not None:
-        tasks.add_task(events.deliver, app, http_for(request), pending)
+        tasks.add_task(_deliver, app, http_for(request), pending)
     return Response(status_code=200)
 
 

@@ -13,6 +13,7 @@ the result pinned to it — carries that provenance.
 from __future__ import annotations
 
 import json
+import ssl
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -56,7 +57,8 @@ _PAGES = 100  # pages followed at most when listing a partner's footprints
 def http_client(ca_file: str | None = None, *, timeout: float = 10.0) -> httpx.Client:
     """The client partners' hosts are called with (no redirects followed: a token must
     not be sent where the partner did not name)."""
-    return httpx.Client(verify=ca_file or True, timeout=timeout, follow_redirects=False)
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_file) if ca_file else True
+    return httpx.Client(verify=verify, timeout=timeout, follow_redirects=False)
 
 
 def check_url(url: str, *, test_mode: bool) -> str:
