@@ -72,6 +72,7 @@ __all__ = [
     "footprint_rows",
     "get_footprint",
     "grant",
+    "granted_ids",
     "issue_token",
     "list_footprints",
     "partner_of_token",
