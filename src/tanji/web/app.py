@@ -27,6 +27,7 @@ from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import data as data_pages
 from tanji.web.ui import jobs as jobs_pages
+from tanji.web.ui import pact as pact_pages
 from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
 
@@ -90,4 +91,5 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(data_pages.router)
     # PACT v3 host endpoints (/auth/token, /3/…) and the PACT pages.
     pact_host.install(web)
+    web.include_router(pact_pages.router)
     return web
