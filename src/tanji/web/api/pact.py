@@ -6,12 +6,12 @@ fetching and requesting from them. (The PACT protocol itself is at /auth/token a
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from tanji.services.pact import client, events, host
+from tanji.services.pact import client, events, exports, host
 from tanji.services.pact.client import http_client
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.security import ActorDep
@@ -282,3 +282,50 @@ def _events(session: Any, actor: Any) -> list[EventRead]:
 def list_events(actor: ActorDep, session: SessionDep) -> list[EventRead]:
     """Events received (requests to answer, answers to ours, notifications) and sent."""
     return _events(session, actor)
+
+
+@router.get("/footprints/{footprint_id}/catenax")
+def catenax(
+    footprint_id: Id,
+    actor: ActorDep,
+    session: SessionDep,
+    version: Literal["9.0.0", "7.0.0"] = "9.0.0",
+    waste_incineration: Literal["cut-off", "reverse cut-off", "system expansion"] | None = None,
+    packaging_included: bool | None = None,
+    region: str | None = Query(None, description="UN M49 sub-region, when not derivable"),
+) -> dict[str, Any]:
+    """The Catena-X PCF aspect (9.0.0 or 7.0.0) of one of your PACT footprints."""
+    return exports.catenax_of_footprint(
+        session, actor, footprint_id, version=version, waste_incineration=waste_incineration,
+        packaging_included=packaging_included, region=region,
+    )  # fmt: skip
+
+
+@router.post("/catenax-import", status_code=201)
+def catenax_import(
+    document: dict[str, Any], actor: ActorDep, session: SessionDep
+) -> dict[str, Any]:
+    """Keep a supplier's Catena-X PCF (9.0.0 or 7.0.0) as a supplier footprint."""
+    s = exports.import_catenax(session, actor, document, source="API upload")
+    return {
+        "product_id": s.product_id, "ref": s.ref, "version": s.version, "total": s.total,
+        "declared_amount": s.declared_amount, "declared_unit": s.declared_unit,
+        "source": s.source,
+    }  # fmt: skip
+
+
+@router.get("/results/{result_id}/battery-passport")
+def battery_passport(
+    result_id: Id,
+    actor: ActorDep,
+    session: SessionDep,
+    study_url: str = Query(description="Web link of the public version of the study"),
+    performance_class: str | None = Query(None, description="A–Z, once classes are defined"),
+    lifetime_energy_kwh: float | None = Query(None, gt=0, description="For the absolute value"),
+) -> dict[str, Any]:
+    """The EU battery passport's carbon-footprint section (Battery Pass 1.2.0) of a
+    result declared per kWh of total energy over the service life."""
+    return exports.battery_passport(
+        session, actor, result_id, study_url=study_url, performance_class=performance_class,
+        lifetime_energy_kwh=lifetime_energy_kwh,
+    )  # fmt: skip
