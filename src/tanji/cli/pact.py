@@ -169,3 +169,102 @@ def deliver() -> None:
             typer.echo("nothing pending")
     finally:
         app.close()
+
+
+def _write(document: dict[str, object], output: Path | None) -> None:
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"written: {output}")
+
+
+@pact_app.command("battery-passport")
+def battery_passport(
+    result_id: Annotated[int, typer.Argument(help="A saved result (tanji footprint list).")],
+    study_url: Annotated[str, typer.Option(help="Web link of the public version of the study.")],
+    performance_class: Annotated[
+        str | None, typer.Option("--class", help="Performance class A–Z, once defined.")
+    ] = None,
+    lifetime_energy: Annotated[
+        float | None, typer.Option(help="kWh over the service life (absolute footprint).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", help="Write to this file.")] = None,
+) -> None:
+    """The EU battery passport's carbon-footprint section (Battery Pass 1.2.0) of a result."""
+    from tanji.services.pact import exports
+
+    app = store_app()
+    try:
+        with app.unit_of_work() as uow:
+            document = exports.battery_passport(
+                uow.session,
+                None,
+                result_id,
+                study_url=study_url,
+                performance_class=performance_class,
+                lifetime_energy_kwh=lifetime_energy,
+            )
+    finally:
+        app.close()
+    _write(document, output)
+
+
+@pact_app.command("catenax")
+def catenax(
+    pact_file: Annotated[Path, typer.Argument(help="A PACT v3 ProductFootprint JSON file.")],
+    waste_incineration: Annotated[
+        str,
+        typer.Option(
+            help="Allocation of waste incineration: cut-off, reverse cut-off, system expansion."
+        ),
+    ],
+    version: Annotated[
+        str, typer.Option(help="Catena-X PCF aspect model: 9.0.0 or 7.0.0.")
+    ] = "9.0.0",
+    packaging: Annotated[
+        bool | None,
+        typer.Option("--packaging/--no-packaging", help="Packaging emissions included?"),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="UN M49 sub-region, when not derivable.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", help="Write to this file.")] = None,
+) -> None:
+    """Convert a PACT v3 footprint to the Catena-X PCF aspect model (9.0.0 or 7.0.0)."""
+    from tanji.io.catenax import catenax_document
+
+    document = json.loads(pact_file.read_text(encoding="utf-8"))
+    if isinstance(document, dict) and isinstance(document.get("data"), dict):
+        document = document["data"]  # a GetFootprint answer
+    if version not in ("9.0.0", "7.0.0"):
+        raise typer.BadParameter("expected 9.0.0 or 7.0.0", param_hint="--version")
+    _write(
+        catenax_document(
+            document,
+            version=version,  # type: ignore[arg-type]
+            waste_incineration=waste_incineration,
+            packaging_included=packaging,
+            region=region,
+        ),
+        output,
+    )
+
+
+@pact_app.command("import-catenax")
+def import_catenax(
+    path: Annotated[Path, typer.Argument(help="A Catena-X PCF JSON file (9.0.0 or 7.0.0).")],
+) -> None:
+    """Keep a supplier's Catena-X PCF as a supplier footprint."""
+    from tanji.services.pact import exports
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    app = store_app()
+    try:
+        with app.unit_of_work() as uow:
+            s = exports.import_catenax(uow.session, None, document, source=f"file {path.name}")
+    finally:
+        app.close()
+    typer.echo(f"{s.product_id}\t{s.ref}@{s.version}\t{s.total:g} kg CO2e per "
+               f"{s.declared_amount:g} {s.declared_unit}\t{s.source}")  # fmt: skip

@@ -60,6 +60,14 @@ M49_SUBREGIONS: Final = {
     "PL": "Eastern Europe",
     "US": "Northern America",
 }
+#: The region names both aspect models accept (UN M49 regions and sub-regions).
+_M49_NAMES: Final = (
+    "Africa", "Americas", "Asia", "Europe", "Oceania", "Australia and New Zealand",
+    "Central Asia", "Eastern Asia", "Eastern Europe", "Latin America and the Caribbean",
+    "Melanesia", "Micronesia", "Northern Africa", "Northern America", "Northern Europe",
+    "Polynesia", "South-eastern Asia", "Southern Asia", "Southern Europe",
+    "Sub-Saharan Africa", "Western Asia", "Western Europe",
+)  # fmt: skip
 _WASTE: Final = ("cut-off", "reverse cut-off", "system expansion")
 _V2_STANDARDS: Final = {
     "ISO14067": "ISO Standard 14067",
@@ -97,6 +105,12 @@ def _region(pcf: dict[str, Any], region: str | None) -> dict[str, str]:
             "Catena-X export",
             f"geographyRegionOrSubregion: required by Catena-X; the country {country or '(none)'}"
             " is not in Tanji's M49 table: give the UN M49 sub-region",
+        )
+    if named not in _M49_NAMES:
+        raise DataFormatError(
+            "Catena-X export",
+            f"geographyRegionOrSubregion: {named!r} is not a UN M49 region Catena-X lists "
+            f"({', '.join(_M49_NAMES)})",
         )
     found = {"geographyRegionOrSubregion": named}
     if country:
