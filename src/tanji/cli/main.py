@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "pact": (
         "tanji.cli.pact",
         "pact_app",
-        "The PACT v3 exchange: a test host, fetching, delivering answers.",
+        "The PACT v3 exchange, battery passport and Catena-X files.",
     ),
     "serve": (
         "tanji.cli.web",

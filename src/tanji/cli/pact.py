@@ -6,6 +6,9 @@
 - ``tanji pact fetch`` — list or get a partner host's footprints; ``--import`` keeps
   them as suppliers' footprints (a model's supplier line can then use them).
 - ``tanji pact deliver`` — retry the answers to partners' requests still pending.
+- ``tanji pact battery-passport`` — the EU battery passport's carbon-footprint section
+  of a saved result; ``tanji pact catenax`` — a PACT v3 file as a Catena-X PCF;
+  ``tanji pact import-catenax`` — a Catena-X PCF kept as a supplier footprint.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import typer
 
 from tanji.cli.footprints import store_app
 
-pact_app = typer.Typer(help="The PACT v3 exchange: a test host, fetching, delivering answers.")
+pact_app = typer.Typer(help="The PACT v3 exchange, battery passport and Catena-X files.")
 
 
 @pact_app.command("test-host")

@@ -17,8 +17,9 @@ from starlette.responses import RedirectResponse, Response
 
 from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
+from tanji.io.catenax import CatenaxVersion
 from tanji.services.errors import ServiceError
-from tanji.services.pact import client, events, host
+from tanji.services.pact import client, events, exports, host
 from tanji.services.pact.client import http_client
 from tanji.web.api.pact import our_base_url
 from tanji.web.deps import AppDep, Id
@@ -238,3 +239,74 @@ async def send_request(
     except ServiceError as error:
         return _page(request, app, actor, error=str(error), status_code=422)
     return _back()
+
+
+def _download(document: dict[str, Any], name: str) -> Response:
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/pact/footprints/{footprint_id}/catenax")
+def catenax(request: Request, footprint_id: Id, actor: ActorDep, app: AppDep) -> Response:
+    """The Catena-X PCF (9.0.0 or 7.0.0) of a served footprint, as a file."""
+    q = request.query_params
+    version: CatenaxVersion = "7.0.0" if q.get("version") == "7.0.0" else "9.0.0"
+    packaging = {"yes": True, "no": False}.get(q.get("packaging", ""))
+    try:
+        with app.unit_of_work() as uow:
+            document = exports.catenax_of_footprint(
+                uow.session, actor, footprint_id, version=version,
+                waste_incineration=q.get("waste") or None, packaging_included=packaging,
+            )  # fmt: skip
+    except ServiceError as error:
+        return _page(request, app, actor, error=str(error), status_code=422)
+    return _download(document, f"catena-x-pcf-{version}-{footprint_id}.json")
+
+
+@router.get("/pact/battery-passport")
+def battery_passport(request: Request, actor: ActorDep, app: AppDep) -> Response:
+    """The EU battery passport's carbon-footprint section of a result, as a file."""
+    q = request.query_params
+    try:
+        result_id = int(q.get("result_id", ""))
+        energy = float(q["energy"]) if q.get("energy") else None
+    except ValueError:
+        return _page(
+            request, app, actor, status_code=422,
+            error="result number and energy: expected numbers",
+        )  # fmt: skip
+    try:
+        with app.unit_of_work() as uow:
+            document = exports.battery_passport(
+                uow.session, actor, result_id, study_url=q.get("study_url", ""),
+                performance_class=q.get("performance_class") or None, lifetime_energy_kwh=energy,
+            )  # fmt: skip
+    except ServiceError as error:
+        return _page(request, app, actor, error=str(error), status_code=422)
+    return _download(document, f"battery-passport-carbon-footprint-{result_id}.json")
+
+
+@router.post("/pact/catenax-import")
+async def catenax_import(request: Request, actor: ActorDep, app: AppDep) -> Response:
+    """A supplier's Catena-X PCF file kept as a supplier footprint."""
+    async with request.form() as form:  # closes the uploaded file's spool
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            return _page(
+                request, app, actor, error="file: choose a Catena-X PCF JSON file", status_code=422
+            )
+        name = upload.filename or "upload.json"
+        raw = await upload.read()
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        return _page(request, app, actor, error=f"{name}: not JSON", status_code=422)
+    try:
+        with app.unit_of_work() as uow:
+            supplier = exports.import_catenax(uow.session, actor, document, source=f"file {name}")
+    except ServiceError as error:
+        return _page(request, app, actor, error=str(error), status_code=422)
+    return _page(request, app, actor, imported=supplier)
