@@ -200,6 +200,20 @@ def _lower(values: object) -> set[str]:
     return set()
 
 
+def _within(pcf: Mapping[str, Any], geographies: tuple[str, ...]) -> bool:
+    """Is the footprint within one of ``geographies``: its region, country or
+    subdivision named, or the country of its subdivision (CN holds CN-JS)?"""
+    names = _lower(
+        [pcf.get(k) for k in ("geographyCountry", "geographyCountrySubdivision",
+                              "geographyRegionOrSubregion")]
+    )  # fmt: skip
+    subdivision = str(pcf.get("geographyCountrySubdivision") or "").lower()
+    for wanted in (g.lower() for g in geographies):
+        if wanted in names or (subdivision and subdivision.startswith(f"{wanted}-")):
+            return True
+    return False
+
+
 def validity(document: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
     """A footprint's validity period: as stated, or PACT's default from the reference
     period's end for three years (``None`` where neither can be read)."""
@@ -232,24 +246,13 @@ def matches(document: Mapping[str, Any], query: FootprintQuery) -> bool:
         (query.product_ids, _lower(document.get("productIds"))),
         (query.company_ids, _lower(document.get("companyIds"))),
         (query.classifications, _lower(document.get("productClassifications"))),
-        (
-            query.geographies,
-            _lower(
-                [
-                    pcf.get(k)
-                    for k in (
-                        "geographyCountry",
-                        "geographyCountrySubdivision",
-                        "geographyRegionOrSubregion",
-                    )
-                ]
-            ),
-        ),
         (query.statuses, _lower(document.get("status"))),
     ]
     for wanted, present in checks:
         if wanted and not any(w.lower() in present for w in wanted):
             return False
+    if query.geographies and not _within(pcf, query.geographies):
+        return False
     if query.valid_on or query.valid_after or query.valid_before:
         start, end = validity(document)
         if query.valid_on and not (
