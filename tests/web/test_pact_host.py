@@ -287,6 +287,12 @@ def test_filters_or_within_and_across(pact: Host) -> None:
     }  # fmt: skip
     for query, expected in cases.items():
         assert _ids(pact, query, headers) == expected, query
+    with pact.app.unit_of_work() as uow:
+        rows = {r.pf_id: r.id for r, _ in host.footprint_rows(uow.session, pact.actor)}
+        host.deprecate(uow.session, pact.actor, rows[powder])
+    assert _ids(pact, "status=Deprecated", headers) == [powder]
+    assert _ids(pact, "status=active", headers) == [cell]
+    assert _ids(pact, "", headers) == [cell, powder]  # deprecated ones are still listed
     for bad in ("$filter=created ge '2023-01-15T10:15:30Z'", "validOn=yesterday", "limit=-1"):
         answer = pact.http.get(f"/3/footprints?{bad}", headers=headers)
         assert answer.status_code == 400, bad

@@ -69,6 +69,7 @@ __all__ = [
     "IssuedToken",
     "add_footprint",
     "add_partner",
+    "deprecate",
     "footprint_rows",
     "get_footprint",
     "grant",
@@ -417,6 +418,17 @@ def release(session: Session, actor: Actor, footprint_id: int, released: bool) -
         session, actor, "pact.footprint.release" if released else "pact.footprint.withdraw",
         "pact_footprint", row.id,
     )  # fmt: skip
+
+
+def deprecate(session: Session, actor: Actor, footprint_id: int) -> None:
+    """Mark a served footprint Deprecated (PACT: a changed footprint gets a new id and
+    the old one is deprecated; hosts keep serving it with that status)."""
+    row = _footprint(session, actor, footprint_id)
+    document = json.loads(row.document)
+    document["status"] = "Deprecated"
+    row.document = json.dumps(document, ensure_ascii=False)
+    row.status = "Deprecated"
+    audit(session, actor, "pact.footprint.deprecate", "pact_footprint", row.id)
 
 
 def grant(

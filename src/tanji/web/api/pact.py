@@ -74,6 +74,7 @@ class FootprintRead(BaseModel):
 
 class ShareChange(BaseModel):
     released: bool | None = None
+    deprecated: bool | None = Field(None, description="true: mark Deprecated (for good)")
     grant_partner_id: int | None = None
     revoke_partner_id: int | None = None
 
@@ -190,6 +191,8 @@ def share(
     """Release or withdraw a footprint, grant it to a partner or revoke the grant."""
     if body.released is not None:
         host.release(session, actor, footprint_id, body.released)
+    if body.deprecated:
+        host.deprecate(session, actor, footprint_id)
     if body.grant_partner_id is not None:
         host.grant(session, actor, footprint_id, body.grant_partner_id, True)
     if body.revoke_partner_id is not None:

@@ -163,6 +163,8 @@ async def share(request: Request, footprint_id: Id, actor: ActorDep, app: AppDep
         with app.unit_of_work() as uow:
             if action in ("release", "withdraw"):
                 host.release(uow.session, actor, footprint_id, action == "release")
+            elif action == "deprecate":
+                host.deprecate(uow.session, actor, footprint_id)
             elif action in ("grant", "revoke") and partner.isdigit():
                 host.grant(uow.session, actor, footprint_id, int(partner), action == "grant")
     except ServiceError as error:
