@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
@@ -229,6 +229,11 @@ def issue_token(session: Session, client_id: str, client_secret: str) -> IssuedT
     expected = row.secret_hash if row is not None else _sha(secrets.token_hex(8))
     if row is None or not row.active or not hmac.compare_digest(expected, _sha(client_secret)):
         raise OAuthError("invalid_client", "Client authentication failed", 401)
+    session.execute(  # expired tokens of this partner are of no use: drop them
+        delete(PactTokenRow).where(
+            PactTokenRow.partner_id == row.id, PactTokenRow.expires_at < utcnow()
+        )
+    )
     token = secrets.token_urlsafe(32)
     session.add(
         PactTokenRow(
