@@ -593,3 +593,30 @@ def test_certified_result_published_and_served_without_release(
         assert certificate is not None
         certificate.expires_on = date.today() - timedelta(days=1)
     assert pact.http.get(f"/3/footprints/{pf_id}", headers=pact.bearer()).status_code == 403
+
+
+def test_conformance_test_host_setup(tanji_app: App) -> None:
+    """What ``tanji pact test-host`` sets up: a partner with the given credentials that
+    sees two released footprints, and the suite's host registered for the answers."""
+    from sqlalchemy import delete
+
+    from tanji.db.models import PactFootprintRow
+    from tanji.services.pact.testhost import set_up_test_host
+
+    with tanji_app.unit_of_work() as uow:  # the illustrative ids are fixed: one host per store
+        ids = [d["id"] for d in illustrative_footprints()]
+        uow.session.execute(delete(PactFootprintRow).where(PactFootprintRow.pf_id.in_(ids)))
+    secret = f"secret-{uuid.uuid4()}"
+    client_id = f"suite-{uuid.uuid4().hex[:8]}"
+    setup = set_up_test_host(
+        tanji_app, client_id=client_id, client_secret=secret,
+        callback_url="http://localhost:8004", test_mode=True,
+    )  # fmt: skip
+    assert setup.client_id == client_id
+    with TestClient(create_app(tanji_app), base_url="https://testserver") as http:
+        token = http.post(
+            "/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+        ).json()["access_token"]
+        data = http.get("/3/footprints", headers={"Authorization": f"Bearer {token}"}).json()
+    assert [d["id"] for d in data["data"]] == list(setup.footprint_ids)
+    assert "#" not in data["data"][0]["productClassifications"][0]

@@ -6,6 +6,7 @@ answers asynchronously at B's /3/events — fulfilled, and rejected for urn:pact
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -16,6 +17,7 @@ from tests import live
 from tests.web.conftest import new_enterprise
 
 from tanji.bootstrap import App, build_app
+from tanji.cli.main import main
 from tanji.db.migrate import upgrade
 from tanji.db.models import PactEventRow
 from tanji.services.footprints import supplier_footprints
@@ -63,7 +65,7 @@ def _wait_for(app: App, row_id: int, state: str) -> PactEventRow:
 
 
 def test_one_tanji_fetches_and_requests_from_another(
-    two_hosts: tuple[App, str, App, str, Path],
+    two_hosts: tuple[App, str, App, str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     a, a_url, b, b_url, cert = two_hosts
     supplier, customer = new_enterprise(a, "供应商"), new_enterprise(b, "客户")
@@ -113,6 +115,13 @@ def test_one_tanji_fetches_and_requests_from_another(
         rejected_id = client.send_request(
             b, customer.actor, http, to_a_id, {"productId": ["urn:pact:null"]}, our_base_url=b_url
         )
+    # the same listing from the command line (tanji pact fetch)
+    argv = ["pact", "fetch", a_url, "--client-id", for_b.client_id,
+            "--client-secret", for_b.client_secret, "--ca-file", str(cert)]  # fmt: skip
+    assert main(argv) == 0
+    assert [d["id"] for d in json.loads(capsys.readouterr().out)["data"]] == [
+        d["id"] for d in listed
+    ]
     fulfilled = _wait_for(b, fulfilled_id, "fulfilled")
     assert fulfilled.state == "fulfilled", fulfilled.note
     rejected = _wait_for(b, rejected_id, "rejected")
