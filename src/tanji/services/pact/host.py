@@ -76,6 +76,7 @@ __all__ = [
     "granted_ids",
     "issue_token",
     "list_footprints",
+    "managed_footprint",
     "partner_of_token",
     "partners",
     "publish_result",
@@ -455,6 +456,12 @@ def grant(
         session, actor, "pact.grant" if granted else "pact.revoke", "pact_footprint", row.id,
         None, {"partner_id": partner.id},
     )  # fmt: skip
+
+
+def managed_footprint(session: Session, actor: Actor, footprint_id: int) -> PactFootprintRow:
+    """One of the enterprise's footprints, for an admin to change (404 elsewhere, 403
+    for a member who may not manage)."""
+    return _footprint(session, actor, footprint_id)
 
 
 def _footprint(session: Session, actor: Actor, footprint_id: int) -> PactFootprintRow:

@@ -189,6 +189,7 @@ def share(
     footprint_id: Id, body: ShareChange, actor: ActorDep, session: SessionDep
 ) -> FootprintRead:
     """Release or withdraw a footprint, grant it to a partner or revoke the grant."""
+    host.managed_footprint(session, actor, footprint_id)
     if body.released is not None:
         host.release(session, actor, footprint_id, body.released)
     if body.deprecated:
