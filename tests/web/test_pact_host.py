@@ -610,7 +610,8 @@ def test_conformance_test_host_setup(tanji_app: App) -> None:
     client_id = f"suite-{uuid.uuid4().hex[:8]}"
     setup = set_up_test_host(
         tanji_app, client_id=client_id, client_secret=secret,
-        callback_url="http://localhost:8004", test_mode=True,
+        callback_url="http://localhost:8004", callback_client_id="test_client_id",
+        callback_client_secret="test_client_secret", test_mode=True,
     )  # fmt: skip
     assert setup.client_id == client_id
     with TestClient(create_app(tanji_app), base_url="https://testserver") as http:

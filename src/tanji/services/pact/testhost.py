@@ -91,8 +91,8 @@ def set_up_test_host(
     client_id: str | None = None,
     client_secret: str | None = None,
     callback_url: str = "",
-    callback_client_id: str = "",
-    callback_client_secret: str = "",
+    callback_client_id: str = "test_client_id",
+    callback_client_secret: str = "test_client_secret",
     test_mode: bool = False,
 ) -> ConformanceHost:
     """Create the enterprise, its test partner and the two released footprints."""
