@@ -31,7 +31,7 @@ from tanji.db.base import utcnow
 from tanji.db.models import PactTokenRow
 from tanji.domain.accounts import Actor
 from tanji.io.pact import pact_format_checker
-from tanji.services.pact import client, host
+from tanji.services.pact import client, host, publish
 from tanji.services.pact.testhost import illustrative_footprints
 from tanji.web.app import create_app
 
@@ -569,13 +569,13 @@ def test_certified_result_published_and_served_without_release(
     result_id = _certified_result(
         pact.app, pact.actor.org_id, expires=date.today() + timedelta(days=30)
     )
-    details = host.FootprintDetails(
+    details = publish.FootprintDetails(
         product_ids=["urn:pact:example.cn:product-id:lfp-cam-2"],
         company_ids=pact.documents[0]["companyIds"],
         product_category_cpc="34290",
     )
     with pact.app.unit_of_work() as uow:
-        row = host.publish_result(uow.session, pact.actor, result_id, details)
+        row = publish.publish_result(uow.session, pact.actor, result_id, details)
         host.grant(uow.session, pact.actor, row.id, pact.partner_id, True)
         pf_id = row.pf_id
     served = pact.http.get(f"/3/footprints/{pf_id}", headers=pact.bearer())

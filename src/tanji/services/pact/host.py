@@ -26,7 +26,6 @@ import hmac
 import json
 import secrets
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -37,7 +36,6 @@ from sqlalchemy.orm import Session
 from tanji.db.base import utcnow
 from tanji.db.models import (
     CertificateRow,
-    OrganisationRow,
     PactConnectionRow,
     PactFootprintRow,
     PactGrantRow,
@@ -45,12 +43,10 @@ from tanji.db.models import (
     PactTokenRow,
 )
 from tanji.domain.accounts import Actor
-from tanji.io.errors import DataFormatError
-from tanji.io.pact import TANJI_SCHEMA_V3, PactExport, pact_document, pact_format_checker
+from tanji.io.pact import TANJI_SCHEMA_V3, pact_format_checker
 from tanji.io.pact_protocol import DEFAULT_VALIDITY, FootprintQuery, matches, pact_time
 from tanji.services.audit import audit
 from tanji.services.errors import InvalidInputError, NotFoundError
-from tanji.services.footprints import stored_result
 from tanji.services.pact.errors import (
     AccessDeniedError,
     BadRequestError,
@@ -64,11 +60,11 @@ from tanji.services.permissions import require_own_org
 __all__ = [
     "MANAGE",
     "TOKEN_SECONDS",
-    "FootprintDetails",
     "IssuedCredentials",
     "IssuedToken",
     "add_footprint",
     "add_partner",
+    "certificate_of",
     "deprecate",
     "footprint_rows",
     "get_footprint",
@@ -79,7 +75,6 @@ __all__ = [
     "managed_footprint",
     "partner_of_token",
     "partners",
-    "publish_result",
     "release",
     "rotate_secret",
     "servable",
@@ -324,21 +319,7 @@ def add_footprint(
     return row
 
 
-@dataclass(frozen=True, kw_only=True)
-class FootprintDetails:
-    """What PACT needs that a Tanji result does not hold (see :class:`PactExport`)."""
-
-    product_ids: Sequence[str]
-    company_ids: Sequence[str]
-    product_category_cpc: str = ""
-    product_description: str = ""
-    product_mass_per_declared_unit: float | None = None
-    fossil_carbon_content: float = 0.0
-    exempted_emissions_percent: float = 0.0
-    geography: str = "CN-JS"
-
-
-def _certificate(session: Session, result_id: int | None, org_id: int) -> CertificateRow | None:
+def certificate_of(session: Session, result_id: int | None, org_id: int) -> CertificateRow | None:
     if result_id is None:
         return None
     return session.scalar(
@@ -352,67 +333,6 @@ def _certificate(session: Session, result_id: int | None, org_id: int) -> Certif
         .order_by(CertificateRow.id.desc())
         .limit(1)
     )
-
-
-def publish_result(
-    session: Session, actor: Actor, result_id: int, details: FootprintDetails
-) -> PactFootprintRow:
-    """Make a PACT v3 footprint of one of the enterprise's results, to serve.
-
-    A valid certificate of the result is stated as the footprint's verification (its
-    body as provider); without one the footprint is served only once released.
-    """
-    require_own_org(actor, actor.org_id, MANAGE)
-    row = stored_result(session, result_id)
-    if row.org_id != actor.org_id:
-        raise NotFoundError(f"no footprint result #{result_id} in your organisation")
-    result = json.loads(row.result)
-    product = result["product"]
-    cats = result.get("categories", {})
-    amount, _, unit = row.per.partition(" ")
-    per = float(amount or 1)
-    period = product.get("reference_period") or [None, None]
-    if not period[0] or not period[1]:
-        raise InvalidInputError("the result has no reference period; PACT requires one")
-    certificate = _certificate(session, result_id, actor.org_id)
-    body = session.get(OrganisationRow, certificate.body_org_id) if certificate else None
-    biogenic = float(cats.get("biogenic", 0.0)) / per
-    total = row.total / per
-    removals = min(biogenic, 0.0)
-    export = PactExport(
-        id=str(uuid.uuid4()),
-        version=1,
-        created=utcnow(),
-        company_name=product.get("company") or "(company not named)",
-        company_ids=details.company_ids,
-        product_name=product["name"]["zh"] or product["name"]["en"],
-        product_ids=details.product_ids,
-        product_description=details.product_description or product["name"]["en"] or "",
-        product_category_cpc=details.product_category_cpc,
-        declared_unit=unit,
-        unitary_product_amount=1.0,
-        total=total,
-        excluding_biogenic=total - removals,
-        fossil=total - biogenic - (cats.get("dluc", 0.0) + cats.get("aircraft", 0.0)) / per,
-        biogenic_removals=removals,
-        dluc=float(cats.get("dluc", 0.0)) / per,
-        aircraft=float(cats.get("aircraft", 0.0)) / per,
-        primary_data_share=(result.get("data_quality") or {}).get("primary_share"),
-        period_start=date.fromisoformat(period[0]),
-        period_end=date.fromisoformat(period[1]),
-        geography=details.geography,
-        boundary=str(product.get("boundary", "")),
-        verified=certificate is not None,
-        verifier=(body.name_en or body.name) if body is not None else "",
-        fossil_carbon_content=details.fossil_carbon_content,
-        product_mass_per_declared_unit=details.product_mass_per_declared_unit,
-        exempted_emissions_percent=details.exempted_emissions_percent,
-    )
-    try:
-        document = pact_document(export, spec="3.0")
-    except DataFormatError as error:
-        raise InvalidInputError(str(error)) from None
-    return add_footprint(session, actor, document, result_id=result_id)
 
 
 def release(session: Session, actor: Actor, footprint_id: int, released: bool) -> None:
@@ -480,7 +400,7 @@ def footprint_rows(session: Session, actor: Actor) -> list[tuple[PactFootprintRo
         .where(PactFootprintRow.org_id == actor.org_id)
         .order_by(PactFootprintRow.id)
     )
-    return [(r, _certificate(session, r.result_id, r.org_id) is not None) for r in rows]
+    return [(r, certificate_of(session, r.result_id, r.org_id) is not None) for r in rows]
 
 
 def granted_ids(session: Session, footprint_id: int) -> set[int]:
@@ -502,7 +422,8 @@ def _visible(session: Session, partner: PactPartnerRow, row: PactFootprintRow) -
     if not partner.sees_all and partner.id not in granted_ids(session, row.id):
         return False
     return (
-        row.released_at is not None or _certificate(session, row.result_id, row.org_id) is not None
+        row.released_at is not None
+        or certificate_of(session, row.result_id, row.org_id) is not None
     )
 
 

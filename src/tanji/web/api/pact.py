@@ -11,7 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from tanji.services.pact import client, events, exports, host
+from tanji.services.pact import client, events, exports, host, publish
 from tanji.services.pact.client import http_client
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.security import ActorDep
@@ -173,12 +173,12 @@ def list_footprints(actor: ActorDep, session: SessionDep) -> list[FootprintRead]
 
 
 @router.post("/footprints", status_code=201)
-def publish(body: PublishCreate, actor: ActorDep, session: SessionDep) -> FootprintRead:
+def publish_footprint(body: PublishCreate, actor: ActorDep, session: SessionDep) -> FootprintRead:
     """A PACT v3 footprint of one of your results (served once certified or released)."""
-    details = host.FootprintDetails(
+    details = publish.FootprintDetails(
         **body.model_dump(exclude={"result_id", "release"}),
     )
-    row = host.publish_result(session, actor, body.result_id, details)
+    row = publish.publish_result(session, actor, body.result_id, details)
     if body.release:
         host.release(session, actor, row.id, True)
     return next(f for f in _footprints(session, actor) if f.id == row.id)

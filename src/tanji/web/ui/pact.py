@@ -19,7 +19,7 @@ from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
 from tanji.io.catenax import CatenaxVersion
 from tanji.services.errors import ServiceError
-from tanji.services.pact import client, events, exports, host
+from tanji.services.pact import client, events, exports, host, publish
 from tanji.services.pact.client import http_client
 from tanji.web.api.pact import our_base_url
 from tanji.web.deps import AppDep, Id
@@ -127,12 +127,12 @@ async def change_partner(
 
 
 @router.post("/pact/footprints")
-async def publish(request: Request, actor: ActorDep, app: AppDep) -> Response:
+async def publish_footprint(request: Request, actor: ActorDep, app: AppDep) -> Response:
     form = await request.form()
     try:
         result_id = int(_text(form, "result_id"))
         mass_text = _text(form, "mass")
-        details = host.FootprintDetails(
+        details = publish.FootprintDetails(
             product_ids=_urns(form, "product_ids"),
             company_ids=_urns(form, "company_ids"),
             product_category_cpc=_text(form, "cpc"),
@@ -146,7 +146,7 @@ async def publish(request: Request, actor: ActorDep, app: AppDep) -> Response:
         )  # fmt: skip
     try:
         with app.unit_of_work() as uow:
-            row = host.publish_result(uow.session, actor, result_id, details)
+            row = publish.publish_result(uow.session, actor, result_id, details)
             if form.get("release") == "1":
                 host.release(uow.session, actor, row.id, True)
     except ServiceError as error:
