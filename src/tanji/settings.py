@@ -19,6 +19,10 @@ before the request is answered 503 "busy, retry".
 ``TANJI_SMTP_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_FROM``, ``_SECURITY``):
 the mail server for password resets and invitations (:class:`SmtpSettings`); without a
 host no mail is sent and an admin hands out reset links instead.
+``TANJI_PACT_TEST_MODE=1``: the PACT host may send answers to plain ``http://`` on the
+loopback (a conformance suite on this machine); never in production.
+``TANJI_PACT_CA_FILE``: a PEM file of certificates to trust when calling partners' PACT
+hosts (a partner's self-signed test certificate); default: the system's.
 ``TANJI_LIMIT_<NAME>``: the caps on what an uploaded or imported file may make the
 readers do (:class:`tanji.io.limits.Limits`; docs/web.md lists them and their defaults).
 """
@@ -98,6 +102,8 @@ class Settings:
     sqlite_busy_timeout: float = 15.0
     limits: Limits = field(default_factory=Limits)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    pact_test_mode: bool = False
+    pact_ca_file: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,4 +123,6 @@ class Settings:
             sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 15.0),
             limits=Limits.from_env(env),
             smtp=SmtpSettings.from_env(env),
+            pact_test_mode=env.get("TANJI_PACT_TEST_MODE", "") in ("1", "true", "yes"),
+            pact_ca_file=env.get("TANJI_PACT_CA_FILE") or None,
         )

@@ -282,6 +282,57 @@ def _compare(world: World) -> Call:
     return Call(f"/api/v1/results/compare?a={world.result()}&b={world.result()}")
 
 
+# --- PACT data exchange: the enterprise's partners, served footprints, partners' hosts.
+# A made partner, footprint or connection belongs to the matrix enterprise; its host
+# (https://127.0.0.1:9) refuses connections, so a fetch or request reaches the network
+# step and fails there (400) — the permission checks before it are what the row shows.
+
+
+def _pact_partner(suffix: str = "") -> RequestMaker:
+    def make(world: World) -> Call:
+        from tanji.services.pact import host
+
+        with world.app.unit_of_work() as uow:
+            issued = host.add_partner(uow.session, world.enterprise.actor, f"P {_unique()}")
+        return Call(f"/api/v1/pact/partners/{issued.partner_id}{suffix}", {})
+
+    return make
+
+
+def _pact_footprint(suffix: str = "", body: Any = None) -> RequestMaker:
+    def make(world: World) -> Call:
+        import uuid
+
+        from tanji.services.pact import host
+        from tanji.services.pact.testhost import illustrative_footprints
+
+        document = {**illustrative_footprints()[0], "id": str(uuid.uuid4())}
+        with world.app.unit_of_work() as uow:
+            row = host.add_footprint(uow.session, world.enterprise.actor, document)
+        return Call(f"/api/v1/pact/footprints/{row.id}{suffix}", body)
+
+    return make
+
+
+def _pact_connection(suffix: str = "", body: Any = None) -> RequestMaker:
+    def make(world: World) -> Call:
+        from tanji.services.pact import client
+
+        with world.app.unit_of_work() as uow:
+            row = client.add_connection(
+                uow.session, world.enterprise.actor, "Host", "https://127.0.0.1:9", "id", "s"
+            )
+        return Call(f"/api/v1/pact/connections/{row.id}{suffix}", body)
+
+    return make
+
+
+def _pact_publish(world: World) -> Call:
+    body = {"result_id": world.result(), "product_ids": ["urn:gtin:1"],
+            "company_ids": ["urn:uuid:a"], "product_mass_per_declared_unit": 1.0}  # fmt: skip
+    return Call("/api/v1/pact/footprints", body)
+
+
 def _factor_table() -> bytes:
     """A one-factor table in the template (docs/factor-template.md)."""
     return (
@@ -456,6 +507,49 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                                       401, 403, 200, 200, 404, 404, 404, 403, 403,
         request=label_matrix.identifiers),
     row("GET", "/api/v1/label-reports",               401, 403, 403, 403, 403, 403, 403, 200, 403),
+    # PACT data exchange (docs/interoperability.md): reading is any member's (their own
+    # organisation's records); managing partners and releases is an enterprise admin's
+    # (result.publish); fetching, importing and requesting an editor's (product.write).
+    row("GET", "/api/v1/pact/partners",              401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("POST", "/api/v1/pact/partners",             401, 403, 403, 201, 201, 403, 403, 403, 403,
+        request=lambda _: Call("/api/v1/pact/partners", {"name": "Kunde"})),
+    row("PATCH", "/api/v1/pact/partners/{partner_id}",
+                                                     401, 403, 403, 200, 403, 403, 403, 403, 403,
+        request=_pact_partner()),
+    row("POST", "/api/v1/pact/partners/{partner_id}/secret",
+                                                     401, 403, 403, 200, 403, 403, 403, 403, 403,
+        request=_pact_partner("/secret")),
+    row("GET", "/api/v1/pact/footprints",            401, 200, 200, 200, 200, 200, 200, 200, 200),
+    # (the matrix result states no reference period: the admin passes the checks, 422)
+    row("POST", "/api/v1/pact/footprints",           401, 403, 403, 422, 404, 403, 403, 403, 403,
+        request=_pact_publish),
+    row("PATCH", "/api/v1/pact/footprints/{footprint_id}",
+                                                     401, 403, 403, 200, 404, 404, 404, 404, 403,
+        request=_pact_footprint(body={})),
+    row("GET", "/api/v1/pact/footprints/{footprint_id}/catenax",
+                                                     401, 200, 200, 200, 404, 404, 404, 404, 200,
+        request=_pact_footprint("/catenax?waste_incineration=cut-off&packaging_included=false")),
+    row("GET", "/api/v1/pact/connections",           401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("POST", "/api/v1/pact/connections",          401, 403, 403, 201, 201, 403, 403, 403, 403,
+        request=lambda _: Call("/api/v1/pact/connections", {
+            "name": "H", "base_url": "https://127.0.0.1:9", "client_id": "i",
+            "client_secret": "s"})),
+    row("GET", "/api/v1/pact/connections/{connection_id}/footprints",
+                                                     401, 400, 400, 400, 404, 404, 404, 404, 400,
+        request=_pact_connection("/footprints")),
+    row("POST", "/api/v1/pact/connections/{connection_id}/footprints/{pf_id}/import",
+                                                     401, 403, 400, 400, 404, 403, 403, 403, 403,
+        request=_pact_connection(f"/footprints/{'0' * 8}-0000-0000-0000-{'0' * 12}/import")),
+    row("POST", "/api/v1/pact/connections/{connection_id}/requests",
+                                                     401, 403, 400, 400, 404, 403, 403, 403, 403,
+        request=_pact_connection("/requests", {"productId": ["urn:gtin:1"]})),
+    row("GET", "/api/v1/pact/events",                401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/pact/results/{result_id}/battery-passport",
+                                                     401, 422, 422, 422, 404, 404, 404, 422, 422,
+        request=lambda world: Call(
+            f"/api/v1/pact/results/{world.result()}/battery-passport?study_url=https://s.example/s")),
+    row("POST", "/api/v1/pact/catenax-import",       401, 403, 422, 422, 422, 403, 403, 403, 403,
+        request=lambda _: Call("/api/v1/pact/catenax-import", {"id": "x"})),
 )
 # fmt: on
 

@@ -53,6 +53,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "accounts_app",
         "Accounts: the first platform admin, reset links, lost second factors.",
     ),
+    "pact": (
+        "tanji.cli.pact",
+        "pact_app",
+        "The PACT v3 exchange, battery passport and Catena-X files.",
+    ),
     "serve": (
         "tanji.cli.web",
         "serve",

@@ -68,6 +68,12 @@ __all__ = [
     "MethodRow",
     "OrgMemberRow",
     "OrganisationRow",
+    "PactConnectionRow",
+    "PactEventRow",
+    "PactFootprintRow",
+    "PactGrantRow",
+    "PactPartnerRow",
+    "PactTokenRow",
     "PinRow",
     "ProductModelRow",
     "ProductSystemRow",
@@ -616,4 +622,13 @@ from tanji.db.ledger_tables import (  # noqa: E402
     LedgerStateRow,
     LedgerTreeHeadRow,
     SigningKeyRow,
+)
+# The PACT exchange's tables (partners, served footprints, connections, events).
+from tanji.db.pact_tables import (  # noqa: E402
+    PactConnectionRow,
+    PactEventRow,
+    PactFootprintRow,
+    PactGrantRow,
+    PactPartnerRow,
+    PactTokenRow,
 )

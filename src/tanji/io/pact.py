@@ -77,7 +77,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -102,6 +102,7 @@ __all__ = [
     "pact_format_checker",
     "read_pact",
     "read_pact_all",
+    "read_pact_object",
     "write_pact",
 ]
 
@@ -580,6 +581,18 @@ def read_pact(path: Path, *, schema_dir: Path | None = None) -> SupplierFootprin
             str(path), f"expected exactly one ProductFootprint, found {found} (use read_pact_all)"
         )
     return footprints[0]
+
+
+def read_pact_object(
+    item: object, *, source: str, schema_dir: Path | None = None
+) -> SupplierFootprint:
+    """One ProductFootprint already parsed from JSON (an API answer, an event's ``pfs``);
+    ``source`` names where it came from (a URL) in errors and in the footprint's source."""
+    reader = _Reader(Path("pact.json"), (), schema_dir)
+    reader.source = source  # a URL is no path: Path would fold its "//"
+    supplier = reader.footprint(item)
+    spec = item.get("specVersion") if isinstance(item, dict) else ""
+    return replace(supplier, source=f"PACT {spec} {source}")
 
 
 def _official_file(major: int, minor: int) -> str:

@@ -76,6 +76,7 @@ __all__ = [
     "recompute",
     "run_model",
     "save_result",
+    "store_supplier",
     "stored_result",
     "supplier_footprints",
 ]
@@ -702,6 +703,11 @@ def _store_supplier(
     session.add(row)
     session.flush()
     return row
+
+
+def store_supplier(session: Session, supplier: SupplierFootprint, *, origin: str) -> None:
+    """Store a supplier's footprint that came another way (a PACT host over the API)."""
+    _store_supplier(session, supplier, origin=origin)
 
 
 def import_pact(session: Session, path: Path) -> SupplierFootprint:

@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tanji import __version__
 from tanji.bootstrap import App, build_app
 from tanji.settings import Settings
-from tanji.web import api, ui
+from tanji.web import api, pact_host, ui
 from tanji.web.errors import install_error_handlers
 from tanji.web.guards import Guards
 from tanji.web.headers import SecurityHeaders
@@ -30,6 +30,7 @@ from tanji.web.ui import auth as auth_pages
 from tanji.web.ui import data as data_pages
 from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
+from tanji.web.ui import pact as pact_pages
 from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.labels import operator as label_operator_pages
@@ -111,4 +112,7 @@ def create_app(
     web.include_router(label_pages.router)
     web.include_router(label_workspace_pages.router)
     web.include_router(label_operator_pages.router)
+    # PACT v3 host endpoints (/auth/token, /3/…) and the PACT pages.
+    pact_host.install(web)
+    web.include_router(pact_pages.router)
     return web

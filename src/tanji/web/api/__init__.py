@@ -12,6 +12,7 @@ from tanji.web.api import (
     jobs,
     labels,
     ledger,
+    pact,
     products,
     progress,
     results,
@@ -37,6 +38,7 @@ router.include_router(data.router)
 router.include_router(accounts.router)
 router.include_router(labels.router)  # carbon labels
 router.include_router(ledger.router)
+router.include_router(pact.router)
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.
