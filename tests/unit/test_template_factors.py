@@ -79,8 +79,8 @@ def test_only_the_listed_lines_wait_for_a_factor_and_sources_names_each(
     waiting = {line["id"] for line in lines if is_placeholder(line.get("factor"))}
     assert waiting == PLACEHOLDERS[template.key]
     for line in lines:
-        assert isinstance(line.get("factor"), str) or "electricity" in line or (
-            line["id"] in waiting
+        assert (
+            isinstance(line.get("factor"), str) or "electricity" in line or (line["id"] in waiting)
         ), f"{template.key} {line['id']}: neither a shipped factor nor a listed placeholder"
     match = re.search(
         r"^## Template lines without a public factor.*?(?=^## )", SOURCES, re.M | re.S
