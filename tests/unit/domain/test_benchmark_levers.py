@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -30,7 +30,7 @@ def per_unit(unit: str, value: float, label: str, **kw: Any) -> Burden:
 
 
 class Resolver:
-    gwp = {"CO2": 1.0}
+    gwp: ClassVar[dict[str, float]] = {"CO2": 1.0}
     basis = "IPCC-AR6-GWP100"
 
     def __init__(self, factors: dict[str, Burden]) -> None:

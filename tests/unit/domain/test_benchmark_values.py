@@ -73,9 +73,11 @@ def test_values_need_enough_good_footprints() -> None:
     enough = compute_values(samples, 2025, policy, rng=0)
     assert enough.needed == 0
     leading = enough.get(Kind.LEADING)
-    assert leading is not None and leading.value == pytest.approx(18.0)
+    assert leading is not None
+    assert leading.value == pytest.approx(18.0)
     limit = enough.get(Kind.LIMIT)
-    assert limit is not None and limit.value == pytest.approx(42.0)
+    assert limit is not None
+    assert limit.value == pytest.approx(42.0)
     assert leading.low <= leading.value <= leading.high
 
 
@@ -93,7 +95,8 @@ def test_an_official_value_wins_and_says_so() -> None:
     computed = compute_values(samples, 2025, CategoryPolicy(bootstrap=200))
     official = OfficialValue(Kind.LIMIT, 75.0, 2025, "某省厅公告 2025 第 1 号")
     values = resolve(computed, [official])
-    assert values[Kind.LIMIT].value == 75.0 and values[Kind.LIMIT].basis == "official"
+    assert values[Kind.LIMIT].value == 75.0
+    assert values[Kind.LIMIT].basis == "official"
     assert values[Kind.LIMIT].computed is not None  # still shown beside it
     assert values[Kind.BASELINE].basis == "computed"
     assert resolve(None, []) == {}
@@ -153,7 +156,8 @@ def test_zero_carbon_power_and_sinks_are_deducted() -> None:
     assert (result.gross, result.zero_carbon, result.sinks) == pytest.approx((700, 100, 50))
     assert result.emissions == pytest.approx(550.0)
     assert result.intensity == pytest.approx(1.1)
-    assert result.level is Level.MEDIUM and result.grade == 3
+    assert result.level is Level.MEDIUM
+    assert result.grade == 3
     assert "DB33/T 1347" in result.source
     with pytest.raises(BenchmarkError, match="value_added"):
         carbon_efficiency(uses, value_added=0.0, industry_average=1.0)
