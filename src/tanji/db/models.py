@@ -590,3 +590,19 @@ from tanji.db.certification_tables import (  # noqa: E402
     ScopeRow,
     StaffRow,
 )
+
+# --- benchmarks (issue 16): their tables live in benchmark_tables.py.
+__all__ += [
+    "BenchmarkEfficiencyMethodRow",
+    "BenchmarkEnergyReportRow",
+    "BenchmarkIndustryAverageRow",
+    "BenchmarkOfficialValueRow",
+    "BenchmarkPolicyRow",
+]
+from tanji.db.benchmark_tables import (  # noqa: E402
+    BenchmarkEfficiencyMethodRow,
+    BenchmarkEnergyReportRow,
+    BenchmarkIndustryAverageRow,
+    BenchmarkOfficialValueRow,
+    BenchmarkPolicyRow,
+)
