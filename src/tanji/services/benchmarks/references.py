@@ -258,7 +258,7 @@ def known_categories(session: Session) -> list[tuple[str, str]]:
         rule = entry.rule
         if not rule.skeleton:
             found.update((c, rule.declared_unit) for c in rule.categories)
-    return sorted(found)
+    return sorted((c, u) for c, u in found if c and u)
 
 
 def set_official_value(

@@ -262,6 +262,20 @@ def efficiency_page(request: Request, actor: ActorDep, session: SessionDep) -> H
     return _efficiency_page(request, session, actor)
 
 
+@router.get("/benchmarks/efficiency/{org_id}")
+def org_efficiency_page(
+    request: Request,
+    org_id: Id,
+    actor: ActorDep,
+    session: SessionDep,
+    year: int | None = Query(None, ge=2000, le=2100),
+) -> HTMLResponse:
+    """An enterprise's 碳效码 as the department sees it."""
+    view = efficiency.enterprise_efficiency(session, actor, org_id, year)
+    context = {"e": view, "can_report": False, "errors": {}, "values": {}, "year": view.year}
+    return render(request, "benchmarks/efficiency.html", context | _labels(request))
+
+
 @router.post("/workspace/efficiency")
 async def report(request: Request, actor: ActorDep, session: SessionDep) -> Response:
     form = await request.form()
