@@ -123,7 +123,8 @@ def suggest_levers(base: Computed) -> list[Lever]:
     content needs its factor: the user gives it."""
     model = base.model
     levers: list[Lever] = []
-    electricity = [x for x in model.lines if x.electricity is not None]
+    # A line with no quantity yet (a template's placeholder) suggests nothing.
+    electricity = [x for x in model.lines if x.electricity is not None and x.amount > 0]
     if electricity:
         levers.append(Lever(LeverKind.RENEWABLE, share=0.5, label="green power 50 %"))
         biggest = max(electricity, key=lambda x: _contribution(base.footprint, x.id))
@@ -131,7 +132,8 @@ def suggest_levers(base: Computed) -> list[Lever]:
         levers.append(Lever(LeverKind.ONSITE_PV, line=biggest.id, kwh=kwh, label="on-site PV"))
     quantified = [
         x for x in model.lines
-        if x.transport is None and x.link is not None and x.link.kind is not LinkKind.MODEL
+        if x.transport is None and x.amount > 0 and x.link is not None
+        and x.link.kind is not LinkKind.MODEL
     ]  # fmt: skip
     own = sorted(electricity + quantified, key=lambda x: -_contribution(base.footprint, x.id))
     levers.extend(
