@@ -284,7 +284,10 @@ def set_official_value(
     try:
         OfficialValue(Kind(kind), value, year, document)
     except BenchmarkError as error:
-        raise invalid_field("value" if "value" in str(error) else "document", str(error)) from None
+        field = str(error).split(":", 1)[0]
+        raise invalid_field(
+            field if field in ("value", "document") else "value", str(error)
+        ) from None
     row = BenchmarkOfficialValueRow(
         category=category.strip(),
         declared_unit=declared_unit.strip(),
