@@ -14,7 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tanji.domain.benchmarks import Grade, Kind, Level, LeverKind
+from tanji.domain.factors import DomainError
 from tanji.domain.regions import JIANGSU_CITIES
+from tanji.engine import EngineError
+from tanji.io.errors import DataFormatError
 from tanji.services.benchmarks import diagnosis, efficiency, grades, references
 from tanji.services.errors import (
     ConflictError,
@@ -67,6 +70,8 @@ LEVER_LABELS = {
 }
 CITY_NAMES = {c.code: (c.name_zh, c.name_en) for c in JIANGSU_CITIES}
 _FORM_ERRORS = (InvalidInputError, ConflictError, PermissionDeniedError)
+#: Why a working model may not compute (yet): shown in the grade block, not as an error page.
+_CALCULATION_ERRORS = (DomainError, EngineError, DataFormatError, InvalidInputError)
 
 
 def _labels(request: Request) -> dict[str, Any]:
@@ -179,8 +184,15 @@ def grade_fragment(
     app: AppDep,
     year: int | None = Query(None, ge=2000, le=2100),
 ) -> HTMLResponse:
-    """The grade block of the product page (loaded by htmx, or opened alone)."""
-    found = grades.product_grade(session, app.backgrounds, actor, product_id, year or _this_year())
+    """The grade block of the product page (loaded by htmx, or opened alone); a model
+    that does not compute yet says so in the block (the findings list why)."""
+    try:
+        found = grades.product_grade(
+            session, app.backgrounds, actor, product_id, year or _this_year()
+        )
+    except _CALCULATION_ERRORS as error:
+        context = {"problem": str(error), "product_id": product_id}
+        return render(request, "benchmarks/_grade_missing.html", context)
     return render(request, "benchmarks/_grade.html", {"g": found} | _labels(request))
 
 
