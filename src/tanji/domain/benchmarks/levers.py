@@ -35,7 +35,8 @@ from tanji.domain.units import UnitError, convert, parse_quantity
 
 __all__ = ["PV_FACTOR", "RAIL_FACTOR", "Lever", "LeverKind", "apply_lever"]
 
-#: On-site rooftop PV, life-cycle: the median of the IPCC's literature review.
+#: On-site rooftop PV, life-cycle: the median of the IPCC's literature review (values
+#: recalled, not re-read: verify against the table before relying on them).
 PV_FACTOR: Mapping[str, Any] = {
     "unit": "kWh",
     "co2e_kg": 0.041,
@@ -44,7 +45,8 @@ PV_FACTOR: Mapping[str, Any] = {
         "publisher": "IPCC Working Group III",
         "title": "Climate Change 2014: Mitigation of Climate Change, Annex III",
         "year": 2014,
-        "table": "Table A.III.2, Solar PV — rooftop: median 41 g CO2eq/kWh (min 26, max 60)",
+        "table": "Table A.III.2, Solar PV — rooftop: median 41 g CO2eq/kWh (min 26, max 60); "
+        "values recalled, the table was not re-read when this was written: check it",
     },
     "uncertainty": {"distribution": "triangular", "minimum": 0.026, "maximum": 0.060},
 }
