@@ -109,6 +109,11 @@ def test_grades_and_probabilities() -> None:
     assert grade(25.0, values).grade is Grade.WITHIN_LIMIT
     assert grade(30.5, values).grade is Grade.OVER_LIMIT
     assert grade(5.0, {}).grade is None
+    # Over every value known, with no limit set: no grade is invented.
+    assert grade(25.0, {Kind.LEADING: 10.0, Kind.BASELINE: 20.0}).grade is None
+    assert (
+        grade(15.0, {Kind.LEADING: 10.0, Kind.BASELINE: 20.0}).grade is Grade.BETTER_THAN_BASELINE
+    )
     samples = np.array([8.0, 12.0, 18.0, 22.0, 35.0])
     result = grade(18.0, values, samples)
     assert result.probabilities == {Kind.LEADING: 0.2, Kind.BASELINE: 0.6, Kind.LIMIT: 0.8}

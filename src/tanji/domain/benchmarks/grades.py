@@ -65,10 +65,8 @@ def grade(
             break
     if found is None and Kind.LIMIT in values:
         found = Grade.OVER_LIMIT
-    elif found is None and values:
-        # Over the most lenient value known, with no limit set: say which one it passed
-        # last is unknowable, so the grade is absent rather than invented.
-        found = None
+    # Above every value known with no limit set: "over the limit" would be invented,
+    # so there is no grade.
     probabilities: dict[Kind, float] = {}
     n = 0
     if samples is not None and samples.size:

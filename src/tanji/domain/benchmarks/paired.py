@@ -30,7 +30,7 @@ results.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,9 +159,3 @@ def difference(baseline: FloatArray, variant: FloatArray) -> Difference:
     r = baseline - variant
     low, high = np.percentile(r, [2.5, 97.5])
     return Difference(float(r.mean()), float(low), float(high), float(np.mean(r > 0)), int(r.size))
-
-
-def shares(values: Mapping[str, float]) -> dict[str, float]:
-    """Each entry's share of the sum of absolute values (a contribution chart's bars)."""
-    norm = sum(abs(v) for v in values.values())
-    return {k: (abs(v) / norm if norm else 0.0) for k, v in values.items()}
