@@ -366,6 +366,54 @@ def _ledger_inclusion(world: World) -> Call:
     with world.app.unit_of_work() as uow:
         entry = ledger.append(uow.session, "test.matrix", "matrix", {})
     return Call(f"/api/v1/ledger/proof/inclusion?index={entry.index}&tree_size={entry.index + 1}")
+# --- benchmarks (issue 16)
+_ENERGY = {"year": 2024, "industry": "C3841", "value_added": 1000.0,
+           "energy": [{"carrier": "electricity", "amount": 100000, "unit": "kWh",
+                       "factor": "cn-electricity:CN-ELEC-LOC-2022-CN-JS"}]}  # fmt: skip
+_OFFICIAL = {"category": "matrix-category", "declared_unit": "1 kg", "year": 2024,
+             "kind": "limit", "value": 10.0, "document": "矩阵测试文件"}  # fmt: skip
+_POLICY = {"category": "matrix-category", "declared_unit": "1 kg"}
+#: The published bounds again (a row must not change what other tests see).
+_METHOD = {"level_bounds": [0.6, 2.0], "grade_bounds": [0.6, 0.8, 1.2, 2.0],
+           "source": "矩阵测试：浙江省规上工业企业碳效等级评价方法"}  # fmt: skip
+_VALUES = "/api/v1/benchmarks/values?category=lithium-battery&declared_unit=1%20kWh"
+_AVERAGE = {"industry": "M-TEST", "year": 2024, "value": 1.0, "source": "矩阵测试"}
+
+
+def _energy_reported(world: World) -> None:
+    """The enterprise's energy report (once), so its 碳效码 exists."""
+    if "energy" not in world.shared:
+        from tanji.services.benchmarks.efficiency import report_energy
+
+        with world.app.unit_of_work() as uow:
+            report_energy(uow.session, world.editor.actor, **_ENERGY)  # type: ignore[arg-type]
+        world.shared["energy"] = 1
+
+
+def _own_efficiency(world: World) -> Call:
+    _energy_reported(world)
+    return Call("/api/v1/efficiency")
+
+
+def _org_efficiency(world: World) -> Call:
+    _energy_reported(world)
+    return Call(f"/api/v1/efficiency/organisations/{world.enterprise.actor.org_id}")
+
+
+def _bench(suffix: str, body: Any = None) -> RequestMaker:
+    """A benchmark call about the enterprise's shared product."""
+    return lambda world: Call(f"/api/v1/benchmarks/products/{world.product()}{suffix}", body)
+
+
+def _keep(world: World) -> Call:
+    lever = {"kind": "process-efficiency", "line": "main-material", "share": 0.1}
+    product_id = world.fresh_product()
+    with world.app.unit_of_work() as uow:
+        row = uow.session.get(ProductRow, product_id)
+        assert row is not None
+        version = row.version
+    url = f"/api/v1/benchmarks/products/{product_id}/diagnosis/keep"
+    return Call(url, {"lever": lever, "version": version})
 
 
 # fmt: off
@@ -550,6 +598,40 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             f"/api/v1/pact/results/{world.result()}/battery-passport?study_url=https://s.example/s")),
     row("POST", "/api/v1/pact/catenax-import",       401, 403, 422, 422, 422, 403, 403, 403, 403,
         request=lambda _: Call("/api/v1/pact/catenax-import", {"id": "x"})),
+    # Benchmarks (issue 16): values are public to the signed-in; the department (and the
+    # operator) sets them; grades and diagnosis follow product.read and the tenant.
+    row("GET", "/api/v1/benchmarks/categories",      401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/benchmarks/values",          401, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=lambda _: Call(_VALUES)),
+    row("POST", "/api/v1/benchmarks/official-values",
+                                                      401, 403, 403, 403, 403, 403, 201, 201, 403,
+        request=lambda _: Call("/api/v1/benchmarks/official-values", _OFFICIAL)),
+    row("POST", "/api/v1/benchmarks/policies",       401, 403, 403, 403, 403, 403, 201, 201, 403,
+        request=lambda _: Call("/api/v1/benchmarks/policies", _POLICY)),
+    row("GET", "/api/v1/benchmarks/distribution",    401, 403, 403, 403, 403, 403, 200, 200, 403),
+    row("GET", "/api/v1/benchmarks/products/{product_id}/grade",
+                                                      401, 200, 200, 200, 404, 404, 404, 200, 200,
+        request=_bench("/grade?iterations=20")),
+    row("POST", "/api/v1/benchmarks/products/{product_id}/diagnosis",
+                                                      401, 200, 200, 200, 404, 404, 404, 200, 200,
+        request=_bench("/diagnosis", {"iterations": 20})),
+    row("POST", "/api/v1/benchmarks/products/{product_id}/diagnosis/keep",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=_keep),
+    # 碳效码: an enterprise reads its own (a token too); departments and the operator all.
+    row("GET", "/api/v1/efficiency",                 401, 200, 200, 200, 404, 404, 404, 404, 200,
+        request=_own_efficiency),
+    row("GET", "/api/v1/efficiency/overview",        401, 403, 403, 403, 403, 403, 200, 200, 403),
+    row("GET", "/api/v1/efficiency/organisations/{org_id}",
+                                                      401, 200, 200, 200, 403, 403, 200, 200, 200,
+        request=_org_efficiency),
+    row("POST", "/api/v1/efficiency/reports",        401, 403, 201, 201, 201, 403, 403, 403, 403,
+        request=lambda _: Call("/api/v1/efficiency/reports", _ENERGY)),
+    row("POST", "/api/v1/efficiency/method",         401, 403, 403, 403, 403, 403, 201, 201, 403,
+        request=lambda _: Call("/api/v1/efficiency/method", _METHOD)),
+    row("POST", "/api/v1/efficiency/industry-averages",
+                                                      401, 403, 403, 403, 403, 403, 201, 201, 403,
+        request=lambda _: Call("/api/v1/efficiency/industry-averages", _AVERAGE)),
 )
 # fmt: on
 

@@ -632,3 +632,18 @@ from tanji.db.pact_tables import (  # noqa: E402
     PactPartnerRow,
     PactTokenRow,
 )
+# --- benchmarks (issue 16): their tables live in benchmark_tables.py.
+__all__ += [
+    "BenchmarkEfficiencyMethodRow",
+    "BenchmarkEnergyReportRow",
+    "BenchmarkIndustryAverageRow",
+    "BenchmarkOfficialValueRow",
+    "BenchmarkPolicyRow",
+]
+from tanji.db.benchmark_tables import (  # noqa: E402
+    BenchmarkEfficiencyMethodRow,
+    BenchmarkEnergyReportRow,
+    BenchmarkIndustryAverageRow,
+    BenchmarkOfficialValueRow,
+    BenchmarkPolicyRow,
+)

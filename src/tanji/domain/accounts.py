@@ -108,7 +108,12 @@ _EVERY_KIND = tuple(OrgKind)
 #:   consultancy too;
 #: - ``certification.oversee``: registering bodies, changing their status, the
 #:   blacklist and credit findings are the platform operator's and the provincial
-#:   department's (the competent department's) acts.
+#:   department's (the competent department's) acts;
+#: - ``benchmark.set``: reference values, their policies, the 碳效码 bounds and industry
+#:   averages are set by the competent (provincial) department and the platform operator;
+#: - ``benchmark.oversee``: departments (province and city) see every enterprise's grades
+#:   and 碳效码 by category and city;
+#: - ``efficiency.report``: an enterprise's editors report its energy use and value added.
 PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     "product.read": dict.fromkeys(_EVERY_KIND, _V),
     "product.write": {_K.ENTERPRISE: _E, _K.SERVICE_PROVIDER: _E},
@@ -134,6 +139,14 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     "certification.work": {_K.CERTIFICATION_BODY: _E},
     "certification.body": {_K.CERTIFICATION_BODY: _A, _K.SERVICE_PROVIDER: _A},
     "certification.oversee": {_K.DEPARTMENT_PROVINCE: _A, _K.PLATFORM_ADMIN: _A},
+    # --- benchmarks (issue 16)
+    "benchmark.set": {_K.DEPARTMENT_PROVINCE: _E, _K.PLATFORM_ADMIN: _A},
+    "benchmark.oversee": {
+        _K.DEPARTMENT_PROVINCE: _V,
+        _K.DEPARTMENT_CITY: _V,
+        _K.PLATFORM_ADMIN: _V,
+    },
+    "efficiency.report": {_K.ENTERPRISE: _E},
 }
 
 #: Every action the platform checks, in the table's order.

@@ -29,6 +29,7 @@ from tanji.db.session import UnitOfWork
 from tanji.io.product_model import document_text, load_document
 from tanji.services import accounts, logins
 from tanji.services.background import BackgroundStore
+from tanji.services.benchmarks.demo import load_benchmark_demo
 from tanji.services.footprints import calculate, save_result
 from tanji.services.product_calculation import calculate_product
 from tanji.services.products import update_document
@@ -134,4 +135,10 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
     if examples is not None and examples.is_dir():
         made, computed = _battery_products(store, examples)
         computed += _platform_results(store, examples)
+    _benchmarks(store)
     return DemoSummary(logins, made, computed)
+
+
+def _benchmarks(store: DemoStore) -> None:
+    """Benchmarks (issue 16): official values, an industry average, an energy report."""
+    load_benchmark_demo(store.unit_of_work)

@@ -27,6 +27,7 @@ from tanji.web.limits import BodyLimit
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import auth as auth_pages
+from tanji.web.ui import benchmarks as benchmark_pages
 from tanji.web.ui import data as data_pages
 from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
@@ -115,4 +116,5 @@ def create_app(
     # PACT v3 host endpoints (/auth/token, /3/…) and the PACT pages.
     pact_host.install(web)
     web.include_router(pact_pages.router)
+    web.include_router(benchmark_pages.router)  # issue 16
     return web

@@ -42,6 +42,9 @@ certification.apply       EA   -     -      -     -     -      -
 certification.work        -    EA    -      -     -     -      -
 certification.body        -    A     -      -     -     A      -
 certification.oversee     -    -     -      A     -     -      A
+benchmark.set             -    -     -      EA    -     -      A
+benchmark.oversee         -    -     -      VEA   VEA   -      VEA
+efficiency.report         EA   -     -      -     -     -      -
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from tanji.web.api import (
     accounts,
+    benchmarks,
     data,
     factors,
     health,
@@ -39,6 +40,7 @@ router.include_router(accounts.router)
 router.include_router(labels.router)  # carbon labels
 router.include_router(ledger.router)
 router.include_router(pact.router)
+router.include_router(benchmarks.router)  # issue 16
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

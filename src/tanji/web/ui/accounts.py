@@ -84,6 +84,9 @@ ACTION_LABELS = {
     "certification.work": N_("Carry out certification"),
     "certification.body": N_("Keep certification staff and declarations"),
     "certification.oversee": N_("Oversee certification bodies"),
+    "benchmark.set": N_("Set reference values and 碳效码 bounds"),
+    "benchmark.oversee": N_("See benchmarks and grades of all enterprises"),
+    "efficiency.report": N_("Report energy use and value added"),
 }
 #: The kinds the platform operator registers (enterprises register themselves).
 REGISTERED_KINDS = (
