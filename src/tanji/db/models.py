@@ -57,6 +57,7 @@ __all__ = [
     "GasRow",
     "MembershipRow",
     "MethodRow",
+    "NotificationRow",
     "OrgMemberRow",
     "OrganisationRow",
     "PinRow",
@@ -587,6 +588,7 @@ from tanji.db.certification_tables import (  # noqa: E402
     ConsultancyDeclarationRow,
     CreditFindingRow,
     EvidenceRow,
+    NotificationRow,
     ScopeRow,
     StaffRow,
 )
