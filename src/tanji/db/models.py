@@ -472,6 +472,8 @@ class OrganisationRow(Base):
     region: Mapped[str] = mapped_column(String(20), default="CN-JS")
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: A demo organisation (published passwords): its footprints never count in progress.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class UserRow(Base):

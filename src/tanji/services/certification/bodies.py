@@ -44,6 +44,7 @@ from tanji.domain.certification import (
 )
 from tanji.services.audit import audit
 from tanji.services.certification._common import body_row, load_body, today
+from tanji.services.certification.notifications import notify_frozen
 from tanji.services.errors import ConflictError, InvalidInputError, NotFoundError, invalid_field
 from tanji.services.permissions import require, require_own_org
 
@@ -183,6 +184,7 @@ def set_body_status(
     session.flush()
     after = {"status": row.status, "reason": reason.strip()}
     audit(session, actor, "certifier.status", "certification_body", body_org_id, before, after)
+    notify_frozen(session, body_org_id, row.status)
 
 
 def blacklist_body(
@@ -214,6 +216,7 @@ def blacklist_body(
         session, actor, "certifier.blacklist", "certification_body", body_org_id, None,
         asdict(entry) | {"entry_id": listed.id},
     )  # fmt: skip
+    notify_frozen(session, body_org_id, "blacklisted")
     return listed.id
 
 
