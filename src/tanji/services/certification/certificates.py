@@ -95,7 +95,7 @@ def public_of(session: Session, row: CertificateRow) -> PublicCertificate:
     assert org is not None
     body = load_body(session, row.body_org_id)
     day = today()
-    blacklisted = any(entry.in_force(day) for entry in body.blacklist)
+    blacklisted = body.blacklisted(day)
     return PublicCertificate(
         number=row.number, status=row.status, certification_type=row.certification_type,
         category=row.category, product_name=row.product_name, holder=holder.name,
