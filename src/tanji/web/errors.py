@@ -106,7 +106,13 @@ async def _known(request: Request, error: Exception) -> Response:
     fields = error.fields if isinstance(error, ServiceError) else None
     if isinstance(error, StaleVersionError):
         return _stale(request, error)
-    return _respond(request, status, code, str(error), fields)
+    reasons = getattr(error, "reasons", None)  # a refused certification step: its keys
+    extra: dict[str, object] | None = (
+        {"reasons": [{"key": r.key, "params": dict(r.params)} for r in reasons]}
+        if reasons
+        else None
+    )
+    return _respond(request, status, code, str(error), fields, extra)
 
 
 def _stale(request: Request, error: StaleVersionError) -> Response:
