@@ -29,6 +29,8 @@ from tanji.web.ui import data as data_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
+from tanji.web.ui.certification import cases as certification_case_pages
+from tanji.web.ui.certification import pages as certification_pages
 
 __all__ = ["STATIC", "create_app"]
 
@@ -88,4 +90,6 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(workspace_pages.router)
     web.include_router(jobs_pages.router)
     web.include_router(data_pages.router)
+    web.include_router(certification_pages.router)
+    web.include_router(certification_case_pages.router)
     return web

@@ -50,8 +50,10 @@ from tanji.services.permissions import require, require_own_org
 
 __all__ = [
     "BodyProfile",
+    "ListedEntry",
     "add_staff",
     "blacklist_body",
+    "blacklist_entries",
     "body_profile",
     "declare_consultancy",
     "lift_blacklist",
@@ -332,3 +334,26 @@ def body_profile(
         qualified_staff=len(qualified_staff(body, day)),
         problems=standing_problems(body, day),
     )
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    """A blacklist entry with its id (to lift it)."""
+
+    id: int
+    entry: BlacklistEntry
+
+
+def blacklist_entries(session: Session, actor: Actor, body_org_id: int) -> list[ListedEntry]:
+    """The body's blacklist entries, in force or lifted, newest first (public)."""
+    require(actor, "product.read")
+    row = body_row(session, body_org_id)
+    rows = session.scalars(
+        select(BlacklistEntryRow)
+        .where(BlacklistEntryRow.body_id == row.id)
+        .order_by(BlacklistEntryRow.id.desc())
+    )
+    return [
+        ListedEntry(b.id, BlacklistEntry(b.reason, b.authority, b.listed_on, b.appeal, b.lifted_on))
+        for b in rows
+    ]
