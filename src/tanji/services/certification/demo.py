@@ -7,8 +7,9 @@ one application the body did not accept.
 (the label demo follows it). Everything here is demo data: the organisations are marked
 ``demo`` and never count in the province's progress; the documents are placeholders.
 
-The footprints are computed from the shipped Jiangsu grid factor only (no invented
-factor): a product whose one line is the electricity of its production stage.
+The footprints are computed from shipped factors only (no invented factor): the
+electricity of the production stage (the Jiangsu grid) and the road freight of the raw
+materials (DESNZ 2025).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ __all__ = [
 DEMO_APPROVAL_NUMBER = "DEMO-CNCA-R-0000-001"
 DEMO_STAFF_PASSWORD = "tanji-demo-staff-1"
 STAFF = 12
+#: The general template's shipped road-freight factor (DESNZ 2025, GHG conversion factors).
+ROAD_FREIGHT = "freight-transport:DESNZ2025-FREIGHT-ROAD-HGV-ALL-AVG-WTW"
 #: The staff with logins who play the team, the decision-maker and the rest.
 LEAD, MEMBER, DECIDER = 0, 1, 2
 _PRODUCTS = (
@@ -142,7 +145,7 @@ def _registered(session: Session, org_id: int) -> bool:
 def _footprint(
     session: Session, backgrounds: BackgroundStore, maker: Actor, code: str, zh: str, en: str
 ) -> tuple[int, str]:
-    """A product of the battery maker computed from the shipped Jiangsu grid factor."""
+    """A product of the battery maker computed from shipped factors only."""
     made = products.create_product(
         session, maker, template="general", code=code, name_zh=zh, name_en=en,
         output="1 piece",
@@ -152,7 +155,12 @@ def _footprint(
         LineInput(id="electricity", stage="production", kind="electricity", amount=120,
                   unit="kWh", geography="CN-JS", year=2022, data="primary"),
     )  # fmt: skip
-    for line_id in ("main-material", "inbound-road", "natural-gas"):
+    products.edit_line(
+        session, maker, made.id, "inbound-road",
+        LineInput(id="inbound-road", stage="raw_materials", kind="transport", mode="road",
+                  mass_t=0.5, distance_km=200, factor=ROAD_FREIGHT),
+    )  # fmt: skip
+    for line_id in ("main-material", "natural-gas"):
         products.delete_line(session, maker, made.id, line_id)
     saved = product_calculation.calculate_product(session, backgrounds, maker, made.id)
     return saved.result_id, products.get_product(session, maker, made.id).summary.category
