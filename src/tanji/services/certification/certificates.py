@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
-from tanji.db.models import CertificateRow, OrganisationRow
+from tanji.db.models import CertificateRow, OrganisationRow, SupplierFootprintRow
 from tanji.domain.accounts import Actor
 from tanji.domain.certification import BodyStatus, CertificateStatus, Reason, standing_problems
 from tanji.services.audit import audit
@@ -42,6 +42,16 @@ def change_certificate_status(
     certificate.status = status.value
     certificate.status_changed_at = utcnow()
     session.flush()
+    # A footprint published with this certificate is verified only while it is valid.
+    session.execute(
+        update(SupplierFootprintRow)
+        .where(
+            SupplierFootprintRow.result_id == certificate.result_id,
+            SupplierFootprintRow.verifier.like(f"%({certificate.number})"),
+        )
+        .values(verified=status is CertificateStatus.VALID)
+        .execution_options(synchronize_session=False)
+    )
     after = {"status": status.value, "number": certificate.number, "reason": reason}
     audit(
         session, actor, "certification.certificate-status", "certificate", certificate.id,
