@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import UploadFile
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -95,7 +94,13 @@ async def _documents(form: FormData) -> list[Document]:
 async def apply_submit(
     request: Request, session: SessionDep, actor: ActorDep
 ) -> HTMLResponse | RedirectResponse:
-    form = await request.form()
+    async with request.form() as form:  # closes the uploaded files' temporary files
+        return await _apply(request, session, actor, form)
+
+
+async def _apply(
+    request: Request, session: SessionDep, actor: Actor, form: FormData
+) -> HTMLResponse | RedirectResponse:
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     result_id = int(values.get("result_id") or 0)
     try:
@@ -177,7 +182,8 @@ async def step(
     request: Request, case_id: Id, action: str, session: SessionDep, app: AppDep, actor: ActorDep
 ) -> HTMLResponse | RedirectResponse:
     """Take one step; a refusal shows the page again with the reasons."""
-    form = await request.form()
+    async with request.form() as form:
+        pass  # a step carries no files; the text fields stay readable
     try:
         take_action(session, app.backgrounds, actor, case_id, action, _step_input(form))
     except (CertificationRefusedError, InvalidInputError, PermissionDeniedError) as error:
@@ -192,7 +198,13 @@ async def step(
 async def add_evidence(
     request: Request, case_id: Id, session: SessionDep, actor: ActorDep
 ) -> HTMLResponse | RedirectResponse:
-    form = await request.form()
+    async with request.form() as form:
+        return await _add_evidence(request, session, actor, case_id, form)
+
+
+async def _add_evidence(
+    request: Request, session: SessionDep, actor: Actor, case_id: int, form: FormData
+) -> HTMLResponse | RedirectResponse:
     upload = form.get("file")
     kind = str(form.get("kind") or "other")
     try:
