@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tanji.bootstrap import App
-from tanji.db.models import CertificateRow
+from tanji.db.models import CertificateRow, OrganisationRow
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.certification.demo import (
     DEMO_STAFF_PASSWORD,
@@ -59,12 +59,18 @@ def test_the_demo_is_idempotent_and_never_counted(tanji_app: App, demo: Certific
         again = load_certification_demo(uow.session, tanji_app.backgrounds)
         certificate = uow.session.get(CertificateRow, demo.certificate_id)
         assert certificate is not None
-        assert certificate.status == "valid"
+        holder = uow.session.get(OrganisationRow, certificate.holder_org_id)
+        valid_outside_demo = uow.session.scalars(
+            select(CertificateRow.id)
+            .join(OrganisationRow, OrganisationRow.id == CertificateRow.holder_org_id)
+            .where(CertificateRow.status == "valid", OrganisationRow.demo.is_(False))
+        ).all()
         progress = footprint_progress(uow.session)
-        certified = uow.session.scalars(select(CertificateRow.result_id)).all()
     assert again == demo
-    assert certificate.result_id in certified
-    assert progress.certified == 0  # the demo's certificate is demo data
+    assert certificate.status == "valid"
+    assert holder is not None
+    assert holder.demo  # the demo's organisations are marked …
+    assert progress.certified == len(valid_outside_demo)  # … and their certificate not counted
 
 
 def test_a_body_user_lands_on_its_cases_in_both_languages(
