@@ -89,6 +89,7 @@ class CaseSummary:
     body_en: str
     body_org_id: int
     product_name: str
+    product_name_en: str
     product_id: int | None
     category: str
     certification_type: str
@@ -194,6 +195,7 @@ def _summaries(session: Session, rows: list[CertificationCaseRow]) -> list[CaseS
                 applicant_en=applicant.name_en, body=body.name, body_en=body.name_en,
                 body_org_id=row.body_org_id,
                 product_name=name.get("zh") or name.get("en") or result.product_code,
+                product_name_en=name.get("en") or "",
                 product_id=row.product_id, category=row.category,
                 certification_type=row.certification_type, declared_value=row.declared_value,
                 unit=result.unit, per=result.per, applied_on=row.applied_on,

@@ -83,6 +83,7 @@ class CaseSummaryRead(BaseModel):
     def of(cls, s: CaseSummary) -> CaseSummaryRead:
         data = asdict(s)
         data.pop("applicant_en")
+        data.pop("product_name_en")
         data.pop("body_en")
         return cls(**data)
 
