@@ -135,7 +135,29 @@ def say_reasons(reasons: Iterable[Reason], gettext: Callable[[str], str]) -> lis
     for reason in reasons:
         template = gettext(ENGLISH.get(reason.key, reason.key))
         try:
-            out.append(template.format(**reason.params))
+            out.append(template.format(**_words_of(reason.params, gettext)))
         except (KeyError, IndexError, ValueError):
             out.append(reason.english())
+    return out
+
+
+#: Reason parameters that name a term of the process, and the term's label.
+_TERMS: Mapping[str, Mapping[str, str]] = {
+    "action": ACTIONS, "state": STATES, "role": ROLES, "status": BODY_STATUS,
+}  # fmt: skip
+
+
+def _words_of(params: Mapping[str, Any], gettext: Callable[[str], str]) -> dict[str, Any]:
+    """The reason's values with the process's terms (states, actions, roles, document
+    kinds) in the reader's language; other values as they are."""
+    out = dict(params)
+    for name, labels in _TERMS.items():
+        value = out.get(name)
+        if isinstance(value, str) and value in labels:
+            out[name] = gettext(labels[value])
+    missing = out.get("missing")
+    if isinstance(missing, str):
+        out["missing"] = ", ".join(
+            gettext(DOCUMENTS.get(kind.strip(), kind.strip())) for kind in missing.split(",")
+        )
     return out
