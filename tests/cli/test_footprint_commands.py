@@ -156,3 +156,12 @@ def test_schema_in_docs_is_the_packaged_one() -> None:
     docs = root / "docs" / "schemas" / "product-model.schema.json"
     packaged = root / "src" / "tanji" / "io" / "schemas" / "product-model.schema.json"
     assert json.loads(docs.read_text()) == json.loads(packaged.read_text())
+
+
+def test_the_certification_expiry_sweep_runs_from_the_command_line(tanji: Run) -> None:
+    status, out, err = tanji("certification", "expire", "--on", "2099-01-01")
+    assert status == 0, err
+    assert "0 certificate(s) expired" in out
+    status, out, err = tanji("certification", "expire", "--on", "tomorrow")
+    assert status != 0
+    assert "not a date" in err + out

@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rules_app",
         "Accounting rules: list, show, validate a model, import, lifecycle.",
     ),
+    "certification": (
+        "tanji.cli.certification",
+        "certification_app",
+        "Certification: the scheduler's sweeps.",
+    ),
     "serve": (
         "tanji.cli.web",
         "serve",
