@@ -37,7 +37,7 @@ from tanji.services.certification import bodies
 from tanji.services.certification.demo import (
     DEMO_STAFF_PASSWORD,
     CertificationDemo,
-    load_certification_demo,
+    certification_demo,
     staff_email,
 )
 from tanji.web.app import create_app
@@ -234,7 +234,7 @@ def _signed_in(web: Any, email: str, password: str) -> tuple[TestClient, str]:
 @pytest.fixture(scope="module")
 def world(tanji_app: App) -> Iterator[World]:
     with tanji_app.unit_of_work() as uow:
-        demo = load_certification_demo(uow.session, tanji_app.backgrounds)
+        demo = certification_demo(uow.session, tanji_app.backgrounds)
         body_org_id = uow.session.get(CertificateRow, demo.certificate_id).body_org_id  # type: ignore[union-attr]
     other = new_enterprise(tanji_app, "矩阵另一企业")
     built = World(tanji_app, demo, body_org_id)

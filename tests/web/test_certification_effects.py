@@ -23,7 +23,7 @@ from tanji.services.certification.demo import (
     DEMO_STAFF_PASSWORD,
     _documents,
     _footprint,
-    load_certification_demo,
+    certification_demo,
     staff_email,
 )
 from tanji.services.errors import ServiceError
@@ -52,7 +52,7 @@ def certified(tanji_app: App) -> Certified:
     """A (non-demo) enterprise's product certified by the demo body, step by step."""
     app = tanji_app
     with app.unit_of_work() as uow:
-        demo = load_certification_demo(uow.session, app.backgrounds)
+        demo = certification_demo(uow.session, app.backgrounds)
         body_org_id = uow.session.get(CertificateRow, demo.certificate_id).body_org_id  # type: ignore[union-attr]
     company = new_enterprise(app, "认证效果企业").actor
     with app.unit_of_work() as uow:

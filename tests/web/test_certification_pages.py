@@ -17,7 +17,7 @@ from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.certification.demo import (
     DEMO_STAFF_PASSWORD,
     CertificationDemo,
-    load_certification_demo,
+    certification_demo,
     staff_email,
 )
 from tanji.services.progress import footprint_progress
@@ -27,7 +27,7 @@ from tanji.web.app import create_app
 @pytest.fixture(scope="module")
 def demo(tanji_app: App) -> CertificationDemo:
     with tanji_app.unit_of_work() as uow:
-        return load_certification_demo(uow.session, tanji_app.backgrounds)
+        return certification_demo(uow.session, tanji_app.backgrounds)
 
 
 def signed_in(app: App, email: str, password: str) -> TestClient:
@@ -56,7 +56,7 @@ def lead(tanji_app: App, demo: CertificationDemo) -> Iterator[TestClient]:
 
 def test_the_demo_is_idempotent_and_never_counted(tanji_app: App, demo: CertificationDemo) -> None:
     with tanji_app.unit_of_work() as uow:
-        again = load_certification_demo(uow.session, tanji_app.backgrounds)
+        again = certification_demo(uow.session, tanji_app.backgrounds)
         certificate = uow.session.get(CertificateRow, demo.certificate_id)
         assert certificate is not None
         holder = uow.session.get(OrganisationRow, certificate.holder_org_id)

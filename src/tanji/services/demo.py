@@ -142,6 +142,6 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
         computed += _platform_results(store, examples)
         # --- certification: the body, its staff, one certificate and two more cases
         with store.unit_of_work() as uow:
-            certificate_id = load_certification_demo(uow.session, store.backgrounds).certificate_id
+            certificate_id = load_certification_demo(uow.session, store.backgrounds)
         logins = (*logins, *certification_logins())
     return DemoSummary(logins, made, computed, certificate_id)

@@ -4,8 +4,9 @@ certificate), one in progress (a nonconformity waiting for the enterprise's answ
 one application the body did not accept.
 
 :func:`load_certification_demo` is idempotent and returns the granted certificate's id
-(the label demo follows it). Everything here is demo data: the organisations are marked
-``demo`` and never count in the province's progress; the documents are placeholders.
+(the label demo follows it); :func:`certification_demo` returns the three cases.
+Everything here is demo data: the organisations are marked ``demo`` and never count in
+the province's progress; the documents are placeholders.
 
 The footprints are computed from shipped factors only (no invented factor): the
 electricity of the production stage (the Jiangsu grid) and the road freight of the raw
@@ -39,6 +40,7 @@ __all__ = [
     "DEMO_APPROVAL_NUMBER",
     "DEMO_STAFF_PASSWORD",
     "CertificationDemo",
+    "certification_demo",
     "certification_logins",
     "ensure_demo_body",
     "load_certification_demo",
@@ -176,9 +178,15 @@ def _documents() -> list[Document]:
     ]  # fmt: skip
 
 
-def load_certification_demo(session: Session, backgrounds: BackgroundStore) -> CertificationDemo:
-    """The certification demo (once); returns the granted certificate's id and the
-    other two cases."""
+def load_certification_demo(session: Session, backgrounds: BackgroundStore) -> int:
+    """The certification demo (once); returns the granted certificate's id (the label
+    demo follows it)."""
+    return certification_demo(session, backgrounds).certificate_id
+
+
+def certification_demo(session: Session, backgrounds: BackgroundStore) -> CertificationDemo:
+    """The certification demo (once); the granted certificate's id and the other two
+    cases."""
     mark_demo_organisations(session)
     maker = _login(session, accounts.DEMO_ACCOUNTS[1][0])
     assert maker is not None
