@@ -88,7 +88,12 @@ def test_supplier_chain_from_a_published_result(tanji: Run, tmp_path: Path) -> N
     status, out, err = tanji("calc", str(write(tmp_path, "s.yaml", id="acme-part")), "--json")
     supplier_total = json.loads(out)["total"]
     status, out, err = tanji("footprint", "publish", "1", "--verifier", "CQC Jiangsu")
+    assert status != 0  # a typed verifier name no longer makes a footprint verified
+    status, out, err = tanji("footprint", "publish", "1", "--certificate", "CFP-2026-0001-000001")
+    assert status != 0  # no such certificate of this result
+    status, out, err = tanji("footprint", "publish", "1")
     assert status == 0, err
+    assert "self-declared" in out
     customer = tmp_path / "c.yaml"
     customer.write_text(
         MODEL.split("lines:")[0].format(id="assembly", version="1", steel=0)
@@ -101,7 +106,7 @@ def test_supplier_chain_from_a_published_result(tanji: Run, tmp_path: Path) -> N
     assert json.loads(out)["total"] == pytest.approx(2 * supplier_total, rel=1e-12)
     status, out, err = tanji("supplier", "list")
     assert "acme-part" in out
-    assert "verified" in out
+    assert "self-declared" in out
 
 
 def test_pact_supplier_import(tanji: Run, shared_standards: Path) -> None:
@@ -151,3 +156,12 @@ def test_schema_in_docs_is_the_packaged_one() -> None:
     docs = root / "docs" / "schemas" / "product-model.schema.json"
     packaged = root / "src" / "tanji" / "io" / "schemas" / "product-model.schema.json"
     assert json.loads(docs.read_text()) == json.loads(packaged.read_text())
+
+
+def test_the_certification_expiry_sweep_runs_from_the_command_line(tanji: Run) -> None:
+    status, out, err = tanji("certification", "expire", "--on", "2099-01-01")
+    assert status == 0, err
+    assert "0 certificate(s) expired" in out
+    status, out, err = tanji("certification", "expire", "--on", "tomorrow")
+    assert status != 0
+    assert "not a date" in err + out

@@ -307,18 +307,27 @@ def footprint_recompute(
 @footprint_app.command("publish")
 def footprint_publish(
     result_id: Annotated[int, typer.Argument(help="Result number.")],
-    verifier: Annotated[str, typer.Option(help="The body that verified the footprint.")],
+    certificate: Annotated[
+        str | None,
+        typer.Option(
+            help="The number of a valid certificate of this result: published as verified. "
+            "Without it the footprint is published as self-declared (not verified)."
+        ),
+    ] = None,
     product_id: Annotated[
         str | None, typer.Option(help="Product id customers link to (default: the model id).")
     ] = None,
 ) -> None:
-    """Publish a verified result as a supplier footprint that customers' models can use."""
+    """Publish a result as a supplier footprint that customers' models can use: verified
+    when a certificate in force covers it, else self-declared."""
     with store_app() as app, app.unit_of_work() as uow:
-        supplier = publish_result(uow.session, result_id, verifier=verifier, product_id=product_id)
+        supplier = publish_result(
+            uow.session, result_id, certificate=certificate, product_id=product_id
+        )
+    status = f"verified: {supplier.verifier}" if supplier.verified else "self-declared"
     typer.echo(
         f"published {supplier.product_id} version {supplier.version}: {_g(supplier.total)} "
-        f"kg CO2e per {supplier.declared_amount:g} {supplier.declared_unit} "
-        f"(verified by {verifier})"
+        f"kg CO2e per {supplier.declared_amount:g} {supplier.declared_unit} ({status})"
     )
 
 
@@ -374,7 +383,7 @@ def supplier_list(
         _print_json([s.__dict__ for s in items])
         return
     for s in items:
-        flag = "verified" if s.verified else "unverified"
+        flag = "verified" if s.verified else "self-declared"
         typer.echo(
             f"{s.product_id:<28} v{s.version:<8} {_g(s.total):>10} kg CO2e per "
             f"{s.declared_amount:g} {s.declared_unit}  {flag}  {s.company}"

@@ -58,6 +58,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "pact_app",
         "The PACT v3 exchange, battery passport and Catena-X files.",
     ),
+    "certification": (
+        "tanji.cli.certification",
+        "certification_app",
+        "Certification: the scheduler's sweeps.",
+    ),
     "serve": (
         "tanji.cli.web",
         "serve",

@@ -36,6 +36,7 @@ __all__ = [
     "ConsultancyDeclarationRow",
     "CreditFindingRow",
     "EvidenceRow",
+    "NotificationRow",
     "ScopeRow",
     "StaffRow",
 ]
@@ -232,3 +233,20 @@ class CertificateRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="valid")
     renews_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NotificationRow(Base):
+    """An in-app notice that a certification step waits on someone: addressed to an
+    organisation (whoever of it acts next) or to one person of it (a team member, the
+    decision-maker). Read once by anyone it is addressed to."""
+
+    __tablename__ = "certification_notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("certification_cases.id"))
+    kind: Mapped[str] = mapped_column(String(60))  # a message key of the notice
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

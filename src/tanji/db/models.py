@@ -66,6 +66,7 @@ __all__ = [
     "LedgerTreeHeadRow",
     "MembershipRow",
     "MethodRow",
+    "NotificationRow",
     "OrgMemberRow",
     "OrganisationRow",
     "PactConnectionRow",
@@ -487,6 +488,8 @@ class OrganisationRow(Base):
     region: Mapped[str] = mapped_column(String(20), default="CN-JS")
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: A demo organisation (published passwords): its footprints never count in progress.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class UserRow(Base):
@@ -610,6 +613,7 @@ from tanji.db.certification_tables import (  # noqa: E402
     ConsultancyDeclarationRow,
     CreditFindingRow,
     EvidenceRow,
+    NotificationRow,
     ScopeRow,
     StaffRow,
 )

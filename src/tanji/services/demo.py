@@ -7,8 +7,11 @@
 - the demo battery enterprise (``battery@tanji.example``) gets the battery examples as
   workspace products (the cell first: the pack links it as a sub-model, ``model:
   lfp-cell``) with one computed footprint each;
-- every other example is computed once as platform data (no organisation), so the home
-  page's progress counts it.
+- every other example is computed once as platform data (no organisation; illustrative,
+  so the home page's progress does not count it);
+- the certification demo (:mod:`tanji.services.certification.demo`): the certifier as a
+  registered body with twelve staff, one granted certificate on the battery maker's
+  product, one case in progress and one application not accepted.
 
 Examples live in the repository (``examples/``), not in the package: the caller passes
 the folder, and without it only the accounts are made.
@@ -30,6 +33,7 @@ from tanji.io.product_model import document_text, load_document
 from tanji.services import accounts, logins
 from tanji.services.background import BackgroundStore
 from tanji.services.benchmarks.demo import load_benchmark_demo
+from tanji.services.certification.demo import certification_logins, load_certification_demo
 from tanji.services.footprints import calculate, save_result
 from tanji.services.product_calculation import calculate_product
 from tanji.services.products import update_document
@@ -57,6 +61,7 @@ class DemoSummary:
     accounts: tuple[tuple[str, str, str], ...]  # (email, password, what it is)
     products: int  # workspace products created now
     results: int  # footprints computed now (workspace and platform)
+    certificate_id: int | None = None  # the certification demo's granted certificate
 
 
 def _workspace_data(data: Mapping[str, Any], codes: Mapping[str, str], rule: str) -> dict[str, Any]:
@@ -132,11 +137,16 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
     with store.unit_of_work() as uow:
         logins = tuple(accounts.demo_accounts(uow.session))
     made = computed = 0
+    certificate_id = None
     if examples is not None and examples.is_dir():
         made, computed = _battery_products(store, examples)
         computed += _platform_results(store, examples)
+        # --- certification: the body, its staff, one certificate and two more cases
+        with store.unit_of_work() as uow:
+            certificate_id = load_certification_demo(uow.session, store.backgrounds)
+        logins = (*logins, *certification_logins())
     _benchmarks(store)
-    return DemoSummary(logins, made, computed)
+    return DemoSummary(logins, made, computed, certificate_id)
 
 
 def _benchmarks(store: DemoStore) -> None:

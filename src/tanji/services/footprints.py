@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from tanji.db.models import (
     ActivityRow,
     CertificateClaimRow,
+    CertificateRow,
     DatabaseRow,
     DatabaseVersionRow,
     FactorRecordRow,
@@ -38,6 +39,7 @@ from tanji.db.models import (
     GasFactorRow,
     MembershipRow,
     MethodRow,
+    OrganisationRow,
     ProductModelRow,
     RuleRow,
     SupplierFootprintRow,
@@ -361,14 +363,16 @@ class StoreResolver:
                 SupplierFootprintRow.ref == sref, SupplierFootprintRow.version == version
             )
         else:
-            query = query.where(
-                SupplierFootprintRow.product_id == ref, SupplierFootprintRow.verified.is_(True)
-            ).order_by(SupplierFootprintRow.id.desc())
+            # A certified (verified) footprint first; else the newest self-declared one.
+            query = query.where(SupplierFootprintRow.product_id == ref).order_by(
+                SupplierFootprintRow.verified.desc(), SupplierFootprintRow.id.desc()
+            )
         row = self.session.scalars(query.limit(1)).first()
         if row is None:
             raise NotFoundError(
-                f"no verified footprint of supplier product {ref!r} on the platform; "
-                "import the supplier's PACT file ('tanji supplier import') or link a factor"
+                f"no verified footprint of supplier product {ref!r} on the platform (nor a "
+                "self-declared one); import the supplier's PACT file ('tanji supplier "
+                "import') or link a factor"
             )
         return _supplier_of(row)
 
@@ -718,11 +722,24 @@ def import_pact(session: Session, path: Path) -> SupplierFootprint:
 
 
 def publish_result(
-    session: Session, result_id: int, *, verifier: str, product_id: str | None = None
+    session: Session,
+    result_id: int,
+    *,
+    certificate: str | None = None,
+    product_id: str | None = None,
 ) -> SupplierFootprint:
-    """Publish a stored result as a verified footprint customers' models can link to."""
-    if not verifier.strip():
-        raise ServiceError("verifier: name the body that verified the footprint")
+    """Publish a stored result as a footprint customers' models can link to.
+
+    With ``certificate`` (the number of a *valid* certificate of this very result) it is
+    published as verified, naming the certification body; without, as self-declared
+    (not verified). "Verified" means a certificate in force: when the certificate is
+    suspended, withdrawn or expires, the published footprint stops being verified
+    (:func:`tanji.services.certification.certificates.change_certificate_status`).
+    """
+    verified, verifier = False, ""
+    if certificate is not None:
+        verifier = _certified_by(session, result_id, certificate.strip())
+        verified = True
     row = stored_result(session, result_id)
     result = json.loads(row.result)
     product = result["product"]
@@ -742,12 +759,24 @@ def publish_result(
         dluc=cats.get("dluc", 0.0),
         aircraft=cats.get("aircraft", 0.0),
         primary_data_share=dq.get("primary_share"),
-        verified=True,
+        verified=verified,
         verifier=verifier,
-        source=f"Tanji result #{result_id} (fingerprint {row.fingerprint[:12]})",
+        source=f"Tanji result #{result_id} (fingerprint {row.fingerprint[:12]})"
+        + ("" if verified else ", self-declared"),
     )
     _store_supplier(session, supplier, origin="platform", result_id=result_id)
     return supplier
+
+
+def _certified_by(session: Session, result_id: int, number: str) -> str:
+    """The verifier text of a valid certificate of result ``result_id``: body and number."""
+    found = session.scalar(select(CertificateRow).where(CertificateRow.number == number))
+    if found is None or found.result_id != result_id:
+        raise ServiceError(f"certificate: {number!r} is not a certificate of result #{result_id}")
+    if found.status != "valid":
+        raise ServiceError(f"certificate: {number} is {found.status}, not valid")
+    body = session.get(OrganisationRow, found.body_org_id)
+    return f"{body.name if body else 'certification body'} ({found.number})"
 
 
 def supplier_footprints(session: Session, product_id: str | None = None) -> list[SupplierFootprint]:

@@ -1,12 +1,19 @@
 """The province's progress: product footprints against its targets, by sector and city.
 
 Jiangsu's plan counts *products* with a carbon footprint: about 400 by 2025 and 1,000 by
-2030. A product counts once however many versions it has: an organisation's workspace
-product (its results share ``product_id``), or — for results computed from the command
-line, which belong to no organisation — the model's product code. The sector is the
-product category named in the model; the city is the region the owning organisation
-registered in (results without an organisation are the operator's worked examples and
-count under "not assigned").
+2030. A product counts once however many versions it has (an organisation's workspace
+product: its results share ``product_id``; otherwise the owner and the model's product
+code). What counts is what the policy counts:
+
+- **certified**: the product has a footprint with a certificate in force (status
+  ``valid``, :mod:`tanji.services.certification`);
+- **self-declared**: the product has a computed footprint and no certificate in force;
+- never counted: illustrative results (worked examples, made-up numbers), results of
+  demo organisations (``organisations.demo``), and results that belong to no
+  organisation (the operator's command-line examples).
+
+The sector is the product category named in the model; the city is the region the
+owning organisation registered in.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tanji.db.models import FootprintResultRow, OrganisationRow
+from tanji.db.models import CertificateRow, FootprintResultRow, OrganisationRow
 
 __all__ = ["TARGETS", "UNASSIGNED", "CategoryCount", "CityCount", "Progress", "footprint_progress"]
 
@@ -32,47 +39,72 @@ UNASSIGNED = ""
 class CategoryCount:
     category: str
     products: int
+    certified: int = 0
 
 
 @dataclass(frozen=True)
 class CityCount:
     region: str  # a region code (tanji.domain.regions), or UNASSIGNED
     products: int
+    certified: int = 0
 
 
 @dataclass(frozen=True)
 class Progress:
-    results: int  # saved footprint results, every version
-    products: int  # distinct products with at least one result: what the targets count
+    results: int  # counted footprint results, every version
+    products: int  # distinct products with a counted result: what the targets count
     targets: tuple[tuple[int, int], ...]
     by_category: tuple[CategoryCount, ...]
     by_city: tuple[CityCount, ...]
+    certified: int = 0  # of which with a certificate in force
+    self_declared: int = 0  # of which without one
 
 
 def footprint_progress(session: Session) -> Progress:
-    """Results, distinct products, and products per category and per city (most first)."""
+    """Counted results, distinct products (certified and self-declared), and products
+    per category and per city (most first)."""
     rows = session.execute(
         select(
+            FootprintResultRow.id,
             FootprintResultRow.org_id,
             FootprintResultRow.product_id,
             FootprintResultRow.product_code,
             FootprintResultRow.result,
             OrganisationRow.region,
-        ).outerjoin(OrganisationRow, OrganisationRow.id == FootprintResultRow.org_id)
+        )
+        .join(OrganisationRow, OrganisationRow.id == FootprintResultRow.org_id)
+        .where(OrganisationRow.demo.is_(False))
     ).all()
+    valid = set(
+        session.scalars(select(CertificateRow.result_id).where(CertificateRow.status == "valid"))
+    )
     # Design note: the category lives only in the result JSON (no column yet); reading the
     # JSON is fine at the province's scale (thousands), a column would be the next step.
     products: dict[tuple[object, ...], tuple[str, str]] = {}
-    for org_id, product_id, code, text, region in rows:
+    certified: set[tuple[object, ...]] = set()
+    counted = 0
+    for result_id, org_id, product_id, code, text, region in rows:
+        document = json.loads(text)
+        if document.get("illustrative"):
+            continue
+        counted += 1
         key = ("workspace", product_id) if product_id is not None else ("code", org_id, code)
-        category = str((json.loads(text).get("product") or {}).get("category") or "other")
+        category = str((document.get("product") or {}).get("category") or "other")
         products[key] = (category, region or UNASSIGNED)
+        if result_id in valid:
+            certified.add(key)
     categories = Counter(category for category, _ in products.values())
     cities = Counter(city for _, city in products.values())
+    certified_categories = Counter(products[k][0] for k in certified)
+    certified_cities = Counter(products[k][1] for k in certified)
     return Progress(
-        results=len(rows),
+        results=counted,
         products=len(products),
+        certified=len(certified),
+        self_declared=len(products) - len(certified),
         targets=TARGETS,
-        by_category=tuple(CategoryCount(c, n) for c, n in categories.most_common()),
-        by_city=tuple(CityCount(c, n) for c, n in cities.most_common()),
+        by_category=tuple(
+            CategoryCount(c, n, certified_categories[c]) for c, n in categories.most_common()
+        ),
+        by_city=tuple(CityCount(c, n, certified_cities[c]) for c, n in cities.most_common()),
     )

@@ -65,6 +65,7 @@ __all__ = [
     "ResultSummary",
     "RuleUsed",
     "compare_results",
+    "detail_of",
     "render_report",
     "result_detail",
     "visible_result",
@@ -243,7 +244,12 @@ def _stage_names(model: ProductModel | None) -> dict[str, tuple[str, str]]:
 
 def result_detail(session: Session, actor: Actor, result_id: int) -> ResultDetail:
     """A result with everything its page shows (see the module docstring for who may)."""
-    row = visible_result(session, actor, result_id)
+    return detail_of(session, visible_result(session, actor, result_id))
+
+
+def detail_of(session: Session, row: FootprintResultRow) -> ResultDetail:
+    """What :func:`result_detail` shows, for a row the caller has already cleared (a
+    certification team reads the case's result through its case)."""
     result = json.loads(row.result)
     model = _model(session, row.model_id)
     stage_names = _stage_names(model)

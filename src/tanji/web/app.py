@@ -37,6 +37,8 @@ from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.labels import operator as label_operator_pages
 from tanji.web.ui.labels import public as label_pages
 from tanji.web.ui.labels import workspace as label_workspace_pages
+from tanji.web.ui.certification import cases as certification_case_pages
+from tanji.web.ui.certification import pages as certification_pages
 
 __all__ = ["STATIC", "create_app"]
 
@@ -117,4 +119,6 @@ def create_app(
     pact_host.install(web)
     web.include_router(pact_pages.router)
     web.include_router(benchmark_pages.router)  # issue 16
+    web.include_router(certification_pages.router)
+    web.include_router(certification_case_pages.router)
     return web

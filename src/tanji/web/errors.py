@@ -110,7 +110,13 @@ async def _known(request: Request, error: Exception) -> Response:
         return _stale(request, error)
     if isinstance(error, RateLimitedError):
         return _limited(request, error)
-    return _respond(request, status, code, str(error), fields)
+    reasons = getattr(error, "reasons", None)  # a refused certification step: its keys
+    extra: dict[str, object] | None = (
+        {"reasons": [{"key": r.key, "params": dict(r.params)} for r in reasons]}
+        if reasons
+        else None
+    )
+    return _respond(request, status, code, str(error), fields, extra)
 
 
 #: The page's sentence for a 429 (the msgid is in the catalogues).

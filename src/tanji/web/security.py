@@ -36,6 +36,7 @@ from starlette.responses import HTMLResponse
 from tanji.domain.accounts import Actor
 from tanji.services.auth import sessions
 from tanji.services.auth.sessions import WebSession
+from tanji.services.certification.notifications import unread_count
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
 from tanji.services.logins import Account, account_of, actor_for_login, actor_for_token
 from tanji.settings import Settings
@@ -55,6 +56,7 @@ __all__ = [
     "secret_key",
     "sign_in",
     "sign_out",
+    "unread_notices",
     "verify_csrf",
     "web_session",
 ]
@@ -234,11 +236,17 @@ async def verify_csrf(request: Request) -> None:
         )
 
 
+def unread_notices(request: Request, session: SessionDep, actor: MaybeActorDep) -> None:
+    """The navigation's count of unread notifications (certification steps waiting)."""
+    request.state.unread = unread_count(session, actor) if actor is not None else 0
+
+
 def page_router() -> APIRouter:
-    """A router for pages: every page knows who is signed in (the header shows it) and
-    every change is CSRF-checked; pages are not part of the OpenAPI document."""
+    """A router for pages: every page knows who is signed in (the header shows it, with
+    the count of unread notifications) and every change is CSRF-checked; pages are not
+    part of the OpenAPI document."""
     return APIRouter(
         include_in_schema=False,
         default_response_class=HTMLResponse,
-        dependencies=[Depends(current_actor), Depends(verify_csrf)],
+        dependencies=[Depends(current_actor), Depends(verify_csrf), Depends(unread_notices)],
     )

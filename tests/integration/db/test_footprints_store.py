@@ -159,7 +159,7 @@ def test_supplier_footprint_chain_and_pinned_results(
 
     s1 = write(tmp_path, "s1.yaml", supplier("1", 2.0))
     first = save_result(session, calculate(session, backgrounds, s1))
-    publish_result(session, first, verifier="Test verifier")
+    publish_result(session, first)
     customer = write(
         tmp_path,
         "c.yaml",
@@ -172,7 +172,7 @@ def test_supplier_footprint_chain_and_pinned_results(
 
     s2 = write(tmp_path, "s2.yaml", supplier("2", 2.5))
     second = save_result(session, calculate(session, backgrounds, s2))
-    publish_result(session, second, verifier="Test verifier")
+    publish_result(session, second)
     after = calculate(session, backgrounds, customer)
     assert after.footprint.total == pytest.approx(7.5)
 

@@ -38,8 +38,9 @@ from tanji.services.certification._common import (
     refused,
     today,
 )
+from tanji.services.certification.certificates import change_certificate_status
+from tanji.services.certification.notifications import notify_step
 from tanji.services.errors import NotFoundError
-from tanji.services.ledger.hooks import certificate_status_changed
 
 APPLY, WORK, OVERSEE = "certification.apply", "certification.work", "certification.oversee"
 _CERTIFICATE_STATUS = {
@@ -153,10 +154,11 @@ def take_step(
         context.user_id, dict(outcome.event.record),
     )  # fmt: skip
     if certificate is not None and outcome.case.state in _CERTIFICATE_STATUS:
-        status_before = certificate.status
-        certificate.status = _CERTIFICATE_STATUS[outcome.case.state].value
-        certificate.status_changed_at = utcnow()
-        certificate_status_changed(session, certificate, step.action.value, status_before)
+        change_certificate_status(
+            session, actor, certificate, _CERTIFICATE_STATUS[outcome.case.state],
+            reason=step.reason or step.action.value, action=step.action.value,
+        )  # fmt: skip
+    notify_step(session, row, step.action, outcome.case.findings)
     audit(
         session, actor, f"certification.{step.action.value}", "certification_case", row.id,
         before, {"state": row.state, **jsonable(outcome.event.record)},

@@ -44,13 +44,16 @@ from tanji.domain.certification import (
 )
 from tanji.services.audit import audit
 from tanji.services.certification._common import body_row, load_body, today
+from tanji.services.certification.notifications import notify_frozen
 from tanji.services.errors import ConflictError, InvalidInputError, NotFoundError, invalid_field
 from tanji.services.permissions import require, require_own_org
 
 __all__ = [
     "BodyProfile",
+    "ListedEntry",
     "add_staff",
     "blacklist_body",
+    "blacklist_entries",
     "body_profile",
     "declare_consultancy",
     "lift_blacklist",
@@ -183,6 +186,7 @@ def set_body_status(
     session.flush()
     after = {"status": row.status, "reason": reason.strip()}
     audit(session, actor, "certifier.status", "certification_body", body_org_id, before, after)
+    notify_frozen(session, body_org_id, row.status)
 
 
 def blacklist_body(
@@ -214,6 +218,7 @@ def blacklist_body(
         session, actor, "certifier.blacklist", "certification_body", body_org_id, None,
         asdict(entry) | {"entry_id": listed.id},
     )  # fmt: skip
+    notify_frozen(session, body_org_id, "blacklisted")
     return listed.id
 
 
@@ -329,3 +334,26 @@ def body_profile(
         qualified_staff=len(qualified_staff(body, day)),
         problems=standing_problems(body, day),
     )
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    """A blacklist entry with its id (to lift it)."""
+
+    id: int
+    entry: BlacklistEntry
+
+
+def blacklist_entries(session: Session, actor: Actor, body_org_id: int) -> list[ListedEntry]:
+    """The body's blacklist entries, in force or lifted, newest first (public)."""
+    require(actor, "product.read")
+    row = body_row(session, body_org_id)
+    rows = session.scalars(
+        select(BlacklistEntryRow)
+        .where(BlacklistEntryRow.body_id == row.id)
+        .order_by(BlacklistEntryRow.id.desc())
+    )
+    return [
+        ListedEntry(b.id, BlacklistEntry(b.reason, b.authority, b.listed_on, b.appeal, b.lifted_on))
+        for b in rows
+    ]

@@ -63,6 +63,7 @@ from tanji.services.certification._steps import (
     visible_case,
 )
 from tanji.services.certification.evidence import Document, store_evidence
+from tanji.services.certification.notifications import notify
 from tanji.services.errors import ConflictError, invalid_field
 from tanji.services.footprints import recompute
 from tanji.services.ledger.hooks import certificate_event
@@ -178,6 +179,7 @@ def apply_for_certification(
     }
     add_event(session, case.id, "apply", None, CaseState.APPLIED, actor.user_id, record)
     audit(session, actor, "certification.apply", "certification_case", case.id, None, record)
+    notify(session, body_org_id, "application", case_id=case.id)
     return case.id
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from tanji.web.api import (
     accounts,
     benchmarks,
+    certification,
     data,
     factors,
     health,
@@ -41,6 +42,7 @@ router.include_router(labels.router)  # carbon labels
 router.include_router(ledger.router)
 router.include_router(pact.router)
 router.include_router(benchmarks.router)  # issue 16
+router.include_router(certification.router)
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

@@ -264,6 +264,7 @@ class TargetRead(BaseModel):
 class CategoryRead(BaseModel):
     category: str
     products: int
+    certified: int = Field(description="Of which with a certificate in force")
 
 
 class CityRead(BaseModel):
@@ -271,11 +272,14 @@ class CityRead(BaseModel):
     name_zh: str
     name_en: str
     products: int
+    certified: int = Field(description="Of which with a certificate in force")
 
 
 class ProgressRead(BaseModel):
-    results: int
-    products: int
+    results: int = Field(description="Counted results (no illustrative or demo data)")
+    products: int = Field(description="Distinct products: certified + self-declared")
+    certified: int = Field(description="Products with a certificate in force")
+    self_declared: int = Field(description="Products with a footprint and no certificate")
     targets: list[TargetRead]
     by_category: list[CategoryRead]
     by_city: list[CityRead]
@@ -285,12 +289,15 @@ class ProgressRead(BaseModel):
         return cls(
             results=progress.results,
             products=progress.products,
+            certified=progress.certified,
+            self_declared=progress.self_declared,
             targets=[
                 TargetRead(year=year, products=n, share=progress.products / n)
                 for year, n in progress.targets
             ],
             by_category=[
-                CategoryRead(category=c.category, products=c.products) for c in progress.by_category
+                CategoryRead(category=c.category, products=c.products, certified=c.certified)
+                for c in progress.by_category
             ],
             by_city=[
                 CityRead(
@@ -298,6 +305,7 @@ class ProgressRead(BaseModel):
                     name_zh=region_name(c.region, "zh") if c.region else "未归属城市",
                     name_en=region_name(c.region, "en") if c.region else "not assigned",
                     products=c.products,
+                    certified=c.certified,
                 )
                 for c in progress.by_city
             ],

@@ -90,6 +90,7 @@ def render(
         path=request.url.path,
         actor=getattr(request.state, "actor", None),
         account=getattr(request.state, "account", None),
+        unread=getattr(request.state, "unread", 0),
         csrf_token=csrf_token(request),
         switch_url={code: _switch_url(request, code) for code in LANGUAGES},
         **context,

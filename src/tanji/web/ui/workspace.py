@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from tanji.domain.accounts import Actor
+from tanji.domain.accounts import Actor, OrgKind
 from tanji.domain.factors import DomainError
 from tanji.engine import EngineError
 from tanji.io.errors import DataFormatError
@@ -54,6 +54,7 @@ from tanji.web.guards import limit
 from tanji.web.i18n import language_of, translations
 from tanji.web.jobs import JobsDep, Report, job_url
 from tanji.web.security import ActorDep, page_router
+from tanji.web.ui.certification.product import certification_context
 from tanji.web.ui.problems import say, say_all
 from tanji.web.ui.templating import render
 
@@ -109,8 +110,16 @@ def _conflict(
 # --- the product list --------------------------------------------------------------------
 
 
-@router.get("/workspace")
-def workspace(request: Request, session: SessionDep, actor: ActorDep) -> HTMLResponse:
+#: Organisations whose home is the certification workspace, not a product workspace.
+_CERTIFICATION_HOMES = frozenset({OrgKind.CERTIFICATION_BODY, OrgKind.DEPARTMENT_PROVINCE})
+
+
+@router.get("/workspace", response_model=None)
+def workspace(
+    request: Request, session: SessionDep, actor: ActorDep
+) -> HTMLResponse | RedirectResponse:
+    if actor.org_kind in _CERTIFICATION_HOMES:
+        return _see("/certification")  # a body's home is its cases; the department's too
     found = products.list_products(session, actor)
     return render(request, "workspace/index.html", _index_context(found, {}, {}))
 
@@ -205,6 +214,7 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     context = _model_context(session, app, actor, product_id)
+    context.update(certification_context(request, session, actor, product_id))
     context.update(extra or {})
     context.setdefault("form", None)
     context.setdefault("facts_form", None)
