@@ -12,9 +12,9 @@ from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy import select
 from tests.browser.conftest import DEMO_BATTERY, LiveServer, sign_in
 
-from tanji.db.models import ProductRow
+from tanji.db.label_tables import LabelRow
 from tanji.services.labels import files, trust
-from tanji.services.labels.demo import DEMO_PRODUCT, load_label_demo
+from tanji.services.labels.demo import load_label_demo
 from tanji.services.signing import KeyRing
 from tanji.web.security import secret_key
 
@@ -24,9 +24,9 @@ def test_certified_product_label_to_verified_page(
 ) -> None:
     app = live_server.app
     load_label_demo(app, live_server.url, KeyRing.from_secret(secret_key(app.settings)))
-    with app.unit_of_work() as uow:
+    with app.unit_of_work() as uow:  # the certification demo's product (the demo ran)
         product_id = uow.session.scalar(
-            select(ProductRow.id).where(ProductRow.code == DEMO_PRODUCT)
+            select(LabelRow.product_id).order_by(LabelRow.id.desc()).limit(1)
         )
     sign_in(page, DEMO_BATTERY[0], DEMO_BATTERY[1])
     page.goto(f"/workspace/products/{product_id}")

@@ -367,6 +367,8 @@ def _ledger_inclusion(world: World) -> Call:
     with world.app.unit_of_work() as uow:
         entry = ledger.append(uow.session, "test.matrix", "matrix", {})
     return Call(f"/api/v1/ledger/proof/inclusion?index={entry.index}&tree_size={entry.index + 1}")
+
+
 # --- benchmarks (issue 16)
 _ENERGY = {"year": 2024, "industry": "C3841", "value_added": 1000.0,
            "energy": [{"carrier": "electricity", "amount": 100000, "unit": "kWh",

@@ -627,6 +627,7 @@ from tanji.db.ledger_tables import (  # noqa: E402
     LedgerTreeHeadRow,
     SigningKeyRow,
 )
+
 # The PACT exchange's tables (partners, served footprints, connections, events).
 from tanji.db.pact_tables import (  # noqa: E402
     PactConnectionRow,
@@ -636,6 +637,7 @@ from tanji.db.pact_tables import (  # noqa: E402
     PactPartnerRow,
     PactTokenRow,
 )
+
 # --- benchmarks (issue 16): their tables live in benchmark_tables.py.
 __all__ += [
     "BenchmarkEfficiencyMethodRow",

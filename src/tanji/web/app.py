@@ -34,11 +34,11 @@ from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import pact as pact_pages
 from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
+from tanji.web.ui.certification import cases as certification_case_pages
+from tanji.web.ui.certification import pages as certification_pages
 from tanji.web.ui.labels import operator as label_operator_pages
 from tanji.web.ui.labels import public as label_pages
 from tanji.web.ui.labels import workspace as label_workspace_pages
-from tanji.web.ui.certification import cases as certification_case_pages
-from tanji.web.ui.certification import pages as certification_pages
 
 __all__ = ["STATIC", "create_app"]
 

@@ -21,9 +21,9 @@ from tanji.db.models import CertificateRow, OrganisationRow, SupplierFootprintRo
 from tanji.domain.accounts import Actor
 from tanji.domain.certification import BodyStatus, CertificateStatus, Reason, standing_problems
 from tanji.services.audit import audit
-from tanji.services.ledger.hooks import certificate_event
 from tanji.services.certification._common import load_body, today
 from tanji.services.errors import NotFoundError
+from tanji.services.ledger.hooks import certificate_event
 
 __all__ = ["PublicCertificate", "change_certificate_status", "public_certificate"]
 
@@ -60,7 +60,9 @@ def change_certificate_status(
         session, actor, "certification.certificate-status", "certificate", certificate.id,
         before, after,
     )  # fmt: skip
-    certificate_event(session, certificate, action or status.value, previous_status=before["status"])
+    certificate_event(
+        session, certificate, action or status.value, previous_status=before["status"]
+    )
     return True
 
 

@@ -1,13 +1,13 @@
 """The label demo: the demo enterprise's certified product carries a label.
 
 Runs after the other demo steps (:func:`tanji.services.demo.load_demo`) and is
-idempotent. It uses the certification demo's certificate when there is one in force for
-a demo enterprise product; otherwise it makes one through the certification services
-(the demo certification body enters the registry with ten staff, the enterprise applies
-for a product computed from shipped factors only, and the case goes through every step
-to the grant). The product gets GS1's own example GTIN (9506000134352, from the GS1
-Digital Link standard's examples: it belongs to no real product), so the label's QR
-code is a Digital Link.
+idempotent. It labels the certification demo's certificate
+(:mod:`tanji.services.certification.demo`) when that step ran; otherwise it makes one
+through the certification services (the demo certification body enters the registry
+with ten staff, the enterprise applies for a product computed from shipped factors
+only, and the case goes through every step to the grant). The product gets GS1's own
+example GTIN (9506000134352, from the GS1 Digital Link standard's examples: it belongs
+to no real product), so the label's QR code is a Digital Link.
 
 DEMO DATA: the product's activity amounts are made up; the factors are the shipped
 ones, each with its source.
@@ -171,20 +171,41 @@ def _verified_and_granted(
     return cases.grant(session, decider, case_id)
 
 
+def _certification_demo_certificate(session: Session, company: Actor) -> tuple[str, int] | None:
+    """(number, product id) of the certification demo's certificate in force for the demo
+    enterprise, if that demo step ran (``tanji serve --demo``)."""
+    row = session.execute(
+        select(CertificateRow.number, CertificationCaseRow.product_id)
+        .join(CertificationCaseRow, CertificationCaseRow.id == CertificateRow.case_id)
+        .where(
+            CertificateRow.holder_org_id == company.org_id,
+            CertificateRow.status == "valid",
+            CertificationCaseRow.product_id.is_not(None),
+        )
+        .order_by(CertificateRow.id)
+    ).first()
+    return None if row is None or row[1] is None else (str(row[0]), int(row[1]))
+
+
 def load_label_demo(store: DemoStore, base_url: str, keys: KeyRing) -> str:
     """Make (once) the demo's certified product and its label; returns the address of
     the label's public verification page."""
     with store.unit_of_work() as uow:
         session = uow.session
         company, certifier, operator = _actor(session, 1), _actor(session, 2), _actor(session, 0)
-        product_id, result_id = _product(session, store.backgrounds, company)
+        found = _certification_demo_certificate(session, company)
+        if found is None:
+            product_id, result_id = _product(session, store.backgrounds, company)
+        else:
+            number, product_id = found
         label = session.scalar(
             select(LabelRow).where(LabelRow.product_id == product_id).order_by(LabelRow.id.desc())
         )
         if label is not None:
             return str(claim_of(label)["label"]["verify_url"])
-        people = (company, certifier, operator)
-        number = _certificate(session, store.backgrounds, people, product_id, result_id)
+        if found is None:
+            people = (company, certifier, operator)
+            number = _certificate(session, store.backgrounds, people, product_id, result_id)
         if identifiers_of(session, product_id).gtin is None:
             set_identifiers(session, company, product_id, gtin=DEMO_GTIN, handle=None)
         return issue_label(session, company, number, base_url=base_url, keys=keys).verify_url
