@@ -1,7 +1,7 @@
 """Authentication: server-side sessions, one-time tokens, invitations, TOTP second factors
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-07 07:56:46.859707
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0008"
+down_revision: str | Sequence[str] | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

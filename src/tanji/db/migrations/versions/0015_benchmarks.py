@@ -2,7 +2,7 @@
 industry averages and energy reports
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0014
 Create Date: 2026-12-07 07:58:56.015120
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0015"
-down_revision: str | Sequence[str] | None = "0008"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
