@@ -44,8 +44,10 @@ def test_submit_review_twice_and_admit_as_a_new_version(session: Session) -> Non
     admitted = decisions.admit(session, w.department, first)
     assert (admitted.version, admitted.factor_ref) == ("1", f"{w.database}:LFP-CATHODE@1")
     factor = stored_factors(session, w.database)[0]
-    assert factor.co2e == 8.0 and factor.pef == PefQuality(2, 2, 2, 3)  # the reviewers' DQR
-    assert factor.source.publisher.startswith("测试企业") and "sha256:" in (factor.notes or "")
+    assert factor.co2e == 8.0
+    assert factor.pef == PefQuality(2, 2, 2, 3)
+    assert factor.source.publisher.startswith("测试企业")
+    assert "sha256:" in (factor.notes or "")
     # a second admission (a changed value) is version 2; version 1 stays as it was
     second = submissions.submit(session, w.submitter, w.admission_db_id, record(co2e=7.5), files())
     for reviewer in w.reviewers:
@@ -129,7 +131,8 @@ def test_confidential_fields_and_anonymous_reviewers(session: Session) -> None:
     assert department.record["quantities"][0]["amount"] == 1.2e7
     decisions.admit(session, w.department, sid)
     public = submissions.submission(session, None, sid)
-    assert public.record["quantities"][0]["amount"] == WITHHELD and not public.reviews
+    assert public.record["quantities"][0]["amount"] == WITHHELD
+    assert not public.reviews
     assert [e["name"] for e in public.evidence] == [
         "meter.csv",
         "calibration.pdf",
@@ -138,7 +141,8 @@ def test_confidential_fields_and_anonymous_reviewers(session: Session) -> None:
     evidence, content = submissions.read_evidence(
         session, w.reviewers[0], sid, department.evidence[0]["id"]
     )
-    assert content.startswith(b"meter") and evidence.sha256 == department.evidence[0]["sha256"]
+    assert content.startswith(b"meter")
+    assert evidence.sha256 == department.evidence[0]["sha256"]
 
 
 def test_inter_comparison_flags_an_outlier(session: Session) -> None:
@@ -155,8 +159,10 @@ def test_inter_comparison_flags_an_outlier(session: Session) -> None:
     odd = submissions.submit(session, w.submitter, w.admission_db_id, record(co2e=30.0), files())
     usual_view = submissions.submission(session, w.department, usual).comparison
     odd_view = submissions.submission(session, w.department, odd).comparison
-    assert usual_view["n"] == 4 and not usual_view["outlier"]
-    assert odd_view["outside_fences"] and len(odd_view["disagreeing"]) == 4
+    assert usual_view["n"] == 4
+    assert not usual_view["outlier"]
+    assert odd_view["outside_fences"]
+    assert len(odd_view["disagreeing"]) == 4
 
 
 def test_admission_keeps_earlier_versions_members(session: Session) -> None:
