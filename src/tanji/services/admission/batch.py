@@ -75,20 +75,31 @@ class BatchOutcome:
     write_seconds: float = 0.0
 
 
-_local = threading.local()
+#: Per worker thread: the store's engine and prepared backgrounds (built on first use,
+#: disposed by :func:`_dispose` when a batch ends).
+_cache: dict[tuple[StoreSpec, int], tuple[DbEngine, BackgroundStore]] = {}
+_lock = threading.Lock()
 
 
 def _resources(spec: StoreSpec) -> tuple[DbEngine, BackgroundStore]:
-    cache: dict[StoreSpec, tuple[DbEngine, BackgroundStore]] = getattr(_local, "cache", {})
-    _local.cache = cache
-    if spec not in cache:
-        engine = Engine(SolverConfig(backend=spec.solver))  # type: ignore[arg-type]
-        cache_dir = Path(spec.cache_dir) if spec.cache_dir else None
-        cache[spec] = (
-            make_engine(spec.database_url),
-            BackgroundStore(engine, cache_dir, spec.database_url),
-        )
-    return cache[spec]
+    key = (spec, threading.get_ident())
+    with _lock:
+        if key not in _cache:
+            engine = Engine(SolverConfig(backend=spec.solver))  # type: ignore[arg-type]
+            cache_dir = Path(spec.cache_dir) if spec.cache_dir else None
+            _cache[key] = (
+                make_engine(spec.database_url),
+                BackgroundStore(engine, cache_dir, spec.database_url),
+            )
+        return _cache[key]
+
+
+def _dispose() -> None:
+    """Close every cached engine's connections (run on each worker when a batch ends)."""
+    with _lock:
+        for db, _ in _cache.values():
+            db.dispose()
+        _cache.clear()
 
 
 def recompute_chunk(
@@ -178,6 +189,7 @@ def run_batch(
                 for chunk in chunks
             ]
             outcomes = client.gather(futures)
+            client.run(_dispose)
     seconds = time.perf_counter() - started
     _finish_run(spec, run_id, seconds)
     return BatchOutcome(
@@ -193,8 +205,11 @@ def run_batch(
 
 
 def _finish_run(spec: StoreSpec, run_id: int, seconds: float) -> None:
-    db, _ = _resources(spec)
-    with UnitOfWork(db) as uow:
-        run = uow.session.get(PropagationRunRow, run_id)
-        if run is not None:
-            run.seconds = seconds
+    db = make_engine(spec.database_url)
+    try:
+        with UnitOfWork(db) as uow:
+            run = uow.session.get(PropagationRunRow, run_id)
+            if run is not None:
+                run.seconds = seconds
+    finally:
+        db.dispose()

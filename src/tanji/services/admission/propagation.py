@@ -106,14 +106,13 @@ def affected(
     factor_versions = None
     lci_version = None
     if db.kind == "factors":
-        factor_versions = dict(
-            session.execute(
-                select(FactorRecordRow.code, FactorVersionRow.version)
-                .join(FactorVersionRow, FactorVersionRow.record_id == FactorRecordRow.id)
-                .join(MembershipRow, MembershipRow.factor_version_id == FactorVersionRow.id)
-                .where(MembershipRow.database_version_id == dbv.id)
-            )
+        members = session.execute(
+            select(FactorRecordRow.code, FactorVersionRow.version)
+            .join(FactorVersionRow, FactorVersionRow.record_id == FactorRecordRow.id)
+            .join(MembershipRow, MembershipRow.factor_version_id == FactorVersionRow.id)
+            .where(MembershipRow.database_version_id == dbv.id)
         )
+        factor_versions = {code: number for code, number in members}
     else:
         lci_version = dbv.version
     found = []

@@ -1,0 +1,89 @@
+"""Change propagation on both stores: a product pins an admitted factor; a new version
+of the database lists it as affected and the Dask batch recomputes it beside the old
+result, which stays untouched."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from tests.integration.db.admission_world import files, record, world
+from tests.integration.db.test_admission_store import a_review
+
+from tanji.db.models import FootprintResultRow
+from tanji.db.session import UnitOfWork
+from tanji.domain.admission import summarize
+from tanji.engine import Engine as LcaEngine
+from tanji.services import logins, product_calculation, products
+from tanji.services.admission import batch, decisions, propagation, reviews, submissions
+from tanji.services.background import BackgroundStore
+from tanji.services.product_lines import LineInput
+from tanji.services.rules import ensure_shipped_rules
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(
+        logins, "PASSWORD_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+def test_a_new_version_lists_and_recomputes_the_dependent_products(
+    db_engine: Engine, tmp_path: Path
+) -> None:
+    backgrounds = BackgroundStore(LcaEngine(), tmp_path / "cache", "test")
+    with UnitOfWork(db_engine) as uow:
+        s = uow.session
+        ensure_shipped_rules(s)
+        w = world(s, min_reviews=1)
+        sid = submissions.submit(s, w.submitter, w.admission_db_id, record(), files())
+        reviews.review(s, w.reviewers[0], sid, a_review(w.reviewers[0]))
+        decisions.admit(s, w.department, sid)
+        owner = w.reviewers[1]  # an enterprise that uses the admitted factor
+        product = products.create_product(
+            s, owner, template="general", code=f"p-{secrets.token_hex(3)}", name_zh="电芯",
+            output="10 piece",
+        )  # fmt: skip
+        for line_id in ("main-material", "inbound-road", "natural-gas"):
+            products.delete_line(s, owner, product.id, line_id)
+        products.add_line(
+            s, owner, product.id,
+            LineInput(id="cathode", stage="raw_materials", kind="factor", amount=5, unit="kg",
+                      factor=f"{w.database}:LFP-CATHODE"),
+        )  # fmt: skip
+        old = product_calculation.calculate_product(s, backgrounds, owner, product.id)
+        again = submissions.submit(s, w.submitter, w.admission_db_id, record(co2e=7.5), files())
+        reviews.review(s, w.reviewers[0], again, a_review(w.reviewers[0]))
+        decisions.admit(s, w.department, again)
+    with UnitOfWork(db_engine) as uow:
+        dependents = propagation.affected(uow.session, w.database)
+        assert [(d.result_id, d.stale) for d in dependents] == [
+            (old.result_id, (f"{w.database}:LFP-CATHODE@1",))
+        ]
+        assert propagation.affected(uow.session, w.database, "1") == []
+        run_id, listed = propagation.start_run(uow.session, w.department, w.database, None, 1)
+    spec = batch.StoreSpec(db_engine.url.render_as_string(hide_password=False),
+                           str(tmp_path / "cache"))  # fmt: skip
+    outcome = batch.run_batch(
+        spec, run_id, [d.result_id for d in listed], workers=1, processes=False, user_id=None
+    )
+    assert outcome.failures == ()
+    with UnitOfWork(db_engine) as uow:
+        name, version, changes, failures = propagation.changes_of_run(uow.session, run_id)
+        assert (name, version, failures) == (w.database, "2", [])
+        (change,) = changes
+        assert change.delta == pytest.approx(5 * (7.5 - 8.0) / 10)
+        pinned = uow.session.get(FootprintResultRow, old.result_id)
+        assert pinned is not None
+        assert pinned.total == pytest.approx(old.total)  # the old result is untouched
+        new = uow.session.get(FootprintResultRow, change.new_result_id)
+        assert new is not None
+        assert new.product_id == product.id
+        assert f"{w.database}:LFP-CATHODE@2" in new.pins
+        assert summarize(changes).changed == 1
+        # the new result is now the product's latest: nothing is affected any more
+        assert propagation.affected(uow.session, w.database) == []
