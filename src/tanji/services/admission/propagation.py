@@ -112,7 +112,7 @@ def affected(
             .join(MembershipRow, MembershipRow.factor_version_id == FactorVersionRow.id)
             .where(MembershipRow.database_version_id == dbv.id)
         )
-        factor_versions = {code: number for code, number in members}
+        factor_versions = {row.code: row.version for row in members}
     else:
         lci_version = dbv.version
     found = []
