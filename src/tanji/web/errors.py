@@ -35,6 +35,7 @@ from tanji.services.errors import (
 from tanji.services.product_lock import StaleVersionError, VersionRequiredError
 from tanji.web.conflicts import api_language, conflict_message
 from tanji.web.i18n import language_of, translations
+from tanji.web.reasons import reasons_message
 
 __all__ = ["STATUS", "install_error_handlers", "status_of"]
 
@@ -106,7 +107,13 @@ async def _known(request: Request, error: Exception) -> Response:
     fields = error.fields if isinstance(error, ServiceError) else None
     if isinstance(error, StaleVersionError):
         return _stale(request, error)
-    return _respond(request, status, code, str(error), fields)
+    message = str(error)
+    reasons = getattr(error, "reasons", None)
+    if reasons and all(hasattr(r, "key") and hasattr(r, "english") for r in reasons):
+        # Structured refusals (admission): each reason in the reader's language.
+        language = api_language(request) if _is_api(request) else language_of(request)
+        message = reasons_message(reasons, language)
+    return _respond(request, status, code, message, fields)
 
 
 def _stale(request: Request, error: StaleVersionError) -> Response:

@@ -39,7 +39,14 @@ from tanji.services.admission.propagation import (
 from tanji.services.background import BackgroundStore
 from tanji.services.errors import ServiceError
 
-__all__ = ["SCHEDULER_ENV", "BatchOutcome", "StoreSpec", "recompute_chunk", "run_batch"]
+__all__ = [
+    "SCHEDULER_ENV",
+    "BatchOutcome",
+    "StoreSpec",
+    "batch_options",
+    "recompute_chunk",
+    "run_batch",
+]
 
 #: The environment variable naming an existing Dask scheduler.
 SCHEDULER_ENV = "TANJI_DASK_SCHEDULER"
@@ -213,3 +220,12 @@ def _finish_run(spec: StoreSpec, run_id: int, seconds: float) -> None:
                 run.seconds = seconds
     finally:
         db.dispose()
+
+
+def batch_options() -> tuple[int, bool]:
+    """Workers and whether they are processes, for batches the platform starts itself:
+    ``TANJI_DASK_WORKERS`` (default 1) and ``TANJI_DASK_PROCESSES`` (default 1; 0 runs
+    the workers as threads of the web process)."""
+    workers = int(os.environ.get("TANJI_DASK_WORKERS", "1") or "1")
+    processes = os.environ.get("TANJI_DASK_PROCESSES", "1") != "0"
+    return max(1, workers), processes

@@ -56,10 +56,12 @@ __all__ = [
     "Dependent",
     "Recomputed",
     "affected",
+    "affected_for",
     "changes_of_run",
     "compute_latest",
     "recompute_latest",
     "record_items",
+    "run_for",
     "save_recomputed",
     "start_run",
 ]
@@ -238,3 +240,22 @@ def record_items(session: Session, run_id: int, done: Sequence[Recomputed]) -> N
         for r in done
     )  # fmt: skip
     session.flush()
+
+
+def affected_for(
+    session: Session, actor: Actor, database: str, version: str | None = None
+) -> list[Dependent]:
+    """What ``actor`` may see of :func:`affected`: everything for those who publish
+    (``admission.propagate``), their own organisation's products for everyone else."""
+    if actor.can("admission.propagate"):
+        return affected(session, database, version)
+    return affected(session, database, version, org_id=actor.org_id)
+
+
+def run_for(
+    session: Session, actor: Actor, run_id: int
+) -> tuple[str, str, list[Change], list[PropagationItemRow]]:
+    """A run's report as ``actor`` may see it: whole for those who publish, an owner's
+    own products otherwise."""
+    whole = actor.can("admission.propagate")
+    return changes_of_run(session, run_id, org_id=None if whole else actor.org_id)

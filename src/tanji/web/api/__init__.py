@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from tanji.web.api import (
     accounts,
+    admission,
     data,
     factors,
     health,
@@ -30,6 +31,7 @@ router.include_router(products.router)
 router.include_router(jobs.router)
 router.include_router(data.router)
 router.include_router(accounts.router)
+router.include_router(admission.router)
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.
