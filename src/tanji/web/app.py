@@ -25,6 +25,7 @@ from tanji.web.jobs import JobRunner
 from tanji.web.limits import BodyLimit
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
+from tanji.web.ui import admission as admission_pages
 from tanji.web.ui import data as data_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import results as results_pages
@@ -88,4 +89,5 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(workspace_pages.router)
     web.include_router(jobs_pages.router)
     web.include_router(data_pages.router)
+    web.include_router(admission_pages.router)  # issue 15
     return web
