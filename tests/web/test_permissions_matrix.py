@@ -446,8 +446,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     row("GET", "/api/v1/jobs/{job_id}",               401, 404, 404, 200, 404, 404, 404, 404, 200,
         request=_job),
     # Admission (docs/admission.md): enterprises and associations submit (editors); a
-    # submission is read by its parties (the matrix enterprise's people: submitter) and the
-    # operator and the sector's department; reviewers must be registered (409 for the submitter's own and an outsider);
+    # submission is read by its parties (the matrix enterprise's people: submitter), the
+    # sector's department and the operator; reviewers must be registered (409 for the
+    # submitter's own and an outsider);
     # the sector's department (the demo province) verifies: 409 with too few reviews,
     # 204 for a rejection with reasons; publishers list and recompute the affected.
     row("GET", "/api/v1/admission/databases",         200, 200, 200, 200, 200, 200, 200, 200, 200),

@@ -8,7 +8,8 @@
   workspace products (the cell first: the pack links it as a sub-model, ``model:
   lfp-cell``) with one computed footprint each;
 - every other example is computed once as platform data (no organisation), so the home
-  page's progress counts it.
+  page's progress counts it;
+- the admission demo (:func:`tanji.services.admission.demo.load_admission_demo`).
 
 Examples live in the repository (``examples/``), not in the package: the caller passes
 the folder, and without it only the accounts are made.
@@ -28,6 +29,7 @@ from tanji.db.models import FootprintResultRow, ProductRow
 from tanji.db.session import UnitOfWork
 from tanji.io.product_model import document_text, load_document
 from tanji.services import accounts, logins
+from tanji.services.admission.demo import load_admission_demo
 from tanji.services.background import BackgroundStore
 from tanji.services.footprints import calculate, save_result
 from tanji.services.product_calculation import calculate_product
@@ -130,6 +132,8 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
     footprints and the other examples' footprints as platform data."""
     with store.unit_of_work() as uow:
         logins = tuple(accounts.demo_accounts(uow.session))
+    with store.unit_of_work() as uow:
+        load_admission_demo(uow.session)  # issue 15: databases, reviewers, one admission
     made = computed = 0
     if examples is not None and examples.is_dir():
         made, computed = _battery_products(store, examples)

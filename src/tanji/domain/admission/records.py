@@ -126,6 +126,8 @@ class BackgroundRecord:
     result_id: int | None = None
     confidential: frozenset[str] = field(default_factory=frozenset)
     notes: str = ""
+    #: A made-up value (demo, examples): the admitted factor is marked illustrative too.
+    illustrative: bool = False
 
     def __post_init__(self) -> None:
         for name in ("code", "unit", "geography", "product"):
@@ -175,6 +177,7 @@ class BackgroundRecord:
             "result_id": self.result_id,
             "confidential": sorted(self.confidential),
             "notes": self.notes,
+            "illustrative": self.illustrative,
         }
 
     @classmethod
@@ -205,6 +208,7 @@ class BackgroundRecord:
             result_id=None if data.get("result_id") is None else int(data["result_id"]),
             confidential=frozenset(data.get("confidential") or ()),
             notes=str(data.get("notes") or ""),
+            illustrative=bool(data.get("illustrative")),
         )
 
 

@@ -108,6 +108,7 @@ def _factor(
         uncertainty=Uncertainty("lognormal", gsd=record.gsd) if record.gsd else Uncertainty(),
         pef=dqr,
         product_code=None if "product" in record.confidential else record.product,
+        illustrative=record.illustrative,
         notes=f"Source organisation: {submitter}. Evidence: {trail}",
     )
 
