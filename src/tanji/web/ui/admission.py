@@ -145,20 +145,23 @@ def _record(values: dict[str, Any]) -> BackgroundRecord:
 @router.post("/admission/submit")
 async def submit(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    files = []
-    for slot in range(EVIDENCE_SLOTS):
-        upload = form.get(f"file{slot}")
-        if isinstance(upload, StarletteUpload) and upload.filename:
-            files.append(
-                EvidenceFile(
-                    upload.filename,
-                    str(form.get(f"kind{slot}") or "other"),
-                    await upload.read(),
-                    upload.content_type or "application/octet-stream",
-                    str(form.get(f"calibrates{slot}") or ""),
+    try:
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        files = []
+        for slot in range(EVIDENCE_SLOTS):
+            upload = form.get(f"file{slot}")
+            if isinstance(upload, StarletteUpload) and upload.filename:
+                files.append(
+                    EvidenceFile(
+                        upload.filename,
+                        str(form.get(f"kind{slot}") or "other"),
+                        await upload.read(),
+                        upload.content_type or "application/octet-stream",
+                        str(form.get(f"calibrates{slot}") or ""),
+                    )
                 )
-            )
+    finally:
+        await form.close()  # the uploads' temporary files
     try:
         record = _record(values)
         submission_id = submissions.submit(
