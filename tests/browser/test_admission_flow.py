@@ -51,8 +51,8 @@ def test_submit_two_reviews_department_admits_a_new_version(
         ("production.xlsx", "application/octet-stream", b"PK ledger", "production_record", ""),
     ]  # fmt: skip
     for slot, (name, media, content, kind, calibrates) in enumerate(evidence):
-        page.set_input_files(f"#file{slot}",
-                             files=[{"name": name, "mimeType": media, "buffer": content}])  # fmt: skip
+        upload = {"name": name, "mimeType": media, "buffer": content}
+        page.set_input_files(f"#file{slot}", files=[upload])
         page.select_option(f"#kind{slot}", kind)
         page.fill(f"#calibrates{slot}", calibrates)
     page.click("form[action='/admission/submit'] button[type=submit]")
