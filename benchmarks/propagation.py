@@ -71,9 +71,9 @@ def lci(rng: random.Random, n: int = 60) -> LciBundle:
     for i in range(n):
         exchanges = [Exchange(P, f"a{i}", 1.0), Exchange(B, "co2", rng.uniform(0.1, 3.0)),
                      Exchange(B, "ch4", rng.uniform(0, 0.01))]  # fmt: skip
-        for j in rng.sample(range(n), 3):
-            if j != i:
-                exchanges.append(Exchange(T, f"a{j}", rng.uniform(0.01, 0.1)))
+        exchanges.extend(
+            Exchange(T, f"a{j}", rng.uniform(0.01, 0.1)) for j in rng.sample(range(n), 3) if j != i
+        )
         activities.append(Activity(f"a{i}", f"activity {i}", "kg", tuple(exchanges)))
     return LciBundle(
         format="bench",
@@ -90,14 +90,16 @@ def document(code: str, rng: random.Random) -> dict[str, Any]:
         {"id": "power", "stage": "production", "quantity": f"{rng.randint(100, 900)} kWh",
          "factor": "bench-grid:GRID-JS"},
     ]  # fmt: skip
-    for i in range(34):
-        lines.append({"id": f"m{i}", "stage": "raw_materials",
-                      "quantity": f"{rng.uniform(0.1, 50):.3f} kg",
-                      "factor": f"bench-materials:M{rng.randrange(40):03d}"})  # fmt: skip
-    for i in range(15):
-        lines.append({"id": f"a{i}", "stage": "raw_materials",
-                      "quantity": f"{rng.uniform(0.1, 5):.3f} kg",
-                      "activity": f"bench-lci:a{rng.randrange(60)}"})  # fmt: skip
+    lines.extend(
+        {"id": f"m{i}", "stage": "raw_materials", "quantity": f"{rng.uniform(0.1, 50):.3f} kg",
+         "factor": f"bench-materials:M{rng.randrange(40):03d}"}
+        for i in range(34)
+    )  # fmt: skip
+    lines.extend(
+        {"id": f"a{i}", "stage": "raw_materials", "quantity": f"{rng.uniform(0.1, 5):.3f} kg",
+         "activity": f"bench-lci:a{rng.randrange(60)}"}
+        for i in range(15)
+    )  # fmt: skip
     return {
         "tanji": "product-model/1",
         "id": code,
