@@ -7,7 +7,15 @@ a table of transitions (process), inter-comparison (comparison) and change propa
 """
 
 from tanji.domain.admission.comparison import Comparable, Comparison, compare
-from tanji.domain.admission.process import TRANSITIONS, Case, Party, State, next_state, refusals
+from tanji.domain.admission.process import (
+    TRANSITIONS,
+    Case,
+    Party,
+    State,
+    Transition,
+    next_state,
+    refusals,
+)
 from tanji.domain.admission.propagation import Change, ChangeSummary, stale_pins, summarize
 from tanji.domain.admission.reasons import ENGLISH, AdmissionError, Reason
 from tanji.domain.admission.records import (
@@ -46,6 +54,7 @@ __all__ = [
     "Review",
     "State",
     "TraceCheck",
+    "Transition",
     "blocking_failures",
     "compare",
     "conflicts",
