@@ -6,6 +6,7 @@ inter-comparison."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -180,3 +181,25 @@ def test_admission_keeps_earlier_versions_members(session: Session) -> None:
         for v in ("1", "2")
     ]  # fmt: skip
     assert counts == [1, 2]
+
+
+def test_an_admitted_version_exports_as_openlca_jsonld_with_its_sources(
+    session: Session, tmp_path: Path
+) -> None:
+    from tanji.io.olca_jsonld import read_jsonld
+    from tanji.services.admission.exchange import export_jsonld
+
+    w = world(session, min_reviews=1)
+    sid = submissions.submit(session, w.submitter, w.admission_db_id, record(), files())
+    reviews.review(session, w.reviewers[0], sid, a_review(w.reviewers[0]))
+    decisions.admit(session, w.department, sid)
+    path = tmp_path / "version-1.zip"
+    assert export_jsonld(session, w.database, "1", path) == 1
+    (process,) = read_jsonld(path).activities
+    assert process.name == "LFP cathode material"
+    assert f"{w.database}:LFP-CATHODE@1" in (process.comment or "")
+    assert "sha256:" in (process.comment or "")  # the evidence trail
+    assert process.comment is not None
+    assert "测试企业" in process.comment  # the source organisation
+    emission = next(e for e in process.exchanges if e.kind.value == "biosphere")
+    assert emission.amount == 8.0
