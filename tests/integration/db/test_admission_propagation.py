@@ -87,3 +87,7 @@ def test_a_new_version_lists_and_recomputes_the_dependent_products(
         assert summarize(changes).changed == 1
         # the new result is now the product's latest: nothing is affected any more
         assert propagation.affected(uow.session, w.database) == []
+        # the owner reads the run (their one product); another organisation does not
+        (seen,) = propagation.runs_for(uow.session, owner)
+        assert (seen.id, seen.products) == (run_id, 1)
+        assert propagation.runs_for(uow.session, w.submitter) == []

@@ -55,6 +55,7 @@ from tanji.services.rules import rule_by_ref
 __all__ = [
     "Dependent",
     "Recomputed",
+    "RunSummary",
     "affected",
     "affected_for",
     "changes_of_run",
@@ -62,6 +63,7 @@ __all__ = [
     "recompute_latest",
     "record_items",
     "run_for",
+    "runs_for",
     "save_recomputed",
     "start_run",
 ]
@@ -259,3 +261,36 @@ def run_for(
     own products otherwise."""
     whole = actor.can("admission.propagate")
     return changes_of_run(session, run_id, org_id=None if whole else actor.org_id)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    database: str
+    version: str
+    products: int  # the reader's products in it (all of them for those who publish)
+    created_at: str
+
+
+def runs_for(session: Session, actor: Actor, limit: int = 20) -> list[RunSummary]:
+    """The latest propagation runs that recomputed products of ``actor``'s organisation
+    (every run for those who publish), newest first: where owners read the effect."""
+    whole = actor.can("admission.propagate")
+    query = (
+        select(PropagationRunRow, func.count(PropagationItemRow.id))
+        .join(PropagationItemRow, PropagationItemRow.run_id == PropagationRunRow.id)
+        .group_by(PropagationRunRow.id)
+        .order_by(PropagationRunRow.id.desc())
+        .limit(limit)
+    )
+    if not whole:
+        query = query.where(PropagationItemRow.org_id == actor.org_id)
+    found = []
+    for run, count in session.execute(query):
+        dbv = session.get(DatabaseVersionRow, run.database_version_id)
+        assert dbv is not None
+        db = session.get(DatabaseRow, dbv.database_id)
+        assert db is not None
+        found.append(RunSummary(run.id, db.name, dbv.version, int(count),
+                                run.created_at.isoformat(timespec="seconds")))  # fmt: skip
+    return found

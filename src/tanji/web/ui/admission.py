@@ -277,6 +277,7 @@ def affected(
         "dependents": found,
         "databases": databases.list_background_databases(session),
         "can_propagate": actor.can("admission.propagate"),
+        "runs": propagation.runs_for(session, actor),
     }
     return render(request, "admission/affected.html", context)
 
