@@ -32,7 +32,7 @@ from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, ran
 
 from tanji.bootstrap import App
 from tanji.db.models import ProductRow
-from tanji.services import imports, logins, product_calculation, products
+from tanji.services import imports, ledger, logins, product_calculation, products
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.factors import search_factors
 from tanji.web.app import create_app
@@ -333,6 +333,17 @@ def _admission_propagation(world: World) -> Call:
     return Call("/api/v1/admission/propagation", {"database": world.factor_ref.split(":")[0]})
 
 
+def _ledger_receipt(world: World) -> Call:
+    index = _ledger_inclusion(world).url.split("index=")[1].split("&")[0]
+    return Call(f"/api/v1/ledger/receipt?index={index}")
+
+
+def _ledger_inclusion(world: World) -> Call:
+    with world.app.unit_of_work() as uow:
+        entry = ledger.append(uow.session, "test.matrix", "matrix", {})
+    return Call(f"/api/v1/ledger/proof/inclusion?index={entry.index}&tree_size={entry.index + 1}")
+
+
 # fmt: off
 #: The matrix. Columns: anonymous, viewer, editor, admin (of the enterprise), admin of
 #: another enterprise, certifier admin, province admin, platform admin, narrow token.
@@ -348,6 +359,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     row("GET", "/api/v1/rules/{ref}",                 200, 200, 200, 200, 200, 200, 200, 200, 200,
         request=lambda _: Call("/api/v1/rules/general-gbt24067")),
     row("GET", "/api/v1/progress",                    200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # The transparency log and the signing keys: anyone (docs/ledger.md).
+    row("GET", "/api/v1/ledger/head",                 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/ledger/entries",              200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/ledger/keys",                 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/ledger/proof/inclusion",      200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=_ledger_inclusion),
+    row("GET", "/api/v1/ledger/receipt",              200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=_ledger_receipt),
+    row("GET", "/api/v1/ledger/proof/consistency",    200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=lambda _: Call("/api/v1/ledger/proof/consistency?first=0&second=0")),
     # Accounts: who am I; enterprises register themselves (no sign-in needed).
     row("GET", "/api/v1/me",                          401, 200, 200, 200, 200, 200, 200, 200, 200),
     row("POST", "/api/v1/register",                   201, 201, 201, 201, 201, 201, 201, 201, 201,

@@ -41,6 +41,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rules_app",
         "Accounting rules: list, show, validate a model, import, lifecycle.",
     ),
+    "ledger": (
+        "tanji.cli.ledger",
+        "ledger_app",
+        "The transparency log: verify it, print its signed tree head.",
+    ),
+    "keys": ("tanji.cli.ledger", "keys_app", "Signing keys: list the public keys, rotate a key."),
     "serve": (
         "tanji.cli.web",
         "serve",

@@ -62,6 +62,10 @@ __all__ = [
     "FootprintResultRow",
     "GasFactorRow",
     "GasRow",
+    "LedgerEntryRow",
+    "LedgerNodeRow",
+    "LedgerStateRow",
+    "LedgerTreeHeadRow",
     "MembershipRow",
     "MethodRow",
     "OrgMemberRow",
@@ -73,6 +77,7 @@ __all__ = [
     "PropagationRunRow",
     "RuleRow",
     "ScopeRow",
+    "SigningKeyRow",
     "SourceRow",
     "StaffRow",
     "SupplierFootprintRow",
@@ -610,4 +615,11 @@ from tanji.db.certification_tables import (  # noqa: E402
     EvidenceRow,
     ScopeRow,
     StaffRow,
+)
+from tanji.db.ledger_tables import (  # noqa: E402
+    LedgerEntryRow,
+    LedgerNodeRow,
+    LedgerStateRow,
+    LedgerTreeHeadRow,
+    SigningKeyRow,
 )

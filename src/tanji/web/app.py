@@ -83,6 +83,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
     web.include_router(api.public_router, prefix="/api/v1")
+    web.include_router(api.ledger.well_known)  # /.well-known/tanji-keys.json
     web.include_router(ui.router)
     web.include_router(account_pages.router)
     web.include_router(results_pages.router)

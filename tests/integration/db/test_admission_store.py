@@ -17,6 +17,7 @@ from tanji.db.models import AuditRow, ConsultancyDeclarationRow, MembershipRow
 from tanji.domain.accounts import Actor
 from tanji.domain.admission import WITHHELD, AdmissionError, Recommendation, Review
 from tanji.domain.factors import EmissionFactor, FactorKind, PefQuality, Source, Uncertainty
+from tanji.services import ledger
 from tanji.services.admission import databases, decisions, reviews, submissions
 from tanji.services.admission._common import AdmissionRefusedError
 from tanji.services.catalog import Destination, get_database, get_version
@@ -56,10 +57,15 @@ def test_submit_review_twice_and_admit_as_a_new_version(session: Session) -> Non
     assert decisions.admit(session, w.department, second).version == "2"
     assert stored_factors(session, w.database, "1")[0].co2e == 8.0
     assert stored_factors(session, w.database, "2")[0].co2e == 7.5
-    logged = session.scalars(
-        select(AuditRow.action).where(AuditRow.entity_id.in_([f"submission/{first}"]))
-    ).all()
+    logged = [e.kind for e in ledger.entries_about(session, f"admission-submission:{first}")]
     assert logged == ["admission.submit", "admission.review", "admission.review", "admission.admit"]
+    admitted_entry = ledger.entries_about(session, f"admission-submission:{first}")[-1]
+    assert admitted_entry.payload["factor"] == f"{w.database}:LFP-CATHODE@1"
+    assert admitted_entry.payload["actor_org_id"] == w.department.org_id
+    audited = session.scalars(
+        select(AuditRow.action).where(AuditRow.entity_id == f"admission-submission:{first}")
+    ).all()
+    assert audited == logged
 
 
 def test_refusals_self_review_conflicts_too_few_reviews_and_not_the_department(

@@ -36,6 +36,7 @@ from tanji.domain.admission import (
 )
 from tanji.services.audit import audit
 from tanji.services.errors import ConflictError, NotFoundError, PermissionDeniedError
+from tanji.services.ledger import append
 
 __all__ = [
     "AdmissionRefusedError",
@@ -71,13 +72,13 @@ def refused(reasons: Sequence[Reason]) -> ConflictError | PermissionDeniedError:
 def log_decision(
     session: Session, actor: Actor | None, kind: str, subject: str, payload: Mapping[str, Any]
 ) -> None:
-    """Write a decision to the transparency log.
-
-    Design note: the transparency log (issue 14, branch wt-ledger) offers
-    ``append(session, kind, subject, payload)``; until it is merged the same content goes
-    to the audit log, and this is the one function that switches.
-    """
-    audit(session, actor, kind, "admission", subject, None, dict(payload))
+    """Append a decision to the transparency log (issue 14, :func:`tanji.services.ledger.
+    append`) with the acting organisation, in the caller's transaction, and record it in
+    the audit log (who did it) with the same content. ``subject`` is
+    ``admission-submission:<id>``."""
+    record = {**payload, "actor_org_id": actor.org_id if actor else None}
+    append(session, kind, subject, record)
+    audit(session, actor, kind, "admission", subject, None, record)
 
 
 def submission_row(session: Session, submission_id: int) -> AdmissionSubmissionRow:

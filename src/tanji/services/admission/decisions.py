@@ -162,7 +162,7 @@ def admit(session: Session, actor: Actor, submission_id: int) -> Admitted:
     row.factor_version_id = factor_version.id
     session.flush()
     ref = f"{database.name}:{factor.code}@{factor_version.version}"
-    log_decision(session, actor, "admission.admit", f"submission/{row.id}", {
+    log_decision(session, actor, "admission.admit", f"admission-submission:{row.id}", {
         "database": database.name, "version": version.version, "factor": ref,
         "source_org_id": row.submitter_org_id,
         "evidence": [{"name": e.name, "sha256": e.sha256} for e in evidence],
@@ -184,4 +184,6 @@ def reject(session: Session, actor: Actor, submission_id: int, reasons: Sequence
     row.decided_by = actor.user_id
     row.decision_reasons = json.dumps(given, ensure_ascii=False)
     session.flush()
-    log_decision(session, actor, "admission.reject", f"submission/{row.id}", {"reasons": given})
+    log_decision(
+        session, actor, "admission.reject", f"admission-submission:{row.id}", {"reasons": given}
+    )

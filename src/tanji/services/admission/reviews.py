@@ -43,7 +43,7 @@ def review(session: Session, actor: Actor, submission_id: int, given: Review) ->
     )
     session.add(review_row)
     session.flush()
-    log_decision(session, actor, "admission.review", f"submission/{row.id}", {
+    log_decision(session, actor, "admission.review", f"admission-submission:{row.id}", {
         "reviewer_org_id": actor.org_id, "recommendation": given.recommendation.value,
         "scores": [given.completeness, given.representativeness, given.consistency],
         "dqr": review_row.dqr,

@@ -221,7 +221,7 @@ def submit(
             )
         )
     session.flush()
-    log_decision(session, actor, "admission.submit", f"submission/{row.id}", {
+    log_decision(session, actor, "admission.submit", f"admission-submission:{row.id}", {
         "database_id": adb.database_id, "kind": record.kind.value, "code": record.code,
         "submitter_org_id": actor.org_id, "evidence": hashes,
         "outlier": comparison.outlier,
@@ -238,7 +238,7 @@ def withdraw(session: Session, actor: Actor, submission_id: int) -> None:
     row.decided_at = utcnow()
     row.decided_by = actor.user_id
     session.flush()
-    log_decision(session, actor, "admission.withdraw", f"submission/{row.id}", {})
+    log_decision(session, actor, "admission.withdraw", f"admission-submission:{row.id}", {})
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from tanji.services.certification._common import (
     today,
 )
 from tanji.services.errors import NotFoundError
+from tanji.services.ledger.hooks import certificate_status_changed
 
 APPLY, WORK, OVERSEE = "certification.apply", "certification.work", "certification.oversee"
 _CERTIFICATE_STATUS = {
@@ -152,8 +153,10 @@ def take_step(
         context.user_id, dict(outcome.event.record),
     )  # fmt: skip
     if certificate is not None and outcome.case.state in _CERTIFICATE_STATUS:
+        status_before = certificate.status
         certificate.status = _CERTIFICATE_STATUS[outcome.case.state].value
         certificate.status_changed_at = utcnow()
+        certificate_status_changed(session, certificate, step.action.value, status_before)
     audit(
         session, actor, f"certification.{step.action.value}", "certification_case", row.id,
         before, {"state": row.state, **jsonable(outcome.event.record)},

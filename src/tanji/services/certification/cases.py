@@ -65,6 +65,7 @@ from tanji.services.certification._steps import (
 from tanji.services.certification.evidence import Document, store_evidence
 from tanji.services.errors import ConflictError, invalid_field
 from tanji.services.footprints import recompute
+from tanji.services.ledger.hooks import certificate_event
 from tanji.services.permissions import require
 
 __all__ = [
@@ -361,6 +362,7 @@ def grant(
         ) from None
     issued = {"number": stored.number, "case_id": row.id, "expires_on": stored.expires_on}
     audit(session, actor, "certification.certificate-issue", "certificate", stored.id, None, issued)
+    certificate_event(session, stored, "renew" if stored.renews_id else "issue")
     return certificate.number
 
 

@@ -11,6 +11,7 @@ from tanji.web.api import (
     factors,
     health,
     jobs,
+    ledger,
     products,
     progress,
     results,
@@ -32,6 +33,7 @@ router.include_router(jobs.router)
 router.include_router(data.router)
 router.include_router(accounts.router)
 router.include_router(admission.router)
+router.include_router(ledger.router)
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

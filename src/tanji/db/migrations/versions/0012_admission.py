@@ -2,7 +2,7 @@
 submissions, evidence, reviews, propagation runs
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-07 07:55:53.327200
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0008"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
