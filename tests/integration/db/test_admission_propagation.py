@@ -91,3 +91,23 @@ def test_a_new_version_lists_and_recomputes_the_dependent_products(
         (seen,) = propagation.runs_for(uow.session, owner)
         assert (seen.id, seen.products) == (run_id, 1)
         assert propagation.runs_for(uow.session, w.submitter) == []
+
+
+def test_background_monte_carlo_samples_run_on_the_same_dask_path(
+    db_engine: Engine, tmp_path: Path
+) -> None:
+    from tests.integration.db.test_footprints_store import bundle
+
+    from tanji.services.catalog import Destination, get_lci_version
+    from tanji.services.lci_import import import_bundle
+
+    name = f"lci-mc-{secrets.token_hex(3)}"
+    with UnitOfWork(db_engine) as uow:
+        import_bundle(uow.session, bundle(), Destination(name, "1"))
+        dbv_id = get_lci_version(uow.session, name, "1").id
+    spec = batch.StoreSpec(db_engine.url.render_as_string(hide_password=False),
+                           str(tmp_path / "cache"))  # fmt: skip
+    count = batch.run_background_samples(spec, dbv_id, "ipcc-ar6-gwp100", 20, processes=False)
+    assert count == 3  # electricity, coal, cell
+    cached = list((tmp_path / "cache").glob(f"*-{dbv_id}-ipcc-ar6-gwp100-*-mc20.npy"))
+    assert len(cached) == 1  # written where every later calculation reads it

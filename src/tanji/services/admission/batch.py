@@ -43,8 +43,10 @@ __all__ = [
     "SCHEDULER_ENV",
     "BatchOutcome",
     "StoreSpec",
+    "background_samples",
     "batch_options",
     "recompute_chunk",
+    "run_background_samples",
     "run_batch",
 ]
 
@@ -229,3 +231,45 @@ def batch_options() -> tuple[int, bool]:
     workers = int(os.environ.get("TANJI_DASK_WORKERS", "1") or "1")
     processes = os.environ.get("TANJI_DASK_PROCESSES", "1") != "0"
     return max(1, workers), processes
+
+
+def background_samples(spec: StoreSpec, dbv_id: int, method: str, iterations: int) -> int:
+    """Prepare a database version's background and its ``iterations`` Monte Carlo samples
+    of every activity (seeded; written to the background cache, so every later
+    calculation reads them). Returns the number of activities sampled."""
+    db, backgrounds = _resources(spec)
+    with UnitOfWork(db) as uow:
+        background = backgrounds.get(uow.session, dbv_id, method)
+        samples = backgrounds.samples(uow.session, background, iterations)
+    return int(samples.shape[1])
+
+
+def run_background_samples(
+    spec: StoreSpec,
+    dbv_id: int,
+    method: str,
+    iterations: int,
+    *,
+    processes: bool = True,
+    scheduler: str | None = None,
+) -> int:
+    """:func:`background_samples` on the same Dask path as the recomputations (a worker
+    of an in-process ``LocalCluster``, or ``TANJI_DASK_SCHEDULER``'s)."""
+    from dask.distributed import Client, LocalCluster
+
+    address = scheduler or os.environ.get(SCHEDULER_ENV)
+    with ExitStack() as stack:
+        if address:
+            client = stack.enter_context(Client(address))  # type: ignore[no-untyped-call]
+        else:
+            cluster = stack.enter_context(
+                LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=1, threads_per_worker=1, processes=processes, dashboard_address=None
+                )
+            )
+            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
+        count: int = client.submit(
+            background_samples, spec, dbv_id, method, iterations, pure=False
+        ).result()
+        client.run(_dispose)
+    return count
