@@ -5,6 +5,9 @@ their recomputation.
 
 Handlers read the request and call :mod:`tanji.services.admission`, which decides who
 may do what; a refused step comes back as the page's problem, in the reader's language.
+A change runs in its own unit of work, committed before the handler answers with its
+redirect: the request's session commits only after the response is sent, and a browser
+that follows the redirect at once must find the change.
 """
 
 from __future__ import annotations
@@ -143,7 +146,7 @@ def _record(values: dict[str, Any]) -> BackgroundRecord:
 
 
 @router.post("/admission/submit")
-async def submit(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+async def submit(request: Request, session: SessionDep, actor: ActorDep, app: AppDep) -> Response:
     form = await request.form()
     try:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -164,9 +167,10 @@ async def submit(request: Request, session: SessionDep, actor: ActorDep) -> Resp
         await form.close()  # the uploads' temporary files
     try:
         record = _record(values)
-        submission_id = submissions.submit(
-            session, actor, int(values.get("database_id") or 0), record, files
-        )
+        with app.unit_of_work() as uow:  # committed before the browser follows the redirect
+            submission_id = submissions.submit(
+                uow.session, actor, int(values.get("database_id") or 0), record, files
+            )
     except (
         AdmissionError,
         AdmissionRefusedError,
@@ -206,6 +210,7 @@ def review(
     submission_id: Id,
     session: SessionDep,
     actor: ActorDep,
+    app: AppDep,
     completeness: Annotated[int, Form(ge=1, le=5)],
     representativeness: Annotated[int, Form(ge=1, le=5)],
     consistency: Annotated[int, Form(ge=1, le=5)],
@@ -222,16 +227,20 @@ def review(
     try:
         given = Review(actor.org_id, completeness, representativeness, consistency,
                        PefQuality(ter, ger, tir, p), recommendation, summary, comments)  # fmt: skip
-        reviews.review(session, actor, submission_id, given)
+        with app.unit_of_work() as uow:
+            reviews.review(uow.session, actor, submission_id, given)
     except (AdmissionError, AdmissionRefusedError) as error:
         return _detail(request, session, actor, submission_id, _problem(request, error), 409)
     return RedirectResponse(f"/admission/submissions/{submission_id}", status_code=303)
 
 
 @router.post("/admission/submissions/{submission_id}/admit")
-def admit(request: Request, submission_id: Id, session: SessionDep, actor: ActorDep) -> Response:
+def admit(
+    request: Request, submission_id: Id, session: SessionDep, actor: ActorDep, app: AppDep
+) -> Response:
     try:
-        decisions.admit(session, actor, submission_id)
+        with app.unit_of_work() as uow:
+            decisions.admit(uow.session, actor, submission_id)
     except AdmissionRefusedError as error:
         return _detail(request, session, actor, submission_id, _problem(request, error), 409)
     return RedirectResponse(f"/admission/submissions/{submission_id}", status_code=303)
@@ -243,10 +252,12 @@ def reject(
     submission_id: Id,
     session: SessionDep,
     actor: ActorDep,
+    app: AppDep,
     reasons: Annotated[str, Form(max_length=10000)] = "",
 ) -> Response:
     try:
-        decisions.reject(session, actor, submission_id, reasons.splitlines())
+        with app.unit_of_work() as uow:
+            decisions.reject(uow.session, actor, submission_id, reasons.splitlines())
     except AdmissionRefusedError as error:
         return _detail(request, session, actor, submission_id, _problem(request, error), 409)
     return RedirectResponse(f"/admission/submissions/{submission_id}", status_code=303)
