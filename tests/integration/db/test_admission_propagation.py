@@ -5,6 +5,7 @@ result, which stays untouched."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,16 @@ from sqlalchemy import Engine
 from tests.integration.db.admission_world import files, record, world
 from tests.integration.db.test_admission_store import a_review
 
+from tanji.db.migrate import upgrade
 from tanji.db.models import FootprintResultRow
-from tanji.db.session import UnitOfWork
+from tanji.db.session import UnitOfWork, make_engine
 from tanji.domain.admission import summarize
 from tanji.engine import Engine as LcaEngine
 from tanji.services import logins, product_calculation, products
 from tanji.services.admission import batch, decisions, propagation, reviews, submissions
 from tanji.services.background import BackgroundStore
 from tanji.services.product_lines import LineInput
+from tanji.services.reference import ensure_reference_data
 from tanji.services.rules import ensure_shipped_rules
 
 
@@ -32,9 +35,24 @@ def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+@pytest.fixture
+def own_store(store_url: str) -> Iterator[Engine]:
+    """A store of this test's own, on each backend: the batch's workers need committed
+    data, and committed rules, factors and activities must not show in other tests."""
+    engine = make_engine(store_url)
+    try:
+        upgrade(engine)
+        with UnitOfWork(engine) as uow:
+            ensure_reference_data(uow.session)
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def test_a_new_version_lists_and_recomputes_the_dependent_products(
-    db_engine: Engine, tmp_path: Path
+    own_store: Engine, tmp_path: Path
 ) -> None:
+    db_engine = own_store
     backgrounds = BackgroundStore(LcaEngine(), tmp_path / "cache", "test")
     with UnitOfWork(db_engine) as uow:
         s = uow.session
@@ -94,8 +112,9 @@ def test_a_new_version_lists_and_recomputes_the_dependent_products(
 
 
 def test_background_monte_carlo_samples_run_on_the_same_dask_path(
-    db_engine: Engine, tmp_path: Path
+    own_store: Engine, tmp_path: Path
 ) -> None:
+    db_engine = own_store
     from tests.integration.db.test_footprints_store import bundle
 
     from tanji.services.catalog import Destination, get_lci_version

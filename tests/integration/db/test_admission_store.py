@@ -154,16 +154,21 @@ def test_confidential_fields_and_anonymous_reviewers(session: Session) -> None:
 
 def test_inter_comparison_flags_an_outlier(session: Session) -> None:
     w = world(session)
+    product = f"cathode-{w.admission_db_id}"  # no other test's records compare with these
     source = Source("Test association", "Comparable records")
     existing = [
         EmissionFactor(f"C{i}", "正极", "cathode", FactorKind.MATERIAL, "kg", "CN-JS", source,
-                       co2e=value, gwp_basis="IPCC-AR6-GWP100", product_code="lfp-cathode",
+                       co2e=value, gwp_basis="IPCC-AR6-GWP100", product_code=product,
                        uncertainty=Uncertainty("lognormal", gsd=1.1))
         for i, value in enumerate((7.0, 7.5, 8.0, 8.5))
     ]  # fmt: skip
     import_factors(session, existing, Destination(f"{w.database}-peers"))
-    usual = submissions.submit(session, w.submitter, w.admission_db_id, record(), files())
-    odd = submissions.submit(session, w.submitter, w.admission_db_id, record(co2e=30.0), files())
+    usual = submissions.submit(
+        session, w.submitter, w.admission_db_id, record(product=product), files()
+    )
+    odd = submissions.submit(
+        session, w.submitter, w.admission_db_id, record(co2e=30.0, product=product), files()
+    )
     usual_view = submissions.submission(session, w.department, usual).comparison
     odd_view = submissions.submission(session, w.department, odd).comparison
     assert usual_view["n"] == 4

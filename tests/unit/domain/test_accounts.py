@@ -42,6 +42,12 @@ certification.apply       EA   -     -      -     -     -      -
 certification.work        -    EA    -      -     -     -      -
 certification.body        -    A     -      -     -     A      -
 certification.oversee     -    -     -      A     -     -      A
+admission.submit          EA   -     EA     -     -     -      -
+admission.review          EA   EA    EA     -     -     EA     -
+admission.verify          -    -     -      EA    EA    -      -
+admission.manage          -    -     A      A     -     -      A
+admission.declare         A    A     A      -     -     A      -
+admission.propagate       -    -     EA     EA    -     -      A
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,
