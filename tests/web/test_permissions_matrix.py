@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web import label_matrix
+from tests.web import admission_matrix, label_matrix
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 from tests.web.test_certification_api import ROUTES as CERTIFICATION_ROUTES
 
@@ -358,6 +358,33 @@ def _job(world: World) -> Call:
     return Call(f"/api/v1/jobs/{world.submitted_job()}")
 
 
+# --- admission (issue 15): targets made by tests/web/admission_matrix.py
+
+
+def _admission_submit(world: World) -> Call:
+    body = admission_matrix.submission_body(world.app, world.shared)
+    return Call("/api/v1/admission/submissions", body)
+
+
+def _admission(suffix: str = "", body: Any = None) -> RequestMaker:
+    """A fresh submission of the matrix enterprise (``…/submissions/ID`` + ``suffix``)."""
+
+    def make(world: World) -> Call:
+        sid = admission_matrix.fresh_submission(world.app, world.shared, world.enterprise.actor)
+        return Call(f"/api/v1/admission/submissions/{sid}{suffix}", body)
+
+    return make
+
+
+def _admission_affected(world: World) -> Call:
+    name = world.factor_ref.split(":")[0]  # a shipped database, published
+    return Call(f"/api/v1/admission/affected?database={name}")
+
+
+def _admission_propagation(world: World) -> Call:
+    return Call("/api/v1/admission/propagation", {"database": world.factor_ref.split(":")[0]})
+
+
 def _ledger_receipt(world: World) -> Call:
     index = _ledger_inclusion(world).url.split("index=")[1].split("&")[0]
     return Call(f"/api/v1/ledger/receipt?index={index}")
@@ -635,6 +662,32 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     row("POST", "/api/v1/efficiency/industry-averages",
                                                       401, 403, 403, 403, 403, 403, 201, 201, 403,
         request=lambda _: Call("/api/v1/efficiency/industry-averages", _AVERAGE)),
+    # Admission (docs/admission.md): enterprises and associations submit (editors); a
+    # submission is read by its parties (the matrix enterprise's people: submitter), the
+    # sector's department and the operator; reviewers must be registered (409 for the
+    # submitter's own and an outsider);
+    # the sector's department (the demo province) verifies: 409 with too few reviews,
+    # 204 for a rejection with reasons; publishers list and recompute the affected.
+    row("GET", "/api/v1/admission/databases",         200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("POST", "/api/v1/admission/submissions",      401, 403, 201, 201, 201, 403, 403, 403, 403,
+        request=_admission_submit),
+    row("GET", "/api/v1/admission/submissions",       401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/admission/submissions/{submission_id}",
+                                                      404, 200, 200, 200, 404, 404, 200, 200, 200,
+        request=_admission()),
+    row("POST", "/api/v1/admission/submissions/{submission_id}/reviews",
+                                                      401, 403, 409, 409, 409, 409, 403, 403, 403,
+        request=_admission("/reviews", admission_matrix.REVIEW)),
+    row("POST", "/api/v1/admission/submissions/{submission_id}/admit",
+                                                      401, 403, 403, 403, 403, 403, 409, 403, 403,
+        request=_admission("/admit")),
+    row("POST", "/api/v1/admission/submissions/{submission_id}/reject",
+                                                      401, 403, 403, 403, 403, 403, 204, 403, 403,
+        request=_admission("/reject", {"reasons": ["Matrix."]})),
+    row("GET", "/api/v1/admission/affected",          401, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=_admission_affected),
+    row("POST", "/api/v1/admission/propagation",      401, 403, 403, 403, 403, 403, 202, 202, 403,
+        request=_admission_propagation),
 )
 # fmt: on
 

@@ -31,6 +31,13 @@ from tanji.db.base import Base, utcnow
 
 __all__ = [
     "ActivityRow",
+    "AdmissionDatabaseRow",
+    "AdmissionDeclarationRow",
+    "AdmissionEvidenceRow",
+    "AdmissionReviewRow",
+    "AdmissionReviewerRow",
+    "AdmissionSectorRow",
+    "AdmissionSubmissionRow",
     "ApiTokenRow",
     "AuditRow",
     "AuthInvitationRow",
@@ -78,6 +85,8 @@ __all__ = [
     "PinRow",
     "ProductModelRow",
     "ProductSystemRow",
+    "PropagationItemRow",
+    "PropagationRunRow",
     "RuleRow",
     "ScopeRow",
     "SigningKeyRow",
@@ -596,6 +605,18 @@ class ProductRow(Base):
 
 # The certification and authentication tables live in their own modules (this one is long
 # enough); importing them here puts them in the metadata that Alembic compares.
+# --- admission (issue 15): its own module, re-exported like certification's.
+from tanji.db.admission_tables import (  # noqa: E402
+    AdmissionDatabaseRow,
+    AdmissionDeclarationRow,
+    AdmissionEvidenceRow,
+    AdmissionReviewerRow,
+    AdmissionReviewRow,
+    AdmissionSectorRow,
+    AdmissionSubmissionRow,
+    PropagationItemRow,
+    PropagationRunRow,
+)
 from tanji.db.auth_tables import (  # noqa: E402
     AuthInvitationRow,
     AuthMfaRow,

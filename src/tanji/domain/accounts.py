@@ -147,6 +147,27 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
         _K.PLATFORM_ADMIN: _V,
     },
     "efficiency.report": {_K.ENTERPRISE: _E},
+    # --- admission (issue 15)
+    "admission.submit": {_K.ENTERPRISE: _E, _K.ASSOCIATION: _E},
+    "admission.review": {
+        _K.ENTERPRISE: _E,
+        _K.ASSOCIATION: _E,
+        _K.CERTIFICATION_BODY: _E,
+        _K.SERVICE_PROVIDER: _E,
+    },
+    "admission.verify": {_K.DEPARTMENT_PROVINCE: _E, _K.DEPARTMENT_CITY: _E},
+    "admission.manage": {_K.DEPARTMENT_PROVINCE: _A, _K.ASSOCIATION: _A, _K.PLATFORM_ADMIN: _A},
+    "admission.declare": {
+        _K.ENTERPRISE: _A,
+        _K.ASSOCIATION: _A,
+        _K.CERTIFICATION_BODY: _A,
+        _K.SERVICE_PROVIDER: _A,
+    },
+    "admission.propagate": {
+        _K.DEPARTMENT_PROVINCE: _E,
+        _K.ASSOCIATION: _E,
+        _K.PLATFORM_ADMIN: _A,
+    },
 }
 
 #: Every action the platform checks, in the table's order.

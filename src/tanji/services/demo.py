@@ -12,6 +12,7 @@
 - the certification demo (:mod:`tanji.services.certification.demo`): the certifier as a
   registered body with twelve staff, one granted certificate on the battery maker's
   product, one case in progress and one application not accepted.
+- the admission demo (:func:`tanji.services.admission.demo.load_admission_demo`).
 
 Examples live in the repository (``examples/``), not in the package: the caller passes
 the folder, and without it only the accounts are made.
@@ -31,6 +32,7 @@ from tanji.db.models import FootprintResultRow, ProductRow
 from tanji.db.session import UnitOfWork
 from tanji.io.product_model import document_text, load_document
 from tanji.services import accounts, logins
+from tanji.services.admission.demo import load_admission_demo
 from tanji.services.background import BackgroundStore
 from tanji.services.benchmarks.demo import load_benchmark_demo
 from tanji.services.certification.demo import certification_logins, load_certification_demo
@@ -136,6 +138,8 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
     footprints and the other examples' footprints as platform data."""
     with store.unit_of_work() as uow:
         logins = tuple(accounts.demo_accounts(uow.session))
+    with store.unit_of_work() as uow:
+        load_admission_demo(uow.session)  # issue 15: databases, reviewers, one admission
     made = computed = 0
     certificate_id = None
     if examples is not None and examples.is_dir():

@@ -26,6 +26,7 @@ from tanji.web.jobs import JobRunner
 from tanji.web.limits import BodyLimit
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
+from tanji.web.ui import admission as admission_pages
 from tanji.web.ui import auth as auth_pages
 from tanji.web.ui import benchmarks as benchmark_pages
 from tanji.web.ui import data as data_pages
@@ -121,4 +122,5 @@ def create_app(
     web.include_router(benchmark_pages.router)  # issue 16
     web.include_router(certification_pages.router)
     web.include_router(certification_case_pages.router)
+    web.include_router(admission_pages.router)  # issue 15
     return web

@@ -36,6 +36,7 @@ from tanji.services.errors import (
 from tanji.services.product_lock import StaleVersionError, VersionRequiredError
 from tanji.web.conflicts import api_language, conflict_message
 from tanji.web.i18n import language_of, translations
+from tanji.web.reasons import reasons_message
 
 __all__ = ["STATUS", "install_error_handlers", "status_of"]
 
@@ -110,13 +111,16 @@ async def _known(request: Request, error: Exception) -> Response:
         return _stale(request, error)
     if isinstance(error, RateLimitedError):
         return _limited(request, error)
-    reasons = getattr(error, "reasons", None)  # a refused certification step: its keys
-    extra: dict[str, object] | None = (
-        {"reasons": [{"key": r.key, "params": dict(r.params)} for r in reasons]}
-        if reasons
-        else None
-    )
-    return _respond(request, status, code, str(error), fields, extra)
+    message = str(error)
+    extra: dict[str, object] | None = None
+    reasons = getattr(error, "reasons", None)
+    if reasons and all(hasattr(r, "key") and hasattr(r, "english") for r in reasons):
+        # Structured refusals (admission): each reason in the reader's language.
+        language = api_language(request) if _is_api(request) else language_of(request)
+        message = reasons_message(reasons, language)
+    elif reasons:  # a refused certification step: its reasons' keys for machines
+        extra = {"reasons": [{"key": r.key, "params": dict(r.params)} for r in reasons]}
+    return _respond(request, status, code, message, fields, extra)
 
 
 #: The page's sentence for a 429 (the msgid is in the catalogues).

@@ -45,6 +45,12 @@ certification.oversee     -    -     -      A     -     -      A
 benchmark.set             -    -     -      EA    -     -      A
 benchmark.oversee         -    -     -      VEA   VEA   -      VEA
 efficiency.report         EA   -     -      -     -     -      -
+admission.submit          EA   -     EA     -     -     -      -
+admission.review          EA   EA    EA     -     -     EA     -
+admission.verify          -    -     -      EA    EA    -      -
+admission.manage          -    -     A      A     -     -      A
+admission.declare         A    A     A      -     -     A      -
+admission.propagate       -    -     EA     EA    -     -      A
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from tanji.web.api import (
     accounts,
+    admission,
     benchmarks,
     certification,
     data,
@@ -39,6 +40,7 @@ router.include_router(jobs.router)
 router.include_router(data.router)
 router.include_router(accounts.router)
 router.include_router(labels.router)  # carbon labels
+router.include_router(admission.router)
 router.include_router(ledger.router)
 router.include_router(pact.router)
 router.include_router(benchmarks.router)  # issue 16

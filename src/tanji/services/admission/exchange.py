@@ -1,0 +1,104 @@
+"""National and peer exchange (R3.6): a background database version as openLCA JSON-LD.
+
+Each factor of the version becomes an openLCA process: 1 ``unit`` of its product out,
+and its emissions in: the kg of each gas where the factor states them per gas, else one
+flow "Carbon dioxide equivalent (<GWP set>)" with the stated CO2e. The process keeps the
+factor's source in its description — publisher, document, year, table, the submitting
+organisation and the evidence SHA-256 of an admitted record (the factor's notes) — and
+its Tanji reference (``database:CODE@n``), so an importer keeps where each value comes
+from. Process and flow ids are UUIDv5 of those references: the same version exports the
+same ids. Read back with :func:`tanji.io.olca_jsonld.read_jsonld`.
+
+Design note: a CO2e-only factor has no elementary flow of its own; the CO2e flow is a
+characterized quantity, named for its GWP set so that no importer mistakes it for CO2.
+ILCD and TIDAS exports are not done yet (docs/admission.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tanji.db.models import GasRow
+from tanji.domain.factors import EmissionFactor, Source
+from tanji.domain.lci import Activity, ElementaryFlow, Exchange, ExchangeKind, LciBundle
+from tanji.io.olca_jsonld import write_jsonld
+from tanji.services.catalog import get_database, get_version
+from tanji.services.factors import stored_factors
+
+__all__ = ["export_jsonld", "factor_bundle"]
+
+_NAMESPACE = uuid.UUID("6f1c3a52-5a8e-4d0e-9a57-7a6e6a1f0015")
+
+
+def _uid(text: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, text))
+
+
+def _description(factor: EmissionFactor, ref: str) -> str:
+    lines = [f"Source: {factor.source.citation()}", f"Tanji reference: {ref}"]
+    if factor.illustrative:
+        lines.append("ILLUSTRATIVE value — not a published factor.")
+    if factor.notes:
+        lines.append(factor.notes)
+    return "\n".join(lines)
+
+
+def factor_bundle(session: Session, database: str, version: str | None = None) -> LciBundle:
+    """The factors of ``database``'s ``version`` (the latest by default) as an LCI bundle."""
+    db = get_database(session, database)
+    dbv = get_version(session, db, version)
+    gases = {g.id: g for g in session.scalars(select(GasRow))}
+    flows: dict[str, ElementaryFlow] = {}
+    activities = []
+    for factor in stored_factors(session, database, dbv.version):
+        ref = f"{database}:{factor.code}@{dbv.version}"
+        key = _uid(ref)
+        exchanges = [Exchange(ExchangeKind.PRODUCTION, key, 1.0, factor.unit)]
+        if factor.gases:
+            for amount in factor.gases:
+                gas = gases.get(amount.gas)
+                flow_key = _uid(f"gas:{amount.gas}")
+                flows.setdefault(flow_key, ElementaryFlow(
+                    flow_key, gas.name_en if gas else amount.gas, "kg", "air",
+                    gas.cas if gas else None, gas.formula if gas else None, amount.gas,
+                ))  # fmt: skip
+                exchanges.append(Exchange(ExchangeKind.BIOSPHERE, flow_key, amount.kg, "kg"))
+        else:
+            basis = factor.gwp_basis or "as published"
+            flow_key = _uid(f"co2e:{basis}")
+            flows.setdefault(flow_key, ElementaryFlow(
+                flow_key, f"Carbon dioxide equivalent ({basis})", "kg", "air",
+            ))  # fmt: skip
+            exchanges.append(
+                Exchange(ExchangeKind.BIOSPHERE, flow_key, float(factor.co2e or 0.0), "kg")
+            )
+        activities.append(
+            Activity(
+                key,
+                factor.name_en or factor.name_zh,
+                factor.unit,
+                tuple(exchanges),
+                location=factor.geography,
+                reference_product=factor.name_en or factor.name_zh,
+                category=factor.kind.value,
+                name_zh=factor.name_zh,
+                comment=_description(factor, ref),
+            )
+        )
+    return LciBundle(
+        format="tanji-factors",
+        activities=tuple(activities),
+        flows=tuple(flows.values()),
+        source=Source(db.owner_name, f"{database} version {dbv.version}"),
+    )
+
+
+def export_jsonld(session: Session, database: str, version: str | None, path: Path) -> int:
+    """Write the version as an openLCA JSON-LD zip at ``path``; returns the process count."""
+    bundle = factor_bundle(session, database, version)
+    write_jsonld(bundle, path)
+    return len(bundle.activities)
