@@ -8,6 +8,7 @@ production parameters cost ~50 ms and 64 MiB per hash).
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
@@ -17,10 +18,13 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tests import live
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
+from tanji.db.models import CertificateRow, FootprintResultRow, OrganisationRow
 from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
 from tanji.services import accounts, logins
 from tanji.services.reference import ensure_reference_data
@@ -126,3 +130,24 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def serving(app: App) -> AbstractContextManager[str]:
     """``app`` under a real uvicorn (see :func:`tests.live.serving`); yields its URL."""
     return live.serving(create_app(app))
+
+
+def certified_products(session: Session) -> set[tuple[object, ...]]:
+    """The products (a workspace product, else an organisation's product code) with a
+    valid certificate on a result that is neither a demo organisation's nor illustrative."""
+    rows = session.execute(
+        select(
+            FootprintResultRow.org_id,
+            FootprintResultRow.product_id,
+            FootprintResultRow.product_code,
+            FootprintResultRow.result,
+        )
+        .join(CertificateRow, CertificateRow.result_id == FootprintResultRow.id)
+        .join(OrganisationRow, OrganisationRow.id == FootprintResultRow.org_id)
+        .where(CertificateRow.status == "valid", OrganisationRow.demo.is_(False))
+    ).all()
+    return {
+        ("workspace", product) if product is not None else ("code", org, code)
+        for org, product, code, text in rows
+        if not json.loads(text).get("illustrative")
+    }

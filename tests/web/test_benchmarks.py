@@ -58,15 +58,15 @@ def _certify(app: App, category: str, values: list[tuple[float, float | None]], 
             s.flush()
             case = CertificationCaseRow(
                 applicant_org_id=holder.org_id, body_org_id=holder.org_id, result_id=result.id,
-                category=category, certification_type="grade", declared_value=value,
-                state="decided", applied_on=date(year, 1, 2),
+                category=category, certification_type="footprint", declared_value=value,
+                state="certified", applied_on=date(year, 1, 2),
             )  # fmt: skip
             s.add(case)
             s.flush()
             s.add(
                 CertificateRow(
                     number=f"C-{secrets.token_hex(6)}", case_id=case.id,
-                    certification_type="grade", category=category, product_name="测试",
+                    certification_type="footprint", category=category, product_name="测试",
                     holder_org_id=holder.org_id, body_org_id=holder.org_id,
                     result_id=result.id, declared_unit="1 kg", declared_value=value,
                     unit="kg CO2e", rule_ref="general-gbt24067@1", standard="GB/T 24067",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from tests.web.conftest import certified_products
 
 from tanji.bootstrap import App
 from tanji.db.models import CertificateRow, OrganisationRow
@@ -60,11 +60,7 @@ def test_the_demo_is_idempotent_and_never_counted(tanji_app: App, demo: Certific
         certificate = uow.session.get(CertificateRow, demo.certificate_id)
         assert certificate is not None
         holder = uow.session.get(OrganisationRow, certificate.holder_org_id)
-        valid_outside_demo = uow.session.scalars(
-            select(CertificateRow.id)
-            .join(OrganisationRow, OrganisationRow.id == CertificateRow.holder_org_id)
-            .where(CertificateRow.status == "valid", OrganisationRow.demo.is_(False))
-        ).all()
+        valid_outside_demo = certified_products(uow.session)
         progress = footprint_progress(uow.session)
     assert again == demo
     assert certificate.status == "valid"

@@ -532,7 +532,7 @@ def _certified_result(app: App, org_id: int, *, expires: date) -> int:
         s.flush()
         case = CertificationCaseRow(
             applicant_org_id=org_id, body_org_id=body.id, result_id=row.id, category="battery",
-            certification_type="product", declared_value=1.5, state="certified",
+            certification_type="footprint", declared_value=1.5, state="certified",
             applied_on=date.today(),
         )  # fmt: skip
         s.add(case)
@@ -541,7 +541,7 @@ def _certified_result(app: App, org_id: int, *, expires: date) -> int:
             CertificateRow(
                 number=f"C-{uuid.uuid4().hex[:12]}",
                 case_id=case.id,
-                certification_type="product",
+                certification_type="footprint",
                 category="battery",
                 product_name="LFP",
                 holder_org_id=org_id,

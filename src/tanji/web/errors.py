@@ -115,10 +115,10 @@ async def _known(request: Request, error: Exception) -> Response:
     extra: dict[str, object] | None = None
     reasons = getattr(error, "reasons", None)
     if reasons and all(hasattr(r, "key") and hasattr(r, "english") for r in reasons):
-        # Structured refusals (admission): each reason in the reader's language.
+        # Structured refusals (certification, admission): each reason in the reader's
+        # language, and their keys with their values for machines.
         language = api_language(request) if _is_api(request) else language_of(request)
         message = reasons_message(reasons, language)
-    elif reasons:  # a refused certification step: its reasons' keys for machines
         extra = {"reasons": [{"key": r.key, "params": dict(r.params)} for r in reasons]}
     return _respond(request, status, code, message, fields, extra)
 

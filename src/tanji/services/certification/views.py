@@ -160,6 +160,15 @@ def _orgs(session: Session, ids: set[int]) -> dict[int, OrganisationRow]:
     return {row.id: row for row in rows}
 
 
+def _frozen(session: Session, org_id: int, day: date) -> bool:
+    """Whether a body's cases are frozen today: its standing has problems, or it is no
+    longer in the registry at all (a list never fails for one such case)."""
+    try:
+        return bool(standing_problems(load_body(session, org_id), day))
+    except NotFoundError:
+        return True
+
+
 def _summaries(session: Session, rows: list[CertificationCaseRow]) -> list[CaseSummary]:
     orgs = _orgs(session, {r.applicant_org_id for r in rows} | {r.body_org_id for r in rows})
     results = {
@@ -169,10 +178,7 @@ def _summaries(session: Session, rows: list[CertificationCaseRow]) -> list[CaseS
         )
     }
     day = today()
-    standing = {
-        org_id: bool(standing_problems(load_body(session, org_id), day))
-        for org_id in {r.body_org_id for r in rows}
-    }
+    standing = {org_id: _frozen(session, org_id, day) for org_id in {r.body_org_id for r in rows}}
     out = []
     for row in rows:
         findings = findings_of(session, row.id)
