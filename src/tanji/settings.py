@@ -10,6 +10,9 @@
 over HTTPS only (set it behind the TLS proxy of a production deployment).
 ``TANJI_SQLITE_BUSY_TIMEOUT``: seconds a write waits for SQLite's write lock (default 15)
 before the request is answered 503 "busy, retry".
+``TANJI_METRICS_PUBLIC=1``: serve ``/metrics`` to every client, not only to this machine's
+(docs/operations.md). ``TANJI_LOG_FORMAT``: ``json`` (default; one JSON object a line) or
+``text``.
 ``TANJI_LIMIT_<NAME>``: the caps on what an uploaded or imported file may make the
 readers do (:class:`tanji.io.limits.Limits`; docs/web.md lists them and their defaults).
 """
@@ -33,6 +36,8 @@ class Settings:
     secure_cookies: bool = False
     sqlite_busy_timeout: float = 15.0
     limits: Limits = field(default_factory=Limits)
+    metrics_public: bool = False
+    log_format: str = "json"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,4 +53,6 @@ class Settings:
             secure_cookies=env.get("TANJI_SECURE_COOKIES", "") in ("1", "true", "yes"),
             sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 15.0),
             limits=Limits.from_env(env),
+            metrics_public=env.get("TANJI_METRICS_PUBLIC", "") in ("1", "true", "yes"),
+            log_format="text" if env.get("TANJI_LOG_FORMAT", "").lower() == "text" else "json",
         )

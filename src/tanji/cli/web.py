@@ -37,6 +37,7 @@ def serve(
     import uvicorn
 
     from tanji.web.app import create_app
+    from tanji.web.observability import logging_config
 
     app = store_app()
     try:
@@ -51,6 +52,15 @@ def serve(
             for email, password, what in summary.accounts:
                 typer.echo(f"  {email:<26} {password:<24} {what}")
         typer.echo(f"Tanji is running at http://{host}:{port}/ (Ctrl+C to stop)")
-        uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+        # JSON lines with the request id (TANJI_LOG_FORMAT=text for a terminal); the
+        # middleware's "request" lines replace uvicorn's access log.
+        json_lines = app.settings.log_format == "json"
+        uvicorn.run(
+            create_app(app),
+            host=host,
+            port=port,
+            log_config=logging_config("INFO", json_lines=json_lines),
+            access_log=False,
+        )
     finally:
         app.close()

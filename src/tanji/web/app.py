@@ -19,10 +19,12 @@ from tanji import __version__
 from tanji.bootstrap import App, build_app
 from tanji.settings import Settings
 from tanji.web import api, ui
+from tanji.web.api import health
 from tanji.web.errors import install_error_handlers
 from tanji.web.headers import SecurityHeaders
 from tanji.web.jobs import JobRunner
 from tanji.web.limits import BodyLimit
+from tanji.web.observability import Metrics, RequestContext, metrics_router
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import data as data_pages
@@ -79,6 +81,13 @@ def create_app(app: App | None = None) -> FastAPI:
     web.add_middleware(
         SecurityHeaders, https=settings.secure_cookies, session_cookie=SESSION_COOKIE
     )
+    # Observability (tanji.web.observability): outermost of all, so the request id and
+    # the timing cover every answer.
+    web.state.metrics = Metrics(web.state)
+    web.state.metrics_public = settings.metrics_public
+    web.add_middleware(RequestContext, on_response=web.state.metrics.observe)
+    web.include_router(metrics_router)
+    web.include_router(health.probe_router, prefix="/api/v1")
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
     web.include_router(api.public_router, prefix="/api/v1")
