@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -79,6 +80,32 @@ def test_every_log_line_of_a_request_carries_its_id(
     assert {line["request_id"] for line in log_lines if line["logger"] == "tanji.request"} >= {
         plain
     }
+
+
+def test_a_log_line_is_one_json_object_with_fields_and_traceback() -> None:
+    try:
+        raise ValueError("bad 碳")
+    except ValueError:
+        record = logging.getLogger("tanji.x").makeRecord(
+            "tanji.x",
+            logging.ERROR,
+            __file__,
+            1,
+            "failed %s",
+            ("job",),
+            sys.exc_info(),
+            extra={"job_id": "j1", "color_message": "\x1b[1mfailed\x1b[0m"},
+        )
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "failed job"
+    assert entry["level"] == "ERROR"
+    assert entry["job_id"] == "j1"
+    assert "color_message" not in entry
+    assert "request_id" not in entry  # outside a request
+    assert entry["exception"].endswith("ValueError: bad 碳")
+    assert entry["time"].endswith("+00:00")
 
 
 def _metric(body: str, name: str, **labels: str) -> float:

@@ -43,7 +43,13 @@ _request_id: ContextVar[str | None] = ContextVar("tanji_request_id", default=Non
 access_log = logging.getLogger("tanji.request")
 
 #: Attributes every LogRecord has; anything else was passed with ``extra=`` and is kept.
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+#: uvicorn's ``color_message`` (the message with terminal colours) is dropped too.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
 
 
 def current_request_id() -> str | None:
