@@ -10,13 +10,15 @@ import re
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tanji.bootstrap import App
+from tanji.bootstrap import App, build_app
 from tanji.db.migrate import head_revision
+from tanji.settings import Settings
 from tanji.web.app import create_app
 from tanji.web.observability import JsonFormatter
 
@@ -180,3 +182,17 @@ def test_live_and_ready_probes(client: TestClient, tanji_app: App) -> None:
     assert behind.status_code == 503
     assert behind.json()["status"] == "not ready"
     assert behind.json()["schema_revision"] == "0001"
+
+
+def test_ready_is_503_when_the_store_cannot_be_reached(tmp_path: Path) -> None:
+    unreachable = Settings(
+        data_dir=tmp_path,
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/tanji?connect_timeout=2",
+        secret_key="test-key",
+    )
+    with build_app(unreachable) as app, TestClient(create_app(app)) as client:
+        assert client.get("/api/v1/health/live").status_code == 200
+        answer = client.get("/api/v1/health/ready")
+    assert answer.status_code == 503
+    assert answer.json()["status"] == "not ready"
+    assert answer.json()["store"] == "unreachable: OperationalError"

@@ -46,6 +46,7 @@ simply submitted again. State older than :data:`KEEP_SECONDS` after it ended is 
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import secrets
 import threading
@@ -164,7 +165,10 @@ class JobRunner:
             self._prune()
             self._jobs[job.id] = job
             self._waiting += 1
-        self._pool.submit(self._run, job.id, fn, result_url)
+        # The job runs in the submitting request's context: its log lines carry that
+        # request's id (tanji.web.observability).
+        context = contextvars.copy_context()
+        self._pool.submit(context.run, self._run, job.id, fn, result_url)
         return job
 
     def get(self, actor: Actor, job_id: str) -> Job:
