@@ -33,7 +33,7 @@ from tanji.services.rules import ensure_shipped_rules
 from tanji.settings import Settings
 
 db_app = typer.Typer(
-    help="The store: migrate the schema and load reference data.", no_args_is_help=True
+    help="The store: migrate, reference data, backup, restore.", no_args_is_help=True
 )
 data_app = typer.Typer(
     help="Background databases: emission factors and LCI data.", no_args_is_help=True
