@@ -23,6 +23,9 @@ host no mail is sent and an admin hands out reset links instead.
 loopback (a conformance suite on this machine); never in production.
 ``TANJI_PACT_CA_FILE``: a PEM file of certificates to trust when calling partners' PACT
 hosts (a partner's self-signed test certificate); default: the system's.
+``TANJI_METRICS_PUBLIC=1``: serve ``/metrics`` to every client, not only to this machine's
+(docs/operations.md). ``TANJI_LOG_FORMAT``: ``json`` (default; one JSON object a line) or
+``text``.
 ``TANJI_LIMIT_<NAME>``: the caps on what an uploaded or imported file may make the
 readers do (:class:`tanji.io.limits.Limits`; docs/web.md lists them and their defaults).
 """
@@ -104,6 +107,8 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     pact_test_mode: bool = False
     pact_ca_file: str | None = None
+    metrics_public: bool = False
+    log_format: str = "json"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -125,4 +130,6 @@ class Settings:
             smtp=SmtpSettings.from_env(env),
             pact_test_mode=env.get("TANJI_PACT_TEST_MODE", "") in ("1", "true", "yes"),
             pact_ca_file=env.get("TANJI_PACT_CA_FILE") or None,
+            metrics_public=env.get("TANJI_METRICS_PUBLIC", "") in ("1", "true", "yes"),
+            log_format="text" if env.get("TANJI_LOG_FORMAT", "").lower() == "text" else "json",
         )

@@ -454,6 +454,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # Public reference data: anyone.
     row("GET", "/api/v1/openapi.json",                200, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/health",                      200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/health/live",                 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/health/ready",                200, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/factors",                     200, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/factors/{ref:path}",          200, 200, 200, 200, 200, 200, 200, 200, 200,
         request=_factor),

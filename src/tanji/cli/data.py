@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from tanji.bootstrap import App, build_app
-from tanji.db.migrate import upgrade
+from tanji.db.migrate import head_revision, upgrade
 from tanji.services.catalog import Destination, database_kind, list_databases
 from tanji.services.errors import ServiceError
 from tanji.services.factors import diff_factor, factor_detail, search_factors, stored_factors
@@ -30,9 +30,10 @@ from tanji.services.lci import (
 from tanji.services.lci_import import LciImportSummary, load_bundle
 from tanji.services.reference import ensure_reference_data
 from tanji.services.rules import ensure_shipped_rules
+from tanji.settings import Settings
 
 db_app = typer.Typer(
-    help="The store: migrate the schema and load reference data.", no_args_is_help=True
+    help="The store: migrate, reference data, backup, restore.", no_args_is_help=True
 )
 data_app = typer.Typer(
     help="Background databases: emission factors and LCI data.", no_args_is_help=True
@@ -69,6 +70,47 @@ def db_upgrade() -> None:
         typer.echo(f"store ready: {app.settings.database_url}")
         for change in changes:
             typer.echo(f"  loaded {change}")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+) -> None:
+    """Write a consistent backup of the whole store to FILE (mode 0600), while it runs.
+
+    SQLite: the online backup API; PostgreSQL: pg_dump's custom format.
+    """
+    from tanji.services.backup import backup_store
+
+    settings = Settings.from_env()
+    info = backup_store(settings.database_url, file)
+    revision = f", schema {info.revision}" if info.revision else ""
+    typer.echo(f"backup written: {info.path} ({info.kind}, {info.size:,} bytes{revision})")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by 'tanji db backup'.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask before replacing the store's content.")
+    ] = False,
+) -> None:
+    """Replace the whole store by the backup FILE (checked first; all or nothing).
+
+    Then run 'tanji db upgrade' if the backup is from an older Tanji, and restart the
+    server so it reopens the store.
+    """
+    from tanji.services.backup import restore_store
+
+    settings = Settings.from_env()
+    if not yes and not typer.confirm(
+        f"Replace everything in {settings.database_url} by {file}?", default=False
+    ):
+        raise typer.Abort
+    info = restore_store(settings.database_url, file)
+    typer.echo(f"store restored from {info.path} (schema {info.revision})")
+    if info.revision != head_revision():
+        typer.echo("the backup is from an older Tanji: run 'tanji db upgrade' now")
 
 
 @data_app.command("import")

@@ -22,7 +22,7 @@ from tanji import __version__
 #: command's own (a test checks that they agree).
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "engine": ("tanji.cli.engine", "app", "The LCA engine on Brightway datapackages."),
-    "db": ("tanji.cli.data", "db_app", "The store: migrate the schema and load reference data."),
+    "db": ("tanji.cli.data", "db_app", "The store: migrate, reference data, backup, restore."),
     "data": ("tanji.cli.data", "data_app", "Background databases: emission factors and LCI data."),
     "calc": (
         "tanji.cli.footprints",

@@ -39,6 +39,7 @@ def serve(
     import uvicorn
 
     from tanji.web.app import create_app
+    from tanji.web.observability import logging_config
 
     app = store_app()
     try:
@@ -61,7 +62,17 @@ def serve(
             secure_by_default=not demo and host not in LOOPBACK,
             admin_mfa_by_default=not demo,
         )
-        uvicorn.run(web, host=host, port=port, log_level="info", server_header=False)
+        # JSON lines with the request id (TANJI_LOG_FORMAT=text for a terminal); the
+        # middleware's "request" lines replace uvicorn's access log.
+        json_lines = app.settings.log_format == "json"
+        uvicorn.run(
+            web,
+            host=host,
+            port=port,
+            log_config=logging_config("INFO", json_lines=json_lines),
+            access_log=False,
+            server_header=False,
+        )
     finally:
         app.close()
 

@@ -39,3 +39,9 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_config(None)).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision the code knows (a store at another one is from a newer Tanji)."""
+    script = ScriptDirectory.from_config(_config(None))
+    return frozenset(revision.revision for revision in script.walk_revisions())

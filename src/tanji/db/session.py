@@ -7,6 +7,7 @@ back on any error, so an import either lands whole or not at all.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,9 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(url: str, *, sqlite_busy_timeout: float = 15.0) -> Engine:
     """A SQLAlchemy engine; SQLite files get their folder, foreign keys and WAL, and
     writes wait up to ``sqlite_busy_timeout`` seconds for the write lock (then the
-    driver raises "database is locked", which the web answers 503)."""
+    driver raises "database is locked", which the web answers 503).
+
+    A new SQLite store file is created with mode 0600 (its folder 0700): it holds
+    enterprises' confidential data. SQLite gives its ``-wal`` and ``-shm`` files the
+    database file's mode."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _private_sqlite_file(Path(url.removeprefix("sqlite:///")))
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": sqlite_busy_timeout})
     else:
@@ -28,6 +33,12 @@ def make_engine(url: str, *, sqlite_busy_timeout: float = 15.0) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _private_sqlite_file(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

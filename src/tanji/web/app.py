@@ -19,11 +19,13 @@ from tanji import __version__
 from tanji.bootstrap import App, build_app
 from tanji.settings import Settings
 from tanji.web import api, pact_host, ui
+from tanji.web.api import health
 from tanji.web.errors import install_error_handlers
 from tanji.web.guards import Guards
 from tanji.web.headers import SecurityHeaders
 from tanji.web.jobs import JobRunner
 from tanji.web.limits import BodyLimit
+from tanji.web.observability import Metrics, RequestContext, metrics_router
 from tanji.web.security import SESSION_COOKIE, SESSION_SECONDS, secret_key
 from tanji.web.ui import accounts as account_pages
 from tanji.web.ui import admission as admission_pages
@@ -100,6 +102,13 @@ def create_app(
     web.add_middleware(BodyLimit)
     # Outermost, so every answer carries them (a 413 too); it reads no body.
     web.add_middleware(SecurityHeaders, https=secure, session_cookie=SESSION_COOKIE)
+    # Observability (tanji.web.observability): outermost of all, so the request id and
+    # the timing cover every answer.
+    web.state.metrics = Metrics(web.state)
+    web.state.metrics_public = settings.metrics_public
+    web.add_middleware(RequestContext, on_response=web.state.metrics.observe)
+    web.include_router(metrics_router)
+    web.include_router(health.probe_router, prefix="/api/v1")
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router, prefix="/api/v1")
     web.include_router(api.public_router, prefix="/api/v1")

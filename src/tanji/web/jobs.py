@@ -46,6 +46,7 @@ simply submitted again. State older than :data:`KEEP_SECONDS` after it ended is 
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import secrets
 import threading
@@ -142,6 +143,7 @@ class JobRunner:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._keep = keep_seconds
+        self._waiting = 0  # submitted, not yet started: the queue's depth
 
     def submit[T](
         self,
@@ -162,7 +164,11 @@ class JobRunner:
         with self._lock:
             self._prune()
             self._jobs[job.id] = job
-        self._pool.submit(self._run, job.id, fn, result_url)
+            self._waiting += 1
+        # The job runs in the submitting request's context: its log lines carry that
+        # request's id (tanji.web.observability).
+        context = contextvars.copy_context()
+        self._pool.submit(context.run, self._run, job.id, fn, result_url)
         return job
 
     def get(self, actor: Actor, job_id: str) -> Job:
@@ -172,6 +178,15 @@ class JobRunner:
         if job is None or not job.owned_by(actor):
             raise NotFoundError(f"no job {job_id} (it may have ended more than an hour ago)")
         return job
+
+    def counts(self) -> tuple[dict[JobStatus, int], int]:
+        """Jobs kept in memory by state, and how many of the running ones wait for a
+        worker (the queue's depth); for the metrics endpoint."""
+        with self._lock:
+            by_state = dict.fromkeys(JobStatus, 0)
+            for job in self._jobs.values():
+                by_state[job.status] += 1
+            return by_state, self._waiting
 
     def _update(self, job_id: str, **changes: Any) -> None:
         with self._lock:
@@ -186,6 +201,8 @@ class JobRunner:
         def report(done: int, total: int, message: str) -> None:
             self._update(job_id, done=done, total=total, message=message)
 
+        with self._lock:
+            self._waiting -= 1
         try:
             value = fn(report)
             url = result_url(value) if callable(result_url) else result_url

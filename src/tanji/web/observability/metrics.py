@@ -1,0 +1,126 @@
+"""Prometheus metrics at ``/metrics`` (the text exposition format, ``prometheus-client``).
+
+- ``tanji_http_request_duration_seconds`` (histogram): every answered request, by
+  method, route template (``/api/v1/products/{product_id}``, never the raw path, so the
+  series stay few) and status code.
+- ``tanji_jobs`` (gauge, by state): the background jobs this process keeps —
+  running, done, failed; ``tanji_job_queue_depth``: the running ones still waiting for
+  a worker.
+- ``tanji_db_pool_size``, ``tanji_db_pool_checked_out``, ``tanji_db_pool_overflow``:
+  the store's connection pool.
+- The ``process_*`` and ``python_*`` series of ``prometheus-client``.
+
+Who may read it: by default only clients on this machine (loopback) that did not come
+through a proxy (no ``Forwarded``/``X-Forwarded-For`` header) — anyone else gets 404;
+``TANJI_METRICS_PUBLIC=1`` opens it (put it behind the proxy's own access rule then).
+Each app has its own registry (no global state: tests build many apps). With several
+worker processes each answers for itself; see docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
+from prometheus_client.registry import Collector
+from sqlalchemy.pool import QueuePool
+
+__all__ = ["Metrics", "metrics_router"]
+
+#: Buckets in seconds: pages and API reads are tens of ms, uploads and reports seconds.
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class _StateCollector(Collector):
+    """Jobs and the database pool, read when Prometheus scrapes (nothing to keep up)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        state = self._metrics.state
+        jobs = getattr(state, "jobs", None)
+        if jobs is not None:
+            by_state, waiting = jobs.counts()
+            family = GaugeMetricFamily(
+                "tanji_jobs", "Background jobs kept by this process, by state", labels=["state"]
+            )
+            for job_state, count in by_state.items():
+                family.add_metric([str(job_state)], count)
+            yield family
+            yield GaugeMetricFamily(
+                "tanji_job_queue_depth", "Jobs submitted and waiting for a worker", value=waiting
+            )
+        tanji = getattr(state, "tanji", None)
+        pool = getattr(getattr(tanji, "db", None), "pool", None)
+        if isinstance(pool, QueuePool):
+            yield GaugeMetricFamily(
+                "tanji_db_pool_size", "Connections the store's pool keeps", value=pool.size()
+            )
+            yield GaugeMetricFamily(
+                "tanji_db_pool_checked_out",
+                "Store connections in use by requests and jobs",
+                value=pool.checkedout(),
+            )
+            yield GaugeMetricFamily(
+                "tanji_db_pool_overflow",
+                "Connections opened beyond the pool's size (negative: room left)",
+                value=pool.overflow(),
+            )
+
+
+class Metrics:
+    """One app's registry: the request histogram, fed by the request middleware, and the
+    collectors reading the app's state (``app.state.jobs``, ``app.state.tanji``)."""
+
+    def __init__(self, state: object) -> None:
+        self.state = state
+        self.registry = CollectorRegistry()
+        self.requests = Histogram(
+            "tanji_http_request_duration_seconds",
+            "Time to answer an HTTP request, by method, route template and status",
+            ["method", "route", "status"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.registry.register(_StateCollector(self))
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        if route == "/metrics":
+            return  # the scrapes themselves are not the platform's traffic
+        self.requests.labels(method, route, str(status)).observe(seconds)
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def _local(request: Request) -> bool:
+    """A client on this machine, not relayed by a proxy on it."""
+    headers = request.headers
+    if "forwarded" in headers or "x-forwarded-for" in headers:
+        return False
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+metrics_router = APIRouter(include_in_schema=False)
+
+
+@metrics_router.get("/metrics")
+def metrics(request: Request) -> Response:
+    """The Prometheus exposition; 404 to others than local clients unless made public."""
+    web = request.app
+    if not (web.state.metrics_public or _local(request)):
+        return Response(status_code=404)
+    body = web.state.metrics.exposition()
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
