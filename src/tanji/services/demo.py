@@ -32,7 +32,7 @@ from tanji.db.models import FootprintResultRow, ProductRow
 from tanji.db.session import UnitOfWork
 from tanji.io.product_model import document_text, load_document
 from tanji.services import accounts, logins
-from tanji.services.admission.demo import load_admission_demo
+from tanji.services.admission.demo import REVIEWER_ACCOUNTS, load_admission_demo
 from tanji.services.background import BackgroundStore
 from tanji.services.benchmarks.demo import load_benchmark_demo
 from tanji.services.certification.demo import certification_logins, load_certification_demo
@@ -140,6 +140,8 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
         logins = tuple(accounts.demo_accounts(uow.session))
     with store.unit_of_work() as uow:
         load_admission_demo(uow.session)  # issue 15: databases, reviewers, one admission
+    logins = (*logins, *((e, p, f"admin of {name} (shared-data reviewer)")
+                         for e, p, name, _, _ in REVIEWER_ACCOUNTS))  # fmt: skip
     made = computed = 0
     certificate_id = None
     if examples is not None and examples.is_dir():
