@@ -6,7 +6,9 @@ codes in one place each.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+from tanji.domain.reasons import Reason
 
 
 class ServiceError(Exception):
@@ -57,3 +59,22 @@ class RateLimitedError(ServiceError):
     def __init__(self, message: str, *, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class RefusedError(ConflictError):
+    """A process refused a step; ``reasons`` are the domain's message keys and values,
+    for the web layer to translate."""
+
+    def __init__(self, reasons: Sequence[Reason]) -> None:
+        super().__init__(" ".join(reason.english() for reason in reasons))
+        self.reasons = tuple(reasons)
+
+
+def refused_error(
+    reasons: Sequence[Reason], *, not_allowed: str, error: type[RefusedError]
+) -> ConflictError | PermissionDeniedError:
+    """The service error for refused reasons: when every reason is ``not_allowed`` (not
+    the actor's step), permission denied; otherwise ``error``."""
+    if reasons and all(r.key == not_allowed for r in reasons):
+        return PermissionDeniedError(" ".join(r.english() for r in reasons))
+    return error(reasons)

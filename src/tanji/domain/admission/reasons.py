@@ -9,10 +9,11 @@ key has an English sentence and a catalogue entry.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from tanji.domain.factors import DomainError
+from tanji.domain.reasons import Reason as BaseReason
 
 __all__ = ["ENGLISH", "AdmissionError", "Reason"]
 
@@ -50,14 +51,10 @@ ENGLISH: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
-class Reason:
+class Reason(BaseReason):
     """Why: a message key of :data:`ENGLISH` and the values its template names."""
 
-    key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def english(self) -> str:
-        return ENGLISH[self.key].format(**self.params)
+    CATALOGUE: ClassVar[Mapping[str, str]] = ENGLISH
 
     def error(self) -> AdmissionError:
         return AdmissionError((self,))

@@ -35,7 +35,13 @@ from tanji.domain.admission import (
     trace,
 )
 from tanji.services.audit import audit
-from tanji.services.errors import ConflictError, NotFoundError, PermissionDeniedError
+from tanji.services.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RefusedError,
+    refused_error,
+)
 from tanji.services.ledger import append
 
 __all__ = [
@@ -53,20 +59,15 @@ __all__ = [
 ]
 
 
-class AdmissionRefusedError(ConflictError):
-    """The process refused a step; ``reasons`` are the domain's message keys and values,
-    for the web layer to translate."""
-
-    def __init__(self, reasons: Sequence[Reason]) -> None:
-        super().__init__(" ".join(reason.english() for reason in reasons))
-        self.reasons = tuple(reasons)
+class AdmissionRefusedError(RefusedError):
+    """The process refused a step (its reasons' keys and values, for the web layer)."""
 
 
 def refused(reasons: Sequence[Reason]) -> ConflictError | PermissionDeniedError:
     """The service error for refused reasons: not the actor's step → permission denied."""
-    if reasons and all(r.key == "admission.actor.not_allowed" for r in reasons):
-        return PermissionDeniedError(" ".join(r.english() for r in reasons))
-    return AdmissionRefusedError(reasons)
+    return refused_error(
+        reasons, not_allowed="admission.actor.not_allowed", error=AdmissionRefusedError
+    )
 
 
 def log_decision(

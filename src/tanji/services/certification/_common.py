@@ -39,7 +39,13 @@ from tanji.domain.certification import (
     ScopeEntry,
     StaffMember,
 )
-from tanji.services.errors import ConflictError, NotFoundError, PermissionDeniedError
+from tanji.services.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RefusedError,
+    refused_error,
+)
 
 __all__ = [
     "CertificationRefusedError",
@@ -52,20 +58,15 @@ __all__ = [
 ]
 
 
-class CertificationRefusedError(ConflictError):
-    """The process refused a step; ``reasons`` are the domain's message keys and values,
-    for the web layer to translate."""
-
-    def __init__(self, reasons: Sequence[Reason]) -> None:
-        super().__init__(" ".join(reason.english() for reason in reasons))
-        self.reasons = tuple(reasons)
+class CertificationRefusedError(RefusedError):
+    """The process refused a step (its reasons' keys and values, for the web layer)."""
 
 
 def refused(reasons: Sequence[Reason]) -> ConflictError | PermissionDeniedError:
     """The service error for refused reasons: not the actor's step → permission denied."""
-    if reasons and all(r.key == "certification.actor.not_allowed" for r in reasons):
-        return PermissionDeniedError(" ".join(r.english() for r in reasons))
-    return CertificationRefusedError(reasons)
+    return refused_error(
+        reasons, not_allowed="certification.actor.not_allowed", error=CertificationRefusedError
+    )
 
 
 def today() -> date:
