@@ -19,19 +19,15 @@ from tanji.web.security import secret_key
 if TYPE_CHECKING:
     from tests.web.test_permissions_matrix import Call, World
 
-_LABELS: dict[int, str] = {}
-
-
 def _keys(app: App) -> KeyRing:
     return KeyRing.from_secret(secret_key(app.settings))
 
 
 def demo_label(app: App) -> str:
-    """The demo label's public id (the demo step runs once per store)."""
-    if id(app) not in _LABELS:
-        url = load_label_demo(app, "http://testserver", _keys(app))
-        _LABELS[id(app)] = url.rsplit("/", 1)[1]
-    return _LABELS[id(app)]
+    """The demo label's public id: a label in force (the demo step makes one again when
+    another row has withdrawn the certificate of the one before)."""
+    url = load_label_demo(app, "http://testserver", _keys(app))
+    return url.rsplit("/", 1)[1]
 
 
 def _certificate(app: App) -> tuple[str, object]:

@@ -35,7 +35,7 @@ from tanji.services.background import BackgroundStore
 from tanji.services.certification import bodies, cases
 from tanji.services.certification.evidence import Document
 from tanji.services.demo import DemoStore
-from tanji.services.labels.identifiers import identifiers_of, set_identifiers
+from tanji.services.labels.identifiers import identifiers_of, product_for_gtin, set_identifiers
 from tanji.services.labels.issuance import claim_of, issue_label
 from tanji.services.product_lines import LineInput
 from tanji.services.signing import KeyRing
@@ -189,12 +189,20 @@ def _certification_demo_certificate(session: Session, company: Actor) -> tuple[s
 
 def load_label_demo(store: DemoStore, base_url: str, keys: KeyRing) -> str:
     """Make (once) the demo's certified product and its label; returns the address of
-    the label's public verification page."""
+    the page of a label in force (a new one when the earlier one's certificate is no
+    longer valid)."""
     with store.unit_of_work() as uow:
         session = uow.session
         company, certifier, operator = _actor(session, 1), _actor(session, 2), _actor(session, 0)
         made = session.scalar(
-            select(LabelRow).where(LabelRow.holder_org_id == company.org_id).order_by(LabelRow.id)
+            select(LabelRow)
+            .join(CertificateRow, CertificateRow.id == LabelRow.certificate_id)
+            .where(
+                LabelRow.holder_org_id == company.org_id,
+                LabelRow.revoked_at.is_(None),
+                CertificateRow.status == "valid",
+            )
+            .order_by(LabelRow.id)
         )
         if made is not None:  # the demo ran before (whichever product it labelled)
             return str(claim_of(made)["label"]["verify_url"])
@@ -203,14 +211,12 @@ def load_label_demo(store: DemoStore, base_url: str, keys: KeyRing) -> str:
             product_id, result_id = _product(session, store.backgrounds, company)
         else:
             number, product_id = found
-        label = session.scalar(
-            select(LabelRow).where(LabelRow.product_id == product_id).order_by(LabelRow.id.desc())
-        )
-        if label is not None:
-            return str(claim_of(label)["label"]["verify_url"])
         if found is None:
             people = (company, certifier, operator)
             number = _certificate(session, store.backgrounds, people, product_id, result_id)
-        if identifiers_of(session, product_id).gtin is None:
+        if (
+            identifiers_of(session, product_id).gtin is None
+            and product_for_gtin(session, DEMO_GTIN) is None  # once per store
+        ):
             set_identifiers(session, company, product_id, gtin=DEMO_GTIN, handle=None)
         return issue_label(session, company, number, base_url=base_url, keys=keys).verify_url

@@ -42,7 +42,17 @@ def issue_label(
     return LabelIssued.of(issued)
 
 
-@router.get("/labels/{public_id}")
+#: An unknown label answers 404 with the same document (status "unknown"), for a page
+#: or a scanner to show, rather than the error body.
+_UNKNOWN = {
+    404: {
+        "description": 'No such label: the same document, with the status "unknown".',
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+@router.get("/labels/{public_id}", responses=_UNKNOWN)  # type: ignore[arg-type]
 def get_label(public_id: str, session: SessionDep) -> JSONResponse:
     """A label's status now, its claim, the signatures checked and its log proof (no
     sign-in needed; never cached)."""
