@@ -19,6 +19,7 @@ from tanji.web.security import secret_key
 if TYPE_CHECKING:
     from tests.web.test_permissions_matrix import Call, World
 
+
 def _keys(app: App) -> KeyRing:
     return KeyRing.from_secret(secret_key(app.settings))
 
