@@ -3,11 +3,12 @@
 Runs after the other demo steps (:func:`tanji.services.demo.load_demo`) and is
 idempotent. It labels the certification demo's certificate
 (:mod:`tanji.services.certification.demo`) when that step ran; otherwise it makes one
-through the certification services (the demo certification body enters the registry
-with ten staff, the enterprise applies for a product computed from shipped factors
-only, and the case goes through every step to the grant). The product gets GS1's own
-example GTIN (9506000134352, from the GS1 Digital Link standard's examples: it belongs
-to no real product), so the label's QR code is a Digital Link.
+through the certification services (the demo body of
+:func:`~tanji.services.certification.demo.ensure_demo_body`, with twelve staff; the
+enterprise applies for a product computed from shipped factors only, and the case goes
+through every step to the grant). The product gets GS1's own example GTIN
+(9506000134352, from the GS1 Digital Link standard's examples: it belongs to no real
+product), so the label's QR code is a Digital Link.
 
 DEMO DATA: the product's activity amounts are made up; the factors are the shipped
 ones, each with its source.
@@ -23,16 +24,16 @@ from sqlalchemy.orm import Session
 from tanji.db.label_tables import LabelRow
 from tanji.db.models import (
     CertificateRow,
-    CertificationBodyRow,
     CertificationCaseRow,
     FootprintResultRow,
     ProductRow,
 )
-from tanji.domain.accounts import Actor, OrgKind, Role
+from tanji.domain.accounts import Actor
 from tanji.domain.certification import DocumentKind
 from tanji.services import accounts, logins, product_calculation, products
 from tanji.services.background import BackgroundStore
-from tanji.services.certification import bodies, cases
+from tanji.services.certification import cases
+from tanji.services.certification.demo import DECIDER, LEAD, MEMBER, ensure_demo_body
 from tanji.services.certification.evidence import Document
 from tanji.services.demo import DemoStore
 from tanji.services.labels.identifiers import identifiers_of, product_for_gtin, set_identifiers
@@ -46,7 +47,6 @@ DEMO_GTIN = "9506000134352"
 DEMO_PRODUCT = "demo-certified-panel"
 #: worldsteel's global crude-steel intensity (shipped, with its source).
 _STEEL = "WSA-SI2023-CO2-CRUDE-STEEL-2022-GLO"
-_STAFF_PASSWORD = "tanji-demo-certifier-staff-1"
 
 
 def _actor(session: Session, index: int) -> Actor:
@@ -93,43 +93,8 @@ def _product(session: Session, backgrounds: BackgroundStore, company: Actor) -> 
     return product_id, result
 
 
-def _body(session: Session, operator: Actor, certifier: Actor, category: str) -> list[Actor]:
-    """The demo certification body in the registry; returns three of its staff who log
-    in (two for the team, one to decide)."""
-    if (
-        session.scalar(
-            select(CertificationBodyRow.id).where(CertificationBodyRow.org_id == certifier.org_id)
-        )
-        is None
-    ):
-        bodies.register_body(
-            session, operator, certifier.org_id, approval_number="CNCA-DEMO-2026-001",
-            scope=[(category, "footprint")], pilot_qualified=True,
-        )  # fmt: skip
-    people: list[Actor] = []
-    for index in range(3):
-        email = f"certifier-staff{index + 1}@tanji.example"
-        found = logins.user_by_email(session, email)
-        if found is None:
-            user_id = accounts.add_member(
-                session, certifier, certifier.org_id, email, Role.EDITOR,
-                password=_STAFF_PASSWORD, display_name=f"示范认证人员{index + 1}",
-            )  # fmt: skip
-            for number in range(4 if index == 0 else 3):
-                bodies.add_staff(
-                    session, certifier, certifier.org_id,
-                    name=f"示范认证人员{index + 1}-{number}",
-                    qualification="CCAA 产品碳足迹（演示）",
-                    experience_since=date(2020, 1, 1), user_id=user_id if number == 0 else None,
-                )  # fmt: skip
-        else:
-            user_id = found.id
-        people.append(Actor(user_id, certifier.org_id, OrgKind.CERTIFICATION_BODY, Role.EDITOR))
-    return people
-
-
 def _certificate(
-    session: Session, backgrounds: BackgroundStore, people: tuple[Actor, Actor, Actor],
+    session: Session, backgrounds: BackgroundStore, company: Actor, certifier: Actor,
     product_id: int, result_id: int,
 ) -> str:  # fmt: skip
     """A certificate in force for the product: the certification demo's, else one made
@@ -141,9 +106,9 @@ def _certificate(
     )
     if existing is not None:
         return existing
-    company, certifier, operator = people
     category = products.get_product(session, company, product_id).summary.category
-    lead, member, decider = _body(session, operator, certifier, category)
+    _, staff = ensure_demo_body(session, category)
+    lead, member, decider = staff[LEAD], staff[MEMBER], staff[DECIDER]
     documents = [
         Document(kind.value, f"{kind.value}.pdf", "application/pdf", f"%PDF demo {kind}".encode())
         for kind in DocumentKind
@@ -193,7 +158,7 @@ def load_label_demo(store: DemoStore, base_url: str, keys: KeyRing) -> str:
     longer valid)."""
     with store.unit_of_work() as uow:
         session = uow.session
-        company, certifier, operator = _actor(session, 1), _actor(session, 2), _actor(session, 0)
+        company, certifier = _actor(session, 1), _actor(session, 2)
         made = session.scalar(
             select(LabelRow)
             .join(CertificateRow, CertificateRow.id == LabelRow.certificate_id)
@@ -212,8 +177,9 @@ def load_label_demo(store: DemoStore, base_url: str, keys: KeyRing) -> str:
         else:
             number, product_id = found
         if found is None:
-            people = (company, certifier, operator)
-            number = _certificate(session, store.backgrounds, people, product_id, result_id)
+            number = _certificate(
+                session, store.backgrounds, company, certifier, product_id, result_id
+            )
         if (
             identifiers_of(session, product_id).gtin is None
             and product_for_gtin(session, DEMO_GTIN) is None  # once per store

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tanji.db.models import CertificateRow
 from tanji.services.ledger.log import LedgerEntry, append
 
-__all__ = ["certificate_event", "certificate_status_changed"]
+__all__ = ["certificate_event"]
 
 
 def _certificate(certificate: CertificateRow) -> dict[str, Any]:
@@ -44,13 +44,3 @@ def certificate_event(
     """Append ``certificate.<action>`` for ``certificate`` as it now stands."""
     payload = {"certificate": _certificate(certificate), **detail}
     return append(session, f"certificate.{action}", f"certificate:{certificate.number}", payload)
-
-
-def certificate_status_changed(
-    session: Session, certificate: CertificateRow, action: str, before: str
-) -> LedgerEntry | None:
-    """Append ``certificate.<action>`` when the step changed the certificate's status
-    (from ``before``); steps that leave it as it was (surveillance) are not logged."""
-    if certificate.status == before:
-        return None
-    return certificate_event(session, certificate, action, previous_status=before)
