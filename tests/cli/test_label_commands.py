@@ -52,6 +52,10 @@ CLAIM: dict[str, Any] = {
 @pytest.fixture
 def signed(tmp_path: Path) -> tuple[str, Path]:
     """(the envelope's text, the key file) for CLAIM signed by a fresh platform key."""
+    return _sign(CLAIM, tmp_path)
+
+
+def _sign(claim: dict[str, Any], tmp_path: Path) -> tuple[str, Path]:
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -59,8 +63,8 @@ def signed(tmp_path: Path) -> tuple[str, Path]:
     moment = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
     key = PublicKey(jwk_thumbprint(raw), PLATFORM, raw, moment)
     header = signature_header(key.keyid, PLATFORM, rfc3339(moment))
-    signature = b64url(private.sign(signing_input(CLAIM, header)))
-    envelope = {"claim": CLAIM, "signatures": [{**header, "sig": signature}]}
+    signature = b64url(private.sign(signing_input(claim, header)))
+    envelope = {"claim": claim, "signatures": [{**header, "sig": signature}]}
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps(jwks([key])), encoding="utf-8")
     return canonical_json(envelope).decode(), keys
@@ -110,3 +114,18 @@ def test_a_file_that_is_no_label_is_refused(
     notes.write_text("hello", encoding="utf-8")
     assert main(["label", "verify", str(notes), "--keys", str(keys)]) == 1
     assert "not a label file" in capsys.readouterr().out
+
+
+def test_the_footprint_is_printed_as_a_person_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A sum of line results carries binary noise (86.982 is 86.98200000000001 in a float);
+    # the signed claim keeps it, the report to a person does not.
+    claim = {**CLAIM, "footprint": {**CLAIM["footprint"], "value": 86.98200000000001}}
+    envelope, keys = _sign(claim, tmp_path)
+    label = tmp_path / "label.json"
+    label.write_bytes(render(claim, envelope, "json", "small"))
+    assert main(["label", "verify", str(label), "--keys", str(keys)]) == 0
+    out = capsys.readouterr().out
+    assert "86.982 kg CO2e / 1 kW" in out
+    assert "86.98200000000001" not in out

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from tanji.cli.footprints import JsonFlag
+from tanji.domain.numbers import format_number
 
 __all__ = ["label_app"]
 
@@ -76,8 +77,10 @@ def verify(
         if result.ok:
             label = result.claim.get("label", {})
             footprint = result.claim.get("footprint") or {}
+            value = footprint.get("value")
+            shown = format_number(value, "en", 6) if isinstance(value, int | float) else value
             typer.echo(
-                f"ok  {file.name}: label {label.get('id')} — {footprint.get('value')} "
+                f"ok  {file.name}: label {label.get('id')} — {shown} "
                 f"{footprint.get('unit')} / {footprint.get('declared_unit')}, certificate "
                 f"{result.claim.get('certificate', {}).get('number')}"
             )

@@ -26,6 +26,7 @@ from tanji.db.models import (
     CertificationBodyRow,
     CertificationCaseRow,
     OrganisationRow,
+    ProductRow,
     UserRow,
 )
 from tanji.domain.accounts import Actor, Role
@@ -190,18 +191,30 @@ def certification_demo(session: Session, backgrounds: BackgroundStore) -> Certif
     mark_demo_organisations(session)
     maker = _login(session, accounts.DEMO_ACCOUNTS[1][0])
     assert maker is not None
-    done = session.scalar(
-        select(CertificateRow).where(CertificateRow.holder_org_id == maker.org_id)
-    )
-    if done is not None:
-        others = list(
-            session.scalars(
-                select(CertificationCaseRow.id)
-                .where(CertificationCaseRow.applicant_org_id == maker.org_id)
-                .order_by(CertificationCaseRow.id)
+    # The demo's own cases, found through its products' codes: the maker may hold other
+    # certificates and cases (made on the platform or by other tests on one store).
+    codes = [code for code, _zh, _en in _PRODUCTS]
+    demo_cases = list(
+        session.execute(
+            select(ProductRow.code, CertificationCaseRow.id)
+            .join(ProductRow, ProductRow.id == CertificationCaseRow.product_id)
+            .where(
+                CertificationCaseRow.applicant_org_id == maker.org_id,
+                ProductRow.org_id == maker.org_id,
+                ProductRow.code.in_(codes),
             )
+            .order_by(CertificationCaseRow.id)
         )
-        return CertificationDemo(done.id, others[1], others[2])
+    )
+    if demo_cases:
+        first: dict[str, int] = {}
+        for code, case_id in demo_cases:  # each product's first case
+            first.setdefault(code, case_id)
+        granted_id = session.scalar(
+            select(CertificateRow.id).where(CertificateRow.case_id == first[codes[0]])
+        )
+        assert granted_id is not None
+        return CertificationDemo(granted_id, first[codes[1]], first[codes[2]])
     results = [_footprint(session, backgrounds, maker, *p) for p in _PRODUCTS]
     body_org_id, staff = ensure_demo_body(session, results[0][1])
     since = today() - timedelta(days=200)
