@@ -119,7 +119,7 @@ NOTICES: Mapping[str, str] = {
     "supply-request": N_("{lead} asks for the carbon footprint of {product} by {due}."),
     "supply-answered": N_("{supplier} answered your footprint request for {product}."),
     "supply-refused": N_("{supplier} declined your footprint request for {product}."),
-    "supply-reminder": N_("Reminder: {lead} still waits for the footprint of {product} (due {due})."),
+    "supply-reminder": N_("Reminder: {lead} still waits for the footprint of {product} ({due})."),
 }
 
 
