@@ -244,3 +244,22 @@ def test_bad_requests_name_every_field(session: Session) -> None:
         _ask(session, lead, supplier, customer_product_id=999_999, customer_line_id="x")
     assert set(line.value.fields) == {"customer_product_id"}
     assert requests.outbox(session, lead) == []  # nothing half-written
+
+
+def test_the_demo_is_made_once_and_the_battery_maker_sees_its_request(session: Session) -> None:
+    from tanji.services import logins
+    from tanji.services.supply.demo import LEAD_ACCOUNT, load_supply_demo
+
+    accounts.demo_accounts(session)
+    assert load_supply_demo(session) == [LEAD_ACCOUNT]
+    assert load_supply_demo(session) == [LEAD_ACCOUNT]  # twice is harmless
+    lead = logins.authenticate(session, LEAD_ACCOUNT[0], LEAD_ACCOUNT[1])
+    battery = logins.authenticate(session, *accounts.DEMO_ACCOUNTS[1][:2])
+    sent = requests.outbox(session, lead)
+    assert sorted(r.status.value for r in sent) == ["overdue", "requested"]
+    (asked,) = requests.inbox(session, battery)
+    assert asked.lead_name == "示范储能系统集成有限公司"
+    assert asked.customer_line_id == ""  # the lead firm's model stays its own
+    assert [r.status for r in coverage.supply_chain(session, lead).missing] == [
+        ShownStatus.OVERDUE, ShownStatus.REQUESTED,
+    ]  # fmt: skip

@@ -14,7 +14,7 @@ from tanji.services.supply._common import SupplyRequest, as_lead, view
 
 __all__ = ["SupplyChain", "supply_chain"]
 
-_MISSING = (ShownStatus.REQUESTED, ShownStatus.OVERDUE, ShownStatus.REFUSED)
+_MISSING = (ShownStatus.OVERDUE, ShownStatus.REQUESTED, ShownStatus.REFUSED)  # shown so
 
 
 @dataclass(frozen=True)
