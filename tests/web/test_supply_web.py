@@ -113,3 +113,24 @@ def test_the_pages_in_chinese_and_english(tanji_app: App) -> None:
         assert "Declined" in declined.text
         notices = browser.get("/notifications").text
         assert "asks for the carbon footprint of 外壳" in notices
+
+
+def test_every_notice_kind_has_a_sentence_in_both_languages() -> None:
+    from tanji.services.certification.notifications import KINDS, SUPPLY_KINDS
+    from tanji.web.i18n import translations
+    from tanji.web.ui.certification.text import NOTICES, notice_text
+
+    assert set(KINDS) <= set(NOTICES)
+    params = {
+        "supply_request": 1,
+        "lead": "甲",
+        "supplier": "乙",
+        "product": "丙",
+        "due": "2027-01-01",
+    }
+    for kind in SUPPLY_KINDS:
+        zh = notice_text(kind, params, translations("zh").gettext)
+        en = notice_text(kind, params, translations("en").gettext)
+        assert "丙" in zh
+        assert "丙" in en
+        assert zh != en

@@ -63,9 +63,11 @@ def _lead_product(session: Session, lead: Actor, unit: str = "piece") -> int:
     return product.id
 
 
-def _ask(session: Session, lead: Actor, supplier: Actor, **extra: object) -> int:
+def _ask(
+    session: Session, lead: Actor, supplier: Actor, declared_unit: str = "1 piece", **extra: object
+) -> int:
     given = RequestInput(
-        product_name="小部件", declared_unit="1 piece", due_date=DUE,
+        product_name="小部件", declared_unit=declared_unit, due_date=DUE,
         supplier_uscc=_uscc(session, supplier), **extra,  # type: ignore[arg-type]
     )  # fmt: skip
     return requests.request_footprint(session, lead, given).id
@@ -263,3 +265,15 @@ def test_the_demo_is_made_once_and_the_battery_maker_sees_its_request(session: S
     assert [r.status for r in coverage.supply_chain(session, lead).missing] == [
         ShownStatus.OVERDUE, ShownStatus.REQUESTED,
     ]  # fmt: skip
+
+
+def test_a_pact_answer_is_named_after_its_supplier(session: Session) -> None:
+    """A PACT file cannot pass itself off as another supplier's product: its product id
+    is prefixed with the answering supplier's credit code."""
+    lead, wafer = enterprise(session), enterprise(session)
+    request_id = _ask(session, lead, wafer, declared_unit="1 kg")
+    answered = answers.answer_with_pact(session, wafer, request_id, PACT.read_bytes())
+    assert answered.answer is not None
+    assert answered.answer.product_id == (
+        f"{_uscc(session, wafer)}:urn:pact:example.cn:product-id:M10-N-WAFER"
+    )

@@ -120,6 +120,12 @@ def own_footprints(session: Session, actor: Actor) -> list[OwnFootprint]:
     return out
 
 
+def _owner(session: Session, actor: Actor) -> str:
+    """The prefix of the answering supplier's product ids: its credit code."""
+    org = session.get(OrganisationRow, actor.org_id)
+    return org.uscc if org is not None and org.uscc else f"org-{actor.org_id}"
+
+
 def _open(session: Session, actor: Actor, request_id: int) -> SupplyRequestRow:
     require(actor, "supply.answer")
     row = supplier_row(session, actor, request_id)
@@ -193,9 +199,7 @@ def answer_with_result(
             CertificateRow.result_id == result_id, CertificateRow.status == "valid"
         )
     )
-    org = session.get(OrganisationRow, actor.org_id)
-    owner = org.uscc if org is not None and org.uscc else f"org-{actor.org_id}"
-    product_id = f"{owner}:{result.product_code}"
+    product_id = f"{_owner(session, actor)}:{result.product_code}"
     supplier = publish_result(
         session, result_id, certificate=cert.number if cert else None, product_id=product_id
     )
@@ -231,7 +235,13 @@ def answer_with_pact(
             message = str(error).replace(str(path), name)
             raise invalid_field("file", f"Not a usable PACT footprint: {message}") from None
     _check_unit(row, supplier.declared_unit, "file")
-    supplier = replace(supplier, source=f"PACT file {name}, answering footprint request {row.id}")
+    # The product id is the answering supplier's (prefixed with its credit code), so a
+    # file cannot pass itself off as another company's product that models link to.
+    supplier = replace(
+        supplier,
+        product_id=f"{_owner(session, actor)}:{supplier.product_id}"[:200],
+        source=f"PACT file {name}, answering footprint request {row.id}",
+    )
     try:
         store_supplier(session, supplier, origin="pact")
     except ConflictError as error:
