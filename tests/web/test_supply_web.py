@@ -134,3 +134,29 @@ def test_every_notice_kind_has_a_sentence_in_both_languages() -> None:
         assert "丙" in zh
         assert "丙" in en
         assert zh != en
+
+
+def test_an_email_request_shows_its_link_and_the_invited_address_claims_it(
+    tanji_app: App,
+) -> None:
+    lead, invited = new_enterprise(tanji_app, "整机厂"), new_enterprise(tanji_app, "新供应商")
+    with TestClient(create_app(tanji_app)) as browser:
+        token = sign_in(browser, lead)
+        made = browser.post(
+            "/supply/requests",
+            data={"csrf_token": token, "supplier_email": invited.email.upper(),
+                  "product_name": "密封圈", "declared_unit": "1 kg", "due_date": DUE},
+        )  # fmt: skip
+        assert made.status_code == 200
+        assert "未配置邮件服务器" in made.text  # no mail server: the link to hand over
+        assert "/supply/inbox" in made.text
+        request_url = str(made.url).split("?")[0].removeprefix("http://testserver")
+    with TestClient(create_app(tanji_app)) as browser:
+        token = sign_in(browser, invited)
+        assert "密封圈" in browser.get("/supply/inbox").text
+        page = browser.get(request_url)
+        assert "认领到我的组织" in page.text
+        claimed = browser.post(f"{request_url}/claim", data={"csrf_token": token})
+        assert claimed.status_code == 200
+        assert "认领到我的组织" not in claimed.text
+        assert "拒绝这条请求" in claimed.text
