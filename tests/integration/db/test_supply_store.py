@@ -277,3 +277,34 @@ def test_a_pact_answer_is_named_after_its_supplier(session: Session) -> None:
     assert answered.answer.product_id == (
         f"{_uscc(session, wafer)}:urn:pact:example.cn:product-id:M10-N-WAFER"
     )
+
+
+def test_an_answer_that_cannot_be_linked_is_kept_and_linked_by_hand_later(
+    session: Session,
+    certified: Certified,  # noqa: F811
+) -> None:
+    supplier, lead = certified.world.company, enterprise(session)
+    product_id = _lead_product(session, lead, unit="kWh")  # a line that is not in pieces
+    request_id = _ask(
+        session, lead, supplier, customer_product_id=product_id, customer_line_id="part"
+    )
+    answers.answer_with_result(session, supplier, request_id, certified.world.result_id)
+    seen, _ = requests.request_of(session, lead, request_id)
+    assert seen.status is ShownStatus.CERTIFIED
+    assert not seen.linked
+    assert "does not convert" in seen.link_problem
+    line = next(
+        x for x in products.get_product(session, lead, product_id).document["lines"]
+        if x["id"] == "part"
+    )  # fmt: skip
+    assert "supplier" not in line  # the model is as it was
+    with pytest.raises(InvalidInputError):
+        answers.link_answer(session, lead, request_id)
+    row = session.get(ProductRow, product_id)
+    assert row is not None
+    data = json.loads(row.document)
+    data["lines"][-1].update(quantity="4 piece", factor=placeholder_factor("piece"))
+    products.update_document(session, lead, product_id, json.dumps(data), "m.json")
+    linked = answers.link_answer(session, lead, request_id)
+    assert linked.linked
+    assert linked.link_problem == ""

@@ -154,9 +154,7 @@ def _check_unit(row: SupplyRequestRow, footprint_unit: str, field: str) -> None:
         convert(1.0, footprint_unit, wanted)
     except UnitError:
         raise invalid_field(
-            field,
-            f"The footprint is per {footprint_unit}; the request asks per {row.declared_unit}, "
-            "which does not convert.",
+            field, "The footprint's declared unit does not convert to the one the request asks."
         ) from None
 
 
@@ -296,17 +294,15 @@ def _link(session: Session, actor: Actor, row: SupplyRequestRow) -> None:
         None,
     )
     if spec is None:
-        raise invalid_field(
-            "customer_line_id", f"The model has no line {row.customer_line_id!r} any more."
-        )
+        raise invalid_field("customer_line_id", "The model no longer has this line.")
     current = line_input(spec)
     try:
         convert(1.0, current.unit, footprint.declared_unit)
     except UnitError:
         raise invalid_field(
             "customer_line_id",
-            f"The line's quantity is in {current.unit}; the footprint is per "
-            f"{footprint.declared_unit}, which does not convert. Change the line's unit.",
+            "The line's unit does not convert to the footprint's declared unit; "
+            "change the line's unit.",
         ) from None
     line = replace(current, kind="supplier", supplier=footprint.product_id, data="primary")
     if "supplier" in spec and current.supplier == footprint.product_id:

@@ -73,7 +73,15 @@ MESSAGES = (
     N_("A request of your own organisation cannot be answered by it."),
     N_("A request of your own organisation cannot be claimed by it."),
     N_("Give a date as YYYY-MM-DD."),
+    N_("The footprint's declared unit does not convert to the one the request asks."),
+    N_("The model no longer has this line."),
+    N_("The line's unit does not convert to the footprint's declared unit; change the line's unit."),  # noqa: E501
+    N_("The person who asked can no longer change the model; link it by hand."),
 )  # fmt: skip
+#: A PACT file's problems are named by the reader (technical, in English); the
+#: sentence around them is translated.
+PACT_PREFIX = "Not a usable PACT footprint: "
+_PACT_PREFIX = N_("Not a usable PACT footprint:")
 
 
 def _gettext(request: Request) -> Any:
@@ -82,7 +90,13 @@ def _gettext(request: Request) -> Any:
 
 def _say(request: Request, fields: Mapping[str, str]) -> dict[str, str]:
     gettext = _gettext(request)
-    return {name: gettext(text) for name, text in fields.items()}
+    out = {}
+    for name, text in fields.items():
+        if text.startswith(PACT_PREFIX):
+            out[name] = f"{gettext(_PACT_PREFIX)} {text.removeprefix(PACT_PREFIX)}"
+        else:
+            out[name] = gettext(text)
+    return out
 
 
 def _error_fields(request: Request, error: ServiceError) -> dict[str, str]:
@@ -227,6 +241,7 @@ def _detail(
         "side": side,
         "own": own,
         "errors": errors or {},
+        "link_problem": _gettext(request)(found.link_problem) if found.link_problem else "",
         "can_answer": actor.can("supply.answer"),
         "can_request": actor.can("supply.request"),
         "invite_link": f"{public_base(request)}/supply/inbox"
