@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web import admission_matrix, label_matrix
+from tests.web import admission_matrix, label_matrix, supply_matrix
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 from tests.web.test_certification_api import ROUTES as CERTIFICATION_ROUTES
 
@@ -690,6 +690,36 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         request=_admission_affected),
     row("POST", "/api/v1/admission/propagation",      401, 403, 403, 403, 403, 403, 202, 202, 403,
         request=_admission_propagation),
+    # --- green supply chains (tests/web/supply_matrix.py): enterprise editors ask and
+    # answer (supply.request, supply.answer); everyone reads their own side's requests;
+    # a request of neither side is not found.
+    row("GET", "/api/v1/supply/requests",             401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("POST", "/api/v1/supply/requests",            401, 403, 201, 201, 201, 403, 403, 403, 403,
+        request=supply_matrix.create),
+    row("GET", "/api/v1/supply/inbox",                401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/supply/requests/{request_id}",
+                                                      401, 200, 200, 200, 404, 404, 404, 404, 200,
+        request=supply_matrix.read),
+    row("POST", "/api/v1/supply/requests/{request_id}/claim",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=supply_matrix.step("claim")),
+    row("POST", "/api/v1/supply/requests/{request_id}/answer",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=supply_matrix.answer),
+    row("POST", "/api/v1/supply/requests/{request_id}/pact",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=supply_matrix.pact),
+    row("POST", "/api/v1/supply/requests/{request_id}/decline",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=supply_matrix.step("decline", {"reason": "矩阵"})),
+    row("POST", "/api/v1/supply/requests/{request_id}/remind",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=supply_matrix.remind),
+    row("POST", "/api/v1/supply/requests/{request_id}/link",
+                                                      401, 403, 200, 200, 404, 403, 403, 403, 403,
+        request=supply_matrix.link),
+    row("GET", "/api/v1/supply/footprints",           401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/supply/coverage",             401, 200, 200, 200, 200, 200, 200, 200, 200),
 )
 # fmt: on
 

@@ -674,3 +674,7 @@ from tanji.db.benchmark_tables import (  # noqa: E402
     BenchmarkOfficialValueRow,
     BenchmarkPolicyRow,
 )
+
+# --- green supply chains (issue 17): their table lives in supply_tables.py.
+__all__ += ["SupplyRequestRow"]
+from tanji.db.supply_tables import SupplyRequestRow  # noqa: E402

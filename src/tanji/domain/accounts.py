@@ -168,6 +168,9 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
         _K.ASSOCIATION: _E,
         _K.PLATFORM_ADMIN: _A,
     },
+    # --- green supply chains (issue 17): a lead firm asks, a supplier answers
+    "supply.request": {_K.ENTERPRISE: _E},
+    "supply.answer": {_K.ENTERPRISE: _E},
 }
 
 #: Every action the platform checks, in the table's order.

@@ -12,7 +12,9 @@
 - the certification demo (:mod:`tanji.services.certification.demo`): the certifier as a
   registered body with twelve staff, one granted certificate on the battery maker's
   product, one case in progress and one application not accepted.
-- the admission demo (:func:`tanji.services.admission.demo.load_admission_demo`).
+- the admission demo (:func:`tanji.services.admission.demo.load_admission_demo`);
+- the supply-chain demo (:func:`tanji.services.supply.demo.load_supply_demo`): a lead
+  firm (``lead@tanji.example``) asking the battery maker for its certified pack.
 
 Examples live in the repository (``examples/``), not in the package: the caller passes
 the folder, and without it only the accounts are made.
@@ -40,6 +42,7 @@ from tanji.services.footprints import calculate, save_result
 from tanji.services.product_calculation import calculate_product
 from tanji.services.products import update_document
 from tanji.services.rules import get_rule
+from tanji.services.supply.demo import load_supply_demo
 
 __all__ = ["BATTERY_PRODUCTS", "DemoStore", "DemoSummary", "load_demo"]
 
@@ -151,6 +154,9 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
         with store.unit_of_work() as uow:
             certificate_id = load_certification_demo(uow.session, store.backgrounds)
         logins = (*logins, *certification_logins())
+        # --- green supply chains (issue 17): a lead firm asking the battery maker
+        with store.unit_of_work() as uow:
+            logins = (*logins, *load_supply_demo(uow.session))
     _benchmarks(store)
     return DemoSummary(logins, made, computed, certificate_id)
 

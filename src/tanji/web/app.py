@@ -36,6 +36,7 @@ from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import pact as pact_pages
 from tanji.web.ui import results as results_pages
+from tanji.web.ui import supply as supply_pages
 from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.certification import cases as certification_case_pages
 from tanji.web.ui.certification import pages as certification_pages
@@ -132,4 +133,5 @@ def create_app(
     web.include_router(certification_pages.router)
     web.include_router(certification_case_pages.router)
     web.include_router(admission_pages.router)  # issue 15
+    web.include_router(supply_pages.router)  # issue 17: green supply chains
     return web

@@ -51,6 +51,8 @@ admission.verify          -    -     -      EA    EA    -      -
 admission.manage          -    -     A      A     -     -      A
 admission.declare         A    A     A      -     -     A      -
 admission.propagate       -    -     EA     EA    -     -      A
+supply.request            EA   -     -      -     -     -      -
+supply.answer             EA   -     -      -     -     -      -
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,

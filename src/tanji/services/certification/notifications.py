@@ -5,7 +5,8 @@ finding to answer, a decision made, a certificate's status changed).
 
 A notice is addressed to an organisation, or to one person in it (a team member, the
 decision-maker). ``kind`` is a message key the web layer translates; ``params`` its
-values. E-mail is not sent from here (see docs/certification.md).
+values. E-mail is not sent from here (see docs/certification.md). Green supply chains
+leave their notices here too (:data:`SUPPLY_KINDS`, docs/supply-chains.md).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tanji.services.errors import NotFoundError
 
 __all__ = [
     "KINDS",
+    "SUPPLY_KINDS",
     "Notice",
     "mark_all_read",
     "mark_read",
@@ -38,12 +40,17 @@ __all__ = [
     "unread_count",
 ]
 
+#: Notices of green supply chains (a footprint request, its answer, its refusal, a
+#: reminder): ``params["supply_request"]`` names the request; no case.
+SUPPLY_KINDS = ("supply-request", "supply-answered", "supply-refused", "supply-reminder")
 #: Every kind of notice (the web layer has a sentence for each; a test checks it).
 KINDS = (
     "application", "accepted", "plan", "not-accepted", "review", "finding", "observation",
     "answered", "closed", "inspection", "verification", "decision", "granted", "refused",
     "surveillance", "surveillance-done", "suspended", "reinstated", "withdrawn", "expired",
     "cancelled", "frozen", "body-status",
+    # green supply chains (tanji.services.supply): params carry the request's id
+    *SUPPLY_KINDS,
 )  # fmt: skip
 _APPLICANT_NOTICE = {
     Action.NOT_ACCEPT: "not-accepted", Action.GRANT: "granted", Action.REFUSE: "refused",

@@ -20,6 +20,7 @@ from tanji.web.api import (
     progress,
     results,
     rules,
+    supply,
 )
 from tanji.web.api.common import ERROR_RESPONSES
 from tanji.web.security import current_actor, verify_csrf
@@ -45,6 +46,7 @@ router.include_router(ledger.router)
 router.include_router(pact.router)
 router.include_router(benchmarks.router)  # issue 16
 router.include_router(certification.router)
+router.include_router(supply.router)  # issue 17: green supply chains
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

@@ -48,6 +48,7 @@ from tanji.services.product_lines import (
     line_kind,
 )
 from tanji.services.product_lock import StaleVersionError
+from tanji.services.supply.requests import line_statuses
 from tanji.web.conflicts import conflict_message, form_version
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.guards import limit
@@ -201,6 +202,8 @@ def _model_context(
         "can_write": actor.can("product.write") and product.org_id == actor.org_id,
         "can_calculate": actor.can("result.calculate"),
         "max_iterations": product_calculation.MAX_ITERATIONS,
+        # green supply chains: the request feeding each line, with its status
+        "supply_lines": line_statuses(session, actor, product_id),
     }
 
 

@@ -198,6 +198,9 @@ def notice_open(notice_id: Id, session: SessionDep, actor: ActorDep) -> Redirect
     notifications.mark_read(session, actor, notice_id)
     found = next((n for n in notifications.notices(session, actor) if n.id == notice_id), None)
     case_id = found.case_id if found else None
+    supply = found.params.get("supply_request") if found else None
+    if supply is not None:  # a green-supply-chain notice: its request
+        return _see(f"/supply/requests/{int(supply)}")
     return _see(f"/certification/cases/{case_id}" if case_id else "/notifications")
 
 

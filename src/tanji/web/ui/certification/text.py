@@ -115,6 +115,11 @@ NOTICES: Mapping[str, str] = {
     "cancelled": N_("Case {case}: the applicant cancelled."),
     "frozen": N_("Case {case}: the body's standing changed ({status}); the case is frozen."),
     "body-status": N_("Your body's standing changed: {status}."),
+    # green supply chains
+    "supply-request": N_("{lead} asks for the carbon footprint of {product} by {due}."),
+    "supply-answered": N_("{supplier} answered your footprint request for {product}."),
+    "supply-refused": N_("{supplier} declined your footprint request for {product}."),
+    "supply-reminder": N_("Reminder: {lead} still waits for the footprint of {product} ({due})."),
 }
 
 
