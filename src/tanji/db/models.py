@@ -674,3 +674,7 @@ from tanji.db.benchmark_tables import (  # noqa: E402
     BenchmarkOfficialValueRow,
     BenchmarkPolicyRow,
 )
+
+# --- the government's desk (issue 17): its table lives in desk_tables.py.
+__all__ += ["DeskWorkPlanRow"]
+from tanji.db.desk_tables import DeskWorkPlanRow  # noqa: E402

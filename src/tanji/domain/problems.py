@@ -34,6 +34,11 @@ TEXTS: Mapping[str, str] = {
         "line {line}: the factor {factor} is negative ({value} kg CO2e per {factor_unit}); "
         "check its sign — a credit belongs in the report beside the footprint"
     ),
+    # --- the government's desk (issue 17)
+    "desk-year": "{value} is not a plan year; give a year from 2020 to 2100",
+    "desk-sectors": "choose one or two different focus sectors (got {count})",
+    "desk-city": "{city} is not a city of Jiangsu",
+    "desk-target": "{value} is not a target; give a whole number from 0 to {limit}",
 }
 
 
