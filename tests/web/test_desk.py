@@ -23,6 +23,7 @@ from tanji.bootstrap import App
 from tanji.db.models import CertificateRow, CertificationCaseRow
 from tanji.domain.accounts import Actor, OrgKind
 from tanji.services import accounts, logins, product_calculation, products
+from tanji.services.benchmarks import grades
 from tanji.services.desk import plans, progress
 from tanji.services.desk.demo import CITY_DEMO_ACCOUNT, load_desk_demo
 from tanji.services.errors import ConflictError, InvalidInputError, PermissionDeniedError
@@ -216,6 +217,11 @@ def test_a_city_department_sees_only_its_city(
     assert [t.key for t in view.by_city] == [LYG]
     assert {p.region for p in view.products} == {LYG}
     assert world.sq_enterprise.actor.org_id not in {p.org_id for p in view.products}
+    with tanji_app.unit_of_work() as uow:  # benchmark grades: its city only, too
+        grades_lyg = grades.grade_distribution(uow.session, lyg, year)
+        grades_all = grades.grade_distribution(uow.session, world.province, year)
+    assert {r.city for r in grades_lyg} == {LYG}
+    assert {LYG, SQ} <= {r.city for r in grades_all}
     assert stats.certificates_by_status == {"valid": 1}
     assert stats.cases_by_state == {"certified": 1, "document-review": 1}
     assert sq_stats.certificates_by_status == {}

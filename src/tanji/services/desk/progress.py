@@ -45,6 +45,7 @@ __all__ = [
     "EnterpriseTally",
     "Tally",
     "certification_statistics",
+    "city_of",
     "desk_view",
     "scope_of",
 ]
@@ -129,6 +130,13 @@ def scope_of(session: Session, actor: Actor) -> str | None:
     """The city ``actor`` is limited to, or ``None`` for the province (403 for a city
     department registered without a city)."""
     require(actor, "desk.read")
+    return city_of(session, actor)
+
+
+def city_of(session: Session, actor: Actor) -> str | None:
+    """The city a city department is limited to (``None``: any other kind, no limit);
+    403 for a city department registered without a city. No permission check: the
+    caller's service checks what it allows."""
     if actor.org_kind is not OrgKind.DEPARTMENT_CITY:
         return None
     org = session.get(OrganisationRow, actor.org_id)
