@@ -152,13 +152,6 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
         _K.PLATFORM_ADMIN: _V,
     },
     "efficiency.report": {_K.ENTERPRISE: _E},
-    # --- the government's desk (issue 17)
-    "desk.plan": {_K.DEPARTMENT_PROVINCE: _E, _K.PLATFORM_ADMIN: _A},
-    "desk.read": {
-        _K.DEPARTMENT_PROVINCE: _V,
-        _K.DEPARTMENT_CITY: _V,
-        _K.PLATFORM_ADMIN: _V,
-    },
     # --- admission (issue 15)
     "admission.submit": {_K.ENTERPRISE: _E, _K.ASSOCIATION: _E},
     "admission.review": {
@@ -179,6 +172,13 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
         _K.DEPARTMENT_PROVINCE: _E,
         _K.ASSOCIATION: _E,
         _K.PLATFORM_ADMIN: _A,
+    },
+    # --- the government's desk (issue 17)
+    "desk.plan": {_K.DEPARTMENT_PROVINCE: _E, _K.PLATFORM_ADMIN: _A},
+    "desk.read": {
+        _K.DEPARTMENT_PROVINCE: _V,
+        _K.DEPARTMENT_CITY: _V,
+        _K.PLATFORM_ADMIN: _V,
     },
 }
 

@@ -51,6 +51,8 @@ admission.verify          -    -     -      EA    EA    -      -
 admission.manage          -    -     A      A     -     -      A
 admission.declare         A    A     A      -     -     A      -
 admission.propagate       -    -     EA     EA    -     -      A
+desk.plan                 -    -     -      EA    -     -      A
+desk.read                 -    -     -      VEA   VEA   -      VEA
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,

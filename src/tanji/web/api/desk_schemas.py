@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from tanji.services.desk.plans import PlanRead
@@ -17,7 +19,7 @@ __all__ = [
 
 
 class PlanWrite(BaseModel):
-    focus_sectors: list[str] = Field(
+    focus_sectors: list[Annotated[str, Field(max_length=80)]] = Field(
         min_length=1, max_length=2, description="one or two product category codes"
     )
     city_targets: dict[str, int] = Field(

@@ -30,8 +30,9 @@
       textStyle: { fontFamily: font, color: INK },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
       legend: { top: 0, textStyle: { color: INK } },
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: "value", name: data.labels.products, minInterval: 1, axisLabel: { color: MUTED } },
+      grid: { left: 8, right: 24, top: 32, bottom: 28, containLabel: true },
+      xAxis: { type: "value", name: data.labels.products, nameLocation: "middle", nameGap: 24,
+        minInterval: 1, axisLabel: { color: MUTED } },
       yAxis: { type: "category", inverse: true, data: data.categories, axisLabel: { color: INK } },
       series: series,
     });
