@@ -147,6 +147,9 @@ def test_products_count_once_in_their_best_status_by_city_sector_and_year(
         lyg_view = progress.desk_view(uow.session, world.province, year, city=LYG)
         certified_only = progress.desk_view(uow.session, world.province, year, status="certified")
         before = progress.desk_view(uow.session, world.province, year - 1)
+        one = progress.desk_view(
+            uow.session, world.province, year, org=world.sq_enterprise.actor.org_id
+        )
     assert _mine(view, world.lyg_enterprise.actor.org_id) == {
         "coil": "certified", "pack": "in-certification"
     }  # fmt: skip
@@ -159,6 +162,7 @@ def test_products_count_once_in_their_best_status_by_city_sector_and_year(
     assert {p.region for p in lyg_view.products} == {LYG}
     assert "module" not in _mine(certified_only, world.sq_enterprise.actor.org_id)
     assert _mine(before, world.lyg_enterprise.actor.org_id) == {}  # made this year
+    assert {p.code for p in one.products} == {"module"}  # the drill-down to one enterprise
     this_year = next(t for t in view.by_year if t.key == year)
     assert this_year.products >= 3
     assert view.goals[0][:2] == (2025, 400)

@@ -237,9 +237,11 @@ def desk_view(
     city: str = "",
     category: str = "",
     status: str = "",
+    org: int | None = None,
 ) -> DeskView:
     """Progress up to the end of ``year`` in the actor's scope, with the drill-down
-    filtered by ``city``, ``category`` and ``status`` (empty: all)."""
+    filtered by ``city``, ``category``, ``status`` (empty: all) and one enterprise
+    (``org``: outside the scope it simply has no products here)."""
     scope = scope_of(session, actor)
     if not 2000 <= year <= 2100:
         raise InvalidInputError(f"year: {year}", fields={"year": "a year from 2000 to 2100"})
@@ -276,6 +278,7 @@ def desk_view(
         if (not city or p.region == city)
         and (not category or p.category == category)
         and (not status or p.status.value == status)
+        and (org is None or p.org_id == org)
     ]
     shown.sort(key=lambda p: (p.region, p.org_name, p.category, p.code))
     enterprises: dict[int, EnterpriseTally] = {}
@@ -295,7 +298,12 @@ def desk_view(
         goals=goals,
         products=tuple(shown),
         enterprises=tuple(sorted(enterprises.values(), key=lambda e: (-e.products, e.name))),
-        filters={"city": city, "category": category, "status": status},
+        filters={
+            "city": city,
+            "category": category,
+            "status": status,
+            "org": str(org) if org is not None else "",
+        },
     )
 
 

@@ -60,12 +60,13 @@ def get_progress(
     status: str = Query(
         "", max_length=30, description="self-declared, in-certification or certified"
     ),
+    org: int | None = Query(None, ge=1, le=2**63 - 1, description="drill down to an enterprise"),
 ) -> ProgressOut:
     """Products by status, city, sector and year against the goals and the plan, and
     the enterprises and products of the drill-down. A city department sees its city."""
     view = progress.desk_view(
         session, actor, year or date.today().year, include_demo=include_demo,
-        city=city, category=category, status=status,
+        city=city, category=category, status=status, org=org,
     )  # fmt: skip
     return ProgressOut.of(view)
 

@@ -97,7 +97,7 @@ def _page(
     actor: Actor,
     year: int,
     demo: bool,
-    filters: dict[str, str],
+    filters: dict[str, Any],
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
@@ -111,7 +111,8 @@ def _page(
         for row in grades.grade_distribution(session, actor, year)
         if view.scope is None or row.city == view.scope
     ]
-    query = {"year": str(year), **({"demo": "1"} if demo else {}), **filters}
+    query = {"year": str(year), **({"demo": "1"} if demo else {}),
+             **{k: str(v) for k, v in filters.items() if v}}  # fmt: skip
     context = {
         "v": view,
         "year": year,
@@ -137,8 +138,9 @@ def desk(
     city: str = Query("", max_length=20),
     category: str = Query("", max_length=80),
     status: str = Query("", max_length=30),
+    org: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> HTMLResponse:
-    filters = {"city": city, "category": category, "status": status}
+    filters: dict[str, Any] = {"city": city, "category": category, "status": status, "org": org}
     return _page(request, session, actor, year or _this_year(), bool(demo), filters)
 
 
@@ -196,11 +198,12 @@ def export(
     city: str = Query("", max_length=20),
     category: str = Query("", max_length=80),
     status: str = Query("", max_length=30),
+    org: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> Response:
     """The desk's tables as one workbook: by city, by sector, by year, the products."""
     year = year or _this_year()
     view = progress.desk_view(session, actor, year, include_demo=bool(demo), city=city,
-                              category=category, status=status)  # fmt: skip
+                              category=category, status=status, org=org)  # fmt: skip
     words = _words(request)
     gettext = translations(language_of(request)).gettext
     labels = [gettext(STATUS_LABELS[s]) for s in words["statuses"]]
