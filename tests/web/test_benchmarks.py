@@ -4,7 +4,9 @@ in both languages."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from datetime import date
@@ -261,3 +263,27 @@ def test_pages_in_both_languages(demo: App) -> None:
     assert "按品类和城市的等级分布" in page
     assert "企业碳效码" in page
     assert battery.get("/benchmarks?year=2024").text.count("企业碳效码") == 0
+
+
+def test_lever_costs_rank_the_levers_by_cost_per_tonne(demo: App) -> None:
+    """The diagnosis page's cost fields (issue 16): a cost per lever gives CNY per tonne
+    and the levers cheapest per tonne first; a cost that is not a number is refused
+    next to its field, in the reader's language."""
+    _, cell = _battery(demo)
+    battery = _signed_in(demo, 1)
+    page = battery.get(f"/workspace/products/{cell}/diagnosis?lang=zh").text
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    specs = re.findall(r'name="lever" value="([^"]+)" form="costs-form"', page)
+    assert len(specs) >= 5
+    levers = [html.unescape(spec) for spec in specs[:3]]
+    url = f"/workspace/products/{cell}/diagnosis?lang=zh"
+    refused = battery.post(url, data={"csrf_token": token, "lever": levers,
+                                      "cost": ["1000", "lots", ""]})  # fmt: skip
+    assert refused.status_code == 422
+    assert "请填写数字" in refused.text
+    ranked = battery.post(url, data={"csrf_token": token, "lever": levers,
+                                     "cost": ["90000", "1000", ""]})  # fmt: skip
+    assert ranked.status_code == 200
+    assert "边际减排成本" in ranked.text
+    table = ranked.text.split('id="mac-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 3  # the header and the two levers with a cost

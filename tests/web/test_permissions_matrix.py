@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web import admission_matrix, label_matrix, supply_matrix
+from tests.web import admission_matrix, desk_matrix, label_matrix, supply_matrix
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 from tests.web.test_certification_api import ROUTES as CERTIFICATION_ROUTES
 
@@ -720,6 +720,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         request=supply_matrix.link),
     row("GET", "/api/v1/supply/footprints",           401, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/supply/coverage",             401, 200, 200, 200, 200, 200, 200, 200, 200),
+    # The government's desk (docs/government-desk.md): departments and the operator read;
+    # the provincial department and the operator set the work plan.
+    row("GET", "/api/v1/desk/plans",                  401, 403, 403, 403, 403, 403, 200, 200, 403),
+    row("GET", "/api/v1/desk/plans/{year}",           401, 403, 403, 403, 403, 403, 200, 200, 403,
+        request=desk_matrix.read_plan),
+    row("PUT", "/api/v1/desk/plans/{year}",           401, 403, 403, 403, 403, 403, 200, 200, 403,
+        request=desk_matrix.change_plan),
+    row("GET", "/api/v1/desk/progress",               401, 403, 403, 403, 403, 403, 200, 200, 403),
+    row("GET", "/api/v1/desk/certification-statistics",
+                                                      401, 403, 403, 403, 403, 403, 200, 200, 403),
 )
 # fmt: on
 

@@ -678,3 +678,7 @@ from tanji.db.benchmark_tables import (  # noqa: E402
 # --- green supply chains (issue 17): their table lives in supply_tables.py.
 __all__ += ["SupplyRequestRow"]
 from tanji.db.supply_tables import SupplyRequestRow  # noqa: E402
+
+# --- the government's desk (issue 17): its table lives in desk_tables.py.
+__all__ += ["DeskWorkPlanRow"]
+from tanji.db.desk_tables import DeskWorkPlanRow  # noqa: E402

@@ -113,7 +113,12 @@ _EVERY_KIND = tuple(OrgKind)
 #:   averages are set by the competent (provincial) department and the platform operator;
 #: - ``benchmark.oversee``: departments (province and city) see every enterprise's grades
 #:   and 碳效码 by category and city;
-#: - ``efficiency.report``: an enterprise's editors report its energy use and value added.
+#: - ``efficiency.report``: an enterprise's editors report its energy use and value added;
+#: - ``desk.plan``: the annual work plan (focus sectors, targets by city) is the
+#:   provincial department's (S1);
+#: - ``desk.read``: the government's desk (progress, drill-down, export) is the
+#:   departments' and the operator's; a city department sees its own city only (the
+#:   services' tenant rule).
 PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     "product.read": dict.fromkeys(_EVERY_KIND, _V),
     "product.write": {_K.ENTERPRISE: _E, _K.SERVICE_PROVIDER: _E},
@@ -171,6 +176,13 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     # --- green supply chains (issue 17): a lead firm asks, a supplier answers
     "supply.request": {_K.ENTERPRISE: _E},
     "supply.answer": {_K.ENTERPRISE: _E},
+    # --- the government's desk (issue 17)
+    "desk.plan": {_K.DEPARTMENT_PROVINCE: _E, _K.PLATFORM_ADMIN: _A},
+    "desk.read": {
+        _K.DEPARTMENT_PROVINCE: _V,
+        _K.DEPARTMENT_CITY: _V,
+        _K.PLATFORM_ADMIN: _V,
+    },
 }
 
 #: Every action the platform checks, in the table's order.

@@ -38,6 +38,7 @@ from tanji.services.admission.demo import REVIEWER_ACCOUNTS, load_admission_demo
 from tanji.services.background import BackgroundStore
 from tanji.services.benchmarks.demo import load_benchmark_demo
 from tanji.services.certification.demo import certification_logins, load_certification_demo
+from tanji.services.desk.demo import load_desk_demo
 from tanji.services.footprints import calculate, save_result
 from tanji.services.product_calculation import calculate_product
 from tanji.services.products import update_document
@@ -158,6 +159,8 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
         with store.unit_of_work() as uow:
             logins = (*logins, *load_supply_demo(uow.session))
     _benchmarks(store)
+    with store.unit_of_work() as uow:  # issue 17: a city department (苏州市)
+        logins = (*logins, load_desk_demo(uow.session))
     return DemoSummary(logins, made, computed, certificate_id)
 
 

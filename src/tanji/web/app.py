@@ -32,6 +32,7 @@ from tanji.web.ui import admission as admission_pages
 from tanji.web.ui import auth as auth_pages
 from tanji.web.ui import benchmarks as benchmark_pages
 from tanji.web.ui import data as data_pages
+from tanji.web.ui import desk as desk_pages
 from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import pact as pact_pages
@@ -130,6 +131,7 @@ def create_app(
     pact_host.install(web)
     web.include_router(pact_pages.router)
     web.include_router(benchmark_pages.router)  # issue 16
+    web.include_router(desk_pages.router)  # issue 17: the government's desk
     web.include_router(certification_pages.router)
     web.include_router(certification_case_pages.router)
     web.include_router(admission_pages.router)  # issue 15

@@ -53,6 +53,8 @@ admission.declare         A    A     A      -     -     A      -
 admission.propagate       -    -     EA     EA    -     -      A
 supply.request            EA   -     -      -     -     -      -
 supply.answer             EA   -     -      -     -     -      -
+desk.plan                 -    -     -      EA    -     -      A
+desk.read                 -    -     -      VEA   VEA   -      VEA
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tanji.domain.benchmarks.errors import BenchmarkError
+from tanji.domain.problems import Problem
 
 __all__ = [
     "ZHEJIANG_METHOD",
@@ -71,9 +72,9 @@ class EfficiencyMethod:
         for name, bounds in pairs:
             finite = all(b > 0 and math.isfinite(b) for b in bounds)
             if not finite or list(bounds) != sorted(set(bounds)):
-                raise BenchmarkError(f"{name}: positive and strictly increasing, got {bounds}")
+                raise BenchmarkError(Problem(f"bench-{name}", bounds=bounds))
         if not self.source.strip():
-            raise BenchmarkError("source: a method's bounds name the document that sets them")
+            raise BenchmarkError(Problem("bench-method-source"))
 
 
 ZHEJIANG_METHOD = EfficiencyMethod((0.6, 2.0), (0.6, 0.8, 1.2, 2.0), ZHEJIANG_SOURCE)
@@ -91,9 +92,11 @@ class EnergyUse:
 
     def __post_init__(self) -> None:
         if not (self.amount >= 0 and math.isfinite(self.amount)):
-            raise BenchmarkError(f"{self.carrier}: amount must be ≥ 0, got {self.amount}")
+            raise BenchmarkError(Problem("bench-amount", carrier=self.carrier, value=self.amount))
         if not (self.kg_co2_per_unit >= 0 and math.isfinite(self.kg_co2_per_unit)):
-            raise BenchmarkError(f"{self.carrier}: factor must be ≥ 0, got {self.kg_co2_per_unit}")
+            raise BenchmarkError(
+                Problem("bench-energy-factor", carrier=self.carrier, value=self.kg_co2_per_unit)
+            )
 
     @property
     def tonnes(self) -> float:
@@ -136,7 +139,7 @@ def emissions(
 ) -> tuple[float, float, float, float]:
     """(gross, zero-carbon deduction, sinks, net) in t CO2, as the method counts them."""
     if zero_carbon_kwh < 0 or sinks_t < 0 or grid_kg_per_kwh < 0:
-        raise BenchmarkError("zero-carbon generation, grid factor and sinks must be ≥ 0")
+        raise BenchmarkError(Problem("bench-deductions"))
     gross = sum(u.tonnes for u in uses)
     avoided = zero_carbon_kwh * grid_kg_per_kwh / 1000.0
     return gross, avoided, sinks_t, max(gross - avoided - sinks_t, 0.0)
@@ -154,9 +157,9 @@ def carbon_efficiency(
 ) -> CarbonEfficiency:
     """L, the level and — with the industry average — K and the grade 1–5."""
     if not (value_added > 0 and math.isfinite(value_added)):
-        raise BenchmarkError(f"value_added: positive (10,000 CNY), got {value_added}")
+        raise BenchmarkError(Problem("bench-value-added", value=value_added))
     if industry_average is not None and not (industry_average > 0):
-        raise BenchmarkError(f"industry_average: positive, got {industry_average}")
+        raise BenchmarkError(Problem("bench-industry-average", value=industry_average))
     gross, avoided, sinks, net = emissions(uses, zero_carbon_kwh, grid_kg_per_kwh, sinks_t)
     intensity = net / value_added
     k = intensity / industry_average if industry_average is not None else None

@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from tanji.domain.benchmarks.errors import BenchmarkError
+from tanji.domain.problems import Problem
 from tanji.domain.products import ProductModel
 from tanji.domain.units import UnitError, convert, parse_quantity
 
@@ -83,19 +84,17 @@ class Lever:
     def __post_init__(self) -> None:
         needs_share = (LeverKind.RENEWABLE, LeverKind.RECYCLED, LeverKind.EFFICIENCY)
         if self.kind in needs_share and not 0.0 < self.share <= 1.0:
-            raise BenchmarkError(f"{self.kind}: share from 0 (excluded) to 1, got {self.share}")
+            raise BenchmarkError(Problem("bench-share", kind=self.kind.value, value=self.share))
         if self.kind is LeverKind.ONSITE_PV and not (self.kwh > 0 and math.isfinite(self.kwh)):
-            raise BenchmarkError(f"onsite-pv: kwh must be positive, got {self.kwh}")
+            raise BenchmarkError(Problem("bench-pv-kwh", value=self.kwh))
         needs_factor = (LeverKind.RECYCLED, LeverKind.SUPPLIER, LeverKind.TRANSPORT)
         if self.kind in needs_factor and not self.factor:
-            raise BenchmarkError(
-                f"{self.kind}: give the new factor (DB:CODE or inline with source)"
-            )
+            raise BenchmarkError(Problem("bench-new-factor", kind=self.kind.value))
         whole = (LeverKind.RENEWABLE, LeverKind.ONSITE_PV)
         if self.kind not in whole and not self.line:
-            raise BenchmarkError(f"{self.kind}: name the line it changes")
+            raise BenchmarkError(Problem("bench-lever-line", kind=self.kind.value))
         if self.cost_cny is not None and not math.isfinite(self.cost_cny):
-            raise BenchmarkError(f"cost: a number, got {self.cost_cny}")
+            raise BenchmarkError(Problem("bench-cost", value=self.cost_cny))
 
 
 def _quantity(text: str) -> tuple[float, str]:
@@ -111,7 +110,7 @@ def _line(data: Mapping[str, Any], line_id: str) -> dict[str, Any]:
         if line.get("id") == line_id:
             found: dict[str, Any] = line
             return found
-    raise BenchmarkError(f"line {line_id!r}: not a line of the model")
+    raise BenchmarkError(Problem("bench-no-line", line=repr(line_id)))
 
 
 def _electricity_lines(data: Mapping[str, Any], line_id: str) -> list[dict[str, Any]]:
@@ -119,7 +118,7 @@ def _electricity_lines(data: Mapping[str, Any], line_id: str) -> list[dict[str, 
     if line_id:
         lines = [x for x in lines if x.get("id") == line_id]
     if not lines:
-        raise BenchmarkError(f"no electricity line{' ' + line_id if line_id else ''} in the model")
+        raise BenchmarkError(Problem("bench-no-electricity", line=f" {line_id}" if line_id else ""))
     return lines
 
 
@@ -176,7 +175,7 @@ def _relink(line: dict[str, Any], factor: Mapping[str, Any] | str) -> None:
 def _recycled(data: dict[str, Any], lever: Lever) -> None:
     line = _line(data, lever.line)
     if "quantity" not in line or "electricity" in line or "transport" in line:
-        raise BenchmarkError(f"line {lever.line}: recycled content applies to a material line")
+        raise BenchmarkError(Problem("bench-recycled", line=lever.line))
     amount, unit = _quantity(line["quantity"])
     line["quantity"] = _fmt(amount * (1.0 - lever.share), unit)
     recycled = copy.deepcopy(line)
@@ -194,7 +193,7 @@ def _recycled(data: dict[str, Any], lever: Lever) -> None:
 def _efficiency(data: dict[str, Any], lever: Lever) -> None:
     line = _line(data, lever.line)
     if "quantity" not in line:
-        raise BenchmarkError(f"line {lever.line}: process efficiency cuts a line's quantity")
+        raise BenchmarkError(Problem("bench-efficiency", line=lever.line))
     amount, unit = _quantity(line["quantity"])
     line["quantity"] = _fmt(amount * (1.0 - lever.share), unit)
     u = line.get("uncertainty")
@@ -218,7 +217,7 @@ def apply_lever(model: ProductModel, data: Mapping[str, Any], lever: Lever) -> d
         line = _line(out, lever.line)
         if lever.kind is LeverKind.TRANSPORT:
             if "transport" not in line:
-                raise BenchmarkError(f"line {lever.line}: not a transport line")
+                raise BenchmarkError(Problem("bench-transport", line=lever.line))
             line["transport"]["mode"] = lever.mode or "rail"
         assert lever.factor is not None
         _relink(line, lever.factor)

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tanji.domain.benchmarks.errors import BenchmarkError
+from tanji.domain.problems import Problem
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -75,22 +76,20 @@ class CategoryPolicy:
 
     def __post_init__(self) -> None:
         if set(self.percentiles) != set(Kind):
-            raise BenchmarkError("percentiles: give one for leading, baseline and limit")
+            raise BenchmarkError(Problem("bench-percentiles-missing"))
         p = [self.percentiles[k] for k in Kind]
         if not all(0.0 <= v <= 100.0 for v in p):
-            raise BenchmarkError(f"percentiles: each from 0 to 100, got {p}")
+            raise BenchmarkError(Problem("bench-percentiles-range", values=p))
         if not p[0] <= p[1] <= p[2]:
-            raise BenchmarkError(
-                f"percentiles: leading ≤ baseline ≤ limit (lower footprint is better), got {p}"
-            )
+            raise BenchmarkError(Problem("bench-percentiles-order", values=p))
         if self.min_sample < 3:
-            raise BenchmarkError(f"min_sample: at least 3, got {self.min_sample}")
+            raise BenchmarkError(Problem("bench-min-sample", value=self.min_sample))
         if not 1.0 <= self.max_dqr <= 5.0:
-            raise BenchmarkError(f"max_dqr: from 1 to 5 (PEF DQR), got {self.max_dqr}")
+            raise BenchmarkError(Problem("bench-max-dqr", value=self.max_dqr))
         if self.bootstrap < 100:
-            raise BenchmarkError(f"bootstrap: at least 100 resamples, got {self.bootstrap}")
+            raise BenchmarkError(Problem("bench-bootstrap", value=self.bootstrap))
         if not 0.5 <= self.confidence < 1.0:
-            raise BenchmarkError(f"confidence: from 0.5 to below 1, got {self.confidence}")
+            raise BenchmarkError(Problem("bench-confidence", value=self.confidence))
 
 
 DEFAULT_POLICY = CategoryPolicy()
@@ -144,9 +143,9 @@ class OfficialValue:
 
     def __post_init__(self) -> None:
         if not self.document.strip():
-            raise BenchmarkError("document: an official value names the document that sets it")
+            raise BenchmarkError(Problem("bench-document"))
         if not (self.value > 0 and np.isfinite(self.value)):
-            raise BenchmarkError(f"value: a positive number, got {self.value}")
+            raise BenchmarkError(Problem("bench-value", value=self.value))
 
 
 def percentile(values: Sequence[float] | FloatArray, p: float) -> float:

@@ -31,6 +31,7 @@ from tanji.domain.benchmarks import (
 from tanji.domain.benchmarks.levers import RAIL_FACTOR
 from tanji.domain.factors import DomainError
 from tanji.domain.footprints import Footprint
+from tanji.domain.problems import Problem, problem_of
 from tanji.domain.products import LinkKind
 from tanji.domain.units import convert
 from tanji.engine import EngineError
@@ -159,8 +160,9 @@ def lever_from(spec: Mapping[str, Any]) -> Lever:
     try:
         kind = LeverKind(str(spec.get("kind")))
     except ValueError:
+        kinds = ", ".join(k.value for k in LeverKind)
         raise invalid_field(
-            "kind", f"one of {', '.join(k.value for k in LeverKind)}, got {spec.get('kind')!r}"
+            "kind", Problem("bench-lever-kind", kinds=kinds, value=repr(spec.get("kind")))
         ) from None
     try:
         cost = spec.get("cost_cny")
@@ -175,7 +177,7 @@ def lever_from(spec: Mapping[str, Any]) -> Lever:
             cost_cny=float(cost) if cost not in (None, "") else None,
         )
     except (TypeError, ValueError) as error:
-        raise invalid_field("lever", str(error)) from None
+        raise invalid_field("lever", problem_of(error)) from None
 
 
 def _evaluate(
@@ -185,7 +187,7 @@ def _evaluate(
         data = apply_lever(base.model, base.data, lever)
         return compute_variant(session, backgrounds, base, data), ""
     except (BenchmarkError, DomainError, EngineError, ServiceError) as error:
-        return None, str(error)
+        return None, problem_of(error)
 
 
 def diagnose(
@@ -201,7 +203,7 @@ def diagnose(
     """Hotspots and ranked levers (the suggested ones when ``levers`` is None)."""
     require(actor, "product.read")
     if not 2 <= iterations <= 5000:
-        raise invalid_field("iterations", f"from 2 to 5000, got {iterations}")
+        raise invalid_field("iterations", Problem("bench-iterations", low=2, value=iterations))
     base = compute_product(session, backgrounds, actor, product_id)
     chosen = list(levers) if levers is not None else suggest_levers(base)
     variants = [_evaluate(session, backgrounds, base, lever) for lever in chosen]
@@ -246,7 +248,7 @@ def keep_lever(
     try:
         data = apply_lever(base.model, base.data, lever)
     except BenchmarkError as error:
-        raise InvalidInputError(str(error)) from None
+        raise InvalidInputError(problem_of(error)) from None
     saved = update_document(
         session, actor, product_id, document_text(data), "scenario.yaml",
         expected_version=version, version_required=True,

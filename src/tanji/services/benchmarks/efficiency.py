@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
@@ -35,9 +35,11 @@ from tanji.domain.benchmarks import (
     carbon_efficiency,
 )
 from tanji.domain.factors import EmissionFactor
+from tanji.domain.problems import Problem, problem_of
 from tanji.domain.units import UnitError, convert
 from tanji.services.audit import audit
 from tanji.services.catalog import readers_of_org
+from tanji.services.desk.progress import city_of
 from tanji.services.errors import NotFoundError, PermissionDeniedError, invalid_field
 from tanji.services.factors import factor_detail
 from tanji.services.permissions import require
@@ -48,6 +50,7 @@ __all__ = [
     "IndustryAverage",
     "efficiency_overview",
     "enterprise_efficiency",
+    "list_industry_averages",
     "method_in_force",
     "report_energy",
     "set_industry_average",
@@ -126,6 +129,20 @@ def method_in_force(session: Session) -> EfficiencyMethod:
     )
 
 
+def list_industry_averages(session: Session) -> list[IndustryAverage]:
+    """Every industry average the department set, newest year first (public: they are
+    the benchmark everyone's grade is computed against, with their source)."""
+    rows = session.scalars(
+        select(BenchmarkIndustryAverageRow).order_by(
+            BenchmarkIndustryAverageRow.year.desc(),
+            BenchmarkIndustryAverageRow.industry,
+            BenchmarkIndustryAverageRow.id.desc(),
+        )
+    )
+    return [IndustryAverage(r.industry, r.name, r.year, r.value, r.source, r.illustrative)
+            for r in rows]  # fmt: skip
+
+
 def _average(session: Session, industry: str, year: int) -> IndustryAverage | None:
     row = session.scalar(
         select(BenchmarkIndustryAverageRow)
@@ -189,18 +206,24 @@ def enterprise_efficiency(
     target = org_id if org_id is not None else actor.org_id
     if target != actor.org_id and not actor.can("benchmark.oversee"):
         raise PermissionDeniedError("you may see your own organisation's 碳效码 only")
-    return _view(session, _report(session, target, year))
+    view = _view(session, _report(session, target, year))
+    city = city_of(session, actor)
+    if target != actor.org_id and city is not None and view.region != city:
+        raise PermissionDeniedError("a city department sees its own city's enterprises only")
+    return view
 
 
 def efficiency_overview(session: Session, actor: Actor, year: int) -> list[EfficiencyView]:
     """Every enterprise's 碳效码 of ``year`` (departments)."""
     require(actor, "benchmark.oversee")
+    city = city_of(session, actor)  # a city department sees its own city only
     rows = session.scalars(
         select(BenchmarkEnergyReportRow)
         .join(OrganisationRow, OrganisationRow.id == BenchmarkEnergyReportRow.org_id)
         .where(
             BenchmarkEnergyReportRow.year == year,
             OrganisationRow.kind == OrgKind.ENTERPRISE.value,
+            OrganisationRow.region == city if city is not None else true(),
         )
         .order_by(BenchmarkEnergyReportRow.id.desc())
     ).all()
@@ -217,9 +240,9 @@ def _number(value: Any, where: str, *, positive: bool = False) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise invalid_field(where, f"a number, got {value!r}") from None
+        raise invalid_field(where, Problem("bench-number", value=repr(value))) from None
     if not math.isfinite(x) or x < 0 or (positive and x == 0):
-        raise invalid_field(where, f"{'a positive' if positive else 'a non-negative'} number")
+        raise invalid_field(where, Problem("bench-positive" if positive else "bench-non-negative"))
     return x
 
 
@@ -239,23 +262,23 @@ def report_energy(
     """Store the enterprise's report for ``year`` (a newer one replaces it in use)."""
     require(actor, "efficiency.report")
     if not 2000 <= year <= 2100:
-        raise invalid_field("year", f"a year from 2000 to 2100, got {year}")
+        raise invalid_field("year", Problem("bench-year", value=year))
     if not industry.strip():
-        raise invalid_field("industry", "the industry code (GB/T 4754), e.g. C3841")
+        raise invalid_field("industry", Problem("bench-industry"))
     lines = []
     for i, e in enumerate(energy):
         try:
             line = EnergyLine(str(e["carrier"]), _number(e["amount"], f"energy[{i}].amount"),
                               str(e["unit"]), str(e["factor"]))  # fmt: skip
         except KeyError as missing:
-            raise invalid_field(f"energy[{i}]", f"missing {missing}") from None
+            raise invalid_field(f"energy[{i}]", Problem("bench-missing", name=missing)) from None
         _use(session, actor.org_id, line, i)  # the factor and unit must resolve now
         lines.append(line.__dict__)
     if not lines:
-        raise invalid_field("energy", "report at least one energy carrier")
+        raise invalid_field("energy", Problem("bench-energy"))
     zero = _number(zero_carbon_kwh, "zero_carbon_kwh")
     if zero and not grid_factor:
-        raise invalid_field("grid_factor", "the grid factor that converts zero-carbon kWh")
+        raise invalid_field("grid_factor", Problem("bench-grid-factor"))
     row = BenchmarkEnergyReportRow(
         org_id=actor.org_id,
         year=year,
@@ -290,7 +313,7 @@ def set_method(
     try:
         EfficiencyMethod(level_bounds, grade_bounds, source)
     except BenchmarkError as error:
-        raise invalid_field("bounds", str(error)) from None
+        raise invalid_field("bounds", problem_of(error)) from None
     row = BenchmarkEfficiencyMethodRow(
         level_low=level_bounds[0], level_high=level_bounds[1], k1=grade_bounds[0],
         k2=grade_bounds[1], k3=grade_bounds[2], k4=grade_bounds[3], source=source,
@@ -317,7 +340,7 @@ def set_industry_average(
     """The department sets an industry's average L for a year, with its source."""
     require(actor, "benchmark.set")
     if not source.strip():
-        raise invalid_field("source", "name the document or statistics the average comes from")
+        raise invalid_field("source", Problem("bench-average-source"))
     row = BenchmarkIndustryAverageRow(
         industry=industry.strip(), name=name, year=year,
         value=_number(value, "value", positive=True), source=source.strip(),

@@ -13,15 +13,17 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from tanji.db.models import FootprintResultRow, OrganisationRow, ProductRow
 from tanji.domain.accounts import Actor, OrgKind
 from tanji.domain.benchmarks import GradeResult, Kind, Resolved, grade, sample_footprints
+from tanji.domain.problems import Problem
 from tanji.services.background import BackgroundStore
 from tanji.services.benchmarks._common import compute_product
 from tanji.services.benchmarks.references import category_values
+from tanji.services.desk.progress import city_of
 from tanji.services.errors import invalid_field
 from tanji.services.permissions import require
 
@@ -56,7 +58,7 @@ def product_grade(
 ) -> ProductGrade:
     """The product's grade in ``year`` with P(X ≤ value) from ``iterations`` draws."""
     if not 0 <= iterations <= 5000:
-        raise invalid_field("iterations", f"0 to 5000, got {iterations}")
+        raise invalid_field("iterations", Problem("bench-iterations", low=0, value=iterations))
     base = compute_product(session, backgrounds, actor, product_id)
     footprint = base.footprint
     values = category_values(session, footprint.model.product.category, footprint.per, year)
@@ -88,6 +90,7 @@ class DistributionRow:
 def grade_distribution(session: Session, actor: Actor, year: int) -> list[DistributionRow]:
     """Every enterprise product's latest footprint graded, counted by category and city."""
     require(actor, "benchmark.oversee")
+    city = city_of(session, actor)  # a city department sees its own city only
     latest = (
         select(func.max(FootprintResultRow.id))
         .where(FootprintResultRow.product_id.is_not(None))
@@ -98,6 +101,7 @@ def grade_distribution(session: Session, actor: Actor, year: int) -> list[Distri
         .join(ProductRow, ProductRow.id == FootprintResultRow.product_id)
         .join(OrganisationRow, OrganisationRow.id == ProductRow.org_id)
         .where(FootprintResultRow.id.in_(latest), OrganisationRow.kind == OrgKind.ENTERPRISE.value)
+        .where(OrganisationRow.region == city if city is not None else true())
     ).all()
     counts: dict[tuple[str, str, str], Counter[str]] = {}
     cache: dict[tuple[str, str], dict[Kind, float]] = {}

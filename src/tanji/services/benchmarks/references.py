@@ -37,6 +37,7 @@ from tanji.domain.benchmarks import (
     compute_values,
     resolve,
 )
+from tanji.domain.problems import Problem, problem_of
 from tanji.domain.rules import Rule
 from tanji.services.audit import audit
 from tanji.services.errors import invalid_field
@@ -276,17 +277,17 @@ def set_official_value(
     """The department sets a value with the document that sets it (it wins from now)."""
     require(actor, "benchmark.set")
     if kind not in {k.value for k in Kind}:
-        raise invalid_field("kind", f"leading, baseline or limit, got {kind!r}")
+        raise invalid_field("kind", Problem("bench-kind", value=repr(kind)))
     if not category.strip() or not declared_unit.strip():
-        raise invalid_field("category", "give the category and its declared unit")
+        raise invalid_field("category", Problem("bench-category"))
     if not 2000 <= year <= 2100:
-        raise invalid_field("year", f"a year from 2000 to 2100, got {year}")
+        raise invalid_field("year", Problem("bench-year", value=year))
     try:
         OfficialValue(Kind(kind), value, year, document)
     except BenchmarkError as error:
         field = str(error).split(":", 1)[0]
         raise invalid_field(
-            field if field in ("value", "document") else "value", str(error)
+            field if field in ("value", "document") else "value", problem_of(error)
         ) from None
     row = BenchmarkOfficialValueRow(
         category=category.strip(),
@@ -328,7 +329,7 @@ def set_policy(
             max_dqr=max_dqr,
         )
     except BenchmarkError as error:
-        raise invalid_field("percentiles", str(error)) from None
+        raise invalid_field("percentiles", problem_of(error)) from None
     row = BenchmarkPolicyRow(
         category=category,
         declared_unit=declared_unit,

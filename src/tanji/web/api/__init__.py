@@ -10,6 +10,7 @@ from tanji.web.api import (
     benchmarks,
     certification,
     data,
+    desk,
     factors,
     health,
     jobs,
@@ -47,6 +48,7 @@ router.include_router(pact.router)
 router.include_router(benchmarks.router)  # issue 16
 router.include_router(certification.router)
 router.include_router(supply.router)  # issue 17: green supply chains
+router.include_router(desk.router)  # issue 17: the government's desk
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Form, Query
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tanji.domain.benchmarks import Grade, Kind, Level, LeverKind
 from tanji.domain.factors import DomainError
+from tanji.domain.problems import Problem
 from tanji.domain.regions import JIANGSU_CITIES
 from tanji.engine import EngineError
 from tanji.io.errors import DataFormatError
@@ -30,7 +32,7 @@ from tanji.web.conflicts import form_version
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router
-from tanji.web.ui.problems import say_all
+from tanji.web.ui.problems import say, say_all
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
@@ -70,6 +72,8 @@ LEVER_LABELS = {
 }
 CITY_NAMES = {c.code: (c.name_zh, c.name_en) for c in JIANGSU_CITIES}
 _FORM_ERRORS = (InvalidInputError, ConflictError, PermissionDeniedError)
+#: The department's settings forms: a refusal for want of permission is a 403 page.
+_SETTING_ERRORS = (InvalidInputError, ConflictError)
 #: Why a working model may not compute (yet): shown in the grade block, not as an error page.
 _CALCULATION_ERRORS = (DomainError, EngineError, DataFormatError, InvalidInputError)
 
@@ -84,6 +88,7 @@ def _labels(request: Request) -> dict[str, Any]:
         "lever_label": lambda x: gettext(LEVER_LABELS.get(x) or x),
         "city_name": lambda c: CITY_NAMES.get(c, (c, c))[0 if zh else 1],
         "kinds": [k.value for k in Kind],
+        "say": lambda message: say(message, gettext),
     }
 
 
@@ -320,13 +325,157 @@ def _float(text: str, name: str) -> float:
     try:
         return float(text.replace(",", ""))
     except ValueError:
-        raise InvalidInputError(f"{name}: a number", fields={name: "a number"}) from None
+        problem = Problem("bench-number", value=repr(text))
+        raise InvalidInputError(f"{name}: {problem}", fields={name: problem}) from None
 
 
 def _int(text: str, name: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise InvalidInputError(
-            f"{name}: a whole number", fields={name: "a whole number"}
-        ) from None
+        problem = Problem("bench-whole-number", value=repr(text))
+        raise InvalidInputError(f"{name}: {problem}", fields={name: problem}) from None
+
+
+# --- the department's forms (issue 16): policies, the 碳效码 method, industry averages --
+
+
+@router.post("/benchmarks/policies")
+def set_policy(
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    category: Annotated[str, Form(max_length=80)],
+    declared_unit: Annotated[str, Form(max_length=80)],
+    year: Annotated[int, Form(ge=2000, le=2100)],
+    leading: Annotated[str, Form(max_length=40)] = "",
+    baseline: Annotated[str, Form(max_length=40)] = "",
+    limit: Annotated[str, Form(max_length=40)] = "",
+    min_sample: Annotated[str, Form(max_length=40)] = "",
+    max_dqr: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """How the category's values are computed (percentiles, sample size, data quality)."""
+    try:
+        references.set_policy(
+            session, actor, category=category, declared_unit=declared_unit,
+            leading=_float(leading, "leading"), baseline=_float(baseline, "baseline"),
+            limit=_float(limit, "limit"), min_sample=_int(min_sample, "min_sample"),
+            max_dqr=_float(max_dqr, "max_dqr"),
+        )  # fmt: skip
+    except _SETTING_ERRORS as error:
+        session.rollback()
+        return _values_page(request, session, actor, category, declared_unit, year,
+                            _errors(request, error), 422)  # fmt: skip
+    query = urlencode({"category": category, "declared_unit": declared_unit, "year": year})
+    return RedirectResponse(f"/benchmarks/values?{query}#policy", status_code=303)
+
+
+def _settings_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "method": efficiency.method_in_force(session),
+        "averages": efficiency.list_industry_averages(session),
+        "can_set": actor.can("benchmark.set"),
+        "errors": errors or {},
+        "values": values or {},
+        "year": _this_year() - 1,
+    }
+    return render(request, "benchmarks/settings.html", context | _labels(request),
+                  status_code=status_code)  # fmt: skip
+
+
+@router.get("/benchmarks/settings")
+def settings_page(request: Request, actor: ActorDep, session: SessionDep) -> HTMLResponse:
+    """The 碳效码 bounds in force and the industry averages, with their sources."""
+    return _settings_page(request, session, actor)
+
+
+@router.post("/benchmarks/settings/method")
+async def set_method(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    values = await _form_values(request)
+    try:
+        efficiency.set_method(
+            session, actor,
+            level_bounds=(_float(values.get("level_low", ""), "level_low"),
+                          _float(values.get("level_high", ""), "level_high")),
+            grade_bounds=(_float(values.get("k1", ""), "k1"), _float(values.get("k2", ""), "k2"),
+                          _float(values.get("k3", ""), "k3"), _float(values.get("k4", ""), "k4")),
+            source=values.get("source", ""),
+        )  # fmt: skip
+    except _SETTING_ERRORS as error:
+        session.rollback()
+        return _settings_page(request, session, actor, _errors(request, error), values, 422)
+    return RedirectResponse("/benchmarks/settings#method", status_code=303)
+
+
+@router.post("/benchmarks/settings/industry-averages")
+async def set_average(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    values = await _form_values(request)
+    try:
+        efficiency.set_industry_average(
+            session, actor, industry=values.get("industry", ""), name=values.get("name", ""),
+            year=_year_of(values.get("year", "")), value=_float(values.get("value", ""), "value"),
+            source=values.get("source", ""), illustrative=bool(values.get("illustrative")),
+        )  # fmt: skip
+    except _SETTING_ERRORS as error:
+        session.rollback()
+        return _settings_page(request, session, actor, _errors(request, error), values, 422)
+    return RedirectResponse("/benchmarks/settings#averages", status_code=303)
+
+
+async def _form_values(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str) and len(v) <= 2000}
+
+
+def _year_of(text: str) -> int:
+    year = _int(text, "year")
+    if not 2000 <= year <= 2100:
+        raise InvalidInputError("year", fields={"year": Problem("bench-year", value=year)})
+    return year
+
+
+# --- lever costs (the marginal abatement cost curve) --------------------------------------
+
+
+@router.post("/workspace/products/{product_id}/diagnosis")
+async def diagnosis_with_costs(
+    request: Request, product_id: Id, actor: ActorDep, session: SessionDep, app: AppDep
+) -> HTMLResponse:
+    """The diagnosis again with a cost for each lever (CNY over the model's output):
+    cost per tonne and the levers cheapest per tonne first."""
+    form = await request.form()
+    specs = [str(x) for x in form.getlist("lever")][:20]
+    costs = [str(x) for x in form.getlist("cost")][:20]
+    errors: dict[str, str] = {}
+    levers = []
+    for i, text in enumerate(specs):
+        try:
+            spec = json.loads(text)
+        except json.JSONDecodeError:
+            raise InvalidInputError("lever: not JSON", fields={"lever": "JSON"}) from None
+        cost = costs[i].strip().replace(",", "") if i < len(costs) else ""
+        if cost:
+            try:
+                spec["cost_cny"] = float(cost)
+            except ValueError:
+                errors[f"cost_{i}"] = Problem("bench-number", value=repr(cost))
+        levers.append(diagnosis.lever_from(spec))
+    found = diagnosis.diagnose(session, app.backgrounds, actor, product_id, levers or None)
+    grade = grades.product_grade(session, app.backgrounds, actor, product_id, _this_year())
+    product = get_product(session, actor, product_id)
+    rows = [(r, json.dumps(_lever_json(r.lever), ensure_ascii=False)) for r in found.levers]
+    context = {
+        "d": found, "g": grade, "levers": rows, "product": product,
+        "can_write": actor.can("product.write"), "errors": _errors(request, InvalidInputError(
+            "costs", fields=errors)) if errors else {},
+    }  # fmt: skip
+    status_code = 422 if errors else 200
+    return render(request, "benchmarks/diagnosis.html", context | _labels(request),
+                  status_code=status_code)  # fmt: skip

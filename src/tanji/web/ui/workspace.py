@@ -111,16 +111,30 @@ def _conflict(
 # --- the product list --------------------------------------------------------------------
 
 
-#: Organisations whose home is the certification workspace, not a product workspace.
-_CERTIFICATION_HOMES = frozenset({OrgKind.CERTIFICATION_BODY, OrgKind.DEPARTMENT_PROVINCE})
+#: Where each kind of organisation's people land (their own work, not a product
+#: workspace): a department on the government's desk, a body on its cases, an
+#: association on the shared databases and their reviews, a service provider on its
+#: organisation's page, the platform operator on the organisations it admits.
+#: Enterprises land here, on their products.
+HOMES = {
+    OrgKind.DEPARTMENT_PROVINCE: "/desk",
+    OrgKind.DEPARTMENT_CITY: "/desk",
+    OrgKind.CERTIFICATION_BODY: "/certification",
+    OrgKind.ASSOCIATION: "/admission",
+    OrgKind.SERVICE_PROVIDER: "/account",
+    OrgKind.PLATFORM_ADMIN: "/admin/organisations",
+}
 
 
 @router.get("/workspace", response_model=None)
 def workspace(
-    request: Request, session: SessionDep, actor: ActorDep
+    request: Request, session: SessionDep, actor: ActorDep, view: str = ""
 ) -> HTMLResponse | RedirectResponse:
-    if actor.org_kind in _CERTIFICATION_HOMES:
-        return _see("/certification")  # a body's home is its cases; the department's too
+    """An enterprise's products; any other organisation goes to its own home (a service
+    provider or the operator may still open the product list: ``?view=products``)."""
+    home = HOMES.get(actor.org_kind)
+    if home is not None and not (view == "products" and actor.can("product.write")):
+        return _see(home)
     found = products.list_products(session, actor)
     return render(request, "workspace/index.html", _index_context(found, {}, {}))
 
