@@ -16,12 +16,20 @@ installations while any ILCD reader still sees a readable process with its excha
 
 from __future__ import annotations
 
-from tanji.io.exchange._ilcd import ILCD_FORMAT, read_ilcd_factors, write_ilcd
+from tanji.io.exchange._ilcd import (
+    ILCD_FORMAT,
+    ExchangeVersion,
+    GasInfo,
+    read_ilcd_factors,
+    write_ilcd,
+)
 from tanji.io.exchange._tidas import TIDAS_FORMAT, read_tidas_factors, tidas_documents, write_tidas
 
 __all__ = [
     "ILCD_FORMAT",
     "TIDAS_FORMAT",
+    "ExchangeVersion",
+    "GasInfo",
     "read_ilcd_factors",
     "read_tidas_factors",
     "tidas_documents",

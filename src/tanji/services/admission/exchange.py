@@ -20,36 +20,50 @@ import back as a new version of a database with every factor's source kept
 
 from __future__ import annotations
 
+import tempfile
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tanji.db.models import GasRow
+from tanji.db.models import DatabaseRow, DatabaseVersionRow, GasRow
+from tanji.domain.accounts import Actor
 from tanji.domain.factors import EmissionFactor, Source
 from tanji.domain.lci import Activity, ElementaryFlow, Exchange, ExchangeKind, LciBundle
 from tanji.io.exchange import (
     ILCD_FORMAT,
     TIDAS_FORMAT,
+    ExchangeVersion,
+    GasInfo,
     read_ilcd_factors,
     read_tidas_factors,
     write_ilcd,
     write_tidas,
 )
-from tanji.io.exchange._ilcd import ExchangeVersion, GasInfo
 from tanji.io.olca_jsonld import write_jsonld
-from tanji.services.catalog import Destination, file_sha256, get_database, get_version
-from tanji.services.errors import ServiceError
+from tanji.services.catalog import (
+    Destination,
+    file_sha256,
+    get_database,
+    get_version,
+    readable,
+    readers_of,
+)
+from tanji.services.errors import InvalidInputError, NotFoundError, ServiceError
 from tanji.services.factors import ImportSummary, import_factors, stored_factors
 
 __all__ = [
     "EXPORT_FORMATS",
+    "ExportFile",
+    "exchange_version",
+    "export_for",
     "export_ilcd",
     "export_jsonld",
     "export_tidas",
     "export_version",
+    "exportable_versions",
     "factor_bundle",
     "import_exchange",
 ]
@@ -178,3 +192,54 @@ def import_exchange(session: Session, path: Path, fmt: str, target: Destination)
             target, import_file=target.import_file or path.name, import_sha256=file_sha256(path)
         )
     return import_factors(session, factors, target, import_format=fmt)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export ready to download."""
+
+    filename: str
+    media_type: str
+    content: bytes
+    processes: int
+
+
+def _readable_factor_database(session: Session, actor: Actor | None, name: str) -> DatabaseRow:
+    database = session.scalar(select(DatabaseRow).where(DatabaseRow.name == name))
+    if database is None or not readable(session, database.id, readers_of(session, actor)):
+        raise NotFoundError(f"no database named {name!r} that you may read")
+    if database.kind != "factors":
+        raise InvalidInputError(
+            f"database {name!r} holds LCI activities; only factor databases export here"
+        )
+    return database
+
+
+def exportable_versions(session: Session, actor: Actor | None, name: str) -> list[str]:
+    """The versions of a factor database the actor may read, newest first."""
+    database = _readable_factor_database(session, actor, name)
+    rows = session.scalars(
+        select(DatabaseVersionRow)
+        .where(DatabaseVersionRow.database_id == database.id)
+        .order_by(DatabaseVersionRow.created_at.desc(), DatabaseVersionRow.id.desc())
+    )
+    return [row.version for row in rows]
+
+
+def export_for(
+    session: Session, actor: Actor | None, name: str, version: str, fmt: str
+) -> ExportFile:
+    """The actor's download of ``name``'s ``version`` in ``fmt`` (jsonld, ilcd, tidas).
+
+    A database the actor may not read answers as if it did not exist.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInputError(f"format: expected one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}")
+    database = _readable_factor_database(session, actor, name)
+    label = get_version(session, database, version).version
+    suffix, media_type = EXPORT_FORMATS[fmt]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.zip"
+        count = export_version(session, name, label, fmt, path)
+        content = path.read_bytes()
+    return ExportFile(f"{name}-{label}{suffix}", media_type, content, count)

@@ -48,6 +48,8 @@ FORMAT_CHOICES = (
     ("ecospold2", N_("ecoSpold2 (zip, or one .spold file)")),
     ("ilcd", N_("ILCD (zip)")),
     ("bw-datapackage", N_("Brightway datapackage (zip)")),
+    ("ilcd-factors", N_("Factor database exchanged as ILCD (zip)")),
+    ("tidas", N_("Factor database exchanged as TIDAS (zip)")),
 )
 
 
