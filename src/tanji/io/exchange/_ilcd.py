@@ -241,7 +241,7 @@ def _unit_group(unit: str, ug_uuid: str, owner_uuid: str, owner: str, stamp: str
     information = _el(root, ns, "unitGroupInformation")
     info = _el(information, ns, "dataSetInformation")
     _c(info, "UUID", ug_uuid)
-    _el(info, ns, "name", f"Units of {unit}", **{XML_LANG: "en"})
+    _c(info, "name", f"Units of {unit}", **{XML_LANG: "en"})
     _el(_el(information, ns, "quantitativeReference"), ns, "referenceToReferenceUnit", "0")
     _admin(root, ns, stamp, owner_uuid, owner)
     units = _el(root, ns, "units")
