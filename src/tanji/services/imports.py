@@ -78,7 +78,7 @@ __all__ = [
 #: ``ilcd-factors`` and ``tidas``: a factor database exchanged as ILCD or TIDAS (see
 #: :mod:`tanji.services.admission.exchange`), each factor with its source dataset.
 FACTOR_FORMATS = ("csv", "xlsx", "ilcd-factors", "tidas")
-LCI_FORMATS = ("olca-jsonld", "ecospold2", "ilcd", "bw-datapackage")
+LCI_FORMATS = ("olca-jsonld", "ecospold2", "ilcd", "tidas-lci", "bw-datapackage")
 FORMATS = FACTOR_FORMATS + LCI_FORMATS
 #: The choices of each import policy (the first is the default).
 POLICY_CHOICES: dict[str, tuple[str, ...]] = {
@@ -168,6 +168,10 @@ def read_bundle(path: Path, fmt: str, *, policy: ImportPolicy | None = None) -> 
         from tanji.io.ilcd import read_ilcd
 
         return read_ilcd(path, policy=policy)
+    if fmt == "tidas-lci":
+        from tanji.io.exchange import read_tidas_bundle
+
+        return read_tidas_bundle(path, policy=policy)
     raise ServiceError(
         f"{fmt!r} is not a bundle format; Brightway datapackages are stored array to table"
     )
@@ -185,6 +189,7 @@ UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "olca-jsonld": (".zip",),
     "ecospold2": (".zip", ".spold", ".xml"),
     "ilcd": (".zip",),
+    "tidas-lci": (".zip",),
     "bw-datapackage": (".zip",),
 }
 ACTION = "data.import"

@@ -23,14 +23,23 @@ from tanji.io.exchange._ilcd import (
     read_ilcd_factors,
     write_ilcd,
 )
-from tanji.io.exchange._tidas import TIDAS_FORMAT, read_tidas_factors, tidas_documents, write_tidas
+from tanji.io.exchange._tidas import (
+    TIDAS_FORMAT,
+    TIDAS_LCI_FORMAT,
+    read_tidas_bundle,
+    read_tidas_factors,
+    tidas_documents,
+    write_tidas,
+)
 
 __all__ = [
     "ILCD_FORMAT",
     "TIDAS_FORMAT",
+    "TIDAS_LCI_FORMAT",
     "ExchangeVersion",
     "GasInfo",
     "read_ilcd_factors",
+    "read_tidas_bundle",
     "read_tidas_factors",
     "tidas_documents",
     "write_ilcd",
