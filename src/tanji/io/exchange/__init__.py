@@ -20,9 +20,9 @@ from tanji.io.exchange._ilcd import (
     ILCD_FORMAT,
     ExchangeVersion,
     GasInfo,
-    read_ilcd_factors,
     write_ilcd,
 )
+from tanji.io.exchange._ilcd_read import read_ilcd_factors
 from tanji.io.exchange._tidas import (
     TIDAS_FORMAT,
     TIDAS_LCI_FORMAT,

@@ -29,8 +29,8 @@ from tanji.io.exchange._ilcd import (
     XSI,
     ExchangeVersion,
     datasets,
-    factors_from_datasets,
 )
+from tanji.io.exchange._ilcd_read import factors_from_datasets
 from tanji.io.limits import open_zip
 from tanji.io.policy import ImportPolicy
 
