@@ -1,7 +1,8 @@
 """Shared data admission in a real browser, on the demo store: the demo battery maker
 submits a dataset with three evidence files, the two demo reviewer organisations review
 it, the demo provincial department verifies and admits it — version 2 of the provincial
-battery database (the demo admitted version 1). Screenshots in both languages."""
+battery database (the demo admitted version 1), downloaded as ILCD from the database page.
+Screenshots in both languages."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import LiveServer, sign_in
 
+from tanji.io.exchange import read_ilcd_factors
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.admission.demo import REVIEWER_ACCOUNTS
 
@@ -83,3 +85,12 @@ def test_submit_two_reviews_department_admits_a_new_version(
     page.screenshot(path=screenshots / "admission-index-en.png", full_page=True)
     page.goto("/admission?lang=zh")
     page.screenshot(path=screenshots / "admission-index-zh.png", full_page=True)
+    # National and peer exchange: the admitted version downloads from the database page.
+    page.click("a[href='/admission/databases/jiangsu-battery-background']")
+    expect(page.locator("h1")).to_have_text("jiangsu-battery-background")
+    page.screenshot(path=screenshots / "admission-exchange-zh.png", full_page=True)
+    with page.expect_download() as download:
+        page.click("a[href$='/versions/2/export?format=ilcd']")
+    saved = screenshots / "jiangsu-battery-background-2-ilcd.zip"
+    download.value.save_as(saved)
+    assert "LFP-CATHODE-BROWSER" in {f.code for f in read_ilcd_factors(saved)}

@@ -374,3 +374,21 @@ def test_footprints_of_a_database_with_waste_treatments(tanji: Run, tmp_path: Pa
     expected = {a.key: float(scores[index.activity_id(a.key)]) for a in generated.activities}
     assert stored == pytest.approx(expected, rel=1e-12, abs=1e-300)
     assert min(stored.values()) < 0  # a treatment's own footprint, per −1 kg treated
+
+
+@pytest.mark.parametrize("fmt", ["ilcd-factors", "tidas"])
+def test_a_shipped_factor_database_exchanges_and_imports_back(
+    tanji: Run, tmp_path: Path, fmt: str
+) -> None:
+    exported = tmp_path / f"materials.{fmt}.zip"
+    status, out, err = tanji(
+        "data", "export", "materials-sector", "--format", fmt, "-o", str(exported)
+    )
+    assert status == 0, err
+    assert "wrote 41 records" in out
+    status, out, err = tanji("data", "import", str(exported), "--format", fmt, "--name", "peer")
+    assert status == 0, err
+    assert "new: 41" in out
+    status, out, err = tanji("data", "show", "peer:IAI-GHG-PRIMARY-ALUMINIUM-2022-GLO", "--json")
+    assert status == 0, err
+    assert json.loads(out)["factor"]["source"]["publisher"].startswith("International Aluminium")

@@ -314,7 +314,14 @@ def data_diff(
 @data_app.command("export")
 def data_export(
     name: Annotated[str, typer.Argument(help="Database to export.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="olca-jsonld, csv or xlsx.")],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="olca-jsonld, csv, xlsx; factor exchange: ilcd-factors, tidas, factors-jsonld.",
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o")],
     version: Annotated[str | None, typer.Option("--version", "-v")] = None,
 ) -> None:
@@ -327,6 +334,13 @@ def data_export(
                 factors = stored_factors(uow.session, name, version)
                 (write_factor_csv if fmt == "csv" else write_factor_xlsx)(factors, output)
                 count = len(factors)
+            elif fmt in ("ilcd-factors", "tidas", "factors-jsonld"):
+                from tanji.services.admission.exchange import export_version
+
+                count = export_version(
+                    uow.session, name, version,
+                    {"ilcd-factors": "ilcd", "factors-jsonld": "jsonld"}.get(fmt, fmt), output,
+                )  # fmt: skip
             elif fmt == "olca-jsonld":
                 from tanji.io.olca_jsonld import write_jsonld
 
@@ -334,7 +348,10 @@ def data_export(
                 write_jsonld(bundle, output)
                 count = len(bundle.activities)
             else:
-                raise ServiceError(f"--format must be olca-jsonld, csv or xlsx, not {fmt!r}")
+                raise ServiceError(
+                    "--format must be olca-jsonld, csv, xlsx, ilcd-factors, tidas or "
+                    f"factors-jsonld, not {fmt!r}"
+                )
         typer.echo(f"wrote {count} records of {name} to {output}")
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from tanji.db.models import AuditRow, DatabaseRow, DatabaseVersionRow, OrganisationRow
 from tanji.domain.accounts import Actor
+from tanji.domain.factors import EmissionFactor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import ImportNote, LciBundle
 from tanji.io.errors import DataFormatError, ImportProblemsError
@@ -74,8 +75,10 @@ __all__ = [
     "write_snapshot",
 ]
 
-FACTOR_FORMATS = ("csv", "xlsx")
-LCI_FORMATS = ("olca-jsonld", "ecospold2", "ilcd", "bw-datapackage")
+#: ``ilcd-factors`` and ``tidas``: a factor database exchanged as ILCD or TIDAS (see
+#: :mod:`tanji.services.admission.exchange`), each factor with its source dataset.
+FACTOR_FORMATS = ("csv", "xlsx", "ilcd-factors", "tidas")
+LCI_FORMATS = ("olca-jsonld", "ecospold2", "ilcd", "tidas-lci", "bw-datapackage")
 FORMATS = FACTOR_FORMATS + LCI_FORMATS
 #: The choices of each import policy (the first is the default).
 POLICY_CHOICES: dict[str, tuple[str, ...]] = {
@@ -106,10 +109,8 @@ def import_file(session: Session, request: ImportRequest) -> ImportSummary | Lci
         raise ServiceError(f"{path}: no such file or directory")
     target = replace(request.target, import_file=path.name, import_sha256=file_sha256(path))
     if request.format in FACTOR_FORMATS:
-        from tanji.io.factor_table import read_factor_table
-
         return import_factors(
-            session, read_factor_table(path), target, import_format=request.format
+            session, read_factors(path, request.format), target, import_format=request.format
         )
     if request.format == "bw-datapackage":
         from tanji.io.brightway import datapackage_paths
@@ -118,6 +119,17 @@ def import_file(session: Session, request: ImportRequest) -> ImportSummary | Lci
         return import_brightway(session, datapackage_paths(path), target)
     policy = import_policy(request.unlinked, request.multi_output, request.providers)
     return import_bundle(session, read_bundle(path, request.format, policy=policy), target)
+
+
+def read_factors(path: Path, fmt: str) -> list[EmissionFactor]:
+    """Parse a factor file: a table (CSV, Excel) or an ILCD / TIDAS exchange zip."""
+    if fmt in ("ilcd-factors", "tidas"):
+        from tanji.io.exchange import read_ilcd_factors, read_tidas_factors
+
+        return (read_ilcd_factors if fmt == "ilcd-factors" else read_tidas_factors)(path)
+    from tanji.io.factor_table import read_factor_table
+
+    return read_factor_table(path)
 
 
 def import_policy(unlinked: str, multi_output: str, providers: str) -> ImportPolicy:
@@ -156,6 +168,10 @@ def read_bundle(path: Path, fmt: str, *, policy: ImportPolicy | None = None) -> 
         from tanji.io.ilcd import read_ilcd
 
         return read_ilcd(path, policy=policy)
+    if fmt == "tidas-lci":
+        from tanji.io.exchange import read_tidas_bundle
+
+        return read_tidas_bundle(path, policy=policy)
     raise ServiceError(
         f"{fmt!r} is not a bundle format; Brightway datapackages are stored array to table"
     )
@@ -168,9 +184,12 @@ def read_bundle(path: Path, fmt: str, *, policy: ImportPolicy | None = None) -> 
 UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "csv": (".csv",),
     "xlsx": (".xlsx",),
+    "ilcd-factors": (".zip",),
+    "tidas": (".zip",),
     "olca-jsonld": (".zip",),
     "ecospold2": (".zip", ".spold", ".xml"),
     "ilcd": (".zip",),
+    "tidas-lci": (".zip",),
     "bw-datapackage": (".zip",),
 }
 ACTION = "data.import"
@@ -398,9 +417,7 @@ def import_upload(
     with _named_as_uploaded(path.parent, order.filename):
         report(5, 100, "Reading the file")
         if order.format in FACTOR_FORMATS:
-            from tanji.io.factor_table import read_factor_table
-
-            factors = read_factor_table(path)
+            factors = read_factors(path, order.format)
             report(40, 100, "Checking the destination")
             _check_destination(session, actor, order)
             report(45, 100, "Storing the factors")

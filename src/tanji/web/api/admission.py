@@ -4,9 +4,20 @@ do what; a refused step answers 409 with every reason, not the actor's step 403.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+import re
+from typing import Literal
+from urllib.parse import quote
 
-from tanji.services.admission import databases, decisions, propagation, reviews, submissions
+from fastapi import APIRouter, Path, Query, Response
+
+from tanji.services.admission import (
+    databases,
+    decisions,
+    exchange,
+    propagation,
+    reviews,
+    submissions,
+)
 from tanji.web.admission_jobs import start_propagation
 from tanji.web.api.admission_schemas import (
     AdmittedRead,
@@ -36,6 +47,42 @@ def list_databases(session: SessionDep) -> DatabaseList:
     """The background databases that take submissions, with their rules of review."""
     found = databases.list_background_databases(session)
     return DatabaseList(count=len(found), data=[DatabaseRead.of(d) for d in found])
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """A Content-Disposition for ``filename`` (an ASCII fallback and the UTF-8 name)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return {
+        "Content-Disposition": f'attachment; filename="{fallback}"; '
+        f"filename*=UTF-8''{quote(filename)}"
+    }
+
+
+_NAME = Path(min_length=1, max_length=200, description="The database's name")
+_VERSION = Path(min_length=1, max_length=50, description="A version label, e.g. 1")
+
+
+@router.get(
+    "/databases/{name}/versions/{version}/export",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "The export (a zip)"}},
+)
+def export_version(
+    session: SessionDep,
+    actor: MaybeActorDep,
+    name: str = _NAME,
+    version: str = _VERSION,
+    format: Literal["jsonld", "ilcd", "tidas"] = "jsonld",
+) -> Response:
+    """A factor database version for national or peer exchange: openLCA JSON-LD, ILCD
+    (XML datasets) or TIDAS (TianGong JSON), each factor with its source; the file reads
+    back through the data import. A database you may not read answers 404."""
+    found = exchange.export_for(session, actor, name, version, format)
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers=attachment(found.filename),
+    )
 
 
 @router.post("/submissions", status_code=201)

@@ -30,11 +30,19 @@ from tanji.domain.admission import (
     summarize,
 )
 from tanji.domain.factors import DomainError, PefQuality
-from tanji.services.admission import databases, decisions, propagation, reviews, submissions
+from tanji.services.admission import (
+    databases,
+    decisions,
+    exchange,
+    propagation,
+    reviews,
+    submissions,
+)
 from tanji.services.admission._common import AdmissionRefusedError
 from tanji.services.admission.submissions import EvidenceFile
 from tanji.services.errors import InvalidInputError
 from tanji.web.admission_jobs import start_propagation
+from tanji.web.api.admission import attachment
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.i18n import language_of
 from tanji.web.jobs import JobsDep, job_url
@@ -316,3 +324,24 @@ def run(request: Request, run_id: Id, session: SessionDep, actor: ActorDep) -> H
         "summary": summarize(changes),
     }
     return render(request, "admission/run.html", context)
+
+
+@router.get("/admission/databases/{name}")
+def database_page(
+    request: Request, name: str, session: SessionDep, actor: MaybeActorDep
+) -> HTMLResponse:
+    """A factor database's versions, each downloadable for national or peer exchange."""
+    versions = exchange.exportable_versions(session, actor, name)
+    return render(request, "admission/database.html", {"name": name, "versions": versions})
+
+
+@router.get("/admission/databases/{name}/versions/{version}/export")
+def export(
+    name: str,
+    version: str,
+    session: SessionDep,
+    actor: MaybeActorDep,
+    format: Annotated[str, Query(max_length=10)] = "jsonld",
+) -> Response:
+    found = exchange.export_for(session, actor, name, version, format)
+    return Response(found.content, media_type=found.media_type, headers=attachment(found.filename))

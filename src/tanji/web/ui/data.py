@@ -47,7 +47,10 @@ FORMAT_CHOICES = (
     ("olca-jsonld", N_("openLCA JSON-LD (zip)")),
     ("ecospold2", N_("ecoSpold2 (zip, or one .spold file)")),
     ("ilcd", N_("ILCD (zip)")),
+    ("tidas-lci", N_("TIDAS, TianGong LCI data (zip)")),
     ("bw-datapackage", N_("Brightway datapackage (zip)")),
+    ("ilcd-factors", N_("Factor database exchanged as ILCD (zip)")),
+    ("tidas", N_("Factor database exchanged as TIDAS (zip)")),
 )
 
 
