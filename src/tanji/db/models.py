@@ -637,6 +637,7 @@ from tanji.db.certification_tables import (  # noqa: E402
     NotificationRow,
     ScopeRow,
     StaffRow,
+    SurveillanceReminderRow,
 )
 
 # The label tables, likewise in their own module.
@@ -673,4 +674,12 @@ from tanji.db.benchmark_tables import (  # noqa: E402
     BenchmarkIndustryAverageRow,
     BenchmarkOfficialValueRow,
     BenchmarkPolicyRow,
+)
+
+# --- service providers and policy (issue 17): their tables live in services_tables.py.
+__all__ += ["PolicyItemRow", "ProviderServiceRow", "ServiceRequestRow", "SurveillanceReminderRow"]
+from tanji.db.services_tables import (  # noqa: E402
+    PolicyItemRow,
+    ProviderServiceRow,
+    ServiceRequestRow,
 )

@@ -5,7 +5,9 @@ finding to answer, a decision made, a certificate's status changed).
 
 A notice is addressed to an organisation, or to one person in it (a team member, the
 decision-maker). ``kind`` is a message key the web layer translates; ``params`` its
-values. E-mail is not sent from here (see docs/certification.md).
+values. Each new notice's id is kept in the session (:data:`PENDING_MAIL`): once the
+transaction has committed, :func:`tanji.services.certification.mailing.deliver` sends
+its e-mail copy (never before, so a failed send cannot roll the case back).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tanji.services.errors import NotFoundError
 
 __all__ = [
     "KINDS",
+    "PENDING_MAIL",
     "Notice",
     "mark_all_read",
     "mark_read",
@@ -43,8 +46,11 @@ KINDS = (
     "application", "accepted", "plan", "not-accepted", "review", "finding", "observation",
     "answered", "closed", "inspection", "verification", "decision", "granted", "refused",
     "surveillance", "surveillance-done", "suspended", "reinstated", "withdrawn", "expired",
-    "cancelled", "frozen", "body-status",
+    "cancelled", "frozen", "body-status", "surveillance-due", "surveillance-overdue",
+    "service-request",
 )  # fmt: skip
+#: The key in ``Session.info`` under which new notices wait for their e-mail copy.
+PENDING_MAIL = "tanji.pending_notice_mail"
 _APPLICANT_NOTICE = {
     Action.NOT_ACCEPT: "not-accepted", Action.GRANT: "granted", Action.REFUSE: "refused",
     Action.COMPLETE_SURVEILLANCE: "surveillance-done", Action.SUSPEND: "suspended",
@@ -80,10 +86,10 @@ def notify(
     """Leave a notice for ``org_id`` (or only ``user_id`` of it)."""
     assert kind in KINDS, kind
     text = json.dumps(params | {"case": case_id}, ensure_ascii=False, sort_keys=True, default=str)
-    session.add(
-        NotificationRow(org_id=org_id, user_id=user_id, case_id=case_id, kind=kind, params=text)
-    )
+    row = NotificationRow(org_id=org_id, user_id=user_id, case_id=case_id, kind=kind, params=text)
+    session.add(row)
     session.flush()
+    session.info.setdefault(PENDING_MAIL, []).append(row.id)
 
 
 def notify_step(

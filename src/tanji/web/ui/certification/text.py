@@ -115,6 +115,13 @@ NOTICES: Mapping[str, str] = {
     "cancelled": N_("Case {case}: the applicant cancelled."),
     "frozen": N_("Case {case}: the body's standing changed ({status}); the case is frozen."),
     "body-status": N_("Your body's standing changed: {status}."),
+    "surveillance-due": N_(
+        "Certificate {certificate}: surveillance is due by {due}; plan it with the body."
+    ),
+    "surveillance-overdue": N_(
+        "Certificate {certificate}: surveillance was due by {due} and has not started."
+    ),
+    "service-request": N_("A new request for your service “{service}” from {requester}."),
 }
 
 
