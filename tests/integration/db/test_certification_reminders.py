@@ -13,16 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from tests.integration.db.test_certification_store import (  # noqa: F401 (fixtures)
+from tests.integration import test_mail
+from tests.integration.db import test_certification_store as store
+from tests.integration.db.test_certification_store import (
     World,
-    _rules_and_cheap_hashes,
     _to_evaluation,
     application,
-    backgrounds,
     planned,
-    world,
 )
-from tests.integration.test_mail import _free_port, _Inbox, smtp_server  # noqa: F401
+from tests.integration.test_mail import _free_port, _Inbox
 
 from tanji.db.models import CaseEventRow, CertificateRow, NotificationRow, UserRow
 from tanji.domain.certification.surveillance import WINDOW_DAYS, due_dates, next_due
@@ -31,6 +30,11 @@ from tanji.services.certification import cases
 from tanji.services.certification.mailing import deliver, take_pending
 from tanji.services.certification.surveillance import send_reminders, upcoming_surveillance
 from tanji.settings import SmtpSettings
+
+# The certification store tests' fixtures (a body, an enterprise, a footprint) and the
+# mail tests' SMTP server on loopback.
+_rules_and_cheap_hashes = store._rules_and_cheap_hashes
+backgrounds, world, smtp_server = store.backgrounds, store.world, test_mail.smtp_server
 
 
 def test_surveillance_is_due_on_each_anniversary_within_the_validity() -> None:
@@ -149,7 +153,8 @@ def test_notices_are_mailed_in_each_recipients_language(
     session.execute(update(UserRow).where(UserRow.id == english).values(locale="en"))
     case_id = planned(session, world)  # accept → enterprise and body; plan → each team member
     pending = take_pending(session)
-    assert pending and take_pending(session) == []
+    assert pending
+    assert take_pending(session) == []
     status = deliver(same_session, smtp, _render, pending)
     assert set(status.values()) == {"sent"}
     by_address = {m["To"]: m for m in inbox.messages}

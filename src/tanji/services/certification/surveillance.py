@@ -95,9 +95,9 @@ def upcoming_surveillance(
     require(actor, "product.read")
     oversee = actor.can("certification.oversee")
     owing = _owing(session, on or today(), within_days, org_id=None if oversee else actor.org_id)
-    names: dict[int, str] = {
-        i: n for i, n in session.execute(select(OrganisationRow.id, OrganisationRow.name))
-    }
+    names: dict[int, str] = dict(
+        session.execute(select(OrganisationRow.id, OrganisationRow.name)).all()
+    )
     found = [
         UpcomingSurveillance(
             c.id,
