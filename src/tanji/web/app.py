@@ -39,6 +39,7 @@ from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.certification import cases as certification_case_pages
 from tanji.web.ui.certification import pages as certification_pages
+from tanji.web.ui.certification import registry as certification_registry_pages
 from tanji.web.ui.labels import operator as label_operator_pages
 from tanji.web.ui.labels import public as label_pages
 from tanji.web.ui.labels import workspace as label_workspace_pages
@@ -131,5 +132,6 @@ def create_app(
     web.include_router(benchmark_pages.router)  # issue 16
     web.include_router(certification_pages.router)
     web.include_router(certification_case_pages.router)
+    web.include_router(certification_registry_pages.router)
     web.include_router(admission_pages.router)  # issue 15
     return web

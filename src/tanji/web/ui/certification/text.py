@@ -128,6 +128,10 @@ NOTICES: Mapping[str, str] = {
 def notice_text(kind: str, params: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
     """A notice in the reader's language (missing values shown as —)."""
     values = {k: ("—" if v is None else v) for k, v in params.items()}
+    status = values.get("status")
+    if isinstance(status, str):  # a body's standing, in words
+        label = BODY_STATUS.get(status) or ("Blacklisted" if status == "blacklisted" else None)
+        values["status"] = gettext(label) if label else status
     template = gettext(NOTICES.get(kind, kind))
     try:
         return template.format(**values)
