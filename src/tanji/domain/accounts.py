@@ -113,7 +113,11 @@ _EVERY_KIND = tuple(OrgKind)
 #:   averages are set by the competent (provincial) department and the platform operator;
 #: - ``benchmark.oversee``: departments (province and city) see every enterprise's grades
 #:   and 碳效码 by category and city;
-#: - ``efficiency.report``: an enterprise's editors report its energy use and value added.
+#: - ``efficiency.report``: an enterprise's editors report its energy use and value added;
+#: - ``service.offer``: a service provider's editors list its services and answer requests;
+#: - ``service.request``: an enterprise's editors send requests to service providers;
+#: - ``policy.publish``: the departments and the platform operator keep the policy and
+#:   training section (notices, rules and policies, courses, events).
 PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     "product.read": dict.fromkeys(_EVERY_KIND, _V),
     "product.write": {_K.ENTERPRISE: _E, _K.SERVICE_PROVIDER: _E},
@@ -168,6 +172,10 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
         _K.ASSOCIATION: _E,
         _K.PLATFORM_ADMIN: _A,
     },
+    # --- service providers and policy (issue 17)
+    "service.offer": {_K.SERVICE_PROVIDER: _E},
+    "service.request": {_K.ENTERPRISE: _E},
+    "policy.publish": {_K.DEPARTMENT_PROVINCE: _E, _K.DEPARTMENT_CITY: _E, _K.PLATFORM_ADMIN: _A},
 }
 
 #: Every action the platform checks, in the table's order.

@@ -12,7 +12,9 @@
 - the certification demo (:mod:`tanji.services.certification.demo`): the certifier as a
   registered body with twelve staff, one granted certificate on the battery maker's
   product, one case in progress and one application not accepted.
-- the admission demo (:func:`tanji.services.admission.demo.load_admission_demo`).
+- the admission demo (:func:`tanji.services.admission.demo.load_admission_demo`);
+- the service hub's demo (:func:`tanji.services.hub.demo.load_hub_demo`): a service
+  provider with a login and three services, the policy section's items.
 
 Examples live in the repository (``examples/``), not in the package: the caller passes
 the folder, and without it only the accounts are made.
@@ -37,6 +39,7 @@ from tanji.services.background import BackgroundStore
 from tanji.services.benchmarks.demo import load_benchmark_demo
 from tanji.services.certification.demo import certification_logins, load_certification_demo
 from tanji.services.footprints import calculate, save_result
+from tanji.services.hub.demo import load_hub_demo
 from tanji.services.product_calculation import calculate_product
 from tanji.services.products import update_document
 from tanji.services.rules import get_rule
@@ -152,6 +155,8 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
             certificate_id = load_certification_demo(uow.session, store.backgrounds)
         logins = (*logins, *certification_logins())
     _benchmarks(store)
+    with store.unit_of_work() as uow:  # issue 17: a service provider, the policy section
+        logins = (*logins, load_hub_demo(uow.session))
     return DemoSummary(logins, made, computed, certificate_id)
 
 

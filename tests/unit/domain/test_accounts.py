@@ -51,6 +51,9 @@ admission.verify          -    -     -      EA    EA    -      -
 admission.manage          -    -     A      A     -     -      A
 admission.declare         A    A     A      -     -     A      -
 admission.propagate       -    -     EA     EA    -     -      A
+service.offer             -    -     -      -     -     EA     -
+service.request           EA   -     -      -     -     -      -
+policy.publish            -    -     -      EA    EA    -      A
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,
