@@ -13,6 +13,7 @@ from tanji.web.api import (
     data,
     factors,
     health,
+    hub,
     jobs,
     labels,
     ledger,
@@ -47,6 +48,7 @@ router.include_router(pact.router)
 router.include_router(benchmarks.router)  # issue 16
 router.include_router(certification.router)
 router.include_router(certification_registry.router)
+router.include_router(hub.router)  # issue 17: service providers, policy and training
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.
