@@ -32,6 +32,7 @@ from tanji.web.ui import admission as admission_pages
 from tanji.web.ui import auth as auth_pages
 from tanji.web.ui import benchmarks as benchmark_pages
 from tanji.web.ui import data as data_pages
+from tanji.web.ui import hub as hub_pages
 from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import pact as pact_pages
@@ -133,5 +134,6 @@ def create_app(
     web.include_router(certification_pages.router)
     web.include_router(certification_case_pages.router)
     web.include_router(certification_registry_pages.router)
+    web.include_router(hub_pages.router)  # issue 17: service providers, policy and training
     web.include_router(admission_pages.router)  # issue 15
     return web
