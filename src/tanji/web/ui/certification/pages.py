@@ -222,6 +222,8 @@ def notice_open(notice_id: Id, session: SessionDep, actor: ActorDep) -> Redirect
     """Mark the notice read and go to its case."""
     notifications.mark_read(session, actor, notice_id)
     found = next((n for n in notifications.notices(session, actor) if n.id == notice_id), None)
+    if found is not None and found.kind == "service-request":
+        return _see("/provider#requests")
     case_id = found.case_id if found else None
     return _see(f"/certification/cases/{case_id}" if case_id else "/notifications")
 
