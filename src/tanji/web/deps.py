@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -13,6 +14,8 @@ from tanji.bootstrap import App
 from tanji.services.certification.mailing import deliver, take_pending
 
 __all__ = ["MAX_ID", "AppDep", "Id", "SessionDep", "current_app"]
+
+_log = logging.getLogger(__name__)
 
 #: The largest id a row can have: both stores keep ids as signed 64-bit integers.
 MAX_ID = 2**63 - 1
@@ -45,7 +48,10 @@ def _mail_notices(app: App, notice_ids: list[int]) -> None:
     from tanji.web.notice_mail import render_notice  # the pages' words; imported late
 
     if notice_ids:
-        deliver(app.unit_of_work, app.settings.smtp, render_notice, notice_ids)
+        try:
+            deliver(app.unit_of_work, app.settings.smtp, render_notice, notice_ids)
+        except Exception:  # after the answer: nobody to tell but the log
+            _log.exception("notices %s: e-mail not sent", notice_ids)
 
 
 AppDep = Annotated[App, Depends(current_app)]

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,11 +24,20 @@ from tests.integration.db.test_certification_store import (
 )
 from tests.integration.test_mail import _free_port, _Inbox
 
-from tanji.db.models import CaseEventRow, CertificateRow, NotificationRow, UserRow
+from tanji.db.base import Base
+from tanji.db.models import (
+    CaseEventRow,
+    CertificateRow,
+    NotificationRow,
+    OrganisationRow,
+    UserRow,
+)
+from tanji.db.session import UnitOfWork, make_engine
 from tanji.domain.certification.surveillance import WINDOW_DAYS, due_dates, next_due
 from tanji.services.background import BackgroundStore
 from tanji.services.certification import cases
 from tanji.services.certification.mailing import deliver, take_pending
+from tanji.services.certification.notifications import PENDING_MAIL, notify
 from tanji.services.certification.surveillance import send_reminders, upcoming_surveillance
 from tanji.settings import SmtpSettings
 
@@ -182,3 +192,26 @@ def test_a_failed_send_is_recorded_not_raised_and_off_means_untried(
     assert row is not None
     assert row.email_status == "failed"
     assert cases.case_events(session, world.company, case_id)  # the case stands
+
+
+def test_a_rolled_back_notice_is_never_mailed(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'rollback.db'}")
+    Base.metadata.create_all(engine)
+    with UnitOfWork(engine) as uow:
+        org = OrganisationRow(kind="platform-admin", name="平台")
+        uow.session.add(org)
+    failed = UnitOfWork(engine)
+    with pytest.raises(RuntimeError), failed as uow:
+        _notice_then_fail(uow.session, org.id)
+    assert take_pending(_SEEN[-1]) == []
+    engine.dispose()
+
+
+_SEEN: list[Session] = []
+
+
+def _notice_then_fail(session: Session, org_id: int) -> None:
+    notify(session, org_id, "body-status", status="suspended")
+    assert session.info[PENDING_MAIL]
+    _SEEN.append(session)
+    raise RuntimeError("the step failed after the notice")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
@@ -89,7 +89,16 @@ def notify(
     row = NotificationRow(org_id=org_id, user_id=user_id, case_id=case_id, kind=kind, params=text)
     session.add(row)
     session.flush()
-    session.info.setdefault(PENDING_MAIL, []).append(row.id)
+    pending = session.info.get(PENDING_MAIL)
+    if pending is None:  # the first notice of this session: forget them on a rollback
+        pending = session.info[PENDING_MAIL] = []
+        event.listen(session, "after_rollback", _forget_pending)
+    pending.append(row.id)
+
+
+def _forget_pending(session: Session) -> None:
+    """A rolled-back notice is no notice: its e-mail must not go out."""
+    session.info.get(PENDING_MAIL, []).clear()
 
 
 def notify_step(
