@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -33,7 +33,7 @@ from tanji.db.models import (
     UserRow,
 )
 from tanji.db.session import UnitOfWork, make_engine
-from tanji.domain.certification.surveillance import WINDOW_DAYS, due_dates, next_due
+from tanji.domain.certification.surveillance import next_due
 from tanji.services.background import BackgroundStore
 from tanji.services.certification import cases
 from tanji.services.certification.mailing import deliver, take_pending
@@ -45,21 +45,6 @@ from tanji.settings import SmtpSettings
 # mail tests' SMTP server on loopback.
 _rules_and_cheap_hashes = store._rules_and_cheap_hashes
 backgrounds, world, smtp_server = store.backgrounds, store.world, test_mail.smtp_server
-
-
-def test_surveillance_is_due_on_each_anniversary_within_the_validity() -> None:
-    issued, until = date(2024, 2, 29), date(2026, 2, 27)
-    assert due_dates(issued, until) == [date(2025, 2, 28)]
-    assert due_dates(date(2026, 3, 17), date(2030, 3, 16)) == [
-        date(2027, 3, 17), date(2028, 3, 17), date(2029, 3, 17),
-    ]  # fmt: skip
-    due = next_due(date(2026, 3, 17), date(2028, 3, 16), [], date(2027, 3, 20))
-    assert due is not None
-    assert (due.on, due.overdue, due.days_left) == (date(2027, 3, 17), True, -3)
-    early = date(2027, 3, 17) - timedelta(days=WINDOW_DAYS)
-    assert next_due(date(2026, 3, 17), date(2028, 3, 16), [early], date(2027, 4, 1)) is None
-    too_early = early - timedelta(days=1)
-    assert next_due(date(2026, 3, 17), date(2028, 3, 16), [too_early], date(2027, 4, 1))
 
 
 def _granted(session: Session, backgrounds: BackgroundStore, world: World) -> CertificateRow:
