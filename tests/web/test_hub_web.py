@@ -113,7 +113,15 @@ def test_an_enterprise_requests_and_the_provider_answers(hub: App) -> None:
 
     home = provider.get("/provider").text
     assert "请评估出口欧盟的碳合规要求" in home
-    assert provider.get("/notifications").text.count(title) >= 1  # the in-app notice
+    notices = provider.get("/notifications").text
+    assert title in notices  # the in-app notice, and it opens the requests
+    notice_id = re.search(r'action="/notifications/(\d+)/open"', notices)
+    assert notice_id
+    opened = provider.post(
+        f"/notifications/{notice_id.group(1)}/open", data={"csrf_token": token},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert opened.headers["location"] == "/provider#requests"
     request_id = re.search(r'action="/provider/requests/(\d+)/answer"', home)
     assert request_id
     answered = provider.post(f"/provider/requests/{request_id.group(1)}/answer", data={
