@@ -26,9 +26,12 @@ from tanji.bootstrap import App
 from tanji.db.models import (
     AuditRow,
     CertificateRow,
+    CertificationBodyRow,
     CertificationCaseRow,
     EvidenceRow,
     NotificationRow,
+    OrganisationRow,
+    StaffRow,
 )
 from tanji.domain.accounts import OrgKind
 from tanji.services import accounts, logins
@@ -64,6 +67,7 @@ class World:
     body_org_id: int
     clients: dict[str, TestClient] = field(default_factory=dict)
     csrf: dict[str, str] = field(default_factory=dict)
+    other_org_id: int = 0
 
     def case(self, case_id: int) -> CertificationCaseRow:
         with self.app.unit_of_work() as uow:
@@ -112,6 +116,34 @@ class World:
                 scope=[("general", "footprint")],
             )  # fmt: skip
         return org_id
+
+    def fresh_org(self) -> int:
+        """A new certification-body organisation, not yet in the registry."""
+        with self.app.unit_of_work() as uow:
+            operator = logins.authenticate(uow.session, *DEMO_ACCOUNTS[0][:2])
+            return accounts.register_organisation(
+                uow.session, operator, OrgKind.CERTIFICATION_BODY, f"新机构 {secrets.token_hex(3)}"
+            )
+
+    def staff_id(self) -> int:
+        with self.app.unit_of_work() as uow:
+            body_id = uow.session.scalar(
+                select(CertificationBodyRow.id).where(
+                    CertificationBodyRow.org_id == self.body_org_id
+                )
+            )
+            found = uow.session.scalar(
+                select(func.max(StaffRow.id)).where(StaffRow.body_id == body_id)
+            )
+        assert found is not None
+        return int(found)
+
+    def other_uscc(self) -> str:
+        with self.app.unit_of_work() as uow:
+            org = uow.session.get(OrganisationRow, self.other_org_id)
+            assert org is not None
+            assert org.uscc is not None
+            return org.uscc
 
     def fresh_entry(self) -> int:
         org_id = self.fresh_body()
@@ -210,6 +242,33 @@ ROWS = (
                                                      401, 204, 404, 404, 404, 404, 404,
         request=lambda w: Call(f"/api/v1/notifications/{w.applicant_notice()}/read")),
     row("POST", "/api/v1/notifications/read-all",    401, 204, 204, 204, 204, 204, 204),
+    # The registry: the department and the operator register a body; a body's admins keep
+    # its staff and declarations (own body only); everyone signed in sees the staff list.
+    row("POST", "/api/v1/certification/bodies",      401, 403, 403, 403, 403, 201, 201,
+        request=lambda w: Call("/api/v1/certification/bodies", {
+            "org_id": w.fresh_org(), "approval_number": f"TEST-{secrets.token_hex(4)}",
+            "scope": [{"category": "general", "certification_type": "footprint"}]})),
+    row("GET", "/api/v1/certification/bodies/{org_id}/staff",
+                                                     401, 200, 200, 200, 200, 200, 200,
+        request=lambda w: Call(f"/api/v1/certification/bodies/{w.body_org_id}/staff")),
+    row("POST", "/api/v1/certification/bodies/{org_id}/staff",
+                                                     401, 403, 403, 403, 201, 403, 403,
+        request=lambda w: Call(f"/api/v1/certification/bodies/{w.body_org_id}/staff", {
+            "name": "矩阵人员", "qualification": "CCAA", "experience_since": "2015-01-01"})),
+    row("POST", "/api/v1/certification/bodies/{org_id}/staff/{staff_id}/active",
+                                                     401, 403, 403, 403, 204, 403, 403,
+        request=lambda w: Call(
+            f"/api/v1/certification/bodies/{w.body_org_id}/staff/{w.staff_id()}/active",
+            {"active": True})),
+    row("GET", "/api/v1/certification/bodies/{org_id}/declarations",
+                                                     401, 403, 403, 403, 200, 200, 200,
+        request=lambda w: Call(f"/api/v1/certification/bodies/{w.body_org_id}/declarations")),
+    # A declaration long past (it bars nobody today), for the other enterprise.
+    row("POST", "/api/v1/certification/declarations",
+                                                     401, 403, 403, 403, 201, 403, 403,
+        request=lambda w: Call("/api/v1/certification/declarations", {
+            "uscc": w.other_uscc(), "started_on": "2010-01-01", "ended_on": "2011-01-01"})),
+    row("GET", "/api/v1/certification/surveillance", 401, 200, 200, 200, 200, 200, 200),
 )
 # fmt: on
 #: The (method, path) of every certification route, for the main matrix's completeness test.
@@ -237,7 +296,7 @@ def world(tanji_app: App) -> Iterator[World]:
         demo = certification_demo(uow.session, tanji_app.backgrounds)
         body_org_id = uow.session.get(CertificateRow, demo.certificate_id).body_org_id  # type: ignore[union-attr]
     other = new_enterprise(tanji_app, "矩阵另一企业")
-    built = World(tanji_app, demo, body_org_id)
+    built = World(tanji_app, demo, body_org_id, other_org_id=other.actor.org_id)
     web = create_app(tanji_app)
     with TestClient(web) as anonymous:
         people = {

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web import admission_matrix, desk_matrix, label_matrix, supply_matrix
+from tests.web import admission_matrix, desk_matrix, hub_matrix, label_matrix, supply_matrix
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 from tests.web.test_certification_api import ROUTES as CERTIFICATION_ROUTES
 
@@ -587,6 +587,36 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                                       401, 403, 200, 200, 404, 404, 404, 403, 403,
         request=label_matrix.identifiers),
     row("GET", "/api/v1/label-reports",               401, 403, 403, 403, 403, 403, 403, 200, 403),
+    # --- service hub (issue 17; tests/web/hub_matrix.py): the directory and the policy
+    # section are public; listing and answering are a service provider's (no column
+    # here is one: tests/web/test_hub_web.py walks that side); an enterprise's editors
+    # send requests; the departments and the operator keep the policy section.
+    row("GET", "/api/v1/providers/services",         200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/providers/services/{service_id}",
+                                                     200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=hub_matrix.service),
+    row("POST", "/api/v1/providers/services",        401, 403, 403, 403, 403, 403, 403, 403, 403,
+        request=lambda _: Call("/api/v1/providers/services", {
+            "category": "legal", "city": "CN-JS", "title": "矩阵"})),
+    row("PUT", "/api/v1/providers/services/{service_id}",
+                                                     401, 403, 403, 403, 403, 403, 403, 403, 403,
+        request=lambda w: hub_matrix.service(w, body={
+            "category": "legal", "city": "CN-JS", "title": "矩阵", "version": 1})),
+    row("POST", "/api/v1/providers/services/{service_id}/requests",
+                                                     401, 403, 201, 201, 201, 403, 403, 403, 403,
+        request=lambda w: hub_matrix.service(w, "/requests", {"message": "矩阵需求"})),
+    row("GET", "/api/v1/providers/requests",         401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("POST", "/api/v1/providers/requests/{request_id}/answer",
+                                                     401, 403, 403, 403, 403, 403, 403, 403, 403,
+        request=lambda _: Call("/api/v1/providers/requests/1/answer", {"reply": "矩阵"})),
+    row("GET", "/api/v1/policy",                     200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/policy/{item_id}",           200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=hub_matrix.read_item),
+    row("POST", "/api/v1/policy",                    401, 403, 403, 403, 403, 403, 201, 201, 403,
+        request=lambda _: Call("/api/v1/policy", {"kind": "notice", "title": "矩阵",
+                                                  "body": "正文"})),
+    row("PUT", "/api/v1/policy/{item_id}",           401, 403, 403, 403, 403, 403, 200, 200, 403,
+        request=hub_matrix.edit_item),
     # PACT data exchange (docs/interoperability.md): reading is any member's (their own
     # organisation's records); managing partners and releases is an enterprise admin's
     # (result.publish); fetching, importing and requesting an editor's (product.write).

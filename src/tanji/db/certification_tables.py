@@ -39,6 +39,7 @@ __all__ = [
     "NotificationRow",
     "ScopeRow",
     "StaffRow",
+    "SurveillanceReminderRow",
 ]
 
 
@@ -250,3 +251,20 @@ class NotificationRow(Base):
     params: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: What became of the e-mail copy (sent after the commit): NULL while none was
+    #: tried; ``sent``, ``disabled`` (no SMTP), ``refused``, ``failed`` or ``no-address``.
+    email_status: Mapped[str | None] = mapped_column(String(20))
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SurveillanceReminderRow(Base):
+    """One reminder per certificate and surveillance due date (the sweep is idempotent)."""
+
+    __tablename__ = "certification_surveillance_reminders"
+    __table_args__ = (UniqueConstraint("certificate_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

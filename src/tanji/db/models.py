@@ -637,6 +637,7 @@ from tanji.db.certification_tables import (  # noqa: E402
     NotificationRow,
     ScopeRow,
     StaffRow,
+    SurveillanceReminderRow,
 )
 
 # The label tables, likewise in their own module.
@@ -682,3 +683,11 @@ from tanji.db.supply_tables import SupplyRequestRow  # noqa: E402
 # --- the government's desk (issue 17): its table lives in desk_tables.py.
 __all__ += ["DeskWorkPlanRow"]
 from tanji.db.desk_tables import DeskWorkPlanRow  # noqa: E402
+
+# --- service providers and policy (issue 17): their tables live in services_tables.py.
+__all__ += ["PolicyItemRow", "ProviderServiceRow", "ServiceRequestRow", "SurveillanceReminderRow"]
+from tanji.db.services_tables import (  # noqa: E402
+    PolicyItemRow,
+    ProviderServiceRow,
+    ServiceRequestRow,
+)

@@ -119,6 +119,10 @@ _EVERY_KIND = tuple(OrgKind)
 #: - ``desk.read``: the government's desk (progress, drill-down, export) is the
 #:   departments' and the operator's; a city department sees its own city only (the
 #:   services' tenant rule).
+#: - ``service.offer``: a service provider's editors list its services and answer requests;
+#: - ``service.request``: an enterprise's editors send requests to service providers;
+#: - ``policy.publish``: the departments and the platform operator keep the policy and
+#:   training section (notices, rules and policies, courses, events).
 PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
     "product.read": dict.fromkeys(_EVERY_KIND, _V),
     "product.write": {_K.ENTERPRISE: _E, _K.SERVICE_PROVIDER: _E},
@@ -183,6 +187,10 @@ PERMISSIONS: Mapping[str, Mapping[OrgKind, Role]] = {
         _K.DEPARTMENT_CITY: _V,
         _K.PLATFORM_ADMIN: _V,
     },
+    # --- service providers and policy (issue 17)
+    "service.offer": {_K.SERVICE_PROVIDER: _E},
+    "service.request": {_K.ENTERPRISE: _E},
+    "policy.publish": {_K.DEPARTMENT_PROVINCE: _E, _K.DEPARTMENT_CITY: _E, _K.PLATFORM_ADMIN: _A},
 }
 
 #: Every action the platform checks, in the table's order.

@@ -15,6 +15,8 @@
 - the admission demo (:func:`tanji.services.admission.demo.load_admission_demo`);
 - the supply-chain demo (:func:`tanji.services.supply.demo.load_supply_demo`): a lead
   firm (``lead@tanji.example``) asking the battery maker for its certified pack.
+- the service hub's demo (:func:`tanji.services.hub.demo.load_hub_demo`): a service
+  provider with a login and three services, the policy section's items.
 
 Examples live in the repository (``examples/``), not in the package: the caller passes
 the folder, and without it only the accounts are made.
@@ -40,6 +42,7 @@ from tanji.services.benchmarks.demo import load_benchmark_demo
 from tanji.services.certification.demo import certification_logins, load_certification_demo
 from tanji.services.desk.demo import load_desk_demo
 from tanji.services.footprints import calculate, save_result
+from tanji.services.hub.demo import load_hub_demo
 from tanji.services.product_calculation import calculate_product
 from tanji.services.products import update_document
 from tanji.services.rules import get_rule
@@ -161,6 +164,8 @@ def load_demo(store: DemoStore, examples: Path | None = None) -> DemoSummary:
     _benchmarks(store)
     with store.unit_of_work() as uow:  # issue 17: a city department (苏州市)
         logins = (*logins, load_desk_demo(uow.session))
+    with store.unit_of_work() as uow:  # issue 17: a service provider, the policy section
+        logins = (*logins, load_hub_demo(uow.session))
     return DemoSummary(logins, made, computed, certificate_id)
 
 

@@ -33,6 +33,7 @@ from tanji.web.ui import auth as auth_pages
 from tanji.web.ui import benchmarks as benchmark_pages
 from tanji.web.ui import data as data_pages
 from tanji.web.ui import desk as desk_pages
+from tanji.web.ui import hub as hub_pages
 from tanji.web.ui import invitations as invitation_pages
 from tanji.web.ui import jobs as jobs_pages
 from tanji.web.ui import pact as pact_pages
@@ -41,6 +42,7 @@ from tanji.web.ui import supply as supply_pages
 from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.certification import cases as certification_case_pages
 from tanji.web.ui.certification import pages as certification_pages
+from tanji.web.ui.certification import registry as certification_registry_pages
 from tanji.web.ui.labels import operator as label_operator_pages
 from tanji.web.ui.labels import public as label_pages
 from tanji.web.ui.labels import workspace as label_workspace_pages
@@ -134,6 +136,8 @@ def create_app(
     web.include_router(desk_pages.router)  # issue 17: the government's desk
     web.include_router(certification_pages.router)
     web.include_router(certification_case_pages.router)
+    web.include_router(certification_registry_pages.router)
+    web.include_router(hub_pages.router)  # issue 17: service providers, policy and training
     web.include_router(admission_pages.router)  # issue 15
     web.include_router(supply_pages.router)  # issue 17: green supply chains
     return web

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import BackgroundTasks, Depends, Path
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from tanji.bootstrap import App
+from tanji.services.certification.mailing import deliver, take_pending
 
 __all__ = ["MAX_ID", "AppDep", "Id", "SessionDep", "current_app"]
+
+_log = logging.getLogger(__name__)
 
 #: The largest id a row can have: both stores keep ids as signed 64-bit integers.
 MAX_ID = 2**63 - 1
@@ -23,14 +27,31 @@ def current_app(request: Request) -> App:
     return app
 
 
-def _session(app: Annotated[App, Depends(current_app)]) -> Iterator[Session]:
+def _session(
+    app: Annotated[App, Depends(current_app)], tasks: BackgroundTasks
+) -> Iterator[Session]:
     """One transaction per request: committed on success, rolled back on error —
     *before* the answer is sent (``scope="function"``). FastAPI's default ends a
     dependency after the answer: a 201 could reach the client before its write was
     committed (and then be lost if the commit failed), and a browser could follow a
     sign-in's redirect before its session row was visible (issue 19)."""
+    committed: list[int] = []
+    if app.settings.smtp.enabled:  # notices' e-mails go out after the commit and the answer
+        tasks.add_task(_mail_notices, app, committed)
     with app.unit_of_work() as uow:
         yield uow.session
+        pending = take_pending(uow.session)
+    committed.extend(pending)  # reached only when the block committed
+
+
+def _mail_notices(app: App, notice_ids: list[int]) -> None:
+    from tanji.web.notice_mail import render_notice  # the pages' words; imported late
+
+    if notice_ids:
+        try:
+            deliver(app.unit_of_work, app.settings.smtp, render_notice, notice_ids)
+        except Exception:  # after the answer: nobody to tell but the log
+            _log.exception("notices %s: e-mail not sent", notice_ids)
 
 
 AppDep = Annotated[App, Depends(current_app)]

@@ -55,6 +55,9 @@ supply.request            EA   -     -      -     -     -      -
 supply.answer             EA   -     -      -     -     -      -
 desk.plan                 -    -     -      EA    -     -      A
 desk.read                 -    -     -      VEA   VEA   -      VEA
+service.offer             -    -     -      -     -     EA     -
+service.request           EA   -     -      -     -     -      -
+policy.publish            -    -     -      EA    EA    -      A
 """
 COLUMNS = (
     OrgKind.ENTERPRISE,

@@ -5,8 +5,11 @@ finding to answer, a decision made, a certificate's status changed).
 
 A notice is addressed to an organisation, or to one person in it (a team member, the
 decision-maker). ``kind`` is a message key the web layer translates; ``params`` its
-values. E-mail is not sent from here (see docs/certification.md). Green supply chains
-leave their notices here too (:data:`SUPPLY_KINDS`, docs/supply-chains.md).
+values. Green supply chains and the service hub leave their notices here too
+(:data:`SUPPLY_KINDS`, docs/supply-chains.md; ``service-request``). Each new notice's id
+is kept in the session (:data:`PENDING_MAIL`): once the transaction has committed,
+:func:`tanji.services.certification.mailing.deliver` sends its e-mail copy (never
+before, so a failed send cannot roll the case back).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
@@ -29,6 +32,7 @@ from tanji.services.errors import NotFoundError
 
 __all__ = [
     "KINDS",
+    "PENDING_MAIL",
     "SUPPLY_KINDS",
     "Notice",
     "mark_all_read",
@@ -48,10 +52,13 @@ KINDS = (
     "application", "accepted", "plan", "not-accepted", "review", "finding", "observation",
     "answered", "closed", "inspection", "verification", "decision", "granted", "refused",
     "surveillance", "surveillance-done", "suspended", "reinstated", "withdrawn", "expired",
-    "cancelled", "frozen", "body-status",
+    "cancelled", "frozen", "body-status", "surveillance-due", "surveillance-overdue",
+    "service-request",
     # green supply chains (tanji.services.supply): params carry the request's id
     *SUPPLY_KINDS,
 )  # fmt: skip
+#: The key in ``Session.info`` under which new notices wait for their e-mail copy.
+PENDING_MAIL = "tanji.pending_notice_mail"
 _APPLICANT_NOTICE = {
     Action.NOT_ACCEPT: "not-accepted", Action.GRANT: "granted", Action.REFUSE: "refused",
     Action.COMPLETE_SURVEILLANCE: "surveillance-done", Action.SUSPEND: "suspended",
@@ -87,10 +94,19 @@ def notify(
     """Leave a notice for ``org_id`` (or only ``user_id`` of it)."""
     assert kind in KINDS, kind
     text = json.dumps(params | {"case": case_id}, ensure_ascii=False, sort_keys=True, default=str)
-    session.add(
-        NotificationRow(org_id=org_id, user_id=user_id, case_id=case_id, kind=kind, params=text)
-    )
+    row = NotificationRow(org_id=org_id, user_id=user_id, case_id=case_id, kind=kind, params=text)
+    session.add(row)
     session.flush()
+    pending = session.info.get(PENDING_MAIL)
+    if pending is None:  # the first notice of this session: forget them on a rollback
+        pending = session.info[PENDING_MAIL] = []
+        event.listen(session, "after_rollback", _forget_pending)
+    pending.append(row.id)
+
+
+def _forget_pending(session: Session) -> None:
+    """A rolled-back notice is no notice: its e-mail must not go out."""
+    session.info.get(PENDING_MAIL, []).clear()
 
 
 def notify_step(

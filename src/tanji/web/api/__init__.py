@@ -9,10 +9,12 @@ from tanji.web.api import (
     admission,
     benchmarks,
     certification,
+    certification_registry,
     data,
     desk,
     factors,
     health,
+    hub,
     jobs,
     labels,
     ledger,
@@ -49,6 +51,8 @@ router.include_router(benchmarks.router)  # issue 16
 router.include_router(certification.router)
 router.include_router(supply.router)  # issue 17: green supply chains
 router.include_router(desk.router)  # issue 17: the government's desk
+router.include_router(certification_registry.router)
+router.include_router(hub.router)  # issue 17: service providers, policy and training
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

@@ -13,10 +13,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from tanji.domain.accounts import Actor
-from tanji.domain.certification import CaseState, CreditFindingKind
-from tanji.services.certification import bodies, notifications, views
+from tanji.domain.certification import CaseState, CertificationType, CreditFindingKind
+from tanji.services import accounts
+from tanji.services.certification import bodies, notifications, registry, views
 from tanji.services.certification._common import today
 from tanji.services.certification.certificates import public_certificate
+from tanji.services.certification.surveillance import upcoming_surveillance
 from tanji.services.errors import InvalidInputError, NotFoundError
 from tanji.web.deps import Id, SessionDep
 from tanji.web.i18n import language_of, translations
@@ -24,7 +26,7 @@ from tanji.web.security import ActorDep, page_router
 from tanji.web.ui.certification import text
 from tanji.web.ui.templating import render
 
-__all__ = ["router", "words"]
+__all__ = ["body_page_with", "oversee_page", "router", "words"]
 
 router = page_router()
 OVERSEE, WORK = "certification.oversee", "certification.work"
@@ -59,14 +61,11 @@ def _by_state(found: list[views.CaseSummary]) -> list[tuple[str, list[views.Case
 @router.get("/certification")
 def home(request: Request, session: SessionDep, actor: ActorDep) -> HTMLResponse:
     """A body's workspace, an enterprise's applications, or the department's overview."""
+    if actor.can(OVERSEE):
+        return oversee_page(request, session, actor, {})
     found = views.list_cases(session, actor)
     context: dict[str, Any] = words(request) | {"cases": found, "groups": _by_state(found)}
-    if actor.can(OVERSEE):
-        context |= {
-            "registry": views.bodies_for(session, actor),
-            "stats": views.statistics(session, actor),
-        }
-        return render(request, "certification/oversee.html", context)
+    context["surveillance"] = upcoming_surveillance(session, actor)
     if actor.can(WORK) or actor.org_kind.value == "certification-body":
         try:
             context["profile"] = bodies.body_profile(session, actor, actor.org_id)
@@ -76,13 +75,33 @@ def home(request: Request, session: SessionDep, actor: ActorDep) -> HTMLResponse
     return render(request, "certification/enterprise_home.html", context)
 
 
+def oversee_page(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The competent department's overview, with the form that registers a body."""
+    found = views.list_cases(session, actor)
+    context = words(request) | {
+        "cases": found, "groups": _by_state(found),
+        "registry": views.bodies_for(session, actor), "stats": views.statistics(session, actor),
+        "unregistered": registry.unregistered_bodies(session, actor),
+        "categories": registry.scope_categories(session),
+        "types": [t.value for t in CertificationType], "errors": errors,
+        "surveillance": upcoming_surveillance(session, actor),
+    }  # fmt: skip
+    return render(request, "certification/oversee.html", context, status_code=status_code)
+
+
 @router.get("/certification/bodies/{org_id}")
 def body_page(request: Request, org_id: Id, session: SessionDep, actor: ActorDep) -> HTMLResponse:
     """A body's registry entry: approval, scope, staff, credit, blacklist, standing."""
-    return _body_page(request, session, actor, org_id, {})
+    return body_page_with(request, session, actor, org_id, {})
 
 
-def _body_page(
+def body_page_with(
     request: Request,
     session: SessionDep,
     actor: Actor,
@@ -95,8 +114,14 @@ def _body_page(
     context = words(request) | {
         "profile": profile, "org_id": org_id, "entries": entries, "errors": errors,
         "may_oversee": actor.can(OVERSEE), "credit_kinds": [k.value for k in CreditFindingKind],
-        "today": today(),
+        "today": today(), "staff_list": registry.staff_of(session, actor, org_id),
     }  # fmt: skip
+    keeps = actor.org_id == org_id and actor.can("certification.body")
+    context["may_keep"] = keeps
+    if keeps or actor.can(OVERSEE):
+        context["declarations"] = registry.declarations_of(session, actor, org_id)
+    if keeps:
+        context["members"] = accounts.members(session, actor, org_id)
     return render(request, "certification/body.html", context, status_code=status_code)
 
 
@@ -108,7 +133,7 @@ def _oversight(
     except InvalidInputError as error:
         session.rollback()
         fields = dict(error.fields or {}) or {"form": str(error)}
-        return _body_page(request, session, actor, org_id, fields, status_code=422)
+        return body_page_with(request, session, actor, org_id, fields, status_code=422)
     return _see(f"/certification/bodies/{org_id}")
 
 
@@ -197,6 +222,8 @@ def notice_open(notice_id: Id, session: SessionDep, actor: ActorDep) -> Redirect
     """Mark the notice read and go to its case."""
     notifications.mark_read(session, actor, notice_id)
     found = next((n for n in notifications.notices(session, actor) if n.id == notice_id), None)
+    if found is not None and found.kind == "service-request":
+        return _see("/provider#requests")
     case_id = found.case_id if found else None
     supply = found.params.get("supply_request") if found else None
     if supply is not None:  # a green-supply-chain notice: its request

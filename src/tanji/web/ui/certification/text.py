@@ -120,12 +120,23 @@ NOTICES: Mapping[str, str] = {
     "supply-answered": N_("{supplier} answered your footprint request for {product}."),
     "supply-refused": N_("{supplier} declined your footprint request for {product}."),
     "supply-reminder": N_("Reminder: {lead} still waits for the footprint of {product} ({due})."),
+    "surveillance-due": N_(
+        "Certificate {certificate}: surveillance is due by {due}; plan it with the body."
+    ),
+    "surveillance-overdue": N_(
+        "Certificate {certificate}: surveillance was due by {due} and has not started."
+    ),
+    "service-request": N_("A new request for your service “{service}” from {requester}."),
 }
 
 
 def notice_text(kind: str, params: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
     """A notice in the reader's language (missing values shown as —)."""
     values = {k: ("—" if v is None else v) for k, v in params.items()}
+    status = values.get("status")
+    if isinstance(status, str):  # a body's standing, in words
+        label = BODY_STATUS.get(status) or ("Blacklisted" if status == "blacklisted" else None)
+        values["status"] = gettext(label) if label else status
     template = gettext(NOTICES.get(kind, kind))
     try:
         return template.format(**values)
