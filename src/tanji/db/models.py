@@ -674,3 +674,6 @@ from tanji.db.benchmark_tables import (  # noqa: E402
     BenchmarkOfficialValueRow,
     BenchmarkPolicyRow,
 )
+
+# The public directory's tables (contact requests, disclosures; issue 17).
+from tanji.db.directory_tables import ContactRequestRow, DisclosureRow  # noqa: E402, F401

@@ -39,6 +39,8 @@ from tanji.web.ui import results as results_pages
 from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.certification import cases as certification_case_pages
 from tanji.web.ui.certification import pages as certification_pages
+from tanji.web.ui.directory import public as directory_pages
+from tanji.web.ui.directory import workspace as directory_workspace_pages
 from tanji.web.ui.labels import operator as label_operator_pages
 from tanji.web.ui.labels import public as label_pages
 from tanji.web.ui.labels import workspace as label_workspace_pages
@@ -132,4 +134,6 @@ def create_app(
     web.include_router(certification_pages.router)
     web.include_router(certification_case_pages.router)
     web.include_router(admission_pages.router)  # issue 15
+    web.include_router(directory_pages.router)  # issue 17
+    web.include_router(directory_workspace_pages.router)
     return web

@@ -44,6 +44,7 @@ KINDS = (
     "answered", "closed", "inspection", "verification", "decision", "granted", "refused",
     "surveillance", "surveillance-done", "suspended", "reinstated", "withdrawn", "expired",
     "cancelled", "frozen", "body-status",
+    "contact-request", "contact-reply",  # the public directory's buyers and suppliers
 )  # fmt: skip
 _APPLICANT_NOTICE = {
     Action.NOT_ACCEPT: "not-accepted", Action.GRANT: "granted", Action.REFUSE: "refused",

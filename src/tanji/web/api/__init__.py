@@ -10,6 +10,7 @@ from tanji.web.api import (
     benchmarks,
     certification,
     data,
+    directory,
     factors,
     health,
     jobs,
@@ -45,6 +46,7 @@ router.include_router(ledger.router)
 router.include_router(pact.router)
 router.include_router(benchmarks.router)  # issue 16
 router.include_router(certification.router)
+router.include_router(directory.router)  # issue 17: the public directory
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

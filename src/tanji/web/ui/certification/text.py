@@ -115,6 +115,9 @@ NOTICES: Mapping[str, str] = {
     "cancelled": N_("Case {case}: the applicant cancelled."),
     "frozen": N_("Case {case}: the body's standing changed ({status}); the case is frozen."),
     "body-status": N_("Your body's standing changed: {status}."),
+    # the public directory (issue 17)
+    "contact-request": N_("{buyer} asks about your product {product}; see Contact requests."),
+    "contact-reply": N_("{supplier} answered your request about {product}; see Contact requests."),
 }
 
 
