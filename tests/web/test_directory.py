@@ -319,3 +319,63 @@ def test_the_disclosure_page(
     assert "单位产品碳足迹下降 30%" in page.text
     assert "&lt;b&gt;不是标记&lt;/b&gt;" in page.text  # shown as text, escaped
     assert client.get("/api/v1/directory/companies/999999").status_code == 404
+
+
+def test_the_signed_in_pages_contact_answer_and_disclose(
+    tanji_app: App, other: tuple[str, str, Member]
+) -> None:
+    """The same through the pages: the buyer's form, the supplier's notification (in
+    Chinese), its contact requests and answer, the disclosure form."""
+    from fastapi.testclient import TestClient
+    from tests.web.test_workspace_pages import sign_in
+
+    from tanji.web.app import create_app
+
+    number, _, supplier = other
+    buyer = new_enterprise(tanji_app, "页面采购方")
+    web = create_app(tanji_app)
+    with TestClient(web) as as_buyer, TestClient(web) as as_supplier:
+        token = sign_in(as_buyer, buyer)
+        page = as_buyer.get(f"/directory/products/{number}?lang=zh")
+        assert 'name="message"' in page.text
+        empty = as_buyer.post(
+            f"/directory/products/{number}/contact", data={"csrf_token": token, "message": " "}
+        )
+        assert empty.status_code == 422
+        assert "留言：请填写 1 到 2000 个字符。" in empty.text
+        sent = as_buyer.post(
+            f"/directory/products/{number}/contact",
+            follow_redirects=False,
+            data={"csrf_token": token, "message": "请联系我们的采购部"},
+        )
+        assert sent.status_code == 303
+        assert "sent=1" in sent.headers["location"]
+
+        token = sign_in(as_supplier, supplier)
+        notices = as_supplier.get("/notifications?lang=zh").text
+        assert "询问贵单位的产品 =示范水泥" in notices
+        inbox = as_supplier.get("/directory/contacts?lang=zh").text
+        assert "请联系我们的采购部" in inbox
+        request_id = int(inbox.split('data-request="', 1)[1].split('"', 1)[0])
+        answered = as_supplier.post(
+            f"/directory/contacts/{request_id}/reply",
+            data={"csrf_token": token, "text": "好的"},
+            follow_redirects=False,
+        )
+        assert answered.status_code == 303
+        assert "好的" in as_buyer.get("/directory/contacts").text
+
+        form = as_supplier.get("/directory/disclosure?lang=zh").text
+        assert 'name="version" value="0"' in form
+        saved = as_supplier.post(
+            "/directory/disclosure",
+            follow_redirects=False,
+            data={"csrf_token": token, "text": "页面披露", "version": "0"},
+        )
+        assert saved.status_code == 303
+        stale = as_supplier.post(
+            "/directory/disclosure", data={"csrf_token": token, "text": "旧", "version": "0"}
+        )
+        assert stale.status_code == 409
+        assert "页面披露" in as_buyer.get(saved.headers["location"]).text
+        assert as_buyer.get("/directory/guide?lang=zh").status_code == 200
