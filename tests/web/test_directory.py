@@ -179,6 +179,9 @@ def test_grades_comparison_and_procurement(
     assert sheet.cell(2, 2).data_type == "s"
     assert sheet.cell(2, 6).value == 80
     assert client.get("/directory/procurement?category=x&lang=zh").status_code == 422
+    wrong = client.get(f"/directory/procurement.pdf?{query}")
+    assert wrong.status_code == 422
+    assert "格式：CSV 或 XLSX。" in wrong.text
 
 
 def _tampered(pack: bytes, name: str, change: bytes | None) -> bytes:

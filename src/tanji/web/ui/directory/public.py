@@ -104,7 +104,7 @@ def evidence_pack(
     lang: Annotated[str, Query(max_length=5)] = "",
 ) -> Response:  # fmt: skip
     """The evidence pack (ZIP) of a certified product; its report in the page's language."""
-    language = lang or language_of(request)
+    language = lang if lang in ("zh", "en") else language_of(request)
     data = evidence.build_pack(session, app.backgrounds, keyring(app), certificate, language)
     name = evidence.pack_name(certificate)
     return Response(data, media_type="application/zip",
@@ -189,13 +189,24 @@ def procurement_export(
     threshold: Text = "",
     grade: Text = "",
 ) -> Response:
-    """The procurement list as CSV or XLSX (column headings in the page's language)."""
+    """The procurement list as CSV or XLSX (column headings in the page's language); bad
+    criteria show the procurement page with the field's error (422)."""
     gettext = translations(language_of(request)).gettext
-    if fmt not in procurement.EXPORT_FORMATS:
-        raise InvalidInputError(f"format {fmt!r}", fields={"format": "csv or xlsx"})
-    view = procurement.procurement(
-        session, category, declared_unit, threshold=_number("threshold", threshold), grade=grade
-    )
+    try:
+        if fmt not in procurement.EXPORT_FORMATS:
+            raise InvalidInputError(f"format {fmt!r}", fields={"format": "csv or xlsx"})
+        view = procurement.procurement(
+            session, category, declared_unit, threshold=_number("threshold", threshold),
+            grade=grade,
+        )  # fmt: skip
+    except InvalidInputError as problem:
+        query = {"category": category, "declared_unit": declared_unit, "threshold": threshold,
+                 "grade": grade}  # fmt: skip
+        context = words(request) | {
+            "query": query, "view": None, "error": field_error(problem, gettext),
+            "pairs": listing.categories(session), "export_query": urlencode(query),
+        }  # fmt: skip
+        return render(request, "directory/procurement.html", context, status_code=422)
     data = procurement.export(view, fmt, [gettext(h) for h in EXPORT_HEADER], grade_words(gettext))
     return Response(
         data, media_type=procurement.EXPORT_FORMATS[fmt],
