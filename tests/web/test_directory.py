@@ -382,3 +382,17 @@ def test_the_signed_in_pages_contact_answer_and_disclose(
         assert stale.status_code == 409
         assert "页面披露" in as_buyer.get(saved.headers["location"]).text
         assert as_buyer.get("/directory/guide?lang=zh").status_code == 200
+
+
+def test_the_demo_disclosure_is_published_once(
+    client: TestClient, tanji_app: App, demo_certificate: str
+) -> None:
+    from tanji.services.directory.demo import DEMO_DISCLOSURE, load_directory_demo
+
+    org_id = load_directory_demo(tanji_app)
+    assert load_directory_demo(tanji_app) == org_id  # running twice is harmless
+    body = client.get(f"/api/v1/directory/companies/{org_id}").json()
+    assert body["text"] == DEMO_DISCLOSURE
+    assert body["version"] == 1
+    assert demo_certificate in [p["certificate"] for p in body["products"]]
+    assert "演示数据，示意" in client.get(f"/directory/companies/{org_id}?lang=zh").text
