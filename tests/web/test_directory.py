@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import secrets
 import zipfile
 from collections.abc import Iterator
@@ -357,6 +358,10 @@ def test_the_signed_in_pages_contact_answer_and_disclose(
         token = sign_in(as_supplier, supplier)
         notices = as_supplier.get("/notifications?lang=zh").text
         assert "询问贵单位的产品 =示范水泥" in notices
+        notice_id = re.findall(r'action="/notifications/(\d+)/open"', notices)[0]
+        opened = as_supplier.post(f"/notifications/{notice_id}/open",
+                                  data={"csrf_token": token}, follow_redirects=False)  # fmt: skip
+        assert opened.headers["location"].endswith("/directory/contacts")
         inbox = as_supplier.get("/directory/contacts?lang=zh").text
         assert "请联系我们的采购部" in inbox
         request_id = int(inbox.split('data-request="', 1)[1].split('"', 1)[0])

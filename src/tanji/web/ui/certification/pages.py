@@ -198,6 +198,8 @@ def notice_open(notice_id: Id, session: SessionDep, actor: ActorDep) -> Redirect
     notifications.mark_read(session, actor, notice_id)
     found = next((n for n in notifications.notices(session, actor) if n.id == notice_id), None)
     case_id = found.case_id if found else None
+    if found is not None and found.kind.startswith("contact-"):  # the public directory's
+        return _see("/directory/contacts")
     return _see(f"/certification/cases/{case_id}" if case_id else "/notifications")
 
 
