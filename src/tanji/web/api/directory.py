@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from starlette.requests import Request
 
 from tanji.services.directory import contacts, disclosure, evidence, listing, procurement
 from tanji.web.api.directory_schemas import (
@@ -24,7 +25,8 @@ from tanji.web.api.directory_schemas import (
     ProcurementRead,
 )
 from tanji.web.deps import AppDep, Id, SessionDep
-from tanji.web.security import ActorDep
+from tanji.web.guards import limit
+from tanji.web.security import ActorDep, MaybeActorDep
 from tanji.web.ui.labels.workspace import keyring
 
 __all__ = ["router"]
@@ -77,13 +79,16 @@ _ZIP: dict[int | str, dict[str, Any]] = {
 
 @router.get("/directory/products/{certificate}/evidence-pack", responses=_ZIP)
 def get_evidence_pack(
+    request: Request,
     certificate: str,
     session: SessionDep,
     app: AppDep,
+    actor: MaybeActorDep,
     lang: Annotated[str, Query(pattern="^(zh|en)$", description="the report's language")] = "zh",
 ) -> Response:
     """The evidence pack of a certified product, for a bank or a bond issuer; check it
     with `tanji evidence verify` or the directory's verify page."""
+    limit(request, "calculate", actor.user_id if actor else None)  # it recomputes the result
     data = evidence.build_pack(session, app.backgrounds, keyring(app), certificate, lang)
     name = evidence.pack_name(certificate)
     return Response(data, media_type="application/zip",
@@ -116,9 +121,12 @@ def get_procurement(
 
 
 @router.post("/directory/contact-requests", status_code=201)
-def create_contact(body: ContactCreate, actor: ActorDep, session: SessionDep) -> ContactCreated:
+def create_contact(
+    request: Request, body: ContactCreate, actor: ActorDep, session: SessionDep
+) -> ContactCreated:
     """Contact the supplier of a certified product through the platform (it is notified;
     no e-mail address is shown to either side)."""
+    limit(request, "invite", actor.user_id)  # messages to other organisations
     return ContactCreated(id=contacts.send_request(session, actor, body.certificate, body.message))
 
 

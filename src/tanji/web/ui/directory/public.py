@@ -19,6 +19,7 @@ from tanji.services.directory import disclosure, evidence, listing, procurement
 from tanji.services.errors import InvalidInputError
 from tanji.services.labels.trust import KEYS_PATH, store_keys
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.guards import limit
 from tanji.web.i18n import language_of, translations
 from tanji.web.reasons import reasons_message
 from tanji.web.security import MaybeActorDep, page_router
@@ -100,11 +101,12 @@ def product_page(
 
 @router.get("/directory/products/{certificate}/evidence-pack.zip")
 def evidence_pack(
-    request: Request, session: SessionDep, app: AppDep, certificate: str,
+    request: Request, session: SessionDep, app: AppDep, actor: MaybeActorDep, certificate: str,
     lang: Annotated[str, Query(max_length=5)] = "",
 ) -> Response:  # fmt: skip
     """The evidence pack (ZIP) of a certified product; its report in the page's language."""
     language = lang if lang in ("zh", "en") else language_of(request)
+    limit(request, "calculate", actor.user_id if actor else None)  # it recomputes the result
     data = evidence.build_pack(session, app.backgrounds, keyring(app), certificate, language)
     name = evidence.pack_name(certificate)
     return Response(data, media_type="application/zip",
@@ -225,6 +227,7 @@ async def verify_upload(
     request: Request, session: SessionDep, pack: Annotated[UploadFile, File()]
 ) -> HTMLResponse:
     """The check of an uploaded pack against the platform's published keys."""
+    limit(request, "upload")
     data = await pack.read(evidence.MAX_PACK_BYTES + 1)
     check = evidence.check_pack(data, store_keys(session))
     context = {"check": check, "name": pack.filename or "", "keys_url": KEYS_PATH}

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tanji.services.directory import contacts, disclosure, listing
 from tanji.services.errors import InvalidInputError
 from tanji.web.deps import Id, SessionDep
+from tanji.web.guards import limit
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router
 from tanji.web.ui.directory.text import field_error, words
@@ -32,6 +33,7 @@ def contact(
     message: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """Send the supplier of a certified product a message through the platform."""
+    limit(request, "invite", actor.user_id)  # messages to other organisations
     try:
         contacts.send_request(session, actor, certificate, message)
     except InvalidInputError as problem:
