@@ -178,6 +178,8 @@ def _read(data: bytes) -> dict[str, bytes]:
         raise ValueError(f"The pack is larger than {MAX_PACK_BYTES // 1024 // 1024} MB.")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         out = {}
+        if sum(info.file_size for info in archive.infolist()) > 2 * MAX_PACK_BYTES:
+            raise ValueError("The pack unpacks to more than a pack can hold.")
         for info in archive.infolist():
             if info.is_dir():
                 continue
