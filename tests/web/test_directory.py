@@ -58,7 +58,8 @@ def demo_certificate(tanji_app: App) -> str:
 def other(tanji_app: App, demo_certificate: str) -> Iterator[tuple[str, str, Member]]:
     """(certificate, category, holder): a certificate in force of a new enterprise in a
     category of its own (80 kg CO2e per 1 t) with official values 50 / 100 / 200, so it
-    grades "better than baseline". Removed afterwards (other tests count certificates)."""
+    grades "better than baseline". Removed afterwards (other tests count certificates and
+    list categories)."""
     holder = new_enterprise(tanji_app, "第二供应商")
     category = f"test-cement-{secrets.token_hex(3)}"
     number = f"CFP-TEST-{secrets.token_hex(4)}"
@@ -92,6 +93,9 @@ def other(tanji_app: App, demo_certificate: str) -> Iterator[tuple[str, str, Mem
     with tanji_app.unit_of_work() as uow:
         uow.session.execute(delete(CertificateRow).where(CertificateRow.number == number))
         uow.session.execute(delete(CertificationCaseRow).where(CertificationCaseRow.id == case.id))
+        uow.session.execute(
+            delete(BenchmarkOfficialValueRow).where(BenchmarkOfficialValueRow.category == category)
+        )
 
 
 def test_the_demo_product_is_listed_without_sign_in(
