@@ -26,6 +26,7 @@ from tests.web.conftest import Member, new_enterprise, token_for
 
 from tanji.bootstrap import App
 from tanji.cli.main import main
+from tanji.db.label_tables import LabelRow
 from tanji.db.models import (
     BenchmarkOfficialValueRow,
     CertificateRow,
@@ -44,12 +45,13 @@ from tanji.web.security import secret_key
 def demo_certificate(tanji_app: App) -> str:
     """The label demo's certificate (labelled, in force; made once per store)."""
     keys = KeyRing.from_secret(secret_key(tanji_app.settings))
-    load_label_demo(tanji_app, "http://testserver", keys)
+    label = load_label_demo(tanji_app, "http://testserver", keys).rsplit("/", 1)[1]
     with tanji_app.unit_of_work() as uow:
         number = uow.session.scalar(
-            select(CertificateRow.number).where(CertificateRow.status == "valid")
-            .order_by(CertificateRow.id)
-        )  # fmt: skip
+            select(CertificateRow.number)
+            .join(LabelRow, LabelRow.certificate_id == CertificateRow.id)
+            .where(LabelRow.public_id == label)
+        )
     assert number is not None
     return number
 
