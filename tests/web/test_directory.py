@@ -144,6 +144,18 @@ def test_grades_comparison_and_procurement(
     item = client.get(f"/api/v1/directory/products/{number}").json()
     assert item["grade"] == "better-than-baseline"
     assert item["grade_values"] == {"leading": 50.0, "baseline": 100.0, "limit": 200.0}
+    # Pagination: one a page, every certified product once over the pages
+    first = client.get("/api/v1/directory/products", params={"per_page": 1}).json()
+    assert first["pages"] == first["total"] >= 2
+    seen = [
+        client.get("/api/v1/directory/products", params={"per_page": 1, "page": n}).json()
+        for n in range(1, first["total"] + 2)
+    ]
+    numbers = [c["certificate"] for page in seen for c in page["items"]]
+    assert len(numbers) == len(set(numbers)) == first["total"]
+    assert {demo_certificate, number} <= set(numbers)
+    assert seen[-1]["items"] == []  # past the last page: empty, not an error
+    assert client.get("/api/v1/directory/products", params={"per_page": 101}).status_code == 422
     graded = client.get("/api/v1/directory/products", params={"grade": "leading"}).json()
     assert number not in [i["certificate"] for i in graded["items"]]
 
