@@ -27,7 +27,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web import admission_matrix, desk_matrix, hub_matrix, label_matrix, supply_matrix
+from tests.web import (
+    admission_matrix,
+    desk_matrix,
+    directory_matrix,
+    hub_matrix,
+    label_matrix,
+    supply_matrix,
+)
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 from tests.web.test_certification_api import ROUTES as CERTIFICATION_ROUTES
 
@@ -760,6 +767,34 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     row("GET", "/api/v1/desk/progress",               401, 403, 403, 403, 403, 403, 200, 200, 403),
     row("GET", "/api/v1/desk/certification-statistics",
                                                       401, 403, 403, 403, 403, 403, 200, 200, 403),
+    # --- the public directory (issue 17; tests/web/directory_matrix.py): reading is
+    # public; contacting a supplier is any member's; answering the supplier's (the demo
+    # battery maker, none of the callers); the disclosure text an enterprise admin's.
+    # The evidence pack's row asks for an unknown certificate (404 for all, not 401: no
+    # sign-in needed) so the matrix renders no PDF; tests/web/test_directory.py downloads
+    # the real one.
+    row("GET", "/api/v1/directory/products",          200, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("GET", "/api/v1/directory/products/{certificate}",
+                                                      200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=directory_matrix.product),
+    row("GET", "/api/v1/directory/products/{certificate}/evidence-pack",
+                                                      404, 404, 404, 404, 404, 404, 404, 404, 404,
+        request=lambda _: Call("/api/v1/directory/products/CFP-NONE/evidence-pack")),
+    row("GET", "/api/v1/directory/compare",           409, 409, 409, 409, 409, 409, 409, 409, 409,
+        request=directory_matrix.compare),
+    row("GET", "/api/v1/directory/procurement",       200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=directory_matrix.procurement),
+    row("POST", "/api/v1/directory/contact-requests", 401, 201, 201, 201, 201, 201, 201, 201, 201,
+        request=directory_matrix.contact),
+    row("GET", "/api/v1/directory/contact-requests",  401, 200, 200, 200, 200, 200, 200, 200, 200),
+    row("POST", "/api/v1/directory/contact-requests/{request_id}/reply",
+                                                      401, 403, 403, 403, 404, 404, 404, 404, 403,
+        request=directory_matrix.reply),
+    row("GET", "/api/v1/directory/companies/{org_id}",
+                                                      200, 200, 200, 200, 200, 200, 200, 200, 200,
+        request=directory_matrix.company),
+    row("PUT", "/api/v1/directory/disclosure",        401, 403, 403, 200, 200, 403, 403, 403, 403,
+        request=directory_matrix.disclosure),
 )
 # fmt: on
 

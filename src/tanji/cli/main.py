@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Accounting rules: list, show, validate a model, import, lifecycle.",
     ),
     "label": ("tanji.cli.labels", "label_app", "Carbon labels: verify a label file offline."),
+    "evidence": (
+        "tanji.cli.evidence",
+        "evidence_app",
+        "Evidence packs of certified products: verify a pack offline.",
+    ),
     "ledger": (
         "tanji.cli.ledger",
         "ledger_app",

@@ -88,3 +88,8 @@ def _label_demo(app: App, host: str, port: int) -> None:
     keys = KeyRing.from_secret(secret_key(app.settings))
     url = load_label_demo(app, base, keys)
     typer.echo(f"Carbon label of the demo's certified product, public verification page: {url}")
+    from tanji.services.directory.demo import load_directory_demo
+
+    org_id = load_directory_demo(app)
+    typer.echo(f"Public directory of certified products: {base}/directory")
+    typer.echo(f"The demo enterprise's disclosure page: {base}/directory/companies/{org_id}")

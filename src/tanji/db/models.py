@@ -686,6 +686,8 @@ from tanji.db.desk_tables import DeskWorkPlanRow  # noqa: E402
 
 # --- service providers and policy (issue 17): their tables live in services_tables.py.
 __all__ += ["PolicyItemRow", "ProviderServiceRow", "ServiceRequestRow", "SurveillanceReminderRow"]
+# The public directory's tables (contact requests, disclosures; issue 17).
+from tanji.db.directory_tables import ContactRequestRow, DisclosureRow  # noqa: E402, F401
 from tanji.db.services_tables import (  # noqa: E402
     PolicyItemRow,
     ProviderServiceRow,

@@ -43,6 +43,8 @@ from tanji.web.ui import workspace as workspace_pages
 from tanji.web.ui.certification import cases as certification_case_pages
 from tanji.web.ui.certification import pages as certification_pages
 from tanji.web.ui.certification import registry as certification_registry_pages
+from tanji.web.ui.directory import public as directory_pages
+from tanji.web.ui.directory import workspace as directory_workspace_pages
 from tanji.web.ui.labels import operator as label_operator_pages
 from tanji.web.ui.labels import public as label_pages
 from tanji.web.ui.labels import workspace as label_workspace_pages
@@ -140,4 +142,6 @@ def create_app(
     web.include_router(hub_pages.router)  # issue 17: service providers, policy and training
     web.include_router(admission_pages.router)  # issue 15
     web.include_router(supply_pages.router)  # issue 17: green supply chains
+    web.include_router(directory_pages.router)  # issue 17
+    web.include_router(directory_workspace_pages.router)
     return web

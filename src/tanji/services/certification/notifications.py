@@ -54,6 +54,7 @@ KINDS = (
     "surveillance", "surveillance-done", "suspended", "reinstated", "withdrawn", "expired",
     "cancelled", "frozen", "body-status", "surveillance-due", "surveillance-overdue",
     "service-request",
+    "contact-request", "contact-reply",  # the public directory's buyers and suppliers
     # green supply chains (tanji.services.supply): params carry the request's id
     *SUPPLY_KINDS,
 )  # fmt: skip

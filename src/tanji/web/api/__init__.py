@@ -12,6 +12,7 @@ from tanji.web.api import (
     certification_registry,
     data,
     desk,
+    directory,
     factors,
     health,
     hub,
@@ -53,6 +54,7 @@ router.include_router(supply.router)  # issue 17: green supply chains
 router.include_router(desk.router)  # issue 17: the government's desk
 router.include_router(certification_registry.router)
 router.include_router(hub.router)  # issue 17: service providers, policy and training
+router.include_router(directory.router)  # issue 17: the public directory
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.

@@ -228,6 +228,8 @@ def notice_open(notice_id: Id, session: SessionDep, actor: ActorDep) -> Redirect
     supply = found.params.get("supply_request") if found else None
     if supply is not None:  # a green-supply-chain notice: its request
         return _see(f"/supply/requests/{int(supply)}")
+    if found is not None and found.kind.startswith("contact-"):  # the public directory's
+        return _see("/directory/contacts")
     return _see(f"/certification/cases/{case_id}" if case_id else "/notifications")
 
 

@@ -127,6 +127,9 @@ NOTICES: Mapping[str, str] = {
         "Certificate {certificate}: surveillance was due by {due} and has not started."
     ),
     "service-request": N_("A new request for your service “{service}” from {requester}."),
+    # the public directory (issue 17)
+    "contact-request": N_("{buyer} asks about your product {product}; see Contact requests."),
+    "contact-reply": N_("{supplier} answered your request about {product}; see Contact requests."),
 }
 
 
