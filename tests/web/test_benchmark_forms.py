@@ -58,7 +58,9 @@ def test_a_category_policy_is_checked_and_shown(client: TestClient) -> None:
             "max_dqr": "3"}  # fmt: skip
     refused = client.post("/benchmarks/policies?lang=zh", data=form)
     assert refused.status_code == 422
-    assert "百分位须满足 标杆值 ≤ 基准值 ≤ 限定值" in refused.text
+    problem = refused.text.split('id="policy-problem"', 1)[1].split("</div>", 1)[0]
+    assert "百分位须满足 标杆值 ≤ 基准值 ≤ 限定值" in problem  # beside the policy form
+    assert 'name="leading" inputmode="decimal" value="80"' in refused.text  # as typed
     form |= {"leading": "10", "limit": "90"}
     saved = client.post("/benchmarks/policies", data=form, follow_redirects=False)
     assert saved.status_code == 303

@@ -123,7 +123,10 @@ def _values_page(
     year: int,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    policy: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The category's values page; ``policy`` (the policy form as typed) says the errors
+    are the policy form's, shown there."""
     values = references.category_values(session, category, declared_unit, year)
     context = {
         "v": values,
@@ -131,7 +134,9 @@ def _values_page(
         "history_rows": [(y, [y.values.get(k) for k in Kind]) for y in values.history],
         "pcts": [values.policy.percentiles[k] for k in Kind],
         "can_set": actor.can("benchmark.set"),
-        "errors": errors or {},
+        "errors": errors or {} if policy is None else {},
+        "policy_errors": errors or {} if policy is not None else {},
+        "policy_values": policy or {},
         "year": year,
     }
     return render(request, "benchmarks/values.html", context | _labels(request),
@@ -364,8 +369,10 @@ def set_policy(
         )  # fmt: skip
     except _SETTING_ERRORS as error:
         session.rollback()
+        typed = {"leading": leading, "baseline": baseline, "limit": limit,
+                 "min_sample": min_sample, "max_dqr": max_dqr}  # fmt: skip
         return _values_page(request, session, actor, category, declared_unit, year,
-                            _errors(request, error), 422)  # fmt: skip
+                            _errors(request, error), 422, policy=typed)  # fmt: skip
     query = urlencode({"category": category, "declared_unit": declared_unit, "year": year})
     return RedirectResponse(f"/benchmarks/values?{query}#policy", status_code=303)
 
