@@ -432,7 +432,7 @@ def test_a_model_file_round_trips_through_the_template(tmp_path: Path) -> None:
 def test_the_filled_model_must_pass_the_model_checks(model: ModelDocument, tmp_path: Path) -> None:
     # The cell checks catch what a template can hold; the model checks run after them as a
     # safety net, with the template's rows as the "lines" of the report.
-    from tanji.io.activity_template import _check_model
+    from tanji.io.activity_template._read import _check_model
 
     data = document().data
     data["lines"][1]["quality"] = {"ter": 9}

@@ -30,7 +30,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -205,6 +205,8 @@ class ProductSummary:
     lines: int
     latest: Version | None
     version: int = 1  # the product's version (see tanji.services.product_lock)
+    organisation: str = ""  # the owning organisation's name (the admin's list shows it)
+    organisation_en: str = ""
 
     def name(self, language: str) -> str:
         return LocalText(self.name_zh, self.name_en or self.code).get(language)
@@ -340,7 +342,20 @@ def list_products(session: Session, actor: Actor) -> list[ProductSummary]:
     for result in _results(session, [r.id for r in rows]):
         if result.product_id is not None and result.product_id not in latest:
             latest[result.product_id] = _version(result)
-    return [_summary(row, latest.get(row.id)) for row in rows]
+    owners = {
+        o.id: o
+        for o in session.scalars(
+            select(OrganisationRow).where(OrganisationRow.id.in_({r.org_id for r in rows}))
+        )
+    }
+    return [
+        replace(
+            _summary(row, latest.get(row.id)),
+            organisation=owners[row.org_id].name if row.org_id in owners else "",
+            organisation_en=owners[row.org_id].name_en if row.org_id in owners else "",
+        )
+        for row in rows
+    ]
 
 
 def get_product(session: Session, actor: Actor, product_id: int) -> WorkspaceProduct:
@@ -452,6 +467,18 @@ def _versioned(data: Mapping[str, Any], version: str) -> dict[str, Any]:
     return out
 
 
+def _owned_by(session: Session, org_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with ``product.company`` the owning organisation's name: the company of a
+    workspace product is the account's organisation, never free text (issue 20)."""
+    organisation = session.get(OrganisationRow, org_id)
+    out = dict(data)
+    product = dict(out.get("product") or {})
+    if organisation is not None and organisation.name.strip():
+        product["company"] = organisation.name.strip()
+        out["product"] = product
+    return out
+
+
 def _store(
     session: Session,
     actor: Actor,
@@ -465,6 +492,7 @@ def _store(
     # The model's version is the product's: every saved change advances both, so two
     # results of different documents never show the same model version.
     data = _versioned(data, str(row.version + 1))
+    data = _owned_by(session, row.org_id, data)
     model = _check(session, row.org_id, row.code, data)
     check_lines(session, row.org_id, model)
     row.document = json.dumps(data, ensure_ascii=False)
@@ -495,7 +523,6 @@ def create_product(
     name_en: str = "",
     declared_unit: str | None = None,
     output: str | None = None,
-    company: str | None = None,
     site: str = "",
 ) -> WorkspaceProduct:
     """A new product in the actor's organisation, from a rule template (quantities to
@@ -534,10 +561,6 @@ def create_product(
         product["declared_unit"] = declared_unit.strip()
     if output and output.strip():
         data["output"] = output.strip()
-    organisation = session.get(OrganisationRow, actor.org_id)
-    company = company if company is not None else (organisation.name if organisation else "")
-    if company.strip():
-        product["company"] = company.strip()
     if site.strip():
         product["site"] = site.strip()
     row = ProductRow(org_id=actor.org_id, code=code, created_by=actor.user_id, document="{}")

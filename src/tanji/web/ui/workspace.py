@@ -121,14 +121,21 @@ def workspace(
     if actor.org_kind in _CERTIFICATION_HOMES:
         return _see("/certification")  # a body's home is its cases; the department's too
     found = products.list_products(session, actor)
-    return render(request, "workspace/index.html", _index_context(found, {}, {}))
+    context = _index_context(found, {}, {}, all_orgs=actor.is_platform_admin)
+    return render(request, "workspace/index.html", context)
 
 
 def _index_context(
-    found: list[products.ProductSummary], values: Mapping[str, str], errors: Mapping[str, str]
+    found: list[products.ProductSummary],
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    *,
+    all_orgs: bool = False,
 ) -> dict[str, Any]:
     return {
         "products": found,
+        # The operator sees every organisation's products: then each row says whose.
+        "with_organisation": all_orgs or len({p.organisation for p in found}) > 1,
         "templates": products.TEMPLATES,
         "values": values,
         "errors": errors,
@@ -158,7 +165,7 @@ def create(
         session.rollback()
         errors = _form_errors(request, error)
         found = products.list_products(session, actor)
-        context = _index_context(found, values, errors)
+        context = _index_context(found, values, errors, all_orgs=actor.is_platform_admin)
         return render(request, "workspace/index.html", context, status_code=422)
     return _see(f"/workspace/products/{product.id}")
 
@@ -757,6 +764,8 @@ def calculate(
     job = jobs.submit(
         actor, "Calculating the footprint", work,
         result_url=lambda result_id: f"/workspace/results/{result_id}",
+        back_url=f"/workspace/products/{product_id}", back_label="Back to the product",
+        failed_title="The footprint could not be calculated",
     )  # fmt: skip
     return _redirect(request, job_url(job))
 
