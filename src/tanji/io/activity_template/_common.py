@@ -26,6 +26,8 @@ FORMAT = "tanji activity-template/1"
 DATA_SHEET = "活动数据 Activity data"
 INSTRUCTIONS_SHEET = "说明 Instructions"
 META_SHEET = "meta"
+#: The hidden sheet of the factors each line may choose (one column per line)
+FACTORS_SHEET = "factors"
 LANGUAGES = ("zh", "en")
 
 _DISTRIBUTIONS = ("none", "lognormal", "normal", "uniform", "triangular")
@@ -55,6 +57,8 @@ class _Column:
     zh_help: str
     en_help: str
     allowed: str = ""
+    #: A column a workbook of an earlier format may lack (its cells then change nothing)
+    optional: bool = False
 
     def header(self, language: str) -> str:
         return f"{self.en} {self.zh}" if language == "en" else f"{self.zh} {self.en}"
@@ -72,6 +76,10 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("link", "关联", "Linked to", False, 36,
             "该行关联的排放因子、电网、活动、供应商或子模型",
             "The factor, grid, activity, supplier or sub-model the line links to"),
+    _Column("factor", "排放因子", "Factor", True, 40,
+            "排放因子：从下拉列表中选择因子库中与本行单位同类的因子（留空则不变）",
+            "Factor: choose one of the library's factors of the line's kind from the list "
+            "(empty: unchanged)", "因子库中的因子 / a factor of the library", optional=True),
     _Column("current_unit", "当前单位", "Current unit", False, 14, "模型中当前使用的单位",
             "The unit the model uses now"),
     _Column("amount", "数量", "Amount", True, 14, "活动数据数量（运输行请填运输质量与距离）",
@@ -235,3 +243,24 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+#: A choice of factor in the workbook: (reference ``DATABASE:CODE``, what the list shows)
+FactorChoice = tuple[str, str]
+
+
+def factor_line(spec: Mapping[str, Any]) -> bool:
+    """Whether a line's factor may be chosen in the workbook (it links a factor: a
+    reference or an inline value such as a template's placeholder)."""
+    return "factor" in spec and "electricity" not in spec
+
+
+def choice_text(ref: str, label: str) -> str:
+    """An entry of a line's factor list: the reference first (it is what is read back)."""
+    text = f"{ref} {' '.join(label.split())}".strip()
+    return text[:250]  # an Excel list entry holds at most 255 characters
+
+
+def ref_of(text: str) -> str:
+    """The factor reference of a factor cell (its first word)."""
+    return text.split()[0] if text.split() else ""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,8 @@ from tanji.io.activity_template._common import (
     _suggest,
     _Value,
     _value,
+    factor_line,
+    ref_of,
 )
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import check_xlsx
@@ -49,22 +54,48 @@ from tanji.io.product_model import ModelDocument, model_from_document
 # ----------------------------------------------------------------------------- reading
 
 
+@dataclass(frozen=True)
+class TemplateReading:
+    """A filled template read against the model as it is now.
+
+    ``data`` is the new model data, ``changes`` what the workbook changed (e.g.
+    ``lines[3] (id power).quantity: 1200 kWh → 1.3 MWh``) and ``notes`` what a person
+    should know about the lines that changed since the workbook was downloaded (changed,
+    removed or added lines)."""
+
+    data: dict[str, Any]
+    changes: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
 def read_activity_template(document: ModelDocument, path: Path) -> tuple[dict[str, Any], list[str]]:
-    """Apply a filled template to a model: (the new model data, the changes made).
+    """Apply a filled template to a model: (the new model data, the changes made and the
+    notes on lines that changed since the workbook was made); see :func:`read_activity_data`."""
+    reading = read_activity_data(document, path)
+    return reading.data, [*reading.changes, *reading.notes]
+
+
+def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
+    """Apply a filled template to a model as it is now.
 
     All or nothing: raises :class:`TemplateError` listing every problem (a cell that is
     not a number, an unknown unit or one of another kind than the line's current unit, a
-    negative amount, a score outside 1–5, an uncertainty without its parameters, unknown,
-    repeated or missing rows, a template made for another model or model version, and
-    whatever the filled model fails of the model checks). The data returned passes
-    :func:`~tanji.io.product_model.model_from_document`. A change reads e.g.
-    ``lines[3] (id power).quantity: 1200 kWh → 1.3 MWh``.
+    negative amount, a score outside 1–5, an uncertainty without its parameters, a factor
+    cell that is not a reference, unknown, repeated or missing rows, a template made for
+    another model, and whatever the filled model fails of the model checks). The data
+    returned passes :func:`~tanji.io.product_model.model_from_document`.
+
+    The workbook follows the product, not a version of it: a workbook downloaded before
+    the model changed still fills the lines it names. A line changed since gets the cells
+    the person changed (compared with the line as the workbook wrote it), the rest of it
+    stays as it is now; a line removed since has its row skipped; a line added since is
+    left alone — each said in ``notes``.
     """
     model_from_document(document)  # the model's own errors are not the template's
     book = _open(path)
-    _check_meta(book, document, path)
+    originals = _check_meta(book, document, path)
     if DATA_SHEET not in book.sheetnames:
-        message = f"no sheet {DATA_SHEET!r}; expected a template made by 'tanji model template'"
+        message = f"no sheet {DATA_SHEET!r}; expected the activity-data template of the product"
         raise TemplateError(path, [TemplateProblem(DATA_SHEET, None, None, "", message)])
     sheet = book[DATA_SHEET]
     rows = [
@@ -84,11 +115,17 @@ def read_activity_template(document: ModelDocument, path: Path) -> tuple[dict[st
     index = {line["id"]: i for i, line in enumerate(lines)}
     seen: dict[str, int] = {}
     changes: list[str] = []
+    notes: list[str] = []
     for number, cells in records:
         row = _Row(number, cells, positions, header_cells)
         line_id = row.text("id")
         if line_id is None:
             row.fail("id", "the line id is empty; expected the id of a line of the model")
+        elif line_id not in index and originals is not None and line_id in originals:
+            notes.append(
+                f"line {line_id!r} was removed from the product after the workbook was "
+                "downloaded; its row was skipped"
+            )
         elif line_id not in index:
             known = ", ".join(index) if len(index) <= 10 else f"{len(index)} lines"
             row.fail(
@@ -105,31 +142,64 @@ def read_activity_template(document: ModelDocument, path: Path) -> tuple[dict[st
         else:
             seen[line_id] = number
             i = index[line_id]
-            changes += _fill(row, lines[i], f"lines[{i}] (id {line_id})")
+            label = f"lines[{i}] (id {line_id})"
+            original = originals.get(line_id) if originals is not None else None
+            if original is None or original == lines[i]:
+                changes += _fill(row, lines[i], label)
+            else:
+                edited = copy.deepcopy(original)
+                made = _fill(row, edited, label)
+                if not row.problems:
+                    _carry(original, edited, lines[i])
+                changes += made
+                notes.append(
+                    f"line {line_id!r} changed after the workbook was downloaded; "
+                    + ("the cells changed in the workbook were applied to it" if made
+                       else "it was left as it is now")
+                )  # fmt: skip
         problems += row.problems
     id_column = positions["id"]
     for line_id, i in index.items():
-        if line_id not in seen:
-            message = (
-                f"no row for line {line_id!r} (lines[{i}]); expected one row per line of the "
-                "model: generate a new template"
+        if line_id in seen:
+            continue
+        if originals is not None and line_id not in originals:
+            notes.append(
+                f"line {line_id!r} was added after the workbook was downloaded; it is not in "
+                "the workbook and was left as it is"
             )
-            problems.append(
-                TemplateProblem(
-                    DATA_SHEET,
-                    None,
-                    id_column,
-                    _header_text(header_cells, "id", positions),
-                    message,
-                )
-            )
+            continue
+        message = (
+            f"no row for line {line_id!r} (lines[{i}]); expected one row per line of the "
+            "model: download the template again"
+        )
+        header = _header_text(header_cells, "id", positions)
+        problems.append(TemplateProblem(DATA_SHEET, None, id_column, header, message))
     if problems:
         raise TemplateError(path, problems)
 
     data = copy.deepcopy(document.data)
     data["lines"] = lines
     _check_model(data, path, {("lines", index[i]): row for i, row in seen.items()})
-    return data, changes
+    return TemplateReading(data, changes, notes)
+
+
+_CARRIED = ("quantity", "factor", "data", "evidence", "quality", "uncertainty")
+
+
+def _carry(original: Mapping[str, Any], edited: Mapping[str, Any], current: dict[str, Any]) -> None:
+    """Copy into ``current`` what the workbook changed of ``original`` (into ``edited``)."""
+    for key in _CARRIED:
+        if edited.get(key) == original.get(key):
+            continue
+        if key in edited:
+            current[key] = copy.deepcopy(edited[key])
+        else:
+            current.pop(key, None)
+    before, after = original.get("transport"), edited.get("transport")
+    if isinstance(before, Mapping) and isinstance(after, Mapping) and "transport" in current:
+        for name in ("mass", "distance"):
+            if after.get(name) != before.get(name):
+                current["transport"][name] = after[name]
 
 
 def _open(path: Path) -> _Book:
@@ -146,40 +216,45 @@ def _open(path: Path) -> _Book:
             raise DataFormatError(str(path), f"not an Excel .xlsx workbook ({exc})") from None
 
 
-def _check_meta(book: _Book, document: ModelDocument, path: Path) -> None:
-    """Refuse a workbook that is not a template of this very model version."""
-    generate = "generate a new template with 'tanji model template'"
+def _check_meta(
+    book: _Book, document: ModelDocument, path: Path
+) -> dict[str, dict[str, Any]] | None:
+    """Refuse a workbook that is not a template of this model; the lines as the workbook
+    wrote them, by id (``None`` for a workbook of an earlier format that did not keep them:
+    then it reads as if made from the model as it is now)."""
+    again = "download the activity-data template from the product's page"
     if META_SHEET not in book.sheetnames:
-        message = f"not a Tanji activity-data template (no {META_SHEET!r} sheet); {generate}"
+        message = f"not a Tanji activity-data template (no {META_SHEET!r} sheet); {again}"
         raise TemplateError(path, [TemplateProblem(META_SHEET, None, None, "", message)])
     meta: dict[str, tuple[int, str]] = {}
-    rows = book[META_SHEET].iter_rows(min_row=1, min_col=1, max_col=2, values_only=True)
-    for n, (key, value) in enumerate(rows, 1):
-        meta[cell_text(_value(key)).strip()] = (n, cell_text(_value(value)).strip())
+    originals: dict[str, dict[str, Any]] = {}
+    rows = book[META_SHEET].iter_rows(min_row=1, min_col=1, max_col=3, values_only=True)
+    for n, (key, value, extra) in enumerate(rows, 1):
+        name = cell_text(_value(key)).strip()
+        if name == "line":
+            try:
+                spec = json.loads(cell_text(_value(extra)))
+            except ValueError:
+                continue  # a line not kept reads as if unchanged since
+            if isinstance(spec, dict):
+                originals[cell_text(_value(value)).strip()] = spec
+            continue
+        meta[name] = (n, cell_text(_value(value)).strip())
 
     def problem(key: str, message: str) -> TemplateError:
         row = meta[key][0] if key in meta else None
         return TemplateError(path, [TemplateProblem(META_SHEET, row, 2, key, message)])
 
     if meta.get("format", (0, ""))[1] != FORMAT:
-        raise problem("format", f"not a Tanji activity-data template ({FORMAT}); {generate}")
+        raise problem("format", f"not a Tanji activity-data template ({FORMAT}); {again}")
     model_id = document.data["id"]
-    digest = document.digest()
     made_for = meta.get("model_id", (0, ""))[1]
-    made_from = meta.get("digest", (0, ""))[1]
     if made_for != model_id:
         raise problem(
             "model_id",
-            f"this template was made for model {made_for!r} version digest {made_from[:12]}…, "
-            f"not for model {model_id!r}; {generate} for {model_id!r}",
+            f"this workbook was made for product {made_for!r}, not for {model_id!r}; {again}",
         )
-    if made_from != digest:
-        raise problem(
-            "digest",
-            f"this template was made for model {made_for!r} version digest {made_from[:12]}…, "
-            f"but the model file {document.source} now has digest {digest[:12]}… (it changed "
-            f"since the template was made); {generate}",
-        )
+    return originals or None
 
 
 def _header(number: int, cells: Sequence[_Value]) -> tuple[dict[str, int], list[TemplateProblem]]:
@@ -205,7 +280,7 @@ def _header(number: int, cells: Sequence[_Value]) -> tuple[dict[str, int], list[
         else:
             positions[key] = i
     for column in COLUMNS:
-        if column.key not in positions:
+        if column.key not in positions and not column.optional:
             message = f'column "{column.header("zh")}" is missing; generate a new template'
             problems.append(TemplateProblem(DATA_SHEET, number, None, "", message))
     return positions, problems
@@ -246,6 +321,8 @@ class _Row:
         self._failed: set[str] = set()
 
     def value(self, key: str) -> _Value:
+        if key not in self.positions:
+            return None  # an optional column the workbook does not have
         i = self.positions[key] - 1
         return self.cells[i] if i < len(self.cells) else None
 
@@ -310,6 +387,7 @@ def _fill(row: _Row, line: dict[str, Any], label: str) -> list[str]:
         if new is not None:
             update("quantity", new, old)
 
+    _read_factor(row, line, label, changes)
     old = line.get("data")
     update("data", _keep(old, _read_data(row)), old)
     old = line.get("evidence")
@@ -329,6 +407,37 @@ def _fill(row: _Row, line: dict[str, Any], label: str) -> list[str]:
     if not row.failed("distribution", *_PARAMETERS):
         update("uncertainty", _keep(old, uncertainty, same=old == uncertainty), old)
     return changes
+
+
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:@]+(@[0-9]+)?")
+
+
+def _read_factor(row: _Row, line: dict[str, Any], label: str, changes: list[str]) -> None:
+    """A factor chosen in the factor cell (a reference, the list's first word) replaces
+    the line's factor; whether the library has it in the line's kind of unit is checked
+    where the change is saved."""
+    text = row.text("factor")
+    if text is None:
+        return
+    if not factor_line(line):
+        row.fail(
+            "factor", f"{text!r} given, but this line is not linked to a factor; leave it empty"
+        )
+        return
+    ref = ref_of(text)
+    old = line["factor"]
+    if ref == old:
+        return
+    if not _REF.fullmatch(ref):
+        row.fail(
+            "factor",
+            f"{text!r} is not a factor of the library; choose one from the cell's list "
+            "(a reference such as cn-fuels:CN-NDRC-NATURAL-GAS-M3)",
+        )
+        return
+    line["factor"] = ref
+    shown = old if isinstance(old, str) else str(old.get("name") or "(inline)")
+    changes.append(f"{label}.factor: {shown} → {ref}")
 
 
 def _keep(old: Any, new: Any, *, same: bool | None = None) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,28 +28,42 @@ from tanji.io.activity_template._common import (
     _TRANSPORT_KEYS,
     COLUMNS,
     DATA_SHEET,
+    FACTORS_SHEET,
     FORMAT,
     INSTRUCTIONS_SHEET,
     LANGUAGES,
     META_SHEET,
+    FactorChoice,
     _Book,
     _json_number,
     _quantity,
     _Sheet,
     _Value,
+    choice_text,
+    factor_line,
 )
 from tanji.io.product_model import ModelDocument, model_from_document
 
 # ----------------------------------------------------------------------------- writing
 
+_MAX_CELL = 32_000  # an Excel cell holds at most 32,767 characters
 
-def write_activity_template(document: ModelDocument, path: Path, *, language: str = "zh") -> None:
+
+def write_activity_template(
+    document: ModelDocument,
+    path: Path,
+    *,
+    language: str = "zh",
+    factor_choices: Mapping[str, Sequence[FactorChoice]] | None = None,
+) -> None:
     """Write the activity-data template of a model as an .xlsx workbook.
 
     ``language`` (``zh`` or ``en``) decides which language comes first in the headers and
     instructions, and the language of the stage names and link descriptions. The model
     must be valid (:func:`~tanji.io.product_model.model_from_document` is run first, and
-    its :class:`~tanji.io.errors.DataFormatError` raised).
+    its :class:`~tanji.io.errors.DataFormatError` raised). ``factor_choices`` gives, by
+    line id, the library's factors the line may choose: its factor cell then offers them
+    as a list (a hidden sheet holds one column per line).
     """
     if language not in LANGUAGES:
         raise ValueError(f"language: expected one of {', '.join(LANGUAGES)}, got {language!r}")
@@ -62,6 +77,7 @@ def write_activity_template(document: ModelDocument, path: Path, *, language: st
     for row, spec in enumerate(lines, 2):
         _data_row(sheet, row, spec, stages, language)
     _validations(sheet, last_row=max(len(lines) + 1, 2))
+    _factor_lists(book, sheet, lines, factor_choices or {})
     sheet.freeze_panes = "B2"  # the header row and the line id stay in view
     sheet.protection.formatColumns = False  # widening a column is allowed
     sheet.protection.formatRows = False
@@ -95,6 +111,7 @@ def _data_row(
         "stage": _stage_text(spec["stage"], stages, language),
         "name": spec.get("name", spec["id"]),
         "link": _link_text(spec, language),
+        "factor": spec["factor"] if factor_line(spec) and isinstance(spec["factor"], str) else None,
     }
     if transport:
         mass = _quantity(spec["transport"]["mass"])
@@ -113,6 +130,8 @@ def _data_row(
     values["distribution"] = uncertainty.get("distribution")
     values |= {key: uncertainty.get(key) for key in _PARAMETERS}
     not_applicable = _QUANTITY_KEYS if transport else _TRANSPORT_KEYS
+    if not factor_line(spec):
+        not_applicable = (*not_applicable, "factor")
     for i, column in enumerate(COLUMNS, 1):
         cell = sheet.cell(row=row, column=i, value=values.get(column.key))
         if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -143,6 +162,40 @@ def _validations(sheet: _Sheet, last_row: int) -> None:
         )
         validation.add(f"{letter}2:{letter}{last_row}")
         sheet.add_data_validation(validation)
+
+
+def _factor_lists(
+    book: _Book,
+    sheet: _Sheet,
+    lines: Sequence[Mapping[str, Any]],
+    choices: Mapping[str, Sequence[FactorChoice]],
+) -> None:
+    """Each factor line's cell offers its own list: column N of the hidden factors sheet.
+    A reference typed by hand is let through (a warning only): the upload checks it."""
+    listed = [(row, spec) for row, spec in enumerate(lines, 2) if choices.get(spec["id"])]
+    if not listed:
+        return
+    lists = book.create_sheet(FACTORS_SHEET)
+    letter = get_column_letter(_POSITION["factor"])
+    for n, (row, spec) in enumerate(listed, 1):
+        column = get_column_letter(n)
+        lists.cell(row=1, column=n, value=spec["id"])
+        entries = choices[spec["id"]]
+        for i, (ref, label) in enumerate(entries, 2):
+            lists.cell(row=i, column=n, value=choice_text(ref, label))
+        validation = DataValidation(
+            type="list",
+            formula1=f"{FACTORS_SHEET}!${column}$2:${column}${len(entries) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="Tanji",
+            error="不在本行可选的因子列表中 / not one of the factors listed for this line",
+        )
+        validation.add(f"{letter}{row}")
+        sheet.add_data_validation(validation)
+    lists.protection.sheet = True
+    lists.sheet_state = "hidden"
 
 
 def _stage_text(stage: str, stages: Mapping[str, tuple[str, str]], language: str) -> str:
@@ -237,7 +290,8 @@ def _instructions_sheet(book: _Book, model: ProductModel, language: str) -> None
         "运输行填写运输质量和距离（及其单位），数量和单位列留空；其他行反之。单位须与当前单位同类"
         "（如 kWh 可改为 MWh，不可改为 kg）。",
         "上传时检查全部单元格：有任何错误则不修改模型，并列出每个错误的单元格。"
-        "本模板只适用于生成它的模型版本；模型修改后请重新生成模板。",
+        "模型在下载模板之后修改过也可以上传：模板中的各行照样填入，之后修改过或删除的行会在结果中列出。"
+        "“排放因子”列可从下拉列表中选择因子库中与该行单位同类的因子。",
     )
     en_intro = (
         f"Activity-data template of model {model.id}{version}. Fill the columns with a yellow "
@@ -247,8 +301,9 @@ def _instructions_sheet(book: _Book, model: ProductModel, language: str) -> None
         "unit left empty; other lines the reverse. A unit must be of the same kind as the "
         "current unit (kWh may become MWh, not kg).",
         "On upload every cell is checked: if anything is wrong the model is not changed and "
-        "each wrong cell is listed. The template applies only to the model version it was "
-        "made from; generate a new one after the model changes.",
+        "each wrong cell is listed. A workbook downloaded before the model changed still "
+        "fills the lines it names; lines changed or removed since are listed in the result. "
+        "The Factor column offers the library's factors of each line's kind as a list.",
     )
     intro = (*en_intro, *zh_intro) if language == "en" else (*zh_intro, *en_intro)
     for line in (*intro, ""):
@@ -279,5 +334,11 @@ def _meta_sheet(book: _Book, document: ModelDocument, model: ProductModel, langu
         ("language", language),
     ):
         sheet.append([key, value])
+    # Each line as it was when the workbook was made: an upload after the model changed
+    # applies the cells a person changed to the line as it is now (io.activity_template).
+    for spec in document.data["lines"]:
+        text = json.dumps(spec, ensure_ascii=False, sort_keys=True)
+        if len(text) <= _MAX_CELL:
+            sheet.append(["line", spec["id"], text])
     sheet.protection.sheet = True
     sheet.sheet_state = "hidden"
