@@ -20,17 +20,25 @@ allowed but suspicious (a negative factor) for the findings.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from tanji.domain.problems import Problem
 from tanji.domain.products import LinkKind, ProductModel
 from tanji.domain.rules import Finding, Severity
-from tanji.domain.units import UnitError, kind_of, same_dimension
+from tanji.domain.units import UnitError, kind_of, parse_quantity, same_dimension
+from tanji.io.activity_template import FactorChoice
 from tanji.services.catalog import readers_of_org
 from tanji.services.errors import InvalidInputError, ServiceError
-from tanji.services.factors import parse_ref, resolve_factors
+from tanji.services.factors import FactorHit, parse_ref, resolve_factors, search_factors
 
-__all__ = ["check_lines", "line_warnings"]
+__all__ = ["MAX_CHOICES", "check_lines", "factor_choices", "line_warnings"]
+
+#: At most this many factors are offered per line in the Excel template's list.
+MAX_CHOICES = 300
 
 
 def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
@@ -102,3 +110,64 @@ def line_warnings(model: ProductModel) -> list[Finding]:
                 Finding(Severity.WARNING, "negative-factor", message, line.where, "Tanji workspace")
             )
     return found
+
+
+def factor_choices(
+    session: Session, org_id: int, lines: Sequence[Mapping[str, Any]], language: str = "zh"
+) -> dict[str, list[FactorChoice]]:
+    """The library's factors each factor line of a model document may choose in the Excel
+    template, by line id: those per a unit of the line's kind (a line in m³ gets factors
+    per m³ or per L, not per TJ), those sharing words with the line's name first, the
+    line's own factor first of all; at most :data:`MAX_CHOICES` each."""
+    wanted = [spec for spec in lines if "factor" in spec and "electricity" not in spec]
+    if not wanted:
+        return {}
+    hits = search_factors(session, "", limit=20_000, readers=readers_of_org(session, org_id))
+    by_unit: dict[str, list[FactorHit]] = {}
+    choices: dict[str, list[FactorChoice]] = {}
+    for spec in wanted:
+        unit = _line_unit(spec)
+        if unit is None:
+            continue
+        if unit not in by_unit:
+            by_unit[unit] = [hit for hit in hits if _same(unit, hit.unit)]
+        current = spec["factor"] if isinstance(spec["factor"], str) else ""
+        words = _words(f"{spec['id']} {spec.get('name', '')}")
+
+        ranked = sorted(by_unit[unit], key=lambda hit: _rank(hit, current, words))
+        ranked = ranked[:MAX_CHOICES]
+        choices[spec["id"]] = [(hit.ref.rsplit("@", 1)[0], _label(hit, language)) for hit in ranked]
+    return {line_id: listed for line_id, listed in choices.items() if listed}
+
+
+def _rank(hit: FactorHit, current: str, words: set[str]) -> tuple[int, int]:
+    """The line's own factor first, then the factors sharing most words with the line."""
+    ref = hit.ref.rsplit("@", 1)[0]
+    own = ref in (current, current.rsplit("@", 1)[0])
+    text = f"{ref} {hit.name_zh} {hit.name_en}".lower()
+    return (0 if own else 1, -sum(word in text for word in words))
+
+
+def _line_unit(spec: Mapping[str, Any]) -> str | None:
+    if "transport" in spec:
+        return "t*km"
+    quantity = spec.get("quantity")
+    if isinstance(quantity, Mapping):
+        return str(quantity.get("unit", "")) or None
+    try:
+        return parse_quantity(str(quantity))[1]
+    except UnitError:
+        return None
+
+
+def _words(text: str) -> set[str]:
+    """Latin words of 3+ letters and Chinese character pairs, lower case."""
+    lowered = text.lower()
+    latin = {w for w in re.split(r"[^a-z0-9]+", lowered) if len(w) >= 3}
+    chinese = "".join(re.findall(r"[\u4e00-\u9fff]", lowered))
+    return latin | {chinese[i : i + 2] for i in range(len(chinese) - 1)}
+
+
+def _label(hit: FactorHit, language: str) -> str:
+    name = (hit.name_zh or hit.name_en) if language == "zh" else (hit.name_en or hit.name_zh)
+    return f"{name} ({hit.geography}, /{hit.unit})" if hit.geography else f"{name} (/{hit.unit})"

@@ -46,7 +46,7 @@ from tanji.domain.bounds import name_problem
 from tanji.domain.products import LocalText, ProductModel
 from tanji.io.activity_template import (
     TemplateError,
-    read_activity_template,
+    read_activity_data,
     write_activity_template,
 )
 from tanji.io.errors import DataFormatError
@@ -63,7 +63,7 @@ from tanji.services.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from tanji.services.line_checks import check_lines
+from tanji.services.line_checks import check_lines, factor_choices
 from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, line_mapping
@@ -241,6 +241,8 @@ class ActivityDataReport:
     applied: bool
     changes: tuple[str, ...]
     problems: tuple[str, ...]
+    #: lines changed, removed or added since the workbook was downloaded
+    notes: tuple[str, ...] = ()
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -725,9 +727,11 @@ def activity_template(
 ) -> tuple[str, bytes]:
     """(file name, .xlsx bytes) of the activity-data template of the working document."""
     row = _visible(session, actor, product_id)
+    document = _document(row)
+    choices = factor_choices(session, row.org_id, document.data["lines"], language)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{row.code.replace('/', '-')}-activity-data.xlsx"
-        write_activity_template(_document(row), path, language=language)
+        write_activity_template(document, path, language=language, factor_choices=choices)
         return path.name, path.read_bytes()
 
 
@@ -751,13 +755,14 @@ def fill_activity_data(
         path = Path(folder) / name
         path.write_bytes(content)
         try:
-            data, changes = read_activity_template(_document(row), path)
+            reading = read_activity_data(_document(row), path)
         except TemplateError as error:
             return ActivityDataReport(False, (), tuple(str(p) for p in error.problems))
         except DataFormatError as error:
             return ActivityDataReport(False, (), (f"{name}: {error.problem}",))
+    data, changes, notes = reading.data, reading.changes, tuple(reading.notes)
     if not changes:
-        return ActivityDataReport(True, (), ())
+        return ActivityDataReport(True, (), (), notes)
     row = _writable(
         session, actor, product_id, read if expected_version is None else expected_version
     )
@@ -768,5 +773,5 @@ def fill_activity_data(
     except (InvalidInputError, DataFormatError) as error:
         # The lines checked against the library (or the model checks): nothing changed.
         problems = tuple(getattr(error, "fields", {}).values()) or (str(error),)
-        return ActivityDataReport(False, (), problems)
-    return ActivityDataReport(True, tuple(changes), ())
+        return ActivityDataReport(False, (), problems, notes)
+    return ActivityDataReport(True, tuple(changes), (), notes)

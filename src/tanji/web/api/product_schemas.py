@@ -267,11 +267,18 @@ class ActivityDataRead(BaseModel):
     applied: bool
     changes: list[str]
     problems: list[str] = Field(description="by cell; when there are any, nothing changed")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="lines changed, removed or added since the workbook was downloaded",
+    )
 
     @classmethod
     def of(cls, report: ActivityDataReport) -> ActivityDataRead:
         return cls(
-            applied=report.applied, changes=list(report.changes), problems=list(report.problems)
+            applied=report.applied,
+            changes=list(report.changes),
+            problems=list(report.problems),
+            notes=list(report.notes),
         )
 
 
