@@ -455,9 +455,7 @@ def test_factors_are_chosen_from_each_lines_list(model: ModelDocument, tmp_path:
     filled["steel", "Factor"] = "db:STEEL-EAF Steel, electric arc furnace"
     filled["truck", "Factor"] = "db:VAN Van"
     data, changes = read_activity_template(model, filled.save())
-    assert [line.get("factor") for line in data["lines"]] == [
-        "db:STEEL-EAF", None, None, "db:VAN"
-    ]
+    assert [line.get("factor") for line in data["lines"]] == ["db:STEEL-EAF", None, None, "db:VAN"]
     assert "lines[0] (id steel).factor: db:STEEL → db:STEEL-EAF" in changes
     filled["power", "Factor"] = "db:STEEL"
     filled["truck", "Factor"] = "卡车"

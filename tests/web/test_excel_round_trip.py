@@ -42,7 +42,8 @@ def test_a_workbook_downloaded_before_an_edit_still_fills_its_lines(
     # The product changes after the download: the electricity amount, a line removed.
     power = {"id": "electricity", "stage": "production", "kind": "electricity",
              "amount": 300, "unit": "kWh", "geography": "CN-JS", "year": 2024}  # fmt: skip
-    edited = client.put(f"{base}/lines/electricity", json=power, headers=current(client, base, auth))
+    at = current(client, base, auth)
+    edited = client.put(f"{base}/lines/electricity", json=power, headers=at)
     assert edited.status_code == 200, edited.text
     gone = client.delete(f"{base}/lines/inbound-road", headers=current(client, base, auth))
     assert gone.status_code in (200, 204), gone.text

@@ -88,6 +88,7 @@ __all__ = [
     "list_products",
     "model_yaml",
     "template_document",
+    "unreadable",
     "update_document",
     "update_facts",
     "versions",
@@ -377,6 +378,19 @@ def _product(session: Session, row: ProductRow) -> WorkspaceProduct:
         model=model_from_document(document),
         created_at=row.created_at,
     )
+
+
+def unreadable(session: Session, actor: Actor, product_id: int) -> tuple[ProductSummary, str, int]:
+    """A product whose stored document no longer passes the model checks (held from
+    before a bound, or written by hand): its summary and the problem, so its page can
+    still offer the model file, a replacement and deletion instead of an error. The third
+    value is the owning organisation's id."""
+    row = _visible(session, actor, product_id)
+    try:
+        _product(session, row)
+    except DataFormatError as error:
+        return _summary(row, None), error.problem, row.org_id
+    return _summary(row, None), "", row.org_id
 
 
 def versions(session: Session, actor: Actor, product_id: int) -> list[Version]:

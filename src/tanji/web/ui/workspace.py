@@ -220,12 +220,36 @@ def _page(
     extra: Mapping[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    context = _model_context(session, app, actor, product_id)
+    try:
+        context = _model_context(session, app, actor, product_id)
+    except DataFormatError:
+        return _unreadable(request, session, actor, product_id, extra, status_code)
     context.update(certification_context(request, session, actor, product_id))
     context.update(extra or {})
     context.setdefault("form", None)
     context.setdefault("facts_form", None)
     return render(request, "workspace/product.html", context, status_code=status_code)
+
+
+def _unreadable(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    product_id: int,
+    extra: Mapping[str, Any] | None,
+    status_code: int,
+) -> HTMLResponse:
+    """The page of a product whose stored document fails the model checks: the problem,
+    the model file to download or replace, and deletion — never an error page."""
+    session.rollback()
+    summary, problem, org_id = products.unreadable(session, actor, product_id)
+    context = {
+        "s": summary,
+        "problem": say(problem, translations(language_of(request)).gettext),
+        "can_write": actor.can("product.write") and org_id == actor.org_id,
+        **(extra or {}),
+    }
+    return render(request, "workspace/unreadable.html", context, status_code=status_code)
 
 
 @router.get("/workspace/products/{product_id}")
