@@ -113,7 +113,7 @@ class Job:
     back_url: str | None = None
     back_label: str = "Back"
     #: The page's title once the job failed (an English msgid)
-    failed_title: str = "The work did not finish"
+    failed_title: str = "The work did not finish."
     error: str | None = None
     #: (process, exchange, problem) rows of an import that failed on its file's contents
     problems: tuple[tuple[str, str, str], ...] = ()
@@ -161,7 +161,7 @@ class JobRunner:
         result_url: str | Callable[[T], str] | None = None,
         back_url: str | None = None,
         back_label: str = "Back",
-        failed_title: str = "The work did not finish",
+        failed_title: str = "The work did not finish.",
     ) -> Job:
         """Run ``fn(report)`` in the background for ``owner``; the job's first snapshot."""
         job = Job(
