@@ -34,6 +34,15 @@ TEXTS: Mapping[str, str] = {
         "line {line}: the factor {factor} is negative ({value} kg CO2e per {factor_unit}); "
         "check its sign — a credit belongs in the report beside the footprint"
     ),
+    "implausible-amount": (
+        "line {line}: {value} {unit} is beyond any real product's inventory (more than "
+        "{limit} {limit_unit}); check the amount and its unit"
+    ),
+    "implausible-factor": (
+        "line {line}: the factor {factor} is {value} kg CO2e per {factor_unit}, beyond every "
+        "published factor (more than {limit} kg CO2e per {limit_unit}); check the value "
+        "and its unit"
+    ),
 }
 
 

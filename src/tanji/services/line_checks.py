@@ -26,10 +26,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tanji.domain.bounds import IMPLAUSIBLE
 from tanji.domain.problems import Problem
-from tanji.domain.products import LinkKind, ProductModel
+from tanji.domain.products import Line, LinkKind, ProductModel
 from tanji.domain.rules import Finding, Severity
-from tanji.domain.units import UnitError, kind_of, parse_quantity, same_dimension
+from tanji.domain.units import UnitError, convert, kind_of, parse_quantity, same_dimension
 from tanji.io.activity_template import FactorChoice
 from tanji.services.catalog import readers_of_org
 from tanji.services.errors import InvalidInputError, ServiceError
@@ -97,9 +98,12 @@ def _same(unit: str, other: str) -> bool:
 
 
 def line_warnings(model: ProductModel) -> list[Finding]:
-    """What a model may hold but a person should look at: a negative inline factor."""
+    """What a model may hold but a person should look at: a negative inline factor, an
+    amount or an inline factor beyond the plausible (:data:`tanji.domain.bounds.IMPLAUSIBLE`)."""
     found = []
     for line in model.lines:
+        for code, message in _implausible(line):
+            found.append(Finding(Severity.WARNING, code, message, line.where, "Tanji workspace"))
         inline = line.link.inline if line.link is not None else None
         if inline is not None and inline.co2e is not None and inline.co2e < 0:
             message = Problem(
@@ -171,3 +175,35 @@ def _words(text: str) -> set[str]:
 def _label(hit: FactorHit, language: str) -> str:
     name = (hit.name_zh or hit.name_en) if language == "zh" else (hit.name_en or hit.name_zh)
     return f"{name} ({hit.geography}, /{hit.unit})" if hit.geography else f"{name} (/{hit.unit})"
+
+
+def _implausible(line: Line) -> list[tuple[str, Problem]]:
+    """An amount or an inline factor of a mass or energy unit beyond the plausible."""
+    found: list[tuple[str, Problem]] = []
+    kind = kind_of(line.unit)
+    if kind in IMPLAUSIBLE and line.transport is None:
+        unit, most, _ = IMPLAUSIBLE[kind]
+        amount = _in(line.amount, line.unit, unit)
+        if amount is not None and abs(amount) > most:
+            problem = Problem("implausible-amount", line=line.id, value=f"{line.amount:g}",
+                              unit=line.unit, limit=f"{most:g}", limit_unit=unit)  # fmt: skip
+            found.append(("implausible-amount", problem))
+    inline = line.link.inline if line.link is not None else None
+    if inline is not None and inline.co2e is not None and kind_of(inline.unit) in IMPLAUSIBLE:
+        unit, _, most = IMPLAUSIBLE[kind_of(inline.unit)]
+        per = _in(1.0, unit, inline.unit)  # kg CO2e per `unit` = co2e × (inline units per unit)
+        if per is not None and abs(inline.co2e * per) > most:
+            problem = Problem(
+                "implausible-factor", line=line.id, factor=inline.name_en or line.id,
+                value=f"{inline.co2e:g}", factor_unit=inline.unit,
+                limit=f"{most:g}", limit_unit=unit,
+            )  # fmt: skip
+            found.append(("implausible-factor", problem))
+    return found
+
+
+def _in(amount: float, unit: str, to: str) -> float | None:
+    try:
+        return convert(amount, unit, to)
+    except (UnitError, OverflowError, ValueError):
+        return None
