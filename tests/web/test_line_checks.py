@@ -29,6 +29,30 @@ def _line(amount: float, unit: str, factor: str) -> dict[str, object]:
         (_line(100, "m3", PER_TJ), "unit", ["in m3 (volume)", "per TJ", "a factor per m3"]),
         (_line(5, "kg", "freight-transport:NOPE"), "factor", ["freight-transport:NOPE"]),
         (TRANSPORT, "factor", ["no factor freight-transport:NOPE"]),
+        (
+            {
+                "id": "x",
+                "stage": "production",
+                "kind": "activity",
+                "amount": 1,
+                "unit": "kg",
+                "activity": "nope-lci:NOPE",
+            },
+            "activity",
+            ["no LCI activity nope-lci:NOPE"],
+        ),
+        (
+            {
+                "id": "x",
+                "stage": "production",
+                "kind": "supplier",
+                "amount": 1,
+                "unit": "kg",
+                "supplier": "no-such-part",
+            },
+            "supplier",
+            ["supplier product no-such-part"],
+        ),
     ],
 )
 def test_a_line_the_library_cannot_compute_is_refused_when_saved(

@@ -34,6 +34,14 @@ TEXTS: Mapping[str, str] = {
         "line {line}: the factor {factor} is negative ({value} kg CO2e per {factor_unit}); "
         "check its sign — a credit belongs in the report beside the footprint"
     ),
+    "unknown-activity": (
+        "line {line}: there is no LCI activity {activity} in a database you can read; "
+        "choose one from the LCI data"
+    ),
+    "unknown-supplier": (
+        "line {line}: there is no footprint of supplier product {supplier} on the "
+        "platform; import the supplier's footprint or choose a factor"
+    ),
     "implausible-amount": (
         "line {line}: {value} {unit} is beyond any real product's inventory (more than "
         "{limit} {limit_unit}); check the amount and its unit"

@@ -24,17 +24,20 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tanji.db.models import SupplierFootprintRow
 from tanji.domain.bounds import IMPLAUSIBLE
 from tanji.domain.problems import Problem
 from tanji.domain.products import Line, LinkKind, ProductModel
 from tanji.domain.rules import Finding, Severity
 from tanji.domain.units import UnitError, convert, kind_of, parse_quantity, same_dimension
 from tanji.io.activity_template import FactorChoice
-from tanji.services.catalog import readers_of_org
+from tanji.services.catalog import Readers, get_lci_version, readable, readers_of_org
 from tanji.services.errors import InvalidInputError, ServiceError
 from tanji.services.factors import FactorHit, parse_ref, resolve_factors, search_factors
+from tanji.services.lci import _resolve_activity
 
 __all__ = ["MAX_CHOICES", "check_lines", "factor_choices", "line_warnings"]
 
@@ -68,6 +71,11 @@ def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
                 problems.append(problem)
                 fields.setdefault("unit", problem)
             continue
+        if link.kind in (LinkKind.ACTIVITY, LinkKind.SUPPLIER):
+            if (problem := _missing(session, readers, line.id, link.kind, link.ref)) is not None:
+                problems.append(problem)
+                fields.setdefault(link.kind.value, problem)
+            continue
         if link.kind is LinkKind.FACTOR:
             if link.ref not in found:
                 problem = Problem("unknown-factor", line=line.id, factor=link.ref)
@@ -88,6 +96,33 @@ def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
             fields.setdefault("inline_unit" if named == "(inline)" else "unit", problem)
     if problems:
         raise InvalidInputError("; ".join(problems), fields=fields)
+
+
+def _missing(
+    session: Session, readers: Readers, line: str, kind: LinkKind, ref: str
+) -> Problem | None:
+    """Why an activity or a stored supplier footprint a line links cannot be found (None
+    when it can); a supplier's PACT file is the model reader's and the workspace's own."""
+    if kind is LinkKind.SUPPLIER:
+        if ref.startswith("pact:"):
+            return None
+        found = session.scalar(
+            select(SupplierFootprintRow.id).where(SupplierFootprintRow.product_id == ref).limit(1)
+        )
+        return None if found is not None else Problem("unknown-supplier", line=line, supplier=ref)
+    database, sep, rest = ref.partition(":")
+    key = rest.rpartition("@")[0] if "@" in rest else rest
+    version = rest.rpartition("@")[2] if "@" in rest else None
+    try:
+        if not sep or not database or not key:
+            raise ServiceError(ref)
+        dbv = get_lci_version(session, database, version)
+        if not readable(session, dbv.database_id, readers):
+            raise ServiceError(ref)
+        _resolve_activity(session, dbv.id, key)
+    except ServiceError:
+        return Problem("unknown-activity", line=line, activity=ref)
+    return None
 
 
 def _same(unit: str, other: str) -> bool:
