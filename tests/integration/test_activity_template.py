@@ -420,18 +420,21 @@ def test_a_template_made_before_an_edit_fills_the_lines_it_names(
     assert "n2o" in lines
     assert "ch4" not in lines
     assert reading.notes == [
-        "line 'steel' changed after the workbook was downloaded; the cells changed in the "
+        "line steel changed after the workbook was downloaded; the cells changed in the "
         "workbook were applied to it",
-        "line 'ch4' was removed from the product after the workbook was downloaded; its row "
+        "line ch4 was removed from the product after the workbook was downloaded; its row "
         "was skipped",
-        "line 'n2o' was added after the workbook was downloaded; it is not in the workbook "
+        "line n2o was added after the workbook was downloaded; it is not in the workbook "
         "and was left as it is",
     ]
+    assert [note.code for note in reading.notes] == [  # type: ignore[attr-defined]
+        "line-changed-applied", "line-removed", "line-added",
+    ]  # fmt: skip
     write_activity_template(document(), tmp_path / "untouched.xlsx")
     untouched = read_activity_data(now, tmp_path / "untouched.xlsx")
     assert untouched.changes == []
     assert untouched.data["lines"] == now.data["lines"]
-    assert "line 'steel' changed after the workbook was downloaded; it was left as it is now" in (
+    assert "line steel changed after the workbook was downloaded; it was left as it is now" in (
         untouched.notes
     )
 

@@ -65,8 +65,8 @@ def test_a_workbook_downloaded_before_an_edit_still_fills_its_lines(
     assert any("natural-gas" in c for c in report["changes"])
     assert any("main-material" in c and "factor" in c for c in report["changes"])
     notes = " ".join(report["notes"])
-    assert "'electricity' changed after the workbook was downloaded" in notes
-    assert "'inbound-road' was removed" in notes
+    assert "line electricity changed after the workbook was downloaded" in notes
+    assert "line inbound-road was removed" in notes
     assert "tanji model" not in notes
     lines = {x["id"]: x for x in client.get(base, headers=auth).json()["document"]["lines"]}
     assert lines["natural-gas"]["quantity"] == "12 m3"

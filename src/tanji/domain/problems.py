@@ -42,6 +42,21 @@ TEXTS: Mapping[str, str] = {
         "line {line}: there is no footprint of supplier product {supplier} on the "
         "platform; import the supplier's footprint or choose a factor"
     ),
+    "line-changed-applied": (
+        "line {line} changed after the workbook was downloaded; the cells changed in the "
+        "workbook were applied to it"
+    ),
+    "line-changed-kept": (
+        "line {line} changed after the workbook was downloaded; it was left as it is now"
+    ),
+    "line-removed": (
+        "line {line} was removed from the product after the workbook was downloaded; its "
+        "row was skipped"
+    ),
+    "line-added": (
+        "line {line} was added after the workbook was downloaded; it is not in the workbook "
+        "and was left as it is"
+    ),
     "implausible-amount": (
         "line {line}: {value} {unit} is beyond any real product's inventory (more than "
         "{limit} {limit_unit}); check the amount and its unit"

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
 from tanji.domain.bounds import MAX_AMOUNT, amount_problem
+from tanji.domain.problems import Problem
 from tanji.domain.units import UnitError, kind_of, same_dimension
 from tanji.io._cells import blank, cell_text, format_number
 from tanji.io.activity_template._common import (
@@ -122,10 +123,7 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
         if line_id is None:
             row.fail("id", "the line id is empty; expected the id of a line of the model")
         elif line_id not in index and originals is not None and line_id in originals:
-            notes.append(
-                f"line {line_id!r} was removed from the product after the workbook was "
-                "downloaded; its row was skipped"
-            )
+            notes.append(Problem("line-removed", line=line_id))
         elif line_id not in index:
             known = ", ".join(index) if len(index) <= 10 else f"{len(index)} lines"
             row.fail(
@@ -152,21 +150,15 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
                 if not row.problems:
                     _carry(original, edited, lines[i])
                 changes += made
-                notes.append(
-                    f"line {line_id!r} changed after the workbook was downloaded; "
-                    + ("the cells changed in the workbook were applied to it" if made
-                       else "it was left as it is now")
-                )  # fmt: skip
+                code = "line-changed-applied" if made else "line-changed-kept"
+                notes.append(Problem(code, line=line_id))
         problems += row.problems
     id_column = positions["id"]
     for line_id, i in index.items():
         if line_id in seen:
             continue
         if originals is not None and line_id not in originals:
-            notes.append(
-                f"line {line_id!r} was added after the workbook was downloaded; it is not in "
-                "the workbook and was left as it is"
-            )
+            notes.append(Problem("line-added", line=line_id))
             continue
         message = (
             f"no row for line {line_id!r} (lines[{i}]); expected one row per line of the "
