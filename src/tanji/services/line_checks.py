@@ -72,9 +72,10 @@ def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
                 fields.setdefault("unit", problem)
             continue
         if link.kind in (LinkKind.ACTIVITY, LinkKind.SUPPLIER):
-            if (problem := _missing(session, readers, line.id, link.kind, link.ref)) is not None:
-                problems.append(problem)
-                fields.setdefault(link.kind.value, problem)
+            missing = _missing(session, readers, line.id, link.kind, link.ref)
+            if missing is not None:
+                problems.append(missing)
+                fields.setdefault(link.kind.value, missing)
             continue
         if link.kind is LinkKind.FACTOR:
             if link.ref not in found:
