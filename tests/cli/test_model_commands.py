@@ -141,11 +141,11 @@ def test_fill_with_errors_reports_them_all_and_writes_nothing(
     sheet = f"'{DATA_SHEET}'"
     assert err.splitlines() == [
         f"error: {template}: 3 errors; the model was not changed:",
-        f"  {sheet}!F2 (row 2, column \"数量 Amount\"): 'n/a' is not a number; expected a "
+        f"  {sheet}!G2 (row 2, column \"数量 Amount\"): 'n/a' is not a number; expected a "
         "number such as 12.5",
-        f"  {sheet}!G3 (row 3, column \"单位 Unit\"): 'kg' is a unit of mass, but this line is "
+        f"  {sheet}!H3 (row 3, column \"单位 Unit\"): 'kg' is a unit of mass, but this line is "
         "in 'kWh' (energy); expected a unit of energy such as 'kWh'",
-        f'  {sheet}!N4 (row 4, column "技术代表性 TeR"): 7 is not a PEF quality score; '
+        f'  {sheet}!O4 (row 4, column "技术代表性 TeR"): 7 is not a PEF quality score; '
         "expected a whole number from 1 (excellent) to 5 (poor)",
     ]
 
@@ -159,15 +159,14 @@ def test_a_template_of_another_model_is_refused(cli: Run, model: Path, tmp_path:
     status, _, err = cli("model", "fill", str(model), str(template), "-o", str(new))
     assert status == 2
     assert not new.exists()
-    assert "this template was made for model 'other' version digest" in err
-    assert "not for model 'battery'; generate a new template" in err
+    assert "this workbook was made for product 'other', not for 'battery'" in err
 
 
 def test_english_first_template(cli: Run, model: Path, tmp_path: Path) -> None:
     template = tmp_path / "en.xlsx"
     status, _, err = cli("model", "template", str(model), "-o", str(template), "--lang", "en")
     assert status == 0, err
-    assert openpyxl.load_workbook(template)[DATA_SHEET]["F1"].value == "Amount 数量"
+    assert openpyxl.load_workbook(template)[DATA_SHEET]["G1"].value == "Amount 数量"
 
 
 @pytest.mark.parametrize(

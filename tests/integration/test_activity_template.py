@@ -16,9 +16,11 @@ import pytest
 
 from tanji.io.activity_template import (
     DATA_SHEET,
+    FACTORS_SHEET,
     INSTRUCTIONS_SHEET,
     META_SHEET,
     TemplateError,
+    read_activity_data,
     read_activity_template,
     write_activity_template,
 )
@@ -120,9 +122,9 @@ def test_the_template_has_one_row_per_line_pre_filled(template: Path, model: Mod
     assert book.sheetnames == [DATA_SHEET, INSTRUCTIONS_SHEET, META_SHEET]
     sheet = book[DATA_SHEET]
     header = [c.value for c in sheet[1]]
-    assert header[:7] == [
-        "编号 Line id", "阶段 Stage", "名称 Name", "关联 Linked to", "当前单位 Current unit",
-        "数量 Amount", "单位 Unit",
+    assert header[:8] == [
+        "编号 Line id", "阶段 Stage", "名称 Name", "关联 Linked to", "排放因子 Factor",
+        "当前单位 Current unit", "数量 Amount", "单位 Unit",
     ]  # fmt: skip
     assert "运输质量 Transport mass" in header
     assert "技术代表性 TeR" in header
@@ -150,7 +152,7 @@ def test_the_template_has_one_row_per_line_pre_filled(template: Path, model: Mod
     assert (truck["运输质量 Transport mass"], truck["质量单位 Mass unit"]) == (2, "t")
     assert (truck["运输距离 Transport distance"], truck["距离单位 Distance unit"]) == (100, "km")
 
-    meta = dict(book[META_SHEET].iter_rows(values_only=True))
+    meta = {r[0]: r[1] for r in book[META_SHEET].iter_rows(values_only=True)}
     assert book[META_SHEET].sheet_state == "hidden"
     assert meta["model_id"] == "p"
     assert meta["digest"] == model.digest()
@@ -188,7 +190,7 @@ def test_english_first_headers(model: ModelDocument, tmp_path: Path) -> None:
     path = tmp_path / "en.xlsx"
     write_activity_template(model, path, language="en")
     sheet = openpyxl.load_workbook(path)[DATA_SHEET]
-    assert sheet["F1"].value == "Amount 数量"
+    assert sheet["G1"].value == "Amount 数量"
     assert sheet["B3"].value == "production (Production)"
     assert sheet["D3"].value == "electricity CN-JS 2022"
     data, changes = read_activity_template(model, path)
@@ -291,7 +293,7 @@ def test_a_unit_of_another_dimension_is_reported_with_cell_and_header(
         f"{filled.ref('power', 'Unit')}: 'kg' is a unit of mass, but this line is in 'kWh' "
         "(energy); expected a unit of energy such as 'kWh'"
     ]
-    assert filled.ref("power", "Unit").startswith(f'{SHEET}!G3 (row 3, column "单位 Unit")')
+    assert filled.ref("power", "Unit").startswith(f'{SHEET}!H3 (row 3, column "单位 Unit")')
 
 
 @pytest.mark.parametrize(
@@ -383,7 +385,7 @@ def test_unknown_repeated_and_missing_rows(template: Path, model: ModelDocument)
         f"{SHEET}!A6 (row 6, column \"编号 Line id\"): line 'steel' repeated: it is already in "
         "row 2; expected one row per line",
         f"{SHEET} column A (\"编号 Line id\"): no row for line 'ch4' (lines[2]); expected one "
-        "row per line of the model: generate a new template",
+        "row per line of the model: download the template again",
     ]
 
 
@@ -392,27 +394,85 @@ def test_a_template_of_another_model_is_refused(template: Path, tmp_path: Path) 
     found = problems(other, template)
     assert len(found) == 1
     assert found[0].startswith(f'{META_SHEET}!B2 (row 2, column "model_id"): ')
-    assert "this template was made for model 'p' version digest " in found[0]
-    assert "not for model 'q'; generate a new template" in found[0]
+    assert "this workbook was made for product 'p', not for 'q'" in found[0]
+    assert "tanji" not in found[0]
 
 
-def test_a_template_of_another_model_version_is_refused(
-    template: Path, model: ModelDocument
+def test_a_template_made_before_an_edit_fills_the_lines_it_names(
+    template: Path, tmp_path: Path
 ) -> None:
-    changed = document(lines=LINES.replace("500 kg", "510 kg"))
-    found = problems(changed, template)
-    assert len(found) == 1
-    assert f"made for model 'p' version digest {model.digest()[:12]}…" in found[0]
-    assert f"now has digest {changed.digest()[:12]}…" in found[0]
-    assert found[0].endswith("generate a new template with 'tanji model template'")
+    # Since the download: steel's amount and evidence changed, ch4 removed, a line added.
+    changed = LINES.replace("500 kg", "510 kg").replace(
+        "{id: ch4, stage: production, quantity: {amount: 2, unit: kg}, gas: CH4-fossil}",
+        "{id: n2o, stage: production, quantity: 1 kg, gas: N2O}",
+    )
+    now = document(lines=changed)
+    now.data["lines"][0]["evidence"] = "invoice 7"
+    filled = Filled(template)
+    filled["power", "Amount"] = 1300  # the person's edits in the old workbook
+    filled["steel", "Data"] = "primary"
+    reading = read_activity_data(now, filled.save())
+    lines = {line["id"]: line for line in reading.data["lines"]}
+    assert lines["power"]["quantity"] == "1300 kWh"
+    # steel: the workbook's change applied, the edits made since kept
+    assert (lines["steel"]["quantity"], lines["steel"]["data"]) == ("510 kg", "primary")
+    assert lines["steel"]["evidence"] == "invoice 7"
+    assert "n2o" in lines
+    assert "ch4" not in lines
+    assert reading.notes == [
+        "line steel changed after the workbook was downloaded; the cells changed in the "
+        "workbook were applied to it",
+        "line ch4 was removed from the product after the workbook was downloaded; its row "
+        "was skipped",
+        "line n2o was added after the workbook was downloaded; it is not in the workbook "
+        "and was left as it is",
+    ]
+    assert [note.code for note in reading.notes] == [  # type: ignore[attr-defined]
+        "line-changed-applied", "line-removed", "line-added",
+    ]  # fmt: skip
+    write_activity_template(document(), tmp_path / "untouched.xlsx")
+    untouched = read_activity_data(now, tmp_path / "untouched.xlsx")
+    assert untouched.changes == []
+    assert untouched.data["lines"] == now.data["lines"]
+    assert "line steel changed after the workbook was downloaded; it was left as it is now" in (
+        untouched.notes
+    )
+
+
+def test_factors_are_chosen_from_each_lines_list(model: ModelDocument, tmp_path: Path) -> None:
+    path = tmp_path / "choices.xlsx"
+    choices = {"steel": [("db:STEEL", "Steel"), ("db:STEEL-EAF", "Steel, electric arc furnace")],
+               "truck": [("db:TRUCK", "Truck"), ("db:VAN", "Van")]}  # fmt: skip
+    write_activity_template(model, path, factor_choices=choices)
+    book = openpyxl.load_workbook(path)
+    assert book[FACTORS_SHEET].sheet_state == "hidden"
+    listed = [c.value for c in book[FACTORS_SHEET]["A"]]
+    assert listed == ["steel", "db:STEEL Steel", "db:STEEL-EAF Steel, electric arc furnace"]
+    filled = Filled(path)
+    cell = filled.cell("steel", "Factor")
+    assert cell.value == "db:STEEL"
+    [validation] = [
+        v for v in filled.sheet.data_validations.dataValidation if cell.coordinate in v.sqref
+    ]
+    assert validation.formula1 == f"{FACTORS_SHEET}!$A$2:$A$3"
+    filled["steel", "Factor"] = "db:STEEL-EAF Steel, electric arc furnace"
+    filled["truck", "Factor"] = "db:VAN Van"
+    data, changes = read_activity_template(model, filled.save())
+    assert [line.get("factor") for line in data["lines"]] == ["db:STEEL-EAF", None, None, "db:VAN"]
+    assert "lines[0] (id steel).factor: db:STEEL → db:STEEL-EAF" in changes
+    filled["power", "Factor"] = "db:STEEL"
+    filled["truck", "Factor"] = "卡车"
+    found = problems(model, filled.save())
+    assert any("this line is not linked to a factor" in p for p in found), found
+    assert any("'卡车' is not a factor of the library" in p for p in found)
 
 
 def test_a_workbook_that_is_not_a_template_is_refused(tmp_path: Path, model: ModelDocument) -> None:
     path = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(path)
     assert problems(model, path) == [
-        "meta: not a Tanji activity-data template (no 'meta' sheet); generate a new template "
-        "with 'tanji model template'"
+        "meta: not a Tanji activity-data template (no 'meta' sheet); download the "
+        "activity-data template from the product's page"
     ]
     text = tmp_path / "notes.xlsx"
     text.write_text("not a workbook", encoding="utf-8")
@@ -432,7 +492,7 @@ def test_a_model_file_round_trips_through_the_template(tmp_path: Path) -> None:
 def test_the_filled_model_must_pass_the_model_checks(model: ModelDocument, tmp_path: Path) -> None:
     # The cell checks catch what a template can hold; the model checks run after them as a
     # safety net, with the template's rows as the "lines" of the report.
-    from tanji.io.activity_template import _check_model
+    from tanji.io.activity_template._read import _check_model
 
     data = document().data
     data["lines"][1]["quality"] = {"ter": 9}

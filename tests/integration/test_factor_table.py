@@ -233,6 +233,14 @@ HEADER = ["kind", "code", "name_zh", "unit", "geography", "co2_kg", "source_publ
           "source_title"]  # fmt: skip
 
 
+def test_a_gwp_basis_in_any_case_is_read(tmp_path: Path) -> None:
+    header = [*HEADER[:5], "co2e_kg", "gwp_basis", *HEADER[6:]]
+    rows = [header, ["combustion", "G-1", "天然气", "m3", "CN", "2.16", "ipcc-ar6-gwp100",
+                     "生态环境部", "指南"]]  # fmt: skip
+    [factor] = read_factor_table(_write_csv(tmp_path / "lower.csv", rows))
+    assert factor.gwp_basis == "IPCC-AR6-GWP100"
+
+
 def test_gb18030_csv_is_read(tmp_path: Path) -> None:
     rows = [
         HEADER,

@@ -29,6 +29,30 @@ def _line(amount: float, unit: str, factor: str) -> dict[str, object]:
         (_line(100, "m3", PER_TJ), "unit", ["in m3 (volume)", "per TJ", "a factor per m3"]),
         (_line(5, "kg", "freight-transport:NOPE"), "factor", ["freight-transport:NOPE"]),
         (TRANSPORT, "factor", ["no factor freight-transport:NOPE"]),
+        (
+            {
+                "id": "x",
+                "stage": "production",
+                "kind": "activity",
+                "amount": 1,
+                "unit": "kg",
+                "activity": "nope-lci:NOPE",
+            },
+            "activity",
+            ["no LCI activity nope-lci:NOPE"],
+        ),
+        (
+            {
+                "id": "x",
+                "stage": "production",
+                "kind": "supplier",
+                "amount": 1,
+                "unit": "kg",
+                "supplier": "no-such-part",
+            },
+            "supplier",
+            ["supplier product no-such-part"],
+        ),
     ],
 )
 def test_a_line_the_library_cannot_compute_is_refused_when_saved(
@@ -82,3 +106,30 @@ def test_a_negative_factor_is_warned(tanji_app: App, client: TestClient) -> None
     [warning] = [f for f in found if f["code"] == "negative-factor"]
     assert warning["severity"] == "warning"
     assert "credit" in warning["message"]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ({"amount": 2e9, "unit": "t"}, "implausible-amount"),  # 2 × 10¹² kg
+        ({"inline": {"unit": "g", "co2e_kg": 500, "publisher": "Test", "title": "A value"}},
+         "implausible-factor"),  # 500 kg CO2e per g = 5 × 10⁵ per kg
+    ],
+)  # fmt: skip
+def test_an_implausible_amount_or_factor_is_warned(
+    tanji_app: App, client: TestClient, line: dict[str, object], code: str
+) -> None:
+    auth = headers(tanji_app)
+    base = f"/api/v1/products/{create(client, auth)['id']}"
+    inline = {"unit": "kg", "co2e_kg": 2, "publisher": "Test", "title": "A value"}
+    body = {"id": "odd", "stage": "production", "kind": "inline", "amount": 1, "unit": "kg",
+            "inline": inline, **line}  # fmt: skip
+    if body["inline"] is not inline:
+        body["unit"] = "g"
+    assert client.post(f"{base}/lines", json=body, headers=auth).status_code == 201
+    found = client.get(f"{base}/findings", headers=auth).json()["data"]
+    [warning] = [f for f in found if f["code"] == code]
+    assert warning["severity"] == "warning"
+    assert "odd" in warning["message"]
+    page = client.get(f"/workspace/products/{base.rsplit('/', 1)[1]}?lang=en", headers=auth)
+    assert "beyond" in page.text  # listed with the findings on the product page

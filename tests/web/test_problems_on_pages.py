@@ -5,6 +5,7 @@ a dead-end error page. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from tests.web.conftest import new_enterprise
 from tests.web.test_workspace_pages import new_product, sign_in
 
 from tanji.bootstrap import App
+from tanji.db.models import ProductRow
 from tanji.domain.problems import TEXTS
 from tanji.web.i18n import LANGUAGES, catalogue_path
 from tanji.web.ui.problems import KINDS
@@ -71,9 +73,8 @@ def test_a_calculation_that_cannot_run_stays_on_the_product_page(
     product_id = new_product(client, token)
     base = f"/workspace/products/{product_id}"
     htmx = {"HX-Request": "true", "X-CSRF-Token": token}
-    # An activity of a database nobody imported: saved (activities are not checked yet),
-    # and the calculation cannot run.
-    added = client.post(
+    # An activity of a database nobody imported: refused when typed (issue 20) ...
+    refused = client.post(
         f"{base}/lines",
         data={
             "kind": "activity",
@@ -85,7 +86,16 @@ def test_a_calculation_that_cannot_run_stays_on_the_product_page(
         },
         headers=htmx,
     )
-    assert added.status_code == 200, added.text
+    assert refused.headers["HX-Retarget"] == "#line-form"
+    assert "ghost" not in client.get(f"{base}/model.yaml").text
+    # ... but a store may hold one (saved before the check): the calculation cannot run.
+    with tanji_app.unit_of_work() as uow:
+        row = uow.session.get(ProductRow, product_id)
+        assert row is not None
+        document = json.loads(row.document)
+        document["lines"].append({"id": "ghost", "stage": "production", "quantity": "1 kg",
+                                  "activity": "nowhere:ghost"})  # fmt: skip
+        row.document = json.dumps(document, ensure_ascii=False)
     failed = client.post(f"{base}/calculate", data={"iterations": "0", "csrf_token": token})
     assert failed.status_code == 422
     assert 'id="calculation-error"' in failed.text

@@ -21,6 +21,7 @@ import math
 from tanji.domain.problems import Problem
 
 __all__ = [
+    "IMPLAUSIBLE",
     "MAX_AMOUNT",
     "MAX_FACTOR",
     "MAX_NAME",
@@ -35,6 +36,16 @@ MAX_AMOUNT = 1e15
 MAX_FACTOR = 1e12
 #: The longest name (of a product, a line, a stage) in characters.
 MAX_NAME = 200
+
+#: Beyond these a value is allowed but warned (implausible, not impossible), by kind of
+#: unit: (the unit it is compared in, the largest quantity of a product's inventory, the
+#: largest factor in kg CO2e per that unit). A billion tonnes or 10¹² kWh is more than any
+#: product's inventory (China's crude steel is about 10⁹ t a year); SF6, the largest GWP,
+#: is 2.35 × 10⁴ kg CO2e per kg and coal power about 1 kg CO2e per kWh.
+IMPLAUSIBLE: dict[str, tuple[str, float, float]] = {
+    "mass": ("kg", 1e12, 1e5),
+    "energy": ("kWh", 1e12, 1e2),
+}
 
 
 def amount_problem(value: float) -> Problem | None:

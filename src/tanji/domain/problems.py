@@ -83,6 +83,38 @@ TEXTS: Mapping[str, str] = {
     "bench-average-source": "name the document or statistics the average comes from",
     "bench-kind": "leading, baseline or limit, got {value}",
     "bench-category": "give the category and its declared unit",
+    "unknown-activity": (
+        "line {line}: there is no LCI activity {activity} in a database you can read; "
+        "choose one from the LCI data"
+    ),
+    "unknown-supplier": (
+        "line {line}: there is no footprint of supplier product {supplier} on the "
+        "platform; import the supplier's footprint or choose a factor"
+    ),
+    "line-changed-applied": (
+        "line {line} changed after the workbook was downloaded; the cells changed in the "
+        "workbook were applied to it"
+    ),
+    "line-changed-kept": (
+        "line {line} changed after the workbook was downloaded; it was left as it is now"
+    ),
+    "line-removed": (
+        "line {line} was removed from the product after the workbook was downloaded; its "
+        "row was skipped"
+    ),
+    "line-added": (
+        "line {line} was added after the workbook was downloaded; it is not in the workbook "
+        "and was left as it is"
+    ),
+    "implausible-amount": (
+        "line {line}: {value} {unit} is beyond any real product's inventory (more than "
+        "{limit} {limit_unit}); check the amount and its unit"
+    ),
+    "implausible-factor": (
+        "line {line}: the factor {factor} is {value} kg CO2e per {factor_unit}, beyond every "
+        "published factor (more than {limit} kg CO2e per {limit_unit}); check the value "
+        "and its unit"
+    ),
 }
 
 

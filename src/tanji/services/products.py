@@ -30,7 +30,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -46,7 +46,7 @@ from tanji.domain.bounds import name_problem
 from tanji.domain.products import LocalText, ProductModel
 from tanji.io.activity_template import (
     TemplateError,
-    read_activity_template,
+    read_activity_data,
     write_activity_template,
 )
 from tanji.io.errors import DataFormatError
@@ -63,7 +63,7 @@ from tanji.services.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from tanji.services.line_checks import check_lines
+from tanji.services.line_checks import check_lines, factor_choices
 from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, line_mapping
@@ -88,6 +88,7 @@ __all__ = [
     "list_products",
     "model_yaml",
     "template_document",
+    "unreadable",
     "update_document",
     "update_facts",
     "versions",
@@ -205,6 +206,8 @@ class ProductSummary:
     lines: int
     latest: Version | None
     version: int = 1  # the product's version (see tanji.services.product_lock)
+    organisation: str = ""  # the owning organisation's name (the admin's list shows it)
+    organisation_en: str = ""
 
     def name(self, language: str) -> str:
         return LocalText(self.name_zh, self.name_en or self.code).get(language)
@@ -239,6 +242,8 @@ class ActivityDataReport:
     applied: bool
     changes: tuple[str, ...]
     problems: tuple[str, ...]
+    #: lines changed, removed or added since the workbook was downloaded
+    notes: tuple[str, ...] = ()
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -340,7 +345,20 @@ def list_products(session: Session, actor: Actor) -> list[ProductSummary]:
     for result in _results(session, [r.id for r in rows]):
         if result.product_id is not None and result.product_id not in latest:
             latest[result.product_id] = _version(result)
-    return [_summary(row, latest.get(row.id)) for row in rows]
+    owners = {
+        o.id: o
+        for o in session.scalars(
+            select(OrganisationRow).where(OrganisationRow.id.in_({r.org_id for r in rows}))
+        )
+    }
+    return [
+        replace(
+            _summary(row, latest.get(row.id)),
+            organisation=owners[row.org_id].name if row.org_id in owners else "",
+            organisation_en=owners[row.org_id].name_en if row.org_id in owners else "",
+        )
+        for row in rows
+    ]
 
 
 def get_product(session: Session, actor: Actor, product_id: int) -> WorkspaceProduct:
@@ -360,6 +378,19 @@ def _product(session: Session, row: ProductRow) -> WorkspaceProduct:
         model=model_from_document(document),
         created_at=row.created_at,
     )
+
+
+def unreadable(session: Session, actor: Actor, product_id: int) -> tuple[ProductSummary, str, int]:
+    """A product whose stored document no longer passes the model checks (held from
+    before a bound, or written by hand): its summary and the problem, so its page can
+    still offer the model file, a replacement and deletion instead of an error. The third
+    value is the owning organisation's id."""
+    row = _visible(session, actor, product_id)
+    try:
+        _product(session, row)
+    except DataFormatError as error:
+        return _summary(row, None), error.problem, row.org_id
+    return _summary(row, None), "", row.org_id
 
 
 def versions(session: Session, actor: Actor, product_id: int) -> list[Version]:
@@ -452,6 +483,18 @@ def _versioned(data: Mapping[str, Any], version: str) -> dict[str, Any]:
     return out
 
 
+def _owned_by(session: Session, org_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with ``product.company`` the owning organisation's name: the company of a
+    workspace product is the account's organisation, never free text (issue 20)."""
+    organisation = session.get(OrganisationRow, org_id)
+    out = dict(data)
+    product = dict(out.get("product") or {})
+    if organisation is not None and organisation.name.strip():
+        product["company"] = organisation.name.strip()
+        out["product"] = product
+    return out
+
+
 def _store(
     session: Session,
     actor: Actor,
@@ -465,6 +508,7 @@ def _store(
     # The model's version is the product's: every saved change advances both, so two
     # results of different documents never show the same model version.
     data = _versioned(data, str(row.version + 1))
+    data = _owned_by(session, row.org_id, data)
     model = _check(session, row.org_id, row.code, data)
     check_lines(session, row.org_id, model)
     row.document = json.dumps(data, ensure_ascii=False)
@@ -495,7 +539,6 @@ def create_product(
     name_en: str = "",
     declared_unit: str | None = None,
     output: str | None = None,
-    company: str | None = None,
     site: str = "",
 ) -> WorkspaceProduct:
     """A new product in the actor's organisation, from a rule template (quantities to
@@ -534,10 +577,6 @@ def create_product(
         product["declared_unit"] = declared_unit.strip()
     if output and output.strip():
         data["output"] = output.strip()
-    organisation = session.get(OrganisationRow, actor.org_id)
-    company = company if company is not None else (organisation.name if organisation else "")
-    if company.strip():
-        product["company"] = company.strip()
     if site.strip():
         product["site"] = site.strip()
     row = ProductRow(org_id=actor.org_id, code=code, created_by=actor.user_id, document="{}")
@@ -702,9 +741,11 @@ def activity_template(
 ) -> tuple[str, bytes]:
     """(file name, .xlsx bytes) of the activity-data template of the working document."""
     row = _visible(session, actor, product_id)
+    document = _document(row)
+    choices = factor_choices(session, row.org_id, document.data["lines"], language)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{row.code.replace('/', '-')}-activity-data.xlsx"
-        write_activity_template(_document(row), path, language=language)
+        write_activity_template(document, path, language=language, factor_choices=choices)
         return path.name, path.read_bytes()
 
 
@@ -728,13 +769,14 @@ def fill_activity_data(
         path = Path(folder) / name
         path.write_bytes(content)
         try:
-            data, changes = read_activity_template(_document(row), path)
+            reading = read_activity_data(_document(row), path)
         except TemplateError as error:
             return ActivityDataReport(False, (), tuple(str(p) for p in error.problems))
         except DataFormatError as error:
             return ActivityDataReport(False, (), (f"{name}: {error.problem}",))
+    data, changes, notes = reading.data, reading.changes, tuple(reading.notes)
     if not changes:
-        return ActivityDataReport(True, (), ())
+        return ActivityDataReport(True, (), (), notes)
     row = _writable(
         session, actor, product_id, read if expected_version is None else expected_version
     )
@@ -745,5 +787,5 @@ def fill_activity_data(
     except (InvalidInputError, DataFormatError) as error:
         # The lines checked against the library (or the model checks): nothing changed.
         problems = tuple(getattr(error, "fields", {}).values()) or (str(error),)
-        return ActivityDataReport(False, (), problems)
-    return ActivityDataReport(True, tuple(changes), ())
+        return ActivityDataReport(False, (), problems, notes)
+    return ActivityDataReport(True, tuple(changes), (), notes)

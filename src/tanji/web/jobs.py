@@ -30,6 +30,8 @@ Submitting a job from a handler::
 
 - ``title`` and the messages given to ``report`` are English msgids: the page translates
   them with the catalogues, so use fixed strings (put numbers in ``done``/``total``).
+- ``back_url``/``back_label`` lead back (to the product) when the job failed, whose page
+  is then titled ``failed_title`` instead of ``title`` (no dead end).
 - ``result_url`` is a string, or a function of the job's return value (a new result's
   id is known only at the end).
 - A job that raises one of the platform's known errors (a service, domain, file-format
@@ -107,6 +109,11 @@ class Job:
     total: int = 0
     message: str = WAITING
     result_url: str | None = None
+    #: Where a person goes back to when the job failed (e.g. the product), and its label
+    back_url: str | None = None
+    back_label: str = "Back"
+    #: The page's title once the job failed (an English msgid)
+    failed_title: str = "The work did not finish."
     error: str | None = None
     #: (process, exchange, problem) rows of an import that failed on its file's contents
     problems: tuple[tuple[str, str, str], ...] = ()
@@ -152,6 +159,9 @@ class JobRunner:
         fn: Callable[[Report], T],
         *,
         result_url: str | Callable[[T], str] | None = None,
+        back_url: str | None = None,
+        back_label: str = "Back",
+        failed_title: str = "The work did not finish.",
     ) -> Job:
         """Run ``fn(report)`` in the background for ``owner``; the job's first snapshot."""
         job = Job(
@@ -159,6 +169,9 @@ class JobRunner:
             user_id=owner.user_id,
             org_id=owner.org_id,
             title=title,
+            back_url=back_url,
+            back_label=back_label,
+            failed_title=failed_title,
             started=time.time(),
         )
         with self._lock:

@@ -473,8 +473,11 @@ def _gwp_basis(row: _Row, co2e: float | None) -> str | None:
     if co2e is None:
         return None
     text = row.text("gwp_basis")
-    if text is None or text in GWP_BASES:
+    if text is None:
         return text
+    for basis in GWP_BASES:  # "ipcc-ar6-gwp100" is the same basis as "IPCC-AR6-GWP100"
+        if text.strip().upper() == basis:
+            return basis
     if text.lower().startswith(AS_PUBLISHED):
         return AS_PUBLISHED  # the rest is a remark, e.g. "(GWP set not stated)"
     allowed = f"{', '.join(GWP_BASES)}, or 'as published (…)' when the publisher does not say"

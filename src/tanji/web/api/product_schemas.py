@@ -145,7 +145,9 @@ class ProductCreate(BaseModel):
     name_en: str = ""
     declared_unit: str | None = Field(None, description="e.g. '1 kWh' (default: the rule's)")
     output: str | None = Field(None, description="the production the lines cover, e.g. '1000 kWh'")
-    company: str | None = None
+    company: str | None = Field(
+        None, description="ignored: the company is the owning organisation's name"
+    )
     site: str = ""
 
 
@@ -214,7 +216,7 @@ class ProductFactsWrite(BaseModel):
     functional_unit_declared_units: float | None = Field(
         None, description="declared units per functional unit"
     )
-    company: str = ""
+    company: str = Field("", description="ignored: the owning organisation's name is kept")
     site: str = ""
     boundary: Literal["cradle-to-gate", "cradle-to-grave"] = "cradle-to-gate"
     period_start: str = Field("", description="reference period start, YYYY-MM-DD")
@@ -265,11 +267,18 @@ class ActivityDataRead(BaseModel):
     applied: bool
     changes: list[str]
     problems: list[str] = Field(description="by cell; when there are any, nothing changed")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="lines changed, removed or added since the workbook was downloaded",
+    )
 
     @classmethod
     def of(cls, report: ActivityDataReport) -> ActivityDataRead:
         return cls(
-            applied=report.applied, changes=list(report.changes), problems=list(report.problems)
+            applied=report.applied,
+            changes=list(report.changes),
+            problems=list(report.problems),
+            notes=list(report.notes),
         )
 
 

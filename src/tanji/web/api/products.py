@@ -88,7 +88,7 @@ def create_product(
     body: ProductCreate, session: SessionDep, actor: ActorDep, response: Response
 ) -> ProductDetailRead:
     """A new product from a rule template (quantities to fill, factors to choose)."""
-    product = products.create_product(session, actor, **body.model_dump())
+    product = products.create_product(session, actor, **body.model_dump(exclude={"company"}))
     return _tagged(product, response)
 
 

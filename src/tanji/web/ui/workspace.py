@@ -10,7 +10,7 @@ errors go to :mod:`tanji.web.errors` like everywhere else.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -136,14 +136,21 @@ def workspace(
     if home is not None and not (view == "products" and actor.can("product.write")):
         return _see(home)
     found = products.list_products(session, actor)
-    return render(request, "workspace/index.html", _index_context(found, {}, {}))
+    context = _index_context(found, {}, {}, all_orgs=actor.is_platform_admin)
+    return render(request, "workspace/index.html", context)
 
 
 def _index_context(
-    found: list[products.ProductSummary], values: Mapping[str, str], errors: Mapping[str, str]
+    found: list[products.ProductSummary],
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    *,
+    all_orgs: bool = False,
 ) -> dict[str, Any]:
     return {
         "products": found,
+        # The operator sees every organisation's products: then each row says whose.
+        "with_organisation": all_orgs or len({p.organisation for p in found}) > 1,
         "templates": products.TEMPLATES,
         "values": values,
         "errors": errors,
@@ -173,7 +180,7 @@ def create(
         session.rollback()
         errors = _form_errors(request, error)
         found = products.list_products(session, actor)
-        context = _index_context(found, values, errors)
+        context = _index_context(found, values, errors, all_orgs=actor.is_platform_admin)
         return render(request, "workspace/index.html", context, status_code=422)
     return _see(f"/workspace/products/{product.id}")
 
@@ -230,12 +237,36 @@ def _page(
     extra: Mapping[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    context = _model_context(session, app, actor, product_id)
+    try:
+        context = _model_context(session, app, actor, product_id)
+    except DataFormatError:
+        return _unreadable(request, session, actor, product_id, extra, status_code)
     context.update(certification_context(request, session, actor, product_id))
     context.update(extra or {})
     context.setdefault("form", None)
     context.setdefault("facts_form", None)
     return render(request, "workspace/product.html", context, status_code=status_code)
+
+
+def _unreadable(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    product_id: int,
+    extra: Mapping[str, Any] | None,
+    status_code: int,
+) -> HTMLResponse:
+    """The page of a product whose stored document fails the model checks: the problem,
+    the model file to download or replace, and deletion — never an error page."""
+    session.rollback()
+    summary, problem, org_id = products.unreadable(session, actor, product_id)
+    context = {
+        "s": summary,
+        "problem": say(problem, translations(language_of(request)).gettext),
+        "can_write": actor.can("product.write") and org_id == actor.org_id,
+        **(extra or {}),
+    }
+    return render(request, "workspace/unreadable.html", context, status_code=status_code)
 
 
 @router.get("/workspace/products/{product_id}")
@@ -716,6 +747,8 @@ def upload_activity_data(
     except StaleVersionError as error:
         return _conflict(request, session, app, actor, product_id, error)
     status = 200 if report.applied else 422
+    gettext = translations(language_of(request)).gettext
+    report = replace(report, notes=tuple(say(note, gettext) for note in report.notes))
     return _page(request, session, app, actor, product_id, {"excel": report}, status_code=status)
 
 
@@ -774,6 +807,8 @@ def calculate(
     job = jobs.submit(
         actor, "Calculating the footprint", work,
         result_url=lambda result_id: f"/workspace/results/{result_id}",
+        back_url=f"/workspace/products/{product_id}", back_label="Back to the product",
+        failed_title="The footprint could not be calculated",
     )  # fmt: skip
     return _redirect(request, job_url(job))
 

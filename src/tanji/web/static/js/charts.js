@@ -38,15 +38,18 @@
     };
   }
 
-  function stages(data, labels) {
+  function stages(data, labels, width) {
     var rows = data.stages.slice().reverse();
+    // Stage names in full, broken over lines when long ("Raw material acquisition" was
+    // cut to "Raw material acq…"): up to 40 % of the chart's width.
+    var room = Math.max(80, Math.min(200, Math.round((width || 480) * 0.4)));
     return Object.assign(base(), {
       grid: { left: 8, right: 72, top: 8, bottom: 28, containLabel: true },
       tooltip: { trigger: "item", valueFormatter: function (v) { return number(v) + " " + labels.kg; } },
       xAxis: { type: "value", name: labels.kg, nameLocation: "middle", nameGap: 22,
         axisLabel: { color: MUTED }, splitLine: { lineStyle: { color: LINE } } },
       yAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
-        axisLabel: { color: INK, width: 110, overflow: "truncate" }, axisTick: { show: false } },
+        axisLabel: { color: INK, width: room, overflow: "break", lineHeight: 15 }, axisTick: { show: false } },
       series: [{
         type: "bar", barMaxWidth: 26, data: rows.map(function (r) { return r.value; }),
         itemStyle: { color: function (p) { return p.value < 0 ? "#b5654a" : PALETTE[0]; }, borderRadius: [0, 3, 3, 0] },
@@ -55,24 +58,30 @@
     });
   }
 
-  function gases(data, labels) {
+  function gases(data, labels, width) {
     var negative = data.gases.some(function (g) { return g.value < 0; });
     if (negative) {
-      return stages({ stages: data.gases }, labels);
+      return stages({ stages: data.gases }, labels, width);
     }
     var total = data.gases.reduce(function (sum, g) { return sum + g.value; }, 0);
+    var narrow = (width || 480) < 480;
     return Object.assign(base(), {
       tooltip: { trigger: "item", formatter: function (p) {
         return p.marker + p.name + "<br>" + number(p.value) + " " + labels.kg + " (" + percent(p.percent / 100) + ")";
       } },
-      legend: { orient: "vertical", right: 0, top: "middle", itemWidth: 12, itemHeight: 12,
-        textStyle: { color: INK, width: 150, overflow: "truncate" },
+      // On a phone the legend goes under the ring (beside it, it covered the ring).
+      legend: { orient: "vertical", itemWidth: 12, itemHeight: 12,
+        right: narrow ? "auto" : 0, left: narrow ? 0 : "auto",
+        top: narrow ? "auto" : "middle", bottom: narrow ? 0 : "auto",
+        textStyle: { color: INK, width: narrow ? (width || 320) - 40 : Math.round((width || 480) * 0.42),
+          overflow: "break" },
         formatter: function (name) {
           var gas = data.gases.filter(function (g) { return g.name === name; })[0];
           return name + "  " + percent(total ? gas.value / total : 0);
         } },
       series: [{
-        type: "pie", radius: ["46%", "74%"], center: ["30%", "50%"],
+        type: "pie", radius: narrow ? ["26%", "42%"] : ["46%", "74%"],
+        center: narrow ? ["50%", "30%"] : ["30%", "50%"],
         itemStyle: { borderColor: "#fff", borderWidth: 2 },
         // Slices under 3 % get no label (they would overlap); the legend names them all.
         label: { position: "inside", color: "#fff", fontWeight: 600,
@@ -161,7 +170,7 @@
         return;
       }
       var chart = echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(build(payload.data, payload.labels));
+      chart.setOption(build(payload.data, payload.labels, el.clientWidth));
       el.classList.add("chart-ready");
       charts.push(chart);
     });

@@ -1,0 +1,552 @@
+"""Reading a filled activity-data template back into a model."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# openpyxl ships no type information and types-openpyxl is not installed: its values are
+# narrowed to ``_Value`` in _value() and nowhere else.
+import openpyxl  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+
+from tanji.domain.bounds import MAX_AMOUNT, amount_problem
+from tanji.domain.problems import Problem
+from tanji.domain.units import UnitError, kind_of, same_dimension
+from tanji.io._cells import blank, cell_text, format_number
+from tanji.io.activity_template._common import (
+    _BY_KEY,
+    _DATA_KINDS,
+    _DISTRIBUTIONS,
+    _PARAMETERS,
+    _QUANTITY_KEYS,
+    _SCORES,
+    _TRANSPORT_KEYS,
+    COLUMNS,
+    DATA_SHEET,
+    FORMAT,
+    META_SHEET,
+    TemplateError,
+    TemplateProblem,
+    _Book,
+    _json_number,
+    _normal,
+    _number,
+    _quantity,
+    _show,
+    _suggest,
+    _Value,
+    _value,
+    factor_line,
+    ref_of,
+)
+from tanji.io.errors import DataFormatError
+from tanji.io.limits import check_xlsx
+from tanji.io.product_model import ModelDocument, model_from_document
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class TemplateReading:
+    """A filled template read against the model as it is now.
+
+    ``data`` is the new model data, ``changes`` what the workbook changed (e.g.
+    ``lines[3] (id power).quantity: 1200 kWh → 1.3 MWh``) and ``notes`` what a person
+    should know about the lines that changed since the workbook was downloaded (changed,
+    removed or added lines)."""
+
+    data: dict[str, Any]
+    changes: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def read_activity_template(document: ModelDocument, path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Apply a filled template to a model: (the new model data, the changes made and the
+    notes on lines that changed since the workbook was made); see :func:`read_activity_data`."""
+    reading = read_activity_data(document, path)
+    return reading.data, [*reading.changes, *reading.notes]
+
+
+def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
+    """Apply a filled template to a model as it is now.
+
+    All or nothing: raises :class:`TemplateError` listing every problem (a cell that is
+    not a number, an unknown unit or one of another kind than the line's current unit, a
+    negative amount, a score outside 1–5, an uncertainty without its parameters, a factor
+    cell that is not a reference, unknown, repeated or missing rows, a template made for
+    another model, and whatever the filled model fails of the model checks). The data
+    returned passes :func:`~tanji.io.product_model.model_from_document`.
+
+    The workbook follows the product, not a version of it: a workbook downloaded before
+    the model changed still fills the lines it names. A line changed since gets the cells
+    the person changed (compared with the line as the workbook wrote it), the rest of it
+    stays as it is now; a line removed since has its row skipped; a line added since is
+    left alone — each said in ``notes``.
+    """
+    model_from_document(document)  # the model's own errors are not the template's
+    book = _open(path)
+    originals = _check_meta(book, document, path)
+    if DATA_SHEET not in book.sheetnames:
+        message = f"no sheet {DATA_SHEET!r}; expected the activity-data template of the product"
+        raise TemplateError(path, [TemplateProblem(DATA_SHEET, None, None, "", message)])
+    sheet = book[DATA_SHEET]
+    rows = [
+        (n, [_value(v) for v in cells])
+        for n, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), 1)
+    ]
+    rows = [(n, cells) for n, cells in rows if any(not blank(c) for c in cells)]
+    if not rows:
+        message = "the sheet is empty; expected the template's header and one row per line"
+        raise TemplateError(path, [TemplateProblem(DATA_SHEET, 1, None, "", message)])
+    (header_row, header_cells), records = rows[0], rows[1:]
+    positions, problems = _header(header_row, header_cells)
+    if problems:
+        raise TemplateError(path, problems)
+
+    lines: list[dict[str, Any]] = copy.deepcopy(document.data["lines"])
+    index = {line["id"]: i for i, line in enumerate(lines)}
+    seen: dict[str, int] = {}
+    changes: list[str] = []
+    notes: list[str] = []
+    for number, cells in records:
+        row = _Row(number, cells, positions, header_cells)
+        line_id = row.text("id")
+        if line_id is None:
+            row.fail("id", "the line id is empty; expected the id of a line of the model")
+        elif line_id not in index and originals is not None and line_id in originals:
+            notes.append(Problem("line-removed", line=line_id))
+        elif line_id not in index:
+            known = ", ".join(index) if len(index) <= 10 else f"{len(index)} lines"
+            row.fail(
+                "id",
+                f"unknown line id {line_id!r}{_suggest(line_id, index)}; "
+                f"the model's lines are: {known}",
+            )
+        elif line_id in seen:
+            row.fail(
+                "id",
+                f"line {line_id!r} repeated: it is already in row {seen[line_id]}; "
+                "expected one row per line",
+            )
+        else:
+            seen[line_id] = number
+            i = index[line_id]
+            label = f"lines[{i}] (id {line_id})"
+            original = originals.get(line_id) if originals is not None else None
+            if original is None or original == lines[i]:
+                changes += _fill(row, lines[i], label)
+            else:
+                edited = copy.deepcopy(original)
+                made = _fill(row, edited, label)
+                if not row.problems:
+                    _carry(original, edited, lines[i])
+                changes += made
+                code = "line-changed-applied" if made else "line-changed-kept"
+                notes.append(Problem(code, line=line_id))
+        problems += row.problems
+    id_column = positions["id"]
+    for line_id, i in index.items():
+        if line_id in seen:
+            continue
+        if originals is not None and line_id not in originals:
+            notes.append(Problem("line-added", line=line_id))
+            continue
+        message = (
+            f"no row for line {line_id!r} (lines[{i}]); expected one row per line of the "
+            "model: download the template again"
+        )
+        header = _header_text(header_cells, "id", positions)
+        problems.append(TemplateProblem(DATA_SHEET, None, id_column, header, message))
+    if problems:
+        raise TemplateError(path, problems)
+
+    data = copy.deepcopy(document.data)
+    data["lines"] = lines
+    _check_model(data, path, {("lines", index[i]): row for i, row in seen.items()})
+    return TemplateReading(data, changes, notes)
+
+
+_CARRIED = ("quantity", "factor", "data", "evidence", "quality", "uncertainty")
+
+
+def _carry(original: Mapping[str, Any], edited: Mapping[str, Any], current: dict[str, Any]) -> None:
+    """Copy into ``current`` what the workbook changed of ``original`` (into ``edited``)."""
+    for key in _CARRIED:
+        if edited.get(key) == original.get(key):
+            continue
+        if key in edited:
+            current[key] = copy.deepcopy(edited[key])
+        else:
+            current.pop(key, None)
+    before, after = original.get("transport"), edited.get("transport")
+    if isinstance(before, Mapping) and isinstance(after, Mapping) and "transport" in current:
+        for name in ("mass", "distance"):
+            if after.get(name) != before.get(name):
+                current["transport"][name] = after[name]
+
+
+def _open(path: Path) -> _Book:
+    with warnings.catch_warnings():
+        # Workbooks saved by Excel or WPS carry extensions openpyxl does not keep and
+        # warns about; the cell values read here are unaffected.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+        try:
+            check_xlsx(path)  # entity bombs, sheets that expand past the caps
+            return openpyxl.load_workbook(path, data_only=True)
+        except FileNotFoundError:
+            raise DataFormatError(str(path), "no such file") from None
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+            raise DataFormatError(str(path), f"not an Excel .xlsx workbook ({exc})") from None
+
+
+def _check_meta(
+    book: _Book, document: ModelDocument, path: Path
+) -> dict[str, dict[str, Any]] | None:
+    """Refuse a workbook that is not a template of this model; the lines as the workbook
+    wrote them, by id (``None`` for a workbook of an earlier format that did not keep them:
+    then it reads as if made from the model as it is now)."""
+    again = "download the activity-data template from the product's page"
+    if META_SHEET not in book.sheetnames:
+        message = f"not a Tanji activity-data template (no {META_SHEET!r} sheet); {again}"
+        raise TemplateError(path, [TemplateProblem(META_SHEET, None, None, "", message)])
+    meta: dict[str, tuple[int, str]] = {}
+    originals: dict[str, dict[str, Any]] = {}
+    rows = book[META_SHEET].iter_rows(min_row=1, min_col=1, max_col=3, values_only=True)
+    for n, (key, value, extra) in enumerate(rows, 1):
+        name = cell_text(_value(key)).strip()
+        if name == "line":
+            try:
+                spec = json.loads(cell_text(_value(extra)))
+            except ValueError:
+                continue  # a line not kept reads as if unchanged since
+            if isinstance(spec, dict):
+                originals[cell_text(_value(value)).strip()] = spec
+            continue
+        meta[name] = (n, cell_text(_value(value)).strip())
+
+    def problem(key: str, message: str) -> TemplateError:
+        row = meta[key][0] if key in meta else None
+        return TemplateError(path, [TemplateProblem(META_SHEET, row, 2, key, message)])
+
+    if meta.get("format", (0, ""))[1] != FORMAT:
+        raise problem("format", f"not a Tanji activity-data template ({FORMAT}); {again}")
+    model_id = document.data["id"]
+    made_for = meta.get("model_id", (0, ""))[1]
+    if made_for != model_id:
+        raise problem(
+            "model_id",
+            f"this workbook was made for product {made_for!r}, not for {model_id!r}; {again}",
+        )
+    return originals or None
+
+
+def _header(number: int, cells: Sequence[_Value]) -> tuple[dict[str, int], list[TemplateProblem]]:
+    """The 1-based position of each column by key, and the header's problems."""
+    names = {name: column.key for column in COLUMNS for name in column.names()}
+    positions: dict[str, int] = {}
+    problems: list[TemplateProblem] = []
+    for i, cell in enumerate(cells, 1):
+        written = cell_text(cell).strip()
+        if not written:
+            continue
+        key = names.get(_normal(written))
+        if key is None:
+            message = "unknown column; expected the template's columns (generate a new template)"
+            problems.append(TemplateProblem(DATA_SHEET, number, i, written, message))
+        elif key in positions:
+            first = get_column_letter(positions[key])
+            problems.append(
+                TemplateProblem(
+                    DATA_SHEET, number, i, written, f"column repeated (first in {first})"
+                )
+            )
+        else:
+            positions[key] = i
+    for column in COLUMNS:
+        if column.key not in positions and not column.optional:
+            message = f'column "{column.header("zh")}" is missing; generate a new template'
+            problems.append(TemplateProblem(DATA_SHEET, number, None, "", message))
+    return positions, problems
+
+
+def _header_text(cells: Sequence[_Value], key: str, positions: Mapping[str, int]) -> str:
+    position = positions[key]
+    return cell_text(cells[position - 1]).strip() if position <= len(cells) else _BY_KEY[key].zh
+
+
+def _check_model(data: dict[str, Any], path: Path, rows: dict[tuple[str | int, ...], int]) -> None:
+    """The filled model must pass the model checks; ``path:N`` then names row N."""
+    try:
+        model_from_document(ModelDocument(data, dict(rows), str(path)))
+    except DataFormatError as error:
+        message = (
+            "the filled model does not pass the model checks "
+            f"({path.name}:N below is row N of the sheet): {error}"
+        )
+        raise TemplateError(path, [TemplateProblem(DATA_SHEET, None, None, "", message)]) from None
+
+
+class _Row:
+    """The cells of one data row, read column by column; problems are collected."""
+
+    def __init__(
+        self,
+        number: int,
+        cells: Sequence[_Value],
+        positions: Mapping[str, int],
+        header: Sequence[_Value],
+    ) -> None:
+        self.row_number = number
+        self.cells = cells
+        self.positions = positions
+        self.header = header
+        self.problems: list[TemplateProblem] = []
+        self._failed: set[str] = set()
+
+    def value(self, key: str) -> _Value:
+        if key not in self.positions:
+            return None  # an optional column the workbook does not have
+        i = self.positions[key] - 1
+        return self.cells[i] if i < len(self.cells) else None
+
+    def fail(self, key: str, message: str) -> None:
+        if key in self._failed:
+            return  # one problem per cell
+        self._failed.add(key)
+        header = _header_text(self.header, key, self.positions)
+        self.problems.append(
+            TemplateProblem(DATA_SHEET, self.row_number, self.positions[key], header, message)
+        )
+
+    def failed(self, *keys: str) -> bool:
+        return any(key in self._failed for key in keys)
+
+    def text(self, key: str) -> str | None:
+        return cell_text(self.value(key)).strip() or None
+
+    def number(self, key: str) -> float | None:
+        cell = self.value(key)
+        if blank(cell):
+            return None
+        value = _number(cell)
+        if isinstance(value, str):
+            self.fail(key, value)
+            return None
+        return value
+
+    def empty(self, keys: Iterable[str], why: str) -> None:
+        for key in keys:
+            if not blank(self.value(key)):
+                self.fail(key, f"{cell_text(self.value(key))!r} given, but {why}; leave it empty")
+
+
+def _fill(row: _Row, line: dict[str, Any], label: str) -> list[str]:
+    """Write the row's values into ``line`` (in place); the changes, or problems on ``row``."""
+    changes: list[str] = []
+
+    def update(key: str, new: Any, old: Any, field: str | None = None) -> None:
+        field = field or key
+        if new is None:
+            if key in line:
+                del line[key]
+                changes.append(f"{label}.{field}: {_show(old)} → (empty)")
+        elif new is not old:
+            line[key] = new
+            changes.append(f"{label}.{field}: {_show(old)} → {_show(new)}")
+
+    if "transport" in line:
+        row.empty(_QUANTITY_KEYS, "a transport line takes its mass and distance instead")
+        transport = line["transport"]
+        for name in ("mass", "distance"):
+            old = transport[name]
+            new = _read_quantity(row, name, f"{name}_unit", old)
+            if new is not None and new is not old:
+                transport[name] = new
+                changes.append(f"{label}.transport.{name}: {_show(old)} → {_show(new)}")
+    else:
+        row.empty(_TRANSPORT_KEYS, "this is not a transport line")
+        old = line.get("quantity")
+        new = _read_quantity(row, "amount", "unit", old)
+        if new is not None:
+            update("quantity", new, old)
+
+    _read_factor(row, line, label, changes)
+    old = line.get("data")
+    update("data", _keep(old, _read_data(row)), old)
+    old = line.get("evidence")
+    new_evidence = row.text("evidence")
+    update(
+        "evidence", _keep(old, new_evidence, same=(old or "").strip() == (new_evidence or "")), old
+    )
+
+    old = line.get("quality")
+    scores = {key: _read_score(row, key) for key in _SCORES}
+    quality = {key: value for key, value in scores.items() if value is not None}
+    if not row.failed(*_SCORES):
+        update("quality", _keep(old, quality or None, same=(old or {}) == quality), old)
+
+    old = line.get("uncertainty")
+    uncertainty = _read_uncertainty(row)
+    if not row.failed("distribution", *_PARAMETERS):
+        update("uncertainty", _keep(old, uncertainty, same=old == uncertainty), old)
+    return changes
+
+
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:@]+(@[0-9]+)?")
+
+
+def _read_factor(row: _Row, line: dict[str, Any], label: str, changes: list[str]) -> None:
+    """A factor chosen in the factor cell (a reference, the list's first word) replaces
+    the line's factor; whether the library has it in the line's kind of unit is checked
+    where the change is saved."""
+    text = row.text("factor")
+    if text is None:
+        return
+    if not factor_line(line):
+        row.fail(
+            "factor", f"{text!r} given, but this line is not linked to a factor; leave it empty"
+        )
+        return
+    ref = ref_of(text)
+    old = line["factor"]
+    if ref == old:
+        return
+    if not _REF.fullmatch(ref):
+        row.fail(
+            "factor",
+            f"{text!r} is not a factor of the library; choose one from the cell's list "
+            "(a reference such as cn-fuels:CN-NDRC-NATURAL-GAS-M3)",
+        )
+        return
+    line["factor"] = ref
+    shown = old if isinstance(old, str) else str(old.get("name") or "(inline)")
+    changes.append(f"{label}.factor: {shown} → {ref}")
+
+
+def _keep(old: Any, new: Any, *, same: bool | None = None) -> Any:
+    """``old`` itself when the cell holds what the model already says, else ``new``."""
+    if same if same is not None else old == new:
+        return old
+    return new
+
+
+def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> Any:
+    """The quantity in two cells, in the style of ``current``; ``None`` on a problem."""
+    current_amount, current_unit = _quantity(current)
+    amount = row.number(amount_key)
+    if amount is None and not row.failed(amount_key):
+        row.fail(amount_key, f"required; expected a number, e.g. {format_number(current_amount)}")
+    if amount is not None and amount < 0 <= current_amount:
+        row.fail(amount_key, f"{format_number(amount)} is negative; expected an amount ≥ 0")
+    if amount is not None and (problem := amount_problem(amount)) is not None:
+        row.fail(amount_key, f"{problem}; expected an amount of at most {MAX_AMOUNT:g}")
+    unit = row.text(unit_key)
+    kind = kind_of(current_unit)
+    if unit is None:
+        row.fail(unit_key, f"required; expected a unit of {kind} such as {current_unit!r}")
+    else:
+        try:
+            if not same_dimension(unit, current_unit):
+                row.fail(
+                    unit_key,
+                    f"{unit!r} is a unit of {kind_of(unit)}, but this line is in {current_unit!r}"
+                    f" ({kind}); expected a unit of {kind} such as {current_unit!r}",
+                )
+        except UnitError:
+            row.fail(
+                unit_key,
+                f"unknown unit {unit!r}; expected a unit of {kind} such as {current_unit!r}",
+            )
+    if amount is None or unit is None or row.failed(amount_key, unit_key):
+        return None
+    if (amount, unit) == (current_amount, current_unit):
+        return current  # unchanged: keep the model's own text
+    if isinstance(current, Mapping):
+        return {"amount": _json_number(amount), "unit": unit}
+    return f"{format_number(amount)} {unit}"
+
+
+def _read_data(row: _Row) -> str | None:
+    text = row.text("data")
+    if text is None:
+        return None
+    kind = _DATA_KINDS.get(text.lower())
+    if kind is None:
+        row.fail("data", f"{text!r} is not primary or secondary (初级/次级)")
+    return kind
+
+
+def _read_score(row: _Row, key: str) -> int | None:
+    value = row.number(key)
+    if value is None:
+        return None
+    if not value.is_integer() or not 1 <= value <= 5:
+        row.fail(
+            key,
+            f"{format_number(value)} is not a PEF quality score; expected a whole number from "
+            "1 (excellent) to 5 (poor)",
+        )
+        return None
+    return int(value)
+
+
+def _read_uncertainty(row: _Row) -> dict[str, Any] | None:
+    text = row.text("distribution")
+    parameters = {key: row.number(key) for key in _PARAMETERS}
+    given = [key for key, value in parameters.items() if value is not None]
+    if text is None:
+        if given:
+            row.fail(
+                "distribution",
+                f"empty, but {', '.join(given)} is given; expected the distribution "
+                f"({', '.join(_DISTRIBUTIONS[1:])}) or empty parameter cells",
+            )
+        return None
+    distribution = text.lower()
+    if distribution not in _DISTRIBUTIONS:
+        row.fail(
+            "distribution",
+            f"{text!r} is not a distribution{_suggest(distribution, _DISTRIBUTIONS)}; "
+            f"expected one of {', '.join(_DISTRIBUTIONS)}",
+        )
+        return None
+    gsd, sd = parameters["gsd"], parameters["sd"]
+    low, high = parameters["minimum"], parameters["maximum"]
+    if distribution == "lognormal" and not row.failed("gsd"):
+        if gsd is None:
+            row.fail("gsd", "a lognormal distribution needs its gsd; expected a number > 1")
+        elif gsd <= 1:
+            row.fail(
+                "gsd",
+                f"{format_number(gsd)} is not a geometric standard deviation; a lognormal "
+                "distribution needs a gsd greater than 1 (1.2 means about ±20 %)",
+            )
+    if distribution == "normal" and not row.failed("sd"):
+        if sd is None:
+            row.fail(
+                "sd", "a normal distribution needs its standard deviation; expected a number ≥ 0"
+            )
+        elif sd < 0:
+            row.fail("sd", f"{format_number(sd)} is negative; expected a standard deviation ≥ 0")
+    if distribution in ("uniform", "triangular") and not row.failed("minimum", "maximum"):
+        for key, value in (("minimum", low), ("maximum", high)):
+            if value is None:
+                row.fail(key, f"a {distribution} distribution needs its {key}; expected a number")
+        if low is not None and high is not None and not low < high:
+            row.fail(
+                "minimum",
+                f"minimum {format_number(low)} is not below maximum {format_number(high)}; "
+                "expected minimum < maximum",
+            )
+    result: dict[str, Any] = {"distribution": distribution}
+    result |= {key: _json_number(value) for key, value in parameters.items() if value is not None}
+    return result
