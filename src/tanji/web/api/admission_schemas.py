@@ -222,7 +222,10 @@ class AdmittedRead(BaseModel):
     submission_id: int
     database: str
     version: str
-    factor_ref: str
+    factor_ref: str = Field(
+        description="database:CODE@n (a factor) or database:key@version (an LCI activity "
+        "admitted as a unit process)"
+    )
 
 
 class DependentRead(BaseModel):
