@@ -172,6 +172,7 @@ def test_every_reason_has_an_english_sentence() -> None:
     params = {"field": "f", "expected": "", "value": 1, "allowed": "a", "known": "k",
               "name": "n", "sha256": "s", "quantity": "q", "evidence": "e", "action": "a",
               "state": "s", "role": "r", "database": "d", "relation": "r", "source": "s",
-              "count": 1, "minimum": 2, "item": "i", "result_id": 1}  # fmt: skip
+              "count": 1, "minimum": 2, "item": "i", "result_id": 1, "target": "t",
+              "version": "v"}  # fmt: skip
     for template in ENGLISH.values():
         assert template.format(**params)

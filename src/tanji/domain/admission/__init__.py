@@ -25,6 +25,7 @@ from tanji.domain.admission.records import (
     EvidenceKind,
     Quantity,
     RecordKind,
+    UnitExchange,
     public_view,
 )
 from tanji.domain.admission.review import Declaration, Recommendation, Relation, Review, conflicts
@@ -55,6 +56,7 @@ __all__ = [
     "State",
     "TraceCheck",
     "Transition",
+    "UnitExchange",
     "blocking_failures",
     "compare",
     "conflicts",

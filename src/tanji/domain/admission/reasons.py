@@ -47,6 +47,19 @@ ENGLISH: Mapping[str, str] = {
     "admission.trace.missing": "Traceability check failed: {item}.",
     "admission.reject.reasons": "A rejection needs at least one reason.",
     "admission.result.not_own": "Footprint result #{result_id} is not your organisation's.",
+    "admission.lci.not_activity": (
+        "Database {database} holds unit processes: only an LCI activity can be admitted into it."
+    ),
+    "admission.lci.no_exchanges": (
+        "Database {database} holds unit processes: the LCI activity needs its exchanges."
+    ),
+    "admission.lci.no_provider": (
+        "Input {target!r}: database {database} (version {version}) has no activity with this key."
+    ),
+    "admission.lci.no_flow": (
+        "Exchange {target!r}: database {database} (version {version}) has no elementary flow "
+        "with this key."
+    ),
 }
 
 

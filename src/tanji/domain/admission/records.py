@@ -29,6 +29,7 @@ __all__ = [
     "EvidenceKind",
     "Quantity",
     "RecordKind",
+    "UnitExchange",
     "public_view",
 ]
 
@@ -94,6 +95,44 @@ class Quantity:
             raise Reason("admission.invalid.number", {"field": self.name, "expected": ""}).error()
 
 
+@dataclass(frozen=True)
+class UnitExchange:
+    """One exchange of an LCI activity's unit process, per unit of the record's reference.
+
+    ``kind`` is ``technosphere`` (an input, ``target`` the key of its provider activity in
+    the target LCI database) or ``biosphere`` (an emission or resource, ``target`` the key
+    of an elementary flow of that database); ``quantity`` names the record's quantity it
+    is computed from (the evidence it traces to).
+    """
+
+    kind: str
+    target: str
+    amount: float
+    unit: str = ""
+    quantity: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in EXCHANGE_KINDS:
+            raise Reason(
+                "admission.invalid.kind",
+                {
+                    "field": "exchange kind",
+                    "value": self.kind,
+                    "allowed": ", ".join(EXCHANGE_KINDS),
+                },
+            ).error()
+        if not self.target.strip():
+            raise Reason("admission.invalid.text", {"field": "exchange target"}).error()
+        if not math.isfinite(self.amount):
+            raise Reason(
+                "admission.invalid.number", {"field": f"exchange {self.target}", "expected": ""}
+            ).error()
+
+
+#: The exchanges a unit process lists (its reference product is the record itself).
+EXCHANGE_KINDS = ("technosphere", "biosphere")
+
+
 #: The fields a submitter may withhold: the quantities (by ``quantity:<name>``), the
 #: product code and the notes. The value, its unit, geography and names are the record
 #: itself and are always public.
@@ -128,6 +167,8 @@ class BackgroundRecord:
     notes: str = ""
     #: A made-up value (demo, examples): the admitted factor is marked illustrative too.
     illustrative: bool = False
+    #: An LCI activity's unit process (per unit of ``unit``), for an LCI database.
+    exchanges: tuple[UnitExchange, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("code", "unit", "geography", "product"):
@@ -154,6 +195,19 @@ class BackgroundRecord:
                 "admission.invalid.confidential",
                 {"field": name, "known": ", ".join(sorted(known))},
             ).error()
+        if self.exchanges and self.kind is not RecordKind.LCI_ACTIVITY:
+            raise Reason(
+                "admission.invalid.kind",
+                {"field": "exchanges", "value": self.kind.value, "allowed": "lci_activity"},
+            ).error()
+        names = {q.name for q in self.quantities}
+        for exchange in self.exchanges:
+            if exchange.quantity and exchange.quantity not in names:
+                raise Reason(
+                    "admission.invalid.kind",
+                    {"field": f"exchange {exchange.target}: quantity",
+                     "value": exchange.quantity, "allowed": ", ".join(sorted(names))},
+                ).error()  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         """Every field, as stored (the confidential ones included)."""
@@ -178,7 +232,12 @@ class BackgroundRecord:
             "confidential": sorted(self.confidential),
             "notes": self.notes,
             "illustrative": self.illustrative,
-        }
+            "exchanges": [
+                {"kind": e.kind, "target": e.target, "amount": e.amount, "unit": e.unit,
+                 "quantity": e.quantity}
+                for e in self.exchanges
+            ],
+        }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BackgroundRecord:
@@ -209,6 +268,16 @@ class BackgroundRecord:
             confidential=frozenset(data.get("confidential") or ()),
             notes=str(data.get("notes") or ""),
             illustrative=bool(data.get("illustrative")),
+            exchanges=tuple(
+                UnitExchange(
+                    str(e["kind"]),
+                    str(e["target"]),
+                    float(e["amount"]),
+                    str(e.get("unit") or ""),
+                    str(e.get("quantity") or ""),
+                )
+                for e in data.get("exchanges") or ()
+            ),
         )
 
 

@@ -101,10 +101,15 @@ def create_background_database(
     anonymous_reviews: bool = True,
     visibility: str = "public",
     description: str | None = None,
+    kind: str = "factors",
 ) -> int:
-    """A factor database of ``sector`` run by the actor's organisation, open to
-    submissions: the province's sector database when a department creates it, an
-    association's sub-database when an association does."""
+    """A database of ``sector`` run by the actor's organisation, open to submissions:
+    the province's sector database when a department creates it, an association's
+    sub-database when an association does. ``kind`` ``factors`` (records admitted as
+    factors) or ``lci`` (an LCI database, e.g. one imported before: LCI activities
+    admitted as unit processes)."""
+    if kind not in ("factors", "lci"):
+        raise invalid_field("kind", "factors or lci")
     require(actor, "admission.manage")
     sector_row = session.scalar(select(AdmissionSectorRow).where(AdmissionSectorRow.code == sector))
     if sector_row is None:
@@ -113,13 +118,13 @@ def create_background_database(
         raise invalid_field("min_reviews", "At least one review is needed.")
     org = session.get(OrganisationRow, actor.org_id)
     assert org is not None
-    kind = OrgKind(org.kind)
+    org_kind = OrgKind(org.kind)
     database = ensure_database(
         session,
         name,
-        kind="factors",
+        kind=kind,
         owner_name=org.name,
-        owner_kind=OWNER_KIND[kind],
+        owner_kind=OWNER_KIND[org_kind],
         visibility=visibility,
         description=description,
     )
@@ -131,7 +136,7 @@ def create_background_database(
         database_id=database.id,
         sector_id=sector_row.id,
         operator_org_id=actor.org_id,
-        scope="association" if kind is OrgKind.ASSOCIATION else "provincial",
+        scope="association" if org_kind is OrgKind.ASSOCIATION else "provincial",
         min_reviews=min_reviews,
         anonymous_reviews=anonymous_reviews,
     )
@@ -139,7 +144,7 @@ def create_background_database(
     session.flush()
     audit(session, actor, "admission.database", "admission_database", row.id, None,
           {"name": name, "sector": sector, "scope": row.scope, "min_reviews": min_reviews,
-           "anonymous_reviews": anonymous_reviews})  # fmt: skip
+           "anonymous_reviews": anonymous_reviews, "kind": kind})  # fmt: skip
     return row.id
 
 

@@ -5,9 +5,11 @@ Admission stores the record as a factor in a **new version** of the target datab
 (the submitting organisation, the submission, its evidence by SHA-256) and links the
 submission to the version. Rejection keeps the reasons. Both go to the decision log.
 
-Design notes: an LCI activity is admitted as its aggregated cradle-to-gate factor (kind
-``process``), an emission factor and a footprint result as a ``material`` factor; the
-unit process itself is not stored (the background databases here are factor sets). The
+Design notes: into a factor database, an LCI activity is admitted as its aggregated
+cradle-to-gate factor (kind ``process``), an emission factor and a footprint result as a
+``material`` factor; into an LCI database, an LCI activity is admitted as its unit
+process (:mod:`.unit_process`: a new version with its exchanges, providers resolved
+inside the database). The
 admitted record's data-quality ratings are the median (the higher middle value) of the
 reviewers' proposals, each rating on its own — the reviewers', not the submitter's.
 """
@@ -26,6 +28,7 @@ from tanji.db.base import utcnow
 from tanji.db.models import (
     AdmissionEvidenceRow,
     AdmissionReviewRow,
+    AdmissionSubmissionRow,
     DatabaseRow,
     FactorRecordRow,
     FactorVersionRow,
@@ -50,6 +53,7 @@ from tanji.services.admission._common import (
     refused,
     submission_row,
 )
+from tanji.services.admission.unit_process import admit_unit_process, unresolved
 from tanji.services.catalog import Destination, get_version
 from tanji.services.errors import NotFoundError
 from tanji.services.factors import import_factors, stored_factors
@@ -69,6 +73,7 @@ class Admitted:
     submission_id: int
     database: str
     version: str
+    #: ``database:CODE@n`` (a factor) or ``database:key@version`` (an activity)
     factor_ref: str
 
 
@@ -131,6 +136,8 @@ def admit(session: Session, actor: Actor, submission_id: int) -> Admitted:
             .order_by(AdmissionEvidenceRow.id)
         )
     )
+    if database.kind == "lci":
+        return _admit_unit_process(session, actor, row, database, record, evidence)
     factor = _factor(
         record, org_name(session, row.submitter_org_id), row.id, _adopted_dqr(session, row.id),
         evidence,
@@ -167,6 +174,31 @@ def admit(session: Session, actor: Actor, submission_id: int) -> Admitted:
         "source_org_id": row.submitter_org_id,
         "evidence": [{"name": e.name, "sha256": e.sha256} for e in evidence],
         "dqr": [factor.pef.ter, factor.pef.ger, factor.pef.tir, factor.pef.p],
+    })  # fmt: skip
+    return Admitted(row.id, database.name, version.version, ref)
+
+
+def _admit_unit_process(
+    session: Session, actor: Actor, row: AdmissionSubmissionRow, database: DatabaseRow,
+    record: BackgroundRecord, evidence: Sequence[AdmissionEvidenceRow],
+) -> Admitted:  # fmt: skip
+    """An LCI activity into an LCI database: its unit process in a new version."""
+    problems = unresolved(session, database, record)
+    if problems:
+        raise refused(problems)
+    submitter = org_name(session, row.submitter_org_id)
+    version = admit_unit_process(session, database, record, row.id, submitter, evidence)
+    row.state = next_state(State(row.state), "admit").value
+    row.decided_at = utcnow()
+    row.decided_by = actor.user_id
+    row.database_version_id = version.id
+    session.flush()
+    ref = f"{database.name}:{record.code}@{version.version}"
+    log_decision(session, actor, "admission.admit", f"admission-submission:{row.id}", {
+        "database": database.name, "version": version.version, "activity": ref,
+        "source_org_id": row.submitter_org_id,
+        "evidence": [{"name": e.name, "sha256": e.sha256} for e in evidence],
+        "exchanges": [[e.kind, e.target, e.amount] for e in record.exchanges],
     })  # fmt: skip
     return Admitted(row.id, database.name, version.version, ref)
 

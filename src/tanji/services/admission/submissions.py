@@ -62,6 +62,7 @@ from tanji.services.admission._common import (
     sector_of,
     submission_row,
 )
+from tanji.services.admission.unit_process import unresolved
 from tanji.services.audit import audit
 from tanji.services.errors import NotFoundError, invalid_field
 from tanji.services.permissions import require
@@ -188,6 +189,11 @@ def submit(
     adb = admission_database(session, admission_db_id)
     _check_files(files)
     _check_result(session, actor, record)
+    database = session.get(DatabaseRow, adb.database_id)
+    if database is not None and database.kind == "lci":
+        problems = unresolved(session, database, record)
+        if problems:
+            raise AdmissionError(tuple(problems))
     comparison = compare(record.co2e, record.gsd, comparables(session, record))
     row = AdmissionSubmissionRow(
         admission_db_id=adb.id,

@@ -9,7 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tanji.domain.admission import BackgroundRecord, Quantity, Recommendation, RecordKind, Review
+from tanji.domain.admission import (
+    BackgroundRecord,
+    Quantity,
+    Recommendation,
+    RecordKind,
+    Review,
+    UnitExchange,
+)
 from tanji.domain.factors import PefQuality
 from tanji.services.admission.databases import BackgroundDatabase
 from tanji.services.admission.propagation import Dependent
@@ -36,6 +43,15 @@ class QuantityWrite(BaseModel):
     evidence: list[str] = Field(default_factory=list, max_length=50)
 
 
+class UnitExchangeWrite(BaseModel):
+    kind: str = Field(description="technosphere (an input from a provider) or biosphere")
+    target: str = Field(max_length=200, description="the provider activity's or the "
+                        "elementary flow's key in the target LCI database")  # fmt: skip
+    amount: float = Field(description="per unit of the record's reference (its unit)")
+    unit: str = Field(default="", max_length=40)
+    quantity: str = Field(default="", max_length=200, description="the quantity it comes from")
+
+
 class RecordWrite(BaseModel):
     kind: RecordKind
     code: str = Field(max_length=200)
@@ -53,6 +69,10 @@ class RecordWrite(BaseModel):
     result_id: int | None = None
     confidential: list[str] = Field(default_factory=list, max_length=200)
     notes: str = Field(default="", max_length=5000)
+    exchanges: list[UnitExchangeWrite] = Field(
+        default_factory=list, max_length=500,
+        description="an LCI activity's unit process, for an LCI database",
+    )  # fmt: skip
 
     def value(self) -> BackgroundRecord:
         return BackgroundRecord(
@@ -63,6 +83,8 @@ class RecordWrite(BaseModel):
                              for q in self.quantities),
             result_id=self.result_id, confidential=frozenset(self.confidential),
             notes=self.notes,
+            exchanges=tuple(UnitExchange(e.kind, e.target, e.amount, e.unit, e.quantity)
+                            for e in self.exchanges),
         )  # fmt: skip
 
 
@@ -200,7 +222,10 @@ class AdmittedRead(BaseModel):
     submission_id: int
     database: str
     version: str
-    factor_ref: str
+    factor_ref: str = Field(
+        description="database:CODE@n (a factor) or database:key@version (an LCI activity "
+        "admitted as a unit process)"
+    )
 
 
 class DependentRead(BaseModel):
