@@ -110,7 +110,7 @@ def test_too_few_reviews_and_missing_links_block_admission() -> None:
     ]
     untraced = trace(record(), EVIDENCE[:1])  # no calibration, no production record
     keys = [r.key for r in refusals(case(checks=untraced), "admit", DEPARTMENT)]
-    assert keys == ["admission.trace.missing", "admission.trace.missing"]
+    assert keys == ["admission.trace.no_calibration", "admission.trace.no_kind"]
     assert [r.key for r in refusals(case(rejection_reasons=()), "reject", DEPARTMENT)] == [
         "admission.reject.reasons"
     ]
@@ -173,6 +173,6 @@ def test_every_reason_has_an_english_sentence() -> None:
               "name": "n", "sha256": "s", "quantity": "q", "evidence": "e", "action": "a",
               "state": "s", "role": "r", "database": "d", "relation": "r", "source": "s",
               "count": 1, "minimum": 2, "item": "i", "result_id": 1, "target": "t",
-              "version": "v"}  # fmt: skip
+              "version": "v", "meter": "m", "kind": "invoice"}  # fmt: skip
     for template in ENGLISH.values():
         assert template.format(**params)

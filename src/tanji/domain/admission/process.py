@@ -116,10 +116,8 @@ def _admit_refusals(case: Case) -> list[Reason]:
                 },
             )
         )
-    found.extend(
-        Reason("admission.trace.missing", {"item": "; ".join(check.missing)})
-        for check in blocking_failures(case.checks)
-    )
+    for check in blocking_failures(case.checks):
+        found.extend(check.missing)
     return found
 
 

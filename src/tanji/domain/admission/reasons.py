@@ -44,7 +44,21 @@ ENGLISH: Mapping[str, str] = {
     "admission.review.too_few": (
         "{count} review(s) from other organisations; database {database} needs {minimum}."
     ),
-    "admission.trace.missing": "Traceability check failed: {item}.",
+    "admission.trace.no_evidence_named": (
+        "Traceability: the quantity {quantity} names no evidence."
+    ),
+    "admission.trace.not_handed_in": (
+        "Traceability: the quantity {quantity} names the evidence {evidence}, which was not "
+        "handed in."
+    ),
+    "admission.trace.no_quantities": (
+        "Traceability: the record lists no quantity behind its value."
+    ),
+    "admission.trace.no_calibration": (
+        "Traceability: the metering point {meter} has no calibration certificate."
+    ),
+    "admission.trace.no_kind": "Traceability: no evidence of the kind {kind} was handed in.",
+    "admission.trace.no_result": "Traceability: no footprint result is named.",
     "admission.reject.reasons": "A rejection needs at least one reason.",
     "admission.result.not_own": "Footprint result #{result_id} is not your organisation's.",
     "admission.lci.not_activity": (

@@ -3,6 +3,9 @@
 A checklist per record kind, written as data: each item names what it checks and
 whether a failure blocks admission. :func:`trace` returns one :class:`TraceCheck` per
 item with the links that are missing, so the department sees exactly what to ask for.
+Each missing link is a :class:`~tanji.domain.admission.reasons.Reason` (a key and the
+names it needs), so the pages say it in the reader's language and admission refuses with
+the same reasons.
 """
 
 from __future__ import annotations
@@ -10,49 +13,52 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tanji.domain.admission.reasons import Reason
 from tanji.domain.admission.records import BackgroundRecord, EvidenceItem, EvidenceKind, RecordKind
 
 __all__ = ["CHECKLISTS", "CheckItem", "TraceCheck", "blocking_failures", "trace"]
 
-Check = Callable[[BackgroundRecord, Sequence[EvidenceItem]], list[str]]
+Check = Callable[[BackgroundRecord, Sequence[EvidenceItem]], list[Reason]]
 
 
-def _quantities_traced(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[str]:
+def _quantities_traced(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[Reason]:
     names = {e.name for e in evidence}
     missing = []
     for quantity in record.quantities:
         if not quantity.evidence:
-            missing.append(f"{quantity.name}: no evidence named")
+            missing.append(Reason("admission.trace.no_evidence_named", {"quantity": quantity.name}))
         missing.extend(
-            f"{quantity.name}: evidence {name!r} not handed in"
+            Reason("admission.trace.not_handed_in", {"quantity": quantity.name, "evidence": name})
             for name in quantity.evidence
             if name not in names
         )
     return missing
 
 
-def _has_quantities(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[str]:
-    return [] if record.quantities else ["the record lists no quantity behind its value"]
+def _has_quantities(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[Reason]:
+    return [] if record.quantities else [Reason("admission.trace.no_quantities")]
 
 
-def _meters_calibrated(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[str]:
+def _meters_calibrated(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[Reason]:
     calibrated = {e.calibrates for e in evidence if e.kind is EvidenceKind.CALIBRATION_CERTIFICATE}
     return [
-        f"{e.name}: no calibration certificate"
+        Reason("admission.trace.no_calibration", {"meter": e.name})
         for e in evidence
         if e.kind is EvidenceKind.METERING_POINT and e.name not in calibrated
     ]
 
 
 def _of_kind(kind: EvidenceKind) -> Check:
-    def check(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[str]:
-        return [] if any(e.kind is kind for e in evidence) else [f"no {kind.value} evidence"]
+    def check(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[Reason]:
+        if any(e.kind is kind for e in evidence):
+            return []
+        return [Reason("admission.trace.no_kind", {"kind": kind.value})]
 
     return check
 
 
-def _result_linked(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[str]:
-    return [] if record.result_id is not None else ["no footprint result named"]
+def _result_linked(record: BackgroundRecord, evidence: Sequence[EvidenceItem]) -> list[Reason]:
+    return [] if record.result_id is not None else [Reason("admission.trace.no_result")]
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ class TraceCheck:
     key: str
     description: str
     blocking: bool
-    missing: tuple[str, ...]
+    missing: tuple[Reason, ...]
 
     @property
     def passed(self) -> bool:

@@ -208,7 +208,8 @@ class SubmissionDetail(BaseModel):
             submission=SubmissionRead.of(v.summary), record=v.record, full=v.full,
             evidence=list(v.evidence), reviews=[asdict(r) for r in v.reviews],
             checks=[{"key": c.key, "description": c.description, "blocking": c.blocking,
-                     "passed": c.passed, "missing": list(c.missing)} for c in v.checks],
+                     "passed": c.passed, "missing": [m.english() for m in c.missing]}
+                    for c in v.checks],
             comparison=v.comparison, decision_reasons=list(v.decision_reasons),
             database_version=v.database_version, roles=sorted(v.roles),
         )  # fmt: skip

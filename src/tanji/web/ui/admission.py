@@ -201,6 +201,8 @@ def _detail(
         "recommendations": [r.value for r in Recommendation],
         "can_review": actor is not None and "reviewer" in view.roles,
         "can_decide": actor is not None and "department" in view.roles,
+        # a missing traceability link, in the reader's language
+        "missing_text": lambda reason: reasons_message([reason], language_of(request)),
     }
     return render(request, "admission/submission.html", context, status_code=status_code)
 
