@@ -674,3 +674,8 @@ from tanji.db.benchmark_tables import (  # noqa: E402
     BenchmarkOfficialValueRow,
     BenchmarkPolicyRow,
 )
+
+# --- the durable job queue (issue 19)
+from tanji.db.job_tables import JobRow  # noqa: E402
+
+__all__ += ["JobRow"]

@@ -63,15 +63,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(web: FastAPI) -> AsyncIterator[None]:
-        # Long work (Monte Carlo, imports) runs beside the requests; see tanji.web.jobs.
-        with JobRunner(workers=2) as jobs:
+        # Long work (Monte Carlo, imports) runs beside the requests, from the store's
+        # durable queue; see tanji.web.jobs.
+        if app is not None:
+            with JobRunner(app, workers=2) as jobs:
+                web.state.jobs = jobs
+                yield
+            return
+        with build_app() as built, JobRunner(built, workers=2) as jobs:
+            web.state.tanji = built
             web.state.jobs = jobs
-            if app is not None:
-                yield
-                return
-            with build_app() as built:
-                web.state.tanji = built
-                yield
+            yield
 
     web = FastAPI(
         title="Tanji 碳迹",
