@@ -72,8 +72,8 @@ def test_a_job_is_claimed_once(tanji_app: App) -> None:
             claims.append(record.id)  # every queued job, each once
     with tanji_app.unit_of_work() as uow:
         again = queue.claim(uow.session, "b:2:y")
-    assert claims and again is None
+    assert claims
+    assert again is None
     with tanji_app.unit_of_work() as uow:  # leave no running job behind for other tests
         for job_id in claims:
             queue.finish(uow.session, job_id, failed=True, error="test")
-

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
 from tanji.services.admission import batch, propagation
@@ -41,7 +43,9 @@ PROPAGATION = register(JobKind("admission.propagate", TITLE, _run))
 
 
 def start_propagation(
-    app: App, jobs: JobRunner, actor: Actor, database: str, version: str | None
+    session: Session, jobs: JobRunner, actor: Actor, database: str, version: str | None
 ) -> Job:
+    """Queue the run in the request's transaction (``session``)."""
     require(actor, "admission.propagate")
-    return jobs.submit(actor, PROPAGATION.name, {"database": database, "version": version})
+    payload = {"database": database, "version": version}
+    return jobs.submit(actor, PROPAGATION.name, payload, session=session)

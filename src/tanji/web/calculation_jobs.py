@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
 from tanji.services import product_calculation
@@ -27,7 +29,13 @@ CALCULATION = register(JobKind("product.calculate", "Calculating the footprint",
 
 
 def submit_calculation(
-    jobs: JobRunner, actor: Actor, product_id: int, iterations: int, seed: int | None
+    session: Session,
+    jobs: JobRunner,
+    actor: Actor,
+    product_id: int,
+    iterations: int,
+    seed: int | None,
 ) -> Job:
+    """Queue the calculation in the request's transaction (``session``)."""
     payload = {"product_id": product_id, "iterations": iterations, "seed": seed}
-    return jobs.submit(actor, CALCULATION.name, payload)
+    return jobs.submit(actor, CALCULATION.name, payload, session=session)

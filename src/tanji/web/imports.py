@@ -21,6 +21,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy.orm import Session
+
 from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
 from tanji.services import imports
@@ -94,14 +96,20 @@ IMPORT = register(JobKind("data.import", TITLE, _run, cleanup=_cleanup, sweep=_s
 
 
 def submit_import(
-    app: App, jobs: JobRunner, actor: Actor, order: ImportOrder, stream: IO[bytes]
+    app: App,
+    jobs: JobRunner,
+    actor: Actor,
+    order: ImportOrder,
+    stream: IO[bytes],
+    session: Session | None = None,
 ) -> Job:
     """Stage the uploaded ``stream`` and import it in a job; the job's first snapshot."""
     root = staging_root(app)
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     staged = imports.stage_upload(stream, order, root=root)
     try:
-        return jobs.submit(actor, IMPORT.name, {"order": asdict(order), "staged": str(staged.path)})
+        payload = {"order": asdict(order), "staged": str(staged.path)}
+        return jobs.submit(actor, IMPORT.name, payload, session=session)
     except BaseException:
         staged.discard()
         raise

@@ -65,6 +65,8 @@ from types import TracebackType
 from typing import Annotated, Any
 
 from fastapi import Depends
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from tanji.bootstrap import App
@@ -254,21 +256,36 @@ class JobRunner:
 
     # --- what requests use ------------------------------------------------------------
 
-    def submit(self, owner: Actor, kind: str, payload: Payload | None = None) -> Job:
-        """Queue a job of ``kind`` for ``owner``; its first snapshot."""
+    def submit(
+        self,
+        owner: Actor,
+        kind: str,
+        payload: Payload | None = None,
+        *,
+        session: Session | None = None,
+    ) -> Job:
+        """Queue a job of ``kind`` for ``owner``; its first snapshot.
+
+        With ``session`` (the request's), the job is queued in its transaction — one
+        writer on SQLite, and no job without the request's other changes — and the
+        runner looks for it as soon as that transaction commits."""
         spec = KINDS[kind]
         body = dict(payload or {})
         body.setdefault("request_id", current_request_id())
+        fields: dict[str, Any] = {
+            "job_id": secrets.token_urlsafe(12),
+            "kind": spec.name,
+            "title": spec.title,
+            "payload": body,
+            "actor": owner,
+            "message": WAITING,
+        }
+        if session is not None:
+            record = queue.enqueue(session, **fields)
+            event.listen(session, "after_commit", lambda _: self._wake.set(), once=True)
+            return _job(record)
         with self.app.unit_of_work() as uow:
-            record = queue.enqueue(
-                uow.session,
-                job_id=secrets.token_urlsafe(12),
-                kind=spec.name,
-                title=spec.title,
-                payload=body,
-                actor=owner,
-                message=WAITING,
-            )
+            record = queue.enqueue(uow.session, **fields)
         self._wake.set()
         return _job(record)
 

@@ -747,7 +747,7 @@ def calculate(
         return _page(request, session, app, actor, product_id,
                      {"calculation_error": said}, status_code=422)  # fmt: skip
 
-    job = submit_calculation(jobs, actor, product_id, count, chosen_seed)
+    job = submit_calculation(session, jobs, actor, product_id, count, chosen_seed)
     return _redirect(request, job_url(job))
 
 
