@@ -679,3 +679,6 @@ from tanji.db.benchmark_tables import (  # noqa: E402
 from tanji.db.job_tables import JobRow  # noqa: E402
 
 __all__ += ["JobRow"]
+from tanji.db.throttle_tables import ThrottleCounterRow  # noqa: E402
+
+__all__ += ["ThrottleCounterRow"]

@@ -1,4 +1,4 @@
-"""The durable job queue
+"""The durable job queue and the shared throttle counters
 
 Revision ID: 0020
 Revises: 0015
@@ -47,10 +47,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_jobs_state_created", "jobs", ["state", "created_at"], unique=False)
     op.create_index(op.f("ix_jobs_user_id"), "jobs", ["user_id"], unique=False)
+    op.create_table(
+        "throttle_counters",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("a", sa.Float(), nullable=False),
+        sa.Column("b", sa.Float(), nullable=False),
+        sa.Column("c", sa.Float(), nullable=False),
+        sa.Column("changed", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_throttle_counters")),
+    )
+    op.create_index(
+        op.f("ix_throttle_counters_changed"), "throttle_counters", ["changed"], unique=False
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index(op.f("ix_throttle_counters_changed"), table_name="throttle_counters")
+    op.drop_table("throttle_counters")
     op.drop_index(op.f("ix_jobs_user_id"), table_name="jobs")
     op.drop_index("ix_jobs_state_created", table_name="jobs")
     op.drop_table("jobs")
