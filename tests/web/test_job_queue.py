@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import time
 
-from tests.web.conftest import new_enterprise
+from fastapi.testclient import TestClient
+from tests.web.conftest import new_enterprise, token_for
 from tests.web.job_calls import submit_call
 from tests.web.test_jobs import wait
 
@@ -31,7 +32,7 @@ def test_a_queued_job_runs_after_a_restart(tanji_app: App) -> None:
 
 
 def test_a_job_of_a_gone_process_fails_visibly_and_its_upload_is_removed(
-    tanji_app: App,
+    tanji_app: App, client: TestClient
 ) -> None:
     actor = new_enterprise(tanji_app).actor
     root = staging_root(tanji_app)
@@ -57,6 +58,9 @@ def test_a_job_of_a_gone_process_fails_visibly_and_its_upload_is_removed(
     assert not staged.parent.exists()
     assert not orphan.exists()  # no job names it, and it is old
     assert fresh.exists()  # a request may be about to queue it
+    bearer = {"Authorization": f"Bearer {token_for(tanji_app, actor)}"}
+    page = client.get(f"/jobs/{record.id}", headers=bearer)
+    assert "这项工作因平台重新启动而中断，请重新运行。" in page.text
 
 
 def test_a_job_is_claimed_once(tanji_app: App) -> None:

@@ -84,7 +84,9 @@ def _worker_of(client: httpx.Client) -> str:
     return found.group(1)
 
 
-def test_two_workers_share_sessions_jobs_and_the_queue(tanji_app: App, two_workers: str) -> None:
+def test_two_workers_share_sessions_jobs_and_the_queue(
+    tanji_app: App, two_workers: str, tmp_path: Path
+) -> None:
     email, password, _ = DEMO_ACCOUNTS[3]
     with tanji_app.unit_of_work() as uow:
         province = logins.authenticate(uow.session, email, password)
@@ -98,7 +100,8 @@ def test_two_workers_share_sessions_jobs_and_the_queue(tanji_app: App, two_worke
     signed_in = browser.post(
         "/login", data={"email": editor.email, "password": PASSWORD, "csrf_token": csrf[1]}
     )
-    assert signed_in.status_code == 303, signed_in.text[:500]
+    said = (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+    assert signed_in.status_code == 303, said
     cookies = dict(browser.cookies)
     browser.close()
     # A job through the API: queued in the store, run by a worker process.
