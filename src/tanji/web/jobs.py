@@ -361,12 +361,15 @@ class JobRunner:
         return heartbeat is None or now() - heartbeat > stale
 
     def _loop(self) -> None:
+        pause = self._poll
         while not self._stop.is_set():
             try:
                 self._tick()
-            except Exception:
+                pause = self._poll
+            except Exception:  # the store unreachable or not migrated: back off
                 log.exception("the job runner's poll failed; trying again")
-            self._wake.wait(self._poll)
+                pause = min(60.0, max(pause, self._poll) * 2)
+            self._wake.wait(pause)
             self._wake.clear()
 
     def _tick(self) -> None:
