@@ -46,3 +46,37 @@ def test_a_rate_limit_allows_the_burst_then_the_rate() -> None:
     clock.now += 10.0
     assert bucket.take("k") == 0.0
     assert bucket.take("k") > 0.0
+
+
+def test_counters_in_the_store_are_shared_and_atomic(store_url: str) -> None:
+    """Two throttles over one store (two worker processes) see one count; concurrent
+    failures are all counted; the keys are kept as digests only."""
+    import threading
+
+    from sqlalchemy import create_engine, select
+
+    from tanji.db.base import Base
+    from tanji.db.models import ThrottleCounterRow
+    from tanji.services.auth.throttle_store import StoreCounters
+
+    engine = create_engine(store_url)
+    Base.metadata.create_all(engine, tables=[ThrottleCounterRow.__table__])  # type: ignore[list-item]
+    clock = Clock()
+    one = FailureThrottle(free=3, clock=clock, counters=StoreCounters(engine))
+    other = FailureThrottle(free=3, clock=clock, counters=StoreCounters(engine))
+    threads = [threading.Thread(target=one.failure, args=("10.0.0.1",)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert other.retry_after("10.0.0.1") == 2.0  # 4 failures, 3 free: 1 · 2^(4 − 3)
+    bucket = RateLimit(per_minute=6, burst=2, clock=clock, counters=StoreCounters(engine))
+    twin = RateLimit(per_minute=6, burst=2, clock=clock, counters=StoreCounters(engine))
+    assert [bucket.take("k"), twin.take("k")] == [0.0, 0.0]
+    assert twin.take("k") == 10.0
+    one.success("10.0.0.1")
+    assert other.retry_after("10.0.0.1") == 0.0
+    with engine.connect() as connection:
+        keys = connection.scalars(select(ThrottleCounterRow.key)).all()
+    assert all(len(k) == 64 and "10.0.0.1" not in k for k in keys)
+    engine.dispose()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from tests.web.conftest import EXAMPLES, new_enterprise, token_for
+from tests.web.job_calls import submit_call
 
 from tanji.bootstrap import App
 from tanji.domain import footprint_uncertainty
@@ -34,8 +35,8 @@ def wait(runner: JobRunner, actor: Actor, job: Job, timeout: float = 10.0) -> Jo
 
 
 @pytest.fixture
-def runner() -> Iterator[JobRunner]:
-    with JobRunner(workers=2) as jobs:
+def runner(tanji_app: App) -> Iterator[JobRunner]:
+    with JobRunner(tanji_app, workers=2, poll_seconds=0.05) as jobs:
         yield jobs
 
 
@@ -49,7 +50,7 @@ def test_a_job_reports_progress_and_ends_with_its_result_url(runner: JobRunner) 
         release.wait(5)
         return 42
 
-    job = runner.submit(ALICE, "Computing the footprint", work, result_url=lambda i: f"/r/{i}")
+    job = submit_call(runner, ALICE, work, "/r/{}")
     assert seen.wait(5)
     running = runner.get(ALICE, job.id)
     assert (running.status, running.done, running.total) == (JobStatus.RUNNING, 3, 4)
@@ -61,7 +62,7 @@ def test_a_job_reports_progress_and_ends_with_its_result_url(runner: JobRunner) 
 
 
 def test_only_the_owner_sees_a_job(runner: JobRunner) -> None:
-    job = runner.submit(ALICE, "Computing the footprint", lambda report: None)
+    job = submit_call(runner, ALICE, lambda report: None)
     with pytest.raises(NotFoundError):
         runner.get(BOB_SAME_ORG, job.id)
     with pytest.raises(NotFoundError):
@@ -77,13 +78,13 @@ def test_a_known_error_is_shown_and_a_bug_is_logged(
     def buggy(report: Report) -> None:
         raise KeyError("oops")
 
-    failed = wait(runner, ALICE, runner.submit(ALICE, "Computing the footprint", refused))
+    failed = wait(runner, ALICE, submit_call(runner, ALICE, refused))
     assert (failed.status, failed.error) == (
         JobStatus.FAILED,
         "iterations: from 0 to 100000, got -1",
     )
     with caplog.at_level("ERROR", logger="tanji.web.jobs"):
-        broken = wait(runner, ALICE, runner.submit(ALICE, "Computing the footprint", buggy))
+        broken = wait(runner, ALICE, submit_call(runner, ALICE, buggy))
     assert (broken.status, broken.error) == (JobStatus.FAILED, UNEXPECTED)
     assert "KeyError" in caplog.text
 
@@ -99,12 +100,7 @@ def test_job_page_polls_then_redirects(tanji_app: App, client: TestClient) -> No
         release.wait(5)
         return 7
 
-    job = jobs.submit(
-        member.actor,
-        "Computing the footprint",
-        work,
-        result_url=lambda i: f"/workspace/results/{i}",
-    )
+    job = submit_call(jobs, member.actor, work, "/workspace/results/{}")
     page = client.get(f"/jobs/{job.id}", headers=headers)
     assert page.status_code == 200
     assert 'hx-trigger="every 500ms"' in page.text
@@ -133,7 +129,7 @@ def test_failed_job_page_says_why_and_stops_polling(tanji_app: App, client: Test
     def refused(report: Report) -> None:
         raise InvalidInputError("the model has no lines")
 
-    job = wait(jobs, member.actor, jobs.submit(member.actor, "Computing the footprint", refused))
+    job = wait(jobs, member.actor, submit_call(jobs, member.actor, refused))
     page = client.get(f"/jobs/{job.id}", headers={**headers, "HX-Request": "true"})
     assert "the model has no lines" in page.text
     assert "hx-trigger" not in page.text

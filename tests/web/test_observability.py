@@ -9,6 +9,7 @@ import logging
 import re
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from tanji.web.app import create_app
 from tanji.web.observability import JsonFormatter
 
 from .conftest import new_enterprise
+from .job_calls import submit_call
 
 LOCAL = ("127.0.0.1", 50000)
 REMOTE = ("203.0.113.7", 50000)
@@ -61,6 +63,8 @@ def log_lines() -> Iterator[list[dict[str, object]]]:
 def test_every_log_line_of_a_request_carries_its_id(
     client: TestClient, log_lines: list[dict[str, object]]
 ) -> None:
+    client.app.state.jobs.shutdown()  # type: ignore[attr-defined]  # its polls are no request
+    log_lines.clear()
     answer = client.get("/api/v1/health", headers={"X-Request-ID": "probe-42.a:b"})
     assert answer.status_code == 200
     assert answer.headers["x-request-id"] == "probe-42.a:b"
@@ -126,9 +130,13 @@ def test_metrics_count_requests_by_route_template_jobs_queue_and_pool(tanji_app:
         release = threading.Event()
         jobs = client.app.state.jobs  # type: ignore[attr-defined]
         for _ in range(3):  # two workers: one waits in the queue
-            jobs.submit(admin, "Waiting", lambda report: release.wait(10))
+            submit_call(jobs, admin, lambda report: release.wait(10))
         try:
+            deadline = time.monotonic() + 10  # the runner claims what it can run
             body = client.get("/metrics").text
+            while _metric(body, "tanji_job_queue_depth") > 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+                body = client.get("/metrics").text
         finally:
             release.set()
     assert (

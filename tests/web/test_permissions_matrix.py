@@ -36,6 +36,7 @@ from tests.web import (
     supply_matrix,
 )
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
+from tests.web.job_calls import submit_call
 from tests.web.test_certification_api import ROUTES as CERTIFICATION_ROUTES
 
 from tanji.bootstrap import App
@@ -157,7 +158,7 @@ class World:
         """A job the enterprise's admin submitted (signed in; their token is the same person)."""
         assert self.web is not None
         runner: JobRunner = self.web.state.jobs
-        return runner.submit(self.enterprise.actor, "Matrix", lambda report: None).id
+        return submit_call(runner, self.enterprise.actor, lambda report: None).id
 
 
 RequestMaker = Callable[[World], Call]

@@ -9,8 +9,9 @@ runs the app under uvicorn.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,14 +35,31 @@ def serve(
             "store), workspace and example footprints (once).",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes (several need PostgreSQL: TANJI_DATABASE_URL).",
+        ),
+    ] = 1,
 ) -> None:
     """Run the web platform (pages, workspace and the JSON API)."""
     import uvicorn
 
     from tanji.web.app import create_app
     from tanji.web.observability import logging_config
+    from tanji.web.security import secret_key
 
     app = store_app()
+    if workers > 1 and app.db.dialect.name == "sqlite":
+        app.close()
+        typer.echo(
+            "Several worker processes need a PostgreSQL store (TANJI_DATABASE_URL); "
+            "an SQLite store is served by one process (docs/operations.md).",
+            err=True,
+        )
+        raise typer.Exit(2)
     try:
         if demo:
             summary = load_demo(app, EXAMPLES)
@@ -57,21 +75,36 @@ def serve(
         typer.echo(f"Tanji is running at http://{host}:{port}/ (Ctrl+C to stop)")
         # Outside the demo and loopback, cookies go over HTTPS only; outside the demo,
         # platform and department admins need a second factor (settings may override).
-        web = create_app(
-            app,
-            secure_by_default=not demo and host not in LOOPBACK,
-            admin_mfa_by_default=not demo,
-        )
+        secure = not demo and host not in LOOPBACK
+        admin_mfa = not demo
         # JSON lines with the request id (TANJI_LOG_FORMAT=text for a terminal); the
         # middleware's "request" lines replace uvicorn's access log.
-        json_lines = app.settings.log_format == "json"
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "log_config": logging_config("INFO", json_lines=app.settings.log_format == "json"),
+            "access_log": False,
+            "server_header": False,
+        }
+        if workers == 1:
+            web = create_app(app, secure_by_default=secure, admin_mfa_by_default=admin_mfa)
+            uvicorn.run(web, **options)
+            return
+        # Several processes: each builds its own app from the environment (the store,
+        # the secret key made above, the job queue in the store); the choices made here
+        # reach them as settings.
+        secret_key(app.settings)  # made once here, not raced by the workers
+        os.environ.setdefault("TANJI_SECURE_COOKIES", "1" if secure else "0")
+        os.environ.setdefault("TANJI_ADMIN_MFA", "1" if admin_mfa else "0")
+        app.close()  # the workers open their own connections
+        # A worker imports the whole platform before it answers its supervisor's health
+        # check: on a busy machine that takes longer than uvicorn's 5 s default.
         uvicorn.run(
-            web,
-            host=host,
-            port=port,
-            log_config=logging_config("INFO", json_lines=json_lines),
-            access_log=False,
-            server_header=False,
+            "tanji.web.app:create_app",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=60,
+            **options,
         )
     finally:
         app.close()

@@ -688,8 +688,16 @@ from tanji.db.desk_tables import DeskWorkPlanRow  # noqa: E402
 __all__ += ["PolicyItemRow", "ProviderServiceRow", "ServiceRequestRow", "SurveillanceReminderRow"]
 # The public directory's tables (contact requests, disclosures; issue 17).
 from tanji.db.directory_tables import ContactRequestRow, DisclosureRow  # noqa: E402, F401
+
+# --- the durable job queue (issue 19)
+from tanji.db.job_tables import JobRow  # noqa: E402
 from tanji.db.services_tables import (  # noqa: E402
     PolicyItemRow,
     ProviderServiceRow,
     ServiceRequestRow,
 )
+
+__all__ += ["JobRow"]
+from tanji.db.throttle_tables import ThrottleCounterRow  # noqa: E402
+
+__all__ += ["ThrottleCounterRow"]

@@ -12,6 +12,7 @@ goes stale; its key includes the store's URL and the system's content digest).
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,7 @@ class BackgroundStore:
             stored = stored_exchanges(session, dbv_id)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_suffix(".tmp.npz")
+                temporary = path.with_suffix(f".{secrets.token_hex(6)}.tmp.npz")
                 arrays: dict[str, Any] = stored.to_npz()
                 np.savez(temporary, **arrays)
                 temporary.replace(path)
@@ -112,7 +113,7 @@ class BackgroundStore:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 gases = sorted(background.by_gas)
-                temporary = path.with_suffix(".tmp.npz")
+                temporary = path.with_suffix(f".{secrets.token_hex(6)}.tmp.npz")
                 np.savez(
                     temporary,
                     ids=background.ids,
@@ -167,7 +168,7 @@ class BackgroundStore:
             values = mc.all_activities(iterations, seed=BACKGROUND_SEED).samples
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_suffix(".tmp.npy")
+                temporary = path.with_suffix(f".{secrets.token_hex(6)}.tmp.npy")
                 np.save(temporary, values)
                 temporary.replace(path)
         self._samples[key] = values

@@ -372,9 +372,12 @@ def _check_destination(session: Session, actor: Actor, order: ImportOrder) -> No
         raise InvalidInputError(message, fields={"version": message})
 
 
-def stage_upload(stream: IO[bytes], order: ImportOrder) -> StagedUpload:
-    """Copy an uploaded file into a temporary folder of its own, under its own name."""
-    folder = Path(tempfile.mkdtemp(prefix="tanji-import-"))
+def stage_upload(
+    stream: IO[bytes], order: ImportOrder, *, root: Path | None = None
+) -> StagedUpload:
+    """Copy an uploaded file into a temporary folder of its own (under ``root``, else
+    the system's temporary folder), under its own name."""
+    folder = Path(tempfile.mkdtemp(prefix="tanji-import-", dir=root))
     path = folder / order.filename
     with path.open("wb") as handle:
         shutil.copyfileobj(stream, handle, 1 << 20)

@@ -22,12 +22,20 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import CertificateRow, FootprintResultRow, OrganisationRow
 
-__all__ = ["TARGETS", "UNASSIGNED", "CategoryCount", "CityCount", "Progress", "footprint_progress"]
+__all__ = [
+    "TARGETS",
+    "UNASSIGNED",
+    "CategoryCount",
+    "CityCount",
+    "Progress",
+    "footprint_progress",
+    "progress_stamp",
+]
 
 #: Year → number of product footprints the province aims for.
 TARGETS: tuple[tuple[int, int], ...] = ((2025, 400), (2030, 1000))
@@ -108,3 +116,21 @@ def footprint_progress(session: Session) -> Progress:
         ),
         by_city=tuple(CityCount(c, n, certified_cities[c]) for c, n in cities.most_common()),
     )
+
+
+def progress_stamp(session: Session) -> tuple[object, ...]:
+    """What :func:`footprint_progress` depends on that changes with the results and the
+    certificates, read in one cheap query: a cached progress is current while this
+    stays the same (results are never edited; a certificate's status change moves the
+    count of valid ones)."""
+    result_id, certificate_id = FootprintResultRow.id, CertificateRow.id
+    valid = CertificateRow.status == "valid"
+    found = session.execute(
+        select(
+            select(func.count(result_id)).scalar_subquery(),
+            select(func.max(result_id)).scalar_subquery(),
+            select(func.count(certificate_id)).where(valid).scalar_subquery(),
+            select(func.max(certificate_id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(found)

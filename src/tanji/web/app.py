@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from tanji import __version__
 from tanji.bootstrap import App, build_app
+from tanji.services.auth.throttle_store import StoreCounters
 from tanji.settings import Settings
 from tanji.web import api, pact_host, ui
 from tanji.web.api import health
@@ -54,6 +55,12 @@ __all__ = ["STATIC", "create_app"]
 STATIC = Path(__file__).parent / "static"
 
 
+def _share_counts(web: FastAPI, app: App) -> None:
+    """On PostgreSQL (several worker processes) the throttles count in the store."""
+    if app.db.dialect.name == "postgresql":
+        web.state.guards.share(StoreCounters(app.db))
+
+
 def create_app(
     app: App | None = None, *, secure_by_default: bool = False, admin_mfa_by_default: bool = False
 ) -> FastAPI:
@@ -69,15 +76,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(web: FastAPI) -> AsyncIterator[None]:
-        # Long work (Monte Carlo, imports) runs beside the requests; see tanji.web.jobs.
-        with JobRunner(workers=2) as jobs:
+        # Long work (Monte Carlo, imports) runs beside the requests, from the store's
+        # durable queue; see tanji.web.jobs.
+        if app is not None:
+            _share_counts(web, app)
+            with JobRunner(app, workers=2) as jobs:
+                web.state.jobs = jobs
+                yield
+            return
+        with build_app() as built, JobRunner(built, workers=2) as jobs:
+            web.state.tanji = built
+            _share_counts(web, built)
             web.state.jobs = jobs
-            if app is not None:
-                yield
-                return
-            with build_app() as built:
-                web.state.tanji = built
-                yield
+            yield
 
     web = FastAPI(
         title="Tanji 碳迹",

@@ -106,6 +106,20 @@ async def _known(request: Request, error: Exception) -> Response:
         # A page that needs a signed-in person: sign in, then come back.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+    if status == 403:
+        # Every refused permission check is logged (ASVS 7.2.2), with who asked; the
+        # line carries the request id.
+        actor = getattr(request.state, "actor", None)
+        log.warning(
+            "permission refused: %s %s",
+            request.method,
+            request.url.path,
+            extra={
+                "user_id": getattr(actor, "user_id", None),
+                "org_id": getattr(actor, "org_id", None),
+                "refusal": str(error)[:300],
+            },
+        )
     fields = error.fields if isinstance(error, ServiceError) else None
     if isinstance(error, StaleVersionError):
         return _stale(request, error)

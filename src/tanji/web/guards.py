@@ -1,8 +1,9 @@
-"""Rate limits and sign-in throttling for the web app (one set per app, in memory).
+"""Rate limits and sign-in throttling for the web app (one set per app; the counts in
+the store on PostgreSQL, shared by the worker processes, in memory on SQLite).
 
 :class:`Guards` holds the throttles of :mod:`tanji.services.auth.throttle`; the app's
 factory makes one (``app.state.guards``) and the handlers ask it before expensive or
-guessable work. The limits, per worker process (docs/security.md):
+guessable work. The limits (docs/security.md):
 
 ========================  =========================  ==================================
 what                      key                        limit
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
-from tanji.services.auth.throttle import FailureThrottle, RateLimit
+from tanji.services.auth.throttle import Counters, FailureThrottle, RateLimit
 from tanji.services.errors import RateLimitedError
 
 __all__ = ["Guards", "guards", "limit", "login_failed", "login_succeeded", "login_wait"]
@@ -53,6 +54,13 @@ class Guards:
     per_source: FailureThrottle = field(default_factory=lambda: FailureThrottle(free=20))
     per_pair: FailureThrottle = field(default_factory=lambda: FailureThrottle(free=5))
     limits: dict[str, RateLimit] = field(default_factory=_limits)
+
+    def share(self, counters: Counters) -> None:
+        """Keep every count in ``counters`` (the store, for several processes)."""
+        self.per_source.name, self.per_pair.name = "source", "pair"
+        self.per_source.counters = self.per_pair.counters = counters
+        for kind, limit in self.limits.items():
+            limit.name, limit.counters = f"rate:{kind}", counters
 
     def take(self, kind: str, key: Hashable) -> None:
         """Spend one request of ``kind`` for ``key``; :class:`RateLimitedError` when

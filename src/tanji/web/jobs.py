@@ -1,82 +1,97 @@
 """Long work in the background, with its progress shown: calculations with Monte Carlo,
-imports, anything that takes more than a moment.
+imports, admission propagation runs — anything that takes more than a moment.
 
-A *job* is a function that receives ``report(done, total, message)`` and returns a
-value. :class:`JobRunner` runs it on a small thread pool and keeps its state in memory:
-id, owner, status (running → done | failed), progress, and either the URL to go to when
-it is done or a message for the user when it failed. The page ``/jobs/{id}``
-(:mod:`tanji.web.ui.jobs`) shows a progress bar that htmx refreshes every 500 ms and,
-when the job is done, sends the browser to its result (``HX-Redirect``);
-``GET /api/v1/jobs/{id}`` (:mod:`tanji.web.api.jobs`) gives the same as JSON. Only the
-person who submitted a job, acting for the same organisation, sees it; to anyone else
-it does not exist.
+A *job kind* (:class:`JobKind`, registered with :func:`register`) is a function
+``run(app, actor, payload, report) -> result URL`` that receives ``report(done, total,
+message)``; a *job* is one run of a kind for one person with a JSON ``payload``. Jobs
+live in the store's durable queue (:mod:`tanji.services.jobs`): :meth:`JobRunner.submit`
+adds a row, and the runner of every worker process — a poller thread and a small thread
+pool, started by the app's lifespan — claims queued jobs, runs them and writes their
+progress and outcome back. So a job survives a restart (a queued job is run by the next
+process; one that was running fails with "interrupted by a restart, run again") and the
+work spreads over the worker processes of ``tanji serve --workers N``.
 
-Submitting a job from a handler::
+The page ``/jobs/{id}`` (:mod:`tanji.web.ui.jobs`) shows a progress bar that htmx
+refreshes every 500 ms and, when the job is done, sends the browser to its result
+(``HX-Redirect``); ``GET /api/v1/jobs/{id}`` (:mod:`tanji.web.api.jobs`) gives the same
+as JSON — from any worker process. Only the person who submitted a job, acting for the
+same organisation, sees it; to anyone else it does not exist.
 
-    from tanji.web.jobs import JobsDep, Report, job_url
+Defining a kind and submitting a job::
 
-    @router.post("/workspace/products/{product_id}/calculate")
-    def calculate(request: Request, product_id: int, actor: ActorDep, app: AppDep,
-                  jobs: JobsDep) -> Response:
-        def work(report: Report) -> int:
-            # Its own transaction: the request's session is closed when the job runs.
-            with app.unit_of_work() as uow:
-                return calculate_product(uow.session, app.backgrounds, actor, product_id,
-                                         progress=report)   # returns the new result id
+    def _run(app: App, actor: Actor, payload: dict[str, Any], report: Report) -> str:
+        with app.unit_of_work() as uow:   # its own transaction
+            result_id = calculate_product(uow.session, app.backgrounds, actor,
+                                          payload["product_id"], progress=report).result_id
+        return f"/workspace/results/{result_id}"
 
-        job = jobs.submit(actor, "Calculating the footprint", work,
-                          result_url=lambda result_id: f"/workspace/results/{result_id}")
-        return RedirectResponse(job_url(job), status_code=303)  # or HX-Redirect for htmx
+    CALCULATION = register(JobKind("calculation", "Calculating the footprint", _run))
+
+    job = jobs.submit(actor, CALCULATION.name, {"product_id": product_id})
+    return RedirectResponse(job_url(job), status_code=303)
 
 - ``title`` and the messages given to ``report`` are English msgids: the page translates
   them with the catalogues, so use fixed strings (put numbers in ``done``/``total``).
-- ``back_url``/``back_label`` lead back (to the product) when the job failed, whose page
-  is then titled ``failed_title`` instead of ``title`` (no dead end).
-- ``result_url`` is a string, or a function of the job's return value (a new result's
-  id is known only at the end).
+- The payload is JSON: ids and options, never objects; the actor is stored with the job
+  (as it was when submitted) and handed back to ``run``.
+- A kind's ``back`` gives, from the payload, the URL and label that lead back (to the
+  product) when the job failed, whose page is then titled ``failed_title`` instead of
+  ``title`` (no dead end).
 - A job that raises one of the platform's known errors (a service, domain, file-format
   or engine error: the classes of :data:`tanji.web.errors.STATUS`) fails with that error's
   message; anything else is a bug: its traceback goes to the log and the user reads
   that the work failed unexpectedly.
-- Pass services a progress callback where they take one
-  (:func:`tanji.services.footprints.calculate` and ``run_model`` take ``progress=``).
+- ``cleanup(app, payload)`` runs when the job ends in any way, interrupted included
+  (a staged upload is removed); ``sweep(app, pending_payloads)`` runs now and then to
+  remove what no queued or running job uses any more.
 
-Design note: an in-process pool rather than a task queue (Celery, RQ) — the platform is
-one process with a store; jobs are minutes at most, and a job lost in a restart is
-simply submitted again. State older than :data:`KEEP_SECONDS` after it ended is dropped.
+Progress is written to the store at most every :data:`PROGRESS_SECONDS` (PostgreSQL)
+and kept in the process's memory for its own pages. On SQLite, where a long import
+holds the store's only write lock, only the start and the end are written; SQLite runs
+one worker process, which sees the progress in memory.
 """
 
 from __future__ import annotations
 
-import contextvars
 import logging
+import os
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
 from typing import Annotated, Any
 
 from fastapi import Depends
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
+from tanji.services import jobs as queue
+from tanji.services.auth.tokens import now
 from tanji.services.errors import NotFoundError
 from tanji.web.errors import STATUS
+from tanji.web.observability import current_request_id, request_id_of
 
 __all__ = [
     "KEEP_SECONDS",
     "UNEXPECTED",
     "Job",
+    "JobKind",
     "JobRunner",
     "JobStatus",
     "JobsDep",
     "Report",
     "current_jobs",
     "job_url",
+    "register",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,6 +103,14 @@ KEEP_SECONDS = 3600.0
 #: What a user reads when a job failed for a reason that is a bug.
 UNEXPECTED = "The work failed unexpectedly; the error has been logged for the operators."
 WAITING = "Waiting to start"
+#: At most one progress write to the store per job in this many seconds.
+PROGRESS_SECONDS = 1.0
+#: How often a runner says its running jobs are alive, and looks for interrupted ones.
+HEARTBEAT_SECONDS = 10.0
+SWEEP_SECONDS = 60.0
+#: A job whose worker (on another machine) has not said it is alive for this long was
+#: interrupted (workers on this machine are checked by their process id at once).
+STALE_SECONDS = 120.0
 
 
 class JobStatus(StrEnum):
@@ -98,7 +121,7 @@ class JobStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Job:
-    """A snapshot of a job's state (the runner replaces it as the job advances)."""
+    """A snapshot of a job's state."""
 
     id: str
     user_id: int
@@ -117,7 +140,7 @@ class Job:
     error: str | None = None
     #: (process, exchange, problem) rows of an import that failed on its file's contents
     problems: tuple[tuple[str, str, str], ...] = ()
-    started: float = 0.0  # time.time()
+    started: float = 0.0  # time.time() of the submission
     ended: float | None = None
 
     @property
@@ -136,112 +159,344 @@ def job_url(job: Job) -> str:
     return f"/jobs/{job.id}"
 
 
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """What a job does: ``run`` returns the URL of its result (or ``None``)."""
+
+    name: str
+    title: str
+    run: Callable[[App, Actor, Payload, Report], str | None]
+    cleanup: Callable[[App, Payload], None] | None = None
+    sweep: Callable[[App, list[Payload]], None] | None = None
+    #: The failed job's page: its title (an English msgid) and, from the payload, the
+    #: (URL, label) that lead back.
+    failed_title: str = "The work did not finish."
+    back: Callable[[Payload], tuple[str, str]] | None = None
+
+
+#: The kinds this process can run (every worker process imports the same modules).
+KINDS: dict[str, JobKind] = {}
+
+
+def register(kind: JobKind) -> JobKind:
+    KINDS[kind.name] = kind
+    return kind
+
+
 _KNOWN_ERRORS = tuple(STATUS)
+_STATES = {
+    "queued": JobStatus.RUNNING,
+    "running": JobStatus.RUNNING,
+    "done": JobStatus.DONE,
+    "failed": JobStatus.FAILED,
+}
+_HOST = socket.gethostname()
+#: The runners alive in this process (by boot id), and the jobs they run, as the
+#: freshest progress to show.
+_LIVE_BOOTS: set[str] = set()
+_LIVE: dict[str, Job] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def _stamp(moment: datetime | None) -> float | None:
+    return moment.timestamp() if moment is not None else None
+
+
+def _job(record: queue.JobRecord) -> Job:
+    spec = KINDS.get(record.kind)
+    back_url, back_label = None, "Back"
+    if spec is not None and spec.back is not None:
+        back_url, back_label = spec.back(record.payload)
+    return Job(
+        id=record.id,
+        user_id=record.actor.user_id,
+        org_id=record.actor.org_id,
+        title=record.title,
+        status=_STATES.get(record.state, JobStatus.FAILED),
+        done=record.done,
+        total=record.total,
+        message=record.message or WAITING,
+        result_url=record.result_url,
+        back_url=back_url,
+        back_label=back_label,
+        failed_title=spec.failed_title if spec is not None else Job.failed_title,
+        error=record.error,
+        problems=record.problems,
+        started=record.created_at.timestamp(),
+        ended=_stamp(record.ended_at),
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class JobRunner:
-    """A small thread pool running jobs, with their state kept in memory.
+    """This process's share of the job queue: claims queued jobs while it has a free
+    thread (``workers`` of them), runs them, and records how they went.
 
     Made in the app's lifespan (:func:`tanji.web.app.create_app`) and shut down with it.
     """
 
-    def __init__(self, workers: int = 2, *, keep_seconds: float = KEEP_SECONDS) -> None:
+    def __init__(
+        self,
+        app: App,
+        workers: int = 2,
+        *,
+        poll_seconds: float = 1.0,
+        keep_seconds: float = KEEP_SECONDS,
+        start: bool = True,
+    ) -> None:
+        self.app = app
+        self.workers = workers
+        self.boot = secrets.token_hex(6)
+        self.worker_id = f"{_HOST}:{os.getpid()}:{self.boot}"
+        self._poll = poll_seconds
+        self._keep = timedelta(seconds=keep_seconds)
+        self._sqlite = app.db.dialect.name == "sqlite"
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tanji-job")
-        self._jobs: dict[str, Job] = {}
+        self._running: set[str] = set()
         self._lock = threading.Lock()
-        self._keep = keep_seconds
-        self._waiting = 0  # submitted, not yet started: the queue's depth
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_beat = self._last_sweep = 0.0
+        if start:
+            self.start()
 
-    def submit[T](
+    # --- what requests use ------------------------------------------------------------
+
+    def submit(
         self,
         owner: Actor,
-        title: str,
-        fn: Callable[[Report], T],
+        kind: str,
+        payload: Payload | None = None,
         *,
-        result_url: str | Callable[[T], str] | None = None,
-        back_url: str | None = None,
-        back_label: str = "Back",
-        failed_title: str = "The work did not finish.",
+        session: Session | None = None,
     ) -> Job:
-        """Run ``fn(report)`` in the background for ``owner``; the job's first snapshot."""
-        job = Job(
-            id=secrets.token_urlsafe(12),
-            user_id=owner.user_id,
-            org_id=owner.org_id,
-            title=title,
-            back_url=back_url,
-            back_label=back_label,
-            failed_title=failed_title,
-            started=time.time(),
-        )
-        with self._lock:
-            self._prune()
-            self._jobs[job.id] = job
-            self._waiting += 1
-        # The job runs in the submitting request's context: its log lines carry that
-        # request's id (tanji.web.observability).
-        context = contextvars.copy_context()
-        self._pool.submit(context.run, self._run, job.id, fn, result_url)
-        return job
+        """Queue a job of ``kind`` for ``owner``; its first snapshot.
+
+        With ``session`` (the request's), the job is queued in its transaction — one
+        writer on SQLite, and no job without the request's other changes — and the
+        runner looks for it as soon as that transaction commits."""
+        spec = KINDS[kind]
+        body = dict(payload or {})
+        body.setdefault("request_id", current_request_id())
+        fields: dict[str, Any] = {
+            "job_id": secrets.token_urlsafe(12),
+            "kind": spec.name,
+            "title": spec.title,
+            "payload": body,
+            "actor": owner,
+            "message": WAITING,
+        }
+        if session is not None:
+            record = queue.enqueue(session, **fields)
+            event.listen(session, "after_commit", lambda _: self._wake.set(), once=True)
+            return _job(record)
+        with self.app.unit_of_work() as uow:
+            record = queue.enqueue(uow.session, **fields)
+        self._wake.set()
+        return _job(record)
 
     def get(self, actor: Actor, job_id: str) -> Job:
         """The job's current state; :class:`NotFoundError` unless ``actor`` submitted it."""
-        with self._lock:
-            job = self._jobs.get(job_id)
+        with self.app.unit_of_work() as uow:
+            record = queue.find(uow.session, job_id)
+        job = _job(record) if record is not None else None
         if job is None or not job.owned_by(actor):
             raise NotFoundError(f"no job {job_id} (it may have ended more than an hour ago)")
+        if job.status is JobStatus.RUNNING:
+            with _LIVE_LOCK:
+                live = _LIVE.get(job_id)
+            if live is not None:
+                job = replace(job, done=live.done, total=live.total, message=live.message)
         return job
 
     def counts(self) -> tuple[dict[JobStatus, int], int]:
-        """Jobs kept in memory by state, and how many of the running ones wait for a
-        worker (the queue's depth); for the metrics endpoint."""
-        with self._lock:
-            by_state = dict.fromkeys(JobStatus, 0)
-            for job in self._jobs.values():
-                by_state[job.status] += 1
-            return by_state, self._waiting
+        """Jobs in the store by state (queued ones count as running), and how many wait
+        for a worker (the queue's depth); for the metrics endpoint."""
+        with self.app.unit_of_work() as uow:
+            found = queue.counts(uow.session)
+        by_state = {
+            JobStatus.RUNNING: found["queued"] + found["running"],
+            JobStatus.DONE: found["done"],
+            JobStatus.FAILED: found["failed"],
+        }
+        return by_state, found["queued"]
 
-    def _update(self, job_id: str, **changes: Any) -> None:
-        with self._lock:
-            self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+    # --- the worker -------------------------------------------------------------------
 
-    def _run[T](
-        self,
-        job_id: str,
-        fn: Callable[[Report], T],
-        result_url: str | Callable[[T], str] | None,
-    ) -> None:
-        def report(done: int, total: int, message: str) -> None:
-            self._update(job_id, done=done, total=total, message=message)
-
-        with self._lock:
-            self._waiting -= 1
+    def start(self) -> None:
+        """Fail the jobs a gone process was running, then start claiming jobs."""
+        _LIVE_BOOTS.add(self.boot)
         try:
-            value = fn(report)
-            url = result_url(value) if callable(result_url) else result_url
+            self.sweep()
+        except Exception:  # the store may be busy or not migrated yet: try again later
+            log.exception("could not look for interrupted jobs")
+        self._thread = threading.Thread(target=self._loop, name="tanji-jobs", daemon=True)
+        self._thread.start()
+
+    def sweep(self) -> None:
+        """End the jobs whose worker is gone, forget old ones, remove unused files."""
+        self._last_sweep = time.monotonic()
+        with self.app.unit_of_work() as uow:
+            ended = queue.interrupt(uow.session, self._gone)
+            queue.prune(uow.session, self._keep)
+            pending = queue.pending_payloads(uow.session)
+        for record in ended:
+            log.warning("job %s (%s) was interrupted by a restart", record.id, record.kind)
+            self._cleanup(record.kind, record.payload)
+        for kind in list(KINDS.values()):
+            if kind.sweep is not None:
+                try:
+                    kind.sweep(self.app, pending)
+                except Exception:
+                    log.exception("sweeping after %s jobs failed", kind.name)
+
+    def _gone(self, worker: str, heartbeat: datetime | None) -> bool:
+        """Whether the process ``worker`` (``host:pid:boot``) no longer runs its jobs."""
+        host, _, rest = worker.partition(":")
+        pid_text, _, boot = rest.partition(":")
+        if host == _HOST and pid_text.isdigit():
+            if boot in _LIVE_BOOTS:
+                return False
+            pid = int(pid_text)
+            # This very process with a runner no longer alive (a restart that kept the
+            # pid, as pid 1 in a container), or a process that has ended.
+            return pid == os.getpid() or not _alive(pid)
+        if self._sqlite:
+            return False  # no heartbeats on SQLite (one machine, checked above)
+        stale = timedelta(seconds=STALE_SECONDS)
+        return heartbeat is None or now() - heartbeat > stale
+
+    def _loop(self) -> None:
+        pause = self._poll
+        while not self._stop.is_set():
+            try:
+                self._tick()
+                pause = self._poll
+            except Exception:  # the store unreachable or not migrated: back off
+                log.exception("the job runner's poll failed; trying again")
+                pause = min(60.0, max(pause, self._poll) * 2)
+            self._wake.wait(pause)
+            self._wake.clear()
+
+    def _tick(self) -> None:
+        moment = time.monotonic()
+        if not self._sqlite and moment - self._last_beat >= HEARTBEAT_SECONDS:
+            self._last_beat = moment
+            with self._lock:
+                mine = list(self._running)
+            if mine:
+                with self.app.unit_of_work() as uow:
+                    queue.heartbeat(uow.session, mine)
+        if moment - self._last_sweep >= SWEEP_SECONDS:
+            self.sweep()
+        while not self._stop.is_set():
+            with self._lock:
+                if len(self._running) >= self.workers:
+                    return
+            with self.app.unit_of_work() as uow:
+                record = queue.claim(uow.session, self.worker_id)
+            if record is None:
+                return
+            with self._lock:
+                self._running.add(record.id)
+            with _LIVE_LOCK:
+                _LIVE[record.id] = _job(record)
+            self._pool.submit(self._execute, record)
+
+    def _write(self, what: str, action: Callable[[Any], None]) -> None:
+        """A short write of the job's state; retried a few times when the store is busy."""
+        for attempt in range(5):
+            try:
+                with self.app.unit_of_work() as uow:
+                    action(uow.session)
+                return
+            except Exception:
+                if attempt == 4:
+                    log.exception("could not record the %s of a job", what)
+                    return
+                time.sleep(0.5 * (attempt + 1))
+
+    def _execute(self, record: queue.JobRecord) -> None:
+        job_id = record.id
+        last_write = 0.0
+
+        def report(done: int, total: int, message: str) -> None:
+            nonlocal last_write
+            with _LIVE_LOCK:
+                if job_id in _LIVE:
+                    _LIVE[job_id] = replace(_LIVE[job_id], done=done, total=total, message=message)
+            moment = time.monotonic()
+            if self._sqlite or moment - last_write < PROGRESS_SECONDS:
+                return
+            last_write = moment
+            try:
+                with self.app.unit_of_work() as uow:
+                    queue.progress(uow.session, job_id, done, total, message)
+            except Exception:  # progress is best effort; the outcome is not
+                log.warning("could not record the progress of job %s", job_id, exc_info=True)
+
+        spec = KINDS.get(record.kind)
+        try:
+            with request_id_of(record.payload.get("request_id")):
+                self._outcome(record, spec, report)
+        finally:
+            self._cleanup(record.kind, record.payload)
+            with _LIVE_LOCK:
+                _LIVE.pop(job_id, None)
+            with self._lock:
+                self._running.discard(job_id)
+            self._wake.set()
+
+    def _outcome(self, record: queue.JobRecord, spec: JobKind | None, report: Report) -> None:
+        job_id = record.id
+        try:
+            if spec is None:
+                raise LookupError(f"no job kind {record.kind!r} in this process")
+            url = spec.run(self.app, record.actor, record.payload, report)
         except _KNOWN_ERRORS as error:
             # An import's problems (ImportProblemsError) come as rows for a table.
             rows = tuple((p.process, p.exchange, p.detail) for p in getattr(error, "problems", ()))
             message = str(error).split("\n", 1)[0] if rows else str(error)
-            self._update(
-                job_id, status=JobStatus.FAILED, error=message, problems=rows, ended=time.time()
+            self._write(
+                "failure",
+                lambda s: queue.finish(s, job_id, failed=True, error=message, problems=rows),
             )
             return
         except Exception:
             log.exception("job %s failed", job_id)
-            self._update(job_id, status=JobStatus.FAILED, error=UNEXPECTED, ended=time.time())
+            self._write("failure", lambda s: queue.finish(s, job_id, failed=True, error=UNEXPECTED))
             return
-        self._update(job_id, status=JobStatus.DONE, result_url=url, ended=time.time())
+        self._write("result", lambda s: queue.finish(s, job_id, failed=False, result_url=url))
 
-    def _prune(self) -> None:
-        """Forget jobs that ended long ago (called with the lock held)."""
-        limit = time.time() - self._keep
-        for job_id in [i for i, j in self._jobs.items() if j.ended is not None and j.ended < limit]:
-            del self._jobs[job_id]
+    def _cleanup(self, kind: str, payload: Payload) -> None:
+        spec = KINDS.get(kind)
+        if spec is not None and spec.cleanup is not None:
+            try:
+                spec.cleanup(self.app, payload)
+            except Exception:
+                log.exception("cleaning up after a %s job failed", kind)
 
     def shutdown(self, *, wait: bool = True) -> None:
         """Stop taking jobs; with ``wait``, let the running ones finish."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(10)
         self._pool.shutdown(wait=wait, cancel_futures=True)
+        _LIVE_BOOTS.discard(self.boot)
 
     def __enter__(self) -> JobRunner:
         return self

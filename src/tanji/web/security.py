@@ -83,10 +83,19 @@ def secret_key(settings: Settings) -> str:
         return settings.secret_key
     path: Path = settings.data_dir / SECRET_FILE
     if not path.exists():
+        # Written whole under a temporary name, then linked into place: processes
+        # starting together (``--workers``) all read the one key that won.
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temporary = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process was first: its key is the key
+        finally:
+            temporary.unlink()
     return path.read_text().strip()
 
 

@@ -35,7 +35,7 @@ from tanji.web.api.admission_schemas import (
     SubmissionList,
     SubmissionRead,
 )
-from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.deps import Id, SessionDep
 from tanji.web.jobs import JobsDep, job_url
 from tanji.web.security import ActorDep, MaybeActorDep
 
@@ -149,7 +149,9 @@ def affected(
 
 
 @router.post("/propagation", status_code=202)
-def propagate(body: PropagationCreate, actor: ActorDep, app: AppDep, jobs: JobsDep) -> JobStarted:
+def propagate(
+    body: PropagationCreate, actor: ActorDep, session: SessionDep, jobs: JobsDep
+) -> JobStarted:
     """Recompute every dependent footprint (a job on Dask); follow it at ``url``."""
-    job = start_propagation(app, jobs, actor, body.database, body.version)
+    job = start_propagation(session, jobs, actor, body.database, body.version)
     return JobStarted(job_id=job.id, url=job_url(job))

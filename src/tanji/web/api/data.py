@@ -115,7 +115,7 @@ def submit(
         visibility=visibility, unlinked=unlinked, multi_output=multi_output,
         providers=providers,
     )  # fmt: skip
-    job = submit_import(app, jobs, actor, order, file.file)
+    job = submit_import(app, jobs, actor, order, file.file, session)
     return ImportSubmitted(
         job_id=job.id,
         status=job.status,

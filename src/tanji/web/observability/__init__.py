@@ -11,6 +11,7 @@ from tanji.web.observability.logs import (
     RequestContext,
     current_request_id,
     logging_config,
+    request_id_of,
 )
 from tanji.web.observability.metrics import Metrics, metrics_router
 
@@ -22,4 +23,5 @@ __all__ = [
     "current_request_id",
     "logging_config",
     "metrics_router",
+    "request_id_of",
 ]

@@ -22,6 +22,8 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +37,7 @@ __all__ = [
     "RequestContext",
     "current_request_id",
     "logging_config",
+    "request_id_of",
 ]
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -55,6 +58,16 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {
 def current_request_id() -> str | None:
     """The id of the request being handled, or ``None`` outside a request."""
     return _request_id.get()
+
+
+@contextmanager
+def request_id_of(request_id: str | None) -> Iterator[None]:
+    """Log as part of request ``request_id`` meanwhile (a job run for that request)."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
 
 
 def route_template(scope: Scope) -> str:

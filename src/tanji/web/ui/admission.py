@@ -306,12 +306,12 @@ def affected(
 @router.post("/admission/propagation")
 def propagate(
     actor: ActorDep,
-    app: AppDep,
+    session: SessionDep,
     jobs: JobsDep,
     database: Annotated[str, Form(max_length=200)],
     version: Annotated[str, Form(max_length=50)] = "",
 ) -> Response:
-    job = start_propagation(app, jobs, actor, database, version or None)
+    job = start_propagation(session, jobs, actor, database, version or None)
     return RedirectResponse(job_url(job), status_code=303)
 
 

@@ -113,7 +113,7 @@ def start_import(
         errors = error.fields or {"form": str(error)}
         return _form(request, session, actor, values, errors, status_code=422)
     assert file is not None  # check_import refuses a form without a file
-    job = submit_import(app, jobs, actor, order, file.file)
+    job = submit_import(app, jobs, actor, order, file.file, session)
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": job_url(job)})
     return RedirectResponse(job_url(job), status_code=303)

@@ -7,9 +7,12 @@ to the job's result; a failed job shows why, and stops polling.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from tanji.web.i18n import language_of, translations
 from tanji.web.jobs import JobsDep, JobStatus
 from tanji.web.security import ActorDep, page_router
 from tanji.web.ui.templating import render
@@ -27,5 +30,7 @@ def job_page(request: Request, job_id: str, actor: ActorDep, jobs: JobsDep) -> R
         if polled:
             return Response(status_code=200, headers={"HX-Redirect": job.result_url})
         return RedirectResponse(job.result_url, status_code=303)
+    if job.error is not None:  # the runner's own messages are in the catalogues
+        job = replace(job, error=translations(language_of(request)).gettext(job.error))
     template = "partials/job.html" if polled else "job.html"
     return render(request, template, {"job": job})

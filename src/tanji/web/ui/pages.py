@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends
@@ -11,7 +12,7 @@ from starlette.responses import HTMLResponse
 from tanji.domain.regions import REGIONS
 from tanji.services.catalog import readers_of
 from tanji.services.factors import factor_detail, search_factors
-from tanji.services.progress import footprint_progress
+from tanji.services.progress import Progress, footprint_progress, progress_stamp
 from tanji.services.rules import get_entry, list_rules, parse_ref
 from tanji.web.deps import SessionDep
 from tanji.web.security import MaybeActorDep, page_router
@@ -44,9 +45,29 @@ SECTOR_NAMES = {
 }
 
 
+#: The home page's progress is recomputed when results or certificates change, and at
+#: least this often (an organisation's region or demo flag changing is seen then).
+PROGRESS_SECONDS = 60.0
+
+
+def _progress(request: Request, session: SessionDep) -> Progress:
+    """The province's progress, kept per process while :func:`progress_stamp` holds:
+    computing it reads every result's document (the home page's cost)."""
+    stamp = progress_stamp(session)
+    state = request.app.state
+    cached = getattr(state, "home_progress", None)
+    moment = time.monotonic()
+    if cached is not None and cached[0] == stamp and moment < cached[1]:
+        progress: Progress = cached[2]
+        return progress
+    progress = footprint_progress(session)
+    state.home_progress = (stamp, moment + PROGRESS_SECONDS, progress)
+    return progress
+
+
 @router.get("/")
 def home(request: Request, session: SessionDep) -> HTMLResponse:
-    progress = footprint_progress(session)
+    progress = _progress(request, session)
     context = {"progress": progress, "sector_names": SECTOR_NAMES, "regions": REGIONS}
     return render(request, "home.html", context)
 

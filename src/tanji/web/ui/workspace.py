@@ -49,11 +49,12 @@ from tanji.services.product_lines import (
 )
 from tanji.services.product_lock import StaleVersionError
 from tanji.services.supply.requests import line_statuses
+from tanji.web.calculation_jobs import submit_calculation
 from tanji.web.conflicts import conflict_message, form_version
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.guards import limit
 from tanji.web.i18n import language_of, translations
-from tanji.web.jobs import JobsDep, Report, job_url
+from tanji.web.jobs import JobsDep, job_url
 from tanji.web.security import ActorDep, page_router
 from tanji.web.ui.certification.product import certification_context
 from tanji.web.ui.problems import say, say_all
@@ -796,20 +797,7 @@ def calculate(
         return _page(request, session, app, actor, product_id,
                      {"calculation_error": said}, status_code=422)  # fmt: skip
 
-    def work(report: Report) -> int:
-        # Its own transaction: the request's session is closed when the job runs.
-        with app.unit_of_work() as uow:
-            return product_calculation.calculate_product(
-                uow.session, app.backgrounds, actor, product_id,
-                iterations=count, seed=chosen_seed, progress=report,
-            ).result_id  # fmt: skip
-
-    job = jobs.submit(
-        actor, "Calculating the footprint", work,
-        result_url=lambda result_id: f"/workspace/results/{result_id}",
-        back_url=f"/workspace/products/{product_id}", back_label="Back to the product",
-        failed_title="The footprint could not be calculated",
-    )  # fmt: skip
+    job = submit_calculation(session, jobs, actor, product_id, count, chosen_seed)
     return _redirect(request, job_url(job))
 
 

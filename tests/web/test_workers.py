@@ -1,0 +1,154 @@
+"""``tanji serve --workers 2`` on PostgreSQL: a real server of two processes, where a
+sign-in, a job submitted through one process and read back through the other, and the
+job's run by whichever process claims it all hold (nothing lives in one process)."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.web.conftest import PASSWORD, add_member, token_for
+from tests.web.test_data_import import factor_csv
+
+from tanji.bootstrap import App
+from tanji.services import logins
+from tanji.services.accounts import DEMO_ACCOUNTS
+
+TANJI = Path(sys.executable).with_name("tanji")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def two_workers(tanji_app: App, tmp_path: Path) -> Iterator[str]:
+    if tanji_app.db.dialect.name != "postgresql":
+        pytest.skip("several workers need PostgreSQL")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TANJI_DATABASE_URL": tanji_app.settings.database_url,
+        "TANJI_DATA_DIR": str(tmp_path),
+        "TANJI_ADMIN_MFA": "0",
+        "TANJI_LOG_FORMAT": "text",
+    }
+    env.pop("TANJI_SECRET_KEY", None)  # made once by the parent, read by both workers
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            [str(TANJI), "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300  # each worker imports the platform: slow when busy
+        while True:
+            try:
+                if len(_workers_answering(url)) >= 2:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:  # pragma: no cover
+                server.kill()
+                said = log.read_text(errors="replace")[-3000:]
+                pytest.fail(f"tanji serve --workers 2 did not start:\n{said}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _workers_answering(url: str) -> set[str]:
+    """The processes that answered a burst of fresh connections (both, once both run)."""
+
+    def ask(_: int) -> str:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            return _worker_of(client)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return set(pool.map(ask, range(16)))
+
+
+def _worker_of(client: httpx.Client) -> str:
+    """Which process answers on this connection (its start time, from its metrics)."""
+    found = re.search(r"^process_start_time_seconds (\S+)$", client.get("/metrics").text, re.M)
+    assert found
+    return found.group(1)
+
+
+def test_two_workers_share_sessions_jobs_and_the_queue(
+    tanji_app: App, two_workers: str, tmp_path: Path
+) -> None:
+    email, password, _ = DEMO_ACCOUNTS[3]
+    with tanji_app.unit_of_work() as uow:
+        province = logins.authenticate(uow.session, email, password)
+    editor = add_member(tanji_app, province, "editor")
+    bearer = {"Authorization": f"Bearer {token_for(tanji_app, editor.actor, ['factor.import'])}"}
+    # A browser signs in (the session is a row in the store, the cookie signed with the
+    # one secret key).
+    browser = httpx.Client(base_url=two_workers, timeout=30)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text)
+    assert csrf
+    signed_in = browser.post(
+        "/login", data={"email": editor.email, "password": PASSWORD, "csrf_token": csrf[1]}
+    )
+    said = (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+    assert signed_in.status_code == 303, said
+    cookies = dict(browser.cookies)
+    browser.close()
+    # A job through the API: queued in the store, run by a worker process.
+    code = f"W-{secrets.token_hex(3)}"
+    with httpx.Client(base_url=two_workers, headers=bearer, timeout=30) as api:
+        submitted = api.post(
+            "/api/v1/data/imports",
+            data={"format": "csv", "name": f"workers-{code}", "visibility": "private"},
+            files={"file": ("factors.csv", factor_csv(code, "多进程导入"), "text/csv")},
+        )
+        assert submitted.status_code == 202, submitted.text
+        job_id = submitted.json()["job_id"]
+
+    # Read back through fresh connections, many at once (so that both processes accept
+    # some), until both processes have answered and the job is done.
+    def read_back(_: int) -> tuple[str, dict[str, object]]:
+        with httpx.Client(base_url=two_workers, cookies=cookies, timeout=60) as fresh:
+            worker = _worker_of(fresh)
+            job = fresh.get(f"/api/v1/jobs/{job_id}", headers=bearer)
+            assert job.status_code == 200, job.text
+            account = fresh.get("/account")
+            assert account.status_code == 200, f"the session on worker {worker}"
+            assert editor.email in account.text
+            return worker, job.json()
+
+    seen: dict[str, dict[str, object]] = {}
+    deadline = time.monotonic() + 90
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        while time.monotonic() < deadline and not (
+            len(seen) >= 2 and all(j["status"] == "done" for j in seen.values())
+        ):
+            seen.update(pool.map(read_back, range(24)))
+            time.sleep(0.2)
+    assert len(seen) >= 2, "only one worker process answered"
+    assert {j["status"] for j in seen.values()} == {"done"}, seen
+    result = next(iter(seen.values()))["result_url"]
+    assert isinstance(result, str)
+    assert result.startswith("/data/imports/")
