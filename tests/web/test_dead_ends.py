@@ -93,7 +93,8 @@ def test_the_operators_product_list_names_the_organisation(
             uow.session, f"op-{secrets.token_hex(3)}@example.com", PASSWORD
         )
     auth = {"Authorization": f"Bearer {token_for(tanji_app, operator)}"}
-    page = client.get("/workspace?lang=zh", headers=auth)
+    # The operator lands on the organisations; the product list is one click away.
+    page = client.get("/workspace?view=products&lang=zh", headers=auth)
     assert page.status_code == 200
     table = page.text[page.text.index('id="products"') :]
     assert "<th>所属机构</th>" in table

@@ -134,7 +134,8 @@ def workspace(
     """An enterprise's products; any other organisation goes to its own home (a service
     provider or the operator may still open the product list: ``?view=products``)."""
     home = HOMES.get(actor.org_kind)
-    if home is not None and not (view == "products" and actor.can("product.write")):
+    may_list = actor.can("product.write") or actor.is_platform_admin
+    if home is not None and not (view == "products" and may_list):
         return _see(home)
     found = products.list_products(session, actor)
     context = _index_context(found, {}, {}, all_orgs=actor.is_platform_admin)
