@@ -41,7 +41,7 @@ def test_tour(page: Page, tmp_path: Path, screenshots: Path) -> None:
     email = f"tour-{secrets.token_hex(4)}@example.com"
     page.goto("/register")
     page.fill("input[name=name]", f"江苏导览电池有限公司 {email}")
-    page.fill("input[name=uscc]", random_uscc())
+    page.fill("input[name=uscc]", random_uscc("320100"))
     page.select_option("select[name=region]", index=1)
     page.fill("input[name=display_name]", "导览管理员")
     page.fill("input[name=email]", email)

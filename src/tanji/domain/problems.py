@@ -30,6 +30,15 @@ TEXTS: Mapping[str, str] = {
     "amount-too-large": "{value} is beyond the largest quantity accepted ({limit})",
     "factor-too-large": "{value} kg per unit is beyond the largest factor accepted ({limit})",
     "too-long": "{length} characters; at most {limit}",
+    "uscc-organisation-code": (
+        "{uscc}: the organisation code inside the credit code (characters 9 to 17) does "
+        "not add up; check them against the business licence"
+    ),
+    "uscc-region": (
+        "characters 3 to 8 of the credit code, {division}, name the place of registration, "
+        "which is not in {region_en}; a code issued there has {prefix} at characters 3 "
+        "onwards: check the code or the city chosen"
+    ),
     "negative-factor": (
         "line {line}: the factor {factor} is negative ({value} kg CO2e per {factor_unit}); "
         "check its sign — a credit belongs in the report beside the footprint"

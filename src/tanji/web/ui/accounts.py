@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tanji.domain.accounts import ACTIONS, Actor, OrgKind, OrgStatus, Role
+from tanji.domain.problems import TEXTS
 from tanji.domain.regions import JIANGSU, JIANGSU_CITIES, REGIONS
 from tanji.services import accounts, audit, logins
 from tanji.services.audit import AuditEntry
@@ -34,6 +35,7 @@ from tanji.web.deps import Id, SessionDep
 from tanji.web.guards import limit, login_failed, login_succeeded, login_wait
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router, sign_in, sign_out, web_session
+from tanji.web.ui.problems import say
 from tanji.web.ui.templating import render
 
 __all__ = ["FIELD_MESSAGES", "router", "safe_next"]
@@ -188,8 +190,13 @@ def field_errors(
     kind = _CONFLICT if isinstance(error, ConflictError) else _INVALID
     messages = {**FIELD_MESSAGES, **(extra or {})}
     fields = error.fields or {"": str(error)}
+    gettext = translations(language_of(request)).gettext
     return {
-        name: _gettext(request, messages[(name, kind)]) if (name, kind) in messages else text
+        name: say(text, gettext)
+        if getattr(text, "code", None) in TEXTS
+        else _gettext(request, messages[(name, kind)])
+        if (name, kind) in messages
+        else text
         for name, text in fields.items()
     }
 
