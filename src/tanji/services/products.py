@@ -384,8 +384,13 @@ def _snapshot(row: ProductRow, with_facts: bool = False) -> dict[str, Any]:
         "name_zh": row.name_zh,
         "name_en": row.name_en,
         "rule_ref": row.rule_ref,
-        "lines": len(data.get("lines", [])),
-        "digest": ModelDocument(data, {}, "").digest(),
+        # Each line as it was saved, by id: the audit log shows what changed field by
+        # field ("cathode: quantity 5 → 6 kg"), not a fingerprint of the document.
+        "lines": {
+            str(line.get("id", number)): {k: v for k, v in line.items() if k != "id"}
+            for number, line in enumerate(data.get("lines", []), start=1)
+            if isinstance(line, Mapping)
+        },
         "version": row.version,
     }
     if with_facts:
