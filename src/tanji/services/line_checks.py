@@ -30,7 +30,10 @@ from tanji.services.catalog import readers_of_org
 from tanji.services.errors import InvalidInputError, ServiceError
 from tanji.services.factors import parse_ref, resolve_factors
 
-__all__ = ["check_lines", "line_warnings"]
+#: The "clause" of the workspace's own findings (the pages translate it).
+WORKSPACE = "Tanji workspace"
+
+__all__ = ["WORKSPACE", "check_lines", "line_warnings"]
 
 
 def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
@@ -95,10 +98,13 @@ def line_warnings(model: ProductModel) -> list[Finding]:
         inline = line.link.inline if line.link is not None else None
         if inline is not None and inline.co2e is not None and inline.co2e < 0:
             message = Problem(
-                "negative-factor", line=line.id, factor=inline.name_en or line.id,
-                value=f"{inline.co2e:g}", factor_unit=inline.unit,
+                "negative-factor", line=line.id, name=line.name or line.id,
+                factor=inline.name_en or line.id, value=f"{inline.co2e:g}",
+                factor_unit=inline.unit,
             )  # fmt: skip
             found.append(
-                Finding(Severity.WARNING, "negative-factor", message, line.where, "Tanji workspace")
+                Finding(
+                    Severity.WARNING, "negative-factor", message, line.where, WORKSPACE, line.id
+                )
             )
     return found

@@ -19,7 +19,7 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's marker name, read by pybabel)
     return text
 
 
-__all__ = ["KINDS", "say", "say_all"]
+__all__ = ["CODES", "KINDS", "WORKSPACE_CLAUSE", "say", "say_all", "say_code"]
 
 #: Kinds of unit (:data:`tanji.domain.units.UNIT_KINDS`) as the catalogue has them.
 KINDS: Mapping[str, str] = {
@@ -36,13 +36,60 @@ KINDS: Mapping[str, str] = {
 }
 
 
+#: Codes the platform stores and pages show (a boundary, a grid level, a method, a
+#: status), said in words; a value not here is product data and is shown as it is.
+CODES: Mapping[str, str] = {
+    "cradle-to-gate": N_("cradle to gate"),
+    "cradle-to-grave": N_("cradle to grave"),
+    "gate-to-gate": N_("gate to gate"),
+    "national": N_("national"),
+    "regional": N_("regional"),
+    "province": N_("provincial"),
+    "lifecycle": N_("life-cycle"),
+    "location": N_("location-based"),
+    "market": N_("market-based"),
+    "grid_location": N_("location-based grid factor"),
+    "ipcc-ar6-gwp100": N_("IPCC AR6 GWP100"),
+    "ipcc-ar5-gwp100": N_("IPCC AR5 GWP100"),
+    "economic": N_("economic"),
+    "physical": N_("physical"),
+    "mass": N_("mass"),
+    "energy": N_("energy"),
+    "draft": N_("draft"),
+    "trial": N_("trial"),
+    "published": N_("published"),
+    "superseded": N_("superseded"),
+    "lithium-battery": N_("lithium battery"),
+    "pv-module": N_("PV module"),
+    "steel": N_("steel"),
+    "general": N_("general products"),
+}
+
+#: The values of a problem that hold such codes (a line id is never translated).
+_CODED = frozenset(
+    {"boundary", "rule_boundary", "level", "basis", "rule_basis", "method", "rule_method",
+     "category"}
+)  # fmt: skip
+
+#: The clause of the workspace's own findings (tanji.services.line_checks.WORKSPACE).
+WORKSPACE_CLAUSE = "Tanji workspace"
+
+
+def say_code(value: str, gettext: Callable[[str], str]) -> str:
+    """A stored code in words (:data:`CODES`), else the value as it is."""
+    if value == WORKSPACE_CLAUSE:
+        return gettext(WORKSPACE_CLAUSE)
+    return gettext(CODES[value]) if value in CODES else value
+
+
 def say(message: str, gettext: Callable[[str], str]) -> str:
     """``message`` in the reader's language when it is a known problem, else as it is."""
     code = getattr(message, "code", None)
     values = getattr(message, "values", None)
     if not isinstance(code, str) or code not in TEXTS or not isinstance(values, dict):
         return message
-    shown = {k: gettext(KINDS[v]) if k.endswith("kind") and v in KINDS else v
+    shown = {k: gettext(KINDS[v]) if k.endswith("kind") and v in KINDS
+             else gettext(CODES[v]) if k in _CODED and v in CODES else v
              for k, v in values.items()}  # fmt: skip
     return gettext(TEXTS[code]).format(**shown)
 

@@ -23,6 +23,7 @@ from tanji.web.i18n import (
 )
 from tanji.web.security import csrf_token
 from tanji.web.ui.grid_text import basis_name, grid_name, grid_note
+from tanji.web.ui.problems import say, say_code
 
 __all__ = ["TEMPLATES", "environment", "render"]
 
@@ -62,9 +63,16 @@ def environment(language: str) -> Environment:
     def factor_name(choice: Mapping[str, Any]) -> str:
         return grid_name(choice, language)
 
+    def problem(message: str) -> str:
+        return say(message, gettext)
+
+    def code(value: str) -> str:
+        return say_code(value, gettext)
+
     env.filters.update(
-        number=number, share=share, when=when, grid_note=grid, grid_name=factor_name, basis=basis
-    )
+        number=number, share=share, when=when, grid_note=grid, grid_name=factor_name,
+        basis=basis, problem=problem, code=code,
+    )  # fmt: skip
     env.globals.update(language=language, languages=tuple(LANGUAGES))
     return env
 
