@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from tanji.domain.regions import REGIONS, region_name
 from tanji.services.audit import AuditEntry, FieldChange, field_changes
 
@@ -170,6 +172,10 @@ FIELDS: Mapping[str, str] = {
     "fingerprint": N_("Fingerprint"),
     "size": N_("Size (bytes)"),
     "pins": N_("Data pinned"),
+    "illustrative": N_("illustrative"),
+    "per": N_("Per"),
+    "link": N_("Linked to"),
+    "ref": N_("Version used"),
     "public_id": N_("Public id"),
     "grade": N_("Grade"),
     "industry": N_("Industry"),
@@ -215,7 +221,7 @@ class AuditText:
 
     what: str
     subject: str
-    changes: tuple[tuple[str, str | None, str | None], ...]
+    changes: tuple[tuple[Markup, str | None, str | None], ...]
 
 
 def _value(value: Any, gettext: Callable[[str], str], language: str) -> str | None:
@@ -240,24 +246,28 @@ def _value(value: Any, gettext: Callable[[str], str], language: str) -> str | No
 
 def _summarised(entry: AuditEntry, changes: list[FieldChange]) -> list[FieldChange]:
     """A product created or deleted: its lines counted, not listed field by field."""
-    whole = entry.after if entry.before is None else entry.before if entry.after is None else None
+    created = entry.action.endswith(".create")
+    whole = entry.after if created or entry.before is None else entry.before
     lines = (whole or {}).get("lines")
-    if not isinstance(lines, Mapping) or (entry.before is not None and entry.after is not None):
+    if not isinstance(lines, Mapping) or not (
+        created or entry.before is None or entry.after is None
+    ):
         return changes
     kept = [c for c in changes if c.path[0] != "lines"]
-    count = FieldChange(("lines",), None, len(lines)) if entry.before is None else (
+    count = FieldChange(("lines",), None, len(lines)) if whole is entry.after else (
         FieldChange(("lines",), len(lines), None))  # fmt: skip
     return [*kept, count]
 
 
-def _field(path: tuple[str, ...], entry: AuditEntry, gettext: Callable[[str], str]) -> str:
+def _field(path: tuple[str, ...], entry: AuditEntry, gettext: Callable[[str], str]) -> Markup:
     """A field's name: a product line by its name (else its id), then the line's field;
     a product's facts by the fact's name; list items by number."""
     parts = list(path)
     head: list[str] = []
     if parts[0] == "lines" and len(parts) > 1:
         line = parts[1]
-        head.append(gettext("Line %(name)s") % {"name": _line_name(entry, line)})
+        named_line = Markup('<span translate="no">{}</span>').format(_line_name(entry, line))
+        head.append(Markup(escape(gettext("Line %(name)s"))) % {"name": named_line})
         parts = parts[2:]
     elif parts[0] == "facts" and len(parts) > 1:
         parts = parts[1:]
@@ -266,7 +276,7 @@ def _field(path: tuple[str, ...], entry: AuditEntry, gettext: Callable[[str], st
         for part in parts
         if part not in ("quantity",) or len(parts) == 1
     ]
-    return " · ".join([*head, *named]) or gettext("Line")
+    return Markup(" · ").join([*head, *named]) or escape(gettext("Line"))
 
 
 def _line_name(entry: AuditEntry, line_id: str) -> str:

@@ -11,6 +11,9 @@ them).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from tanji.domain.problems import TEXTS
 
@@ -19,7 +22,7 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's marker name, read by pybabel)
     return text
 
 
-__all__ = ["CODES", "KINDS", "WORKSPACE_CLAUSE", "say", "say_all", "say_code"]
+__all__ = ["CODES", "KINDS", "WORKSPACE_CLAUSE", "say", "say_all", "say_code", "say_html"]
 
 #: Kinds of unit (:data:`tanji.domain.units.UNIT_KINDS`) as the catalogue has them.
 KINDS: Mapping[str, str] = {
@@ -63,6 +66,16 @@ CODES: Mapping[str, str] = {
     "pv-module": N_("PV module"),
     "steel": N_("steel"),
     "general": N_("general products"),
+    # transport modes and electricity instruments
+    "road": N_("road"),
+    "rail": N_("rail"),
+    "inland-waterway": N_("inland waterway"),
+    "sea-container": N_("sea (container ship)"),
+    "sea-bulk": N_("sea (bulk carrier)"),
+    "air": N_("air"),
+    "green-certificate": N_("Green certificate (GEC)"),
+    "green-power": N_("Green power trading"),
+    "ppa": N_("Power purchase agreement"),
 }
 
 #: The values of a problem that hold such codes (a line id is never translated).
@@ -92,6 +105,31 @@ def say(message: str, gettext: Callable[[str], str]) -> str:
              else gettext(CODES[v]) if k in _CODED and v in CODES else v
              for k, v in values.items()}  # fmt: skip
     return gettext(TEXTS[code]).format(**shown)
+
+
+#: The values of a problem that are product data (names people gave), not words of the
+#: platform: on a page they are marked ``translate="no"``.
+_DATA = frozenset({"name", "line", "factor", "excluded", "declared", "uscc", "unit"})
+
+
+def say_html(message: str, gettext: Callable[[str], str]) -> Markup:
+    """:func:`say` for a page: escaped, with the product data it names marked
+    ``translate="no"`` (a line's name is the enterprise's words, not the platform's)."""
+    code = getattr(message, "code", None)
+    values = getattr(message, "values", None)
+    if not isinstance(code, str) or code not in TEXTS or not isinstance(values, dict):
+        return escape(message)
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if key.endswith("kind") and value in KINDS:
+            shown[key] = gettext(KINDS[value])
+        elif key in _CODED and value in CODES:
+            shown[key] = gettext(CODES[value])
+        elif key in _DATA:
+            shown[key] = Markup('<span translate="no">{}</span>').format(value)
+        else:
+            shown[key] = value
+    return Markup(escape(gettext(TEXTS[code]))).format(**shown)
 
 
 def say_all(messages: Mapping[str, str], gettext: Callable[[str], str]) -> dict[str, str]:
