@@ -174,6 +174,7 @@ FIELDS: Mapping[str, str] = {
     "pins": N_("Data pinned"),
     "illustrative": N_("illustrative"),
     "per": N_("Per"),
+    "seed": N_("Random seed"),
     "link": N_("Linked to"),
     "ref": N_("Version used"),
     "public_id": N_("Public id"),
