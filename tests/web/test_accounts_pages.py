@@ -332,7 +332,7 @@ def test_an_admin_adds_a_person_and_changes_a_role(client: TestClient, tanji_app
     )
     assert "角色已修改" in changed.text
     assert "变更了成员角色" in changed.text  # the audit log shows the change, in words
-    assert "<del>查看者</del> → <ins>编辑</ins>" in changed.text
+    assert '<del translate="no">查看者</del> → <ins translate="no">编辑</ins>' in changed.text
     last = client.post(
         f"/account/members/{admin.actor.user_id}/role", data={"role": "viewer", "csrf_token": token}
     )

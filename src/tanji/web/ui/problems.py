@@ -22,7 +22,16 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's marker name, read by pybabel)
     return text
 
 
-__all__ = ["CODES", "KINDS", "WORKSPACE_CLAUSE", "say", "say_all", "say_code", "say_html"]
+__all__ = [
+    "CODES",
+    "KINDS",
+    "WORKSPACE_CLAUSE",
+    "say",
+    "say_all",
+    "say_cell",
+    "say_code",
+    "say_html",
+]
 
 #: Kinds of unit (:data:`tanji.domain.units.UNIT_KINDS`) as the catalogue has them.
 KINDS: Mapping[str, str] = {
@@ -130,6 +139,28 @@ def say_html(message: str, gettext: Callable[[str], str]) -> Markup:
         else:
             shown[key] = value
     return Markup(escape(gettext(TEXTS[code]))).format(**shown)
+
+
+def say_cell(problem: object, gettext: Callable[[str], str]) -> Markup:
+    """A problem of an uploaded workbook (:class:`tanji.io.activity_template.
+    TemplateProblem`) for a page: where it is in the reader's language (row, column
+    header as written), then what — translated when it is a known problem."""
+    row, column = getattr(problem, "row", None), getattr(problem, "column", None)
+    header = getattr(problem, "header", "") or ""
+    message = getattr(problem, "message", None)
+    if message is None:
+        return escape(str(problem))
+    quoted = Markup('<span translate="no">{}</span>').format(header)
+    if row is not None and column is not None:
+        where = Markup(escape(gettext("Row %(row)s, column “%(column)s”"))) % {
+            "row": row, "column": quoted}  # fmt: skip
+    elif row is not None:
+        where = escape(gettext("Row %(row)s") % {"row": row})
+    elif column is not None:
+        where = Markup(escape(gettext("Column “%(column)s”"))) % {"column": quoted}
+    else:
+        where = escape(gettext("The workbook"))
+    return Markup("{}: {}").format(where, say_html(message, gettext))
 
 
 def say_all(messages: Mapping[str, str], gettext: Callable[[str], str]) -> dict[str, str]:

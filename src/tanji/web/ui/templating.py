@@ -24,7 +24,7 @@ from tanji.web.i18n import (
 )
 from tanji.web.security import csrf_token
 from tanji.web.ui.grid_text import basis_name, grid_name, grid_note
-from tanji.web.ui.problems import say_code, say_html
+from tanji.web.ui.problems import say_cell, say_code, say_html
 
 __all__ = ["TEMPLATES", "environment", "render"]
 
@@ -70,9 +70,12 @@ def environment(language: str) -> Environment:
     def code(value: str) -> str:
         return say_code(value, gettext)
 
+    def cell_problem(problem: object) -> Markup:
+        return say_cell(problem, gettext)
+
     env.filters.update(
         number=number, share=share, when=when, grid_note=grid, grid_name=factor_name,
-        basis=basis, problem=problem, code=code,
+        basis=basis, problem=problem, code=code, cell_problem=cell_problem,
     )  # fmt: skip
     env.globals.update(language=language, languages=tuple(LANGUAGES))
     return env
