@@ -22,9 +22,13 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def test_the_main_pages_say_everything_in_chinese(tanji_app: App, client: TestClient) -> None:
     client.cookies.set("lang", "zh")
-    public = ["/", "/factors", "/rules", "/login", "/register", "/nope"]
+    public = ["/", "/factors", "/rules", "/login", "/register", "/nope",
+              "/factors/cn-electricity:CN-ELEC-LCA-2023-CN",
+              "/factors/freight-transport:DESNZ2025-FREIGHT-ROAD-HGV-ALL-AVG-WTW"]  # fmt: skip
     for path in public:
-        assert untranslated(client.get(path).text) == [], path
+        page = client.get(path)
+        assert page.status_code == (404 if path == "/nope" else 200), path
+        assert untranslated(page.text) == [], path
     token = sign_in(client, new_enterprise(tanji_app))
     base = f"/workspace/products/{new_product(client, token)}"
     computed = client.post(f"{base}/calculate", data={"iterations": "0", "csrf_token": token},
