@@ -23,7 +23,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def test_the_main_pages_say_everything_in_chinese(tanji_app: App, client: TestClient) -> None:
     client.cookies.set("lang", "zh")
     public = ["/", "/factors", "/rules", "/login", "/register", "/nope",
-              "/factors/cn-electricity:CN-ELEC-LCA-2023-CN",
+              "/factors/cn-electricity:CN-ELEC-LCA-2023-CN", "/rules/cn-battery-declaration",
               "/factors/freight-transport:DESNZ2025-FREIGHT-ROAD-HGV-ALL-AVG-WTW"]  # fmt: skip
     for path in public:
         page = client.get(path)

@@ -77,6 +77,11 @@ CODES: Mapping[str, str] = {
     "cbam_default": N_("CBAM default value"),
     "life_cycle": N_("life cycle (upstream included)"),
     "as published": N_("as published"),
+    # allocation and end of life (the rules' words)
+    "subdivision": N_("subdivision"),
+    "system-expansion": N_("system expansion"),
+    "cut-off": N_("cut-off"),
+    "cff": N_("Circular Footprint Formula"),
     "ipcc-ar6-gwp100": N_("IPCC AR6 GWP100"),
     "ipcc-ar5-gwp100": N_("IPCC AR5 GWP100"),
     "IPCC-AR6-GWP100": N_("IPCC AR6 GWP100"),
