@@ -11,7 +11,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.conftest import new_enterprise
+from tests.web.conftest import new_enterprise, token_for
 from tests.web.test_workspace_pages import new_product, sign_in
 from tests.web.untranslated import untranslated
 
@@ -79,3 +79,21 @@ def test_a_refused_registration_says_each_field_in_chinese(client: TestClient) -
     assert CJK.search(error["message"])
     for name, text in error["fields"].items():
         assert CJK.search(text), (name, text)
+
+
+def test_the_api_says_findings_in_chinese_and_names_their_line(
+    tanji_app: App, client: TestClient
+) -> None:
+    member = new_enterprise(tanji_app)
+    token = sign_in(client, member)
+    product_id = new_product(client, token)
+    headers = {"Authorization": f"Bearer {token_for(tanji_app, member.actor)}"}
+    url = f"/api/v1/products/{product_id}/findings"
+    zh = client.get(url, headers={**headers, "Accept-Language": "zh-CN"}).json()["data"]
+    en = client.get(url, headers=headers).json()["data"]
+    cathode = next(f for f in zh if f["code"] == "factor-to-choose" and f["line_id"] == "cathode")
+    assert cathode["message"].startswith(
+        "条目「正极材料 cathode active material」还没有选择排放因子"
+    )
+    english = next(f for f in en if f["code"] == "factor-to-choose" and f["line_id"] == "cathode")
+    assert english["message"].startswith("line cathode: no factor chosen yet")  # as before
