@@ -97,3 +97,28 @@ def test_the_api_says_findings_in_chinese_and_names_their_line(
     )
     english = next(f for f in en if f["code"] == "factor-to-choose" and f["line_id"] == "cathode")
     assert english["message"].startswith("line cathode: no factor chosen yet")  # as before
+
+
+def test_form_problems_in_chinese(tanji_app: App, client: TestClient) -> None:
+    token = sign_in(client, new_enterprise(tanji_app))
+    client.cookies.set("lang", "zh")
+    base = f"/workspace/products/{new_product(client, token)}"
+    htmx = {"HX-Request": "true", "X-CSRF-Token": token}
+    line = {"kind": "factor", "id": "coal", "stage": "production", "amount": "lots",
+            "unit": "t", "factor": "ipcc2006-fuels:IPCC2006-SC-EI-COKING-COAL-T"}  # fmt: skip
+    refused = client.post(f"{base}/lines", data=line, headers=htmx).text
+    assert "请填写数字，例如 1200 或 12.5" in refused
+    facts = {"name_zh": "", "name_en": "", "declared_unit": "1 kWh", "output": "abc",
+             "boundary": "cradle-to-gate", "period_start": "2025-02-01",
+             "period_end": "2025-01-01", "gtin": "12"}  # fmt: skip
+    page = client.post(f"{base}/facts", data={**facts, "csrf_token": token}).text
+    for said in ("请填写产品的中文或英文名称", "请填写数值和单位，例如“12.5 MWh”",
+                 "早于开始日期", "GTIN 商品条码为 8 到 14 位数字"):  # fmt: skip
+        assert said in page, said
+    assert "expected" not in page
+    created = client.post(
+        "/workspace/products",
+        data={"template": "battery", "code": "bad code!", "name_zh": "", "csrf_token": token},
+    ).text
+    assert "请使用字母、数字和" in created
+    assert untranslated(created) == []

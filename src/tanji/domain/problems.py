@@ -39,6 +39,17 @@ TEXTS: Mapping[str, str] = {
         "which is not in {region_en}; a code issued there has {prefix} at characters 3 "
         "onwards: check the code or the city chosen"
     ),
+    # Forms: a new product and its facts (tanji.services.products, product_facts)
+    "product-code": "letters, digits and . _ : / - (starting with a letter or digit)",
+    "name-missing": "give the product's name in Chinese or English",
+    "quantity-expected": "expected a number and a unit such as '12.5 MWh', got '{text}'",
+    "unit-unknown": "unknown unit '{unit}'",
+    "amount-not-positive": "the amount must be positive, got '{text}'",
+    "date-expected": "expected a date as YYYY-MM-DD, got '{text}'",
+    "output-unit": ("expected a quantity in units of the declared unit ({unit}), got '{text}'"),
+    "period-order": "the period ends ({end}) before it starts ({start})",
+    "gtin-digits": "a GTIN has 8 to 14 digits",
+    "number-expected": "expected a number, such as 1200 or 12.5",
     # Findings of a model under its rule (tanji.domain.rules.check) and of the workspace.
     "finding-skeleton-rule": "{rule} is a skeleton (data outline), not yet a rule to account by",
     "finding-rule-draft": "{rule} is draft",

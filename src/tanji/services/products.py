@@ -43,6 +43,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tanji.db.models import FootprintResultRow, OrganisationRow, ProductRow
 from tanji.domain.accounts import Actor, Role
 from tanji.domain.bounds import name_problem
+from tanji.domain.problems import Problem
 from tanji.domain.products import LocalText, ProductModel
 from tanji.io.activity_template import (
     TemplateError,
@@ -511,9 +512,9 @@ def create_product(
     code = code.strip()
     problems: dict[str, str] = {}
     if not _CODE.match(code) or len(code) > 200:
-        problems["code"] = "letters, digits and . _ : / - (starting with a letter or digit)"
+        problems["code"] = Problem("product-code")
     if not (name_zh.strip() or name_en.strip()):
-        problems["name_zh"] = "give the product's name in Chinese or English"
+        problems["name_zh"] = Problem("name-missing")
     for key, value in (("name_zh", name_zh), ("name_en", name_en)):
         if (problem := name_problem(value)) is not None:
             problems[key] = problem
