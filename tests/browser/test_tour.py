@@ -1,7 +1,8 @@
 """The README's tour in a real browser: an enterprise registers, creates a battery
 product from the rule's template, fills the Excel activity data, calculates with a Monte
 Carlo (watching the progress), sees the charts, switches to English and downloads the
-PDF report."""
+PDF report. Every page on the way, in Chinese, says nothing in English outside product
+data and shows no raw code (:mod:`tests.web.untranslated`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from tests.web.conftest import random_uscc
+from tests.web.untranslated import untranslated
 
 PASSWORD = "tour-password-2026"
 
@@ -37,11 +39,20 @@ def fill_activity_data(template: Path, filled: Path) -> None:
     book.save(filled)
 
 
+def in_chinese(page: Page) -> None:
+    """The page as rendered (after its scripts ran) has no untranslated text."""
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert untranslated(page.content()) == [], page.url
+
+
 def test_tour(page: Page, tmp_path: Path, screenshots: Path) -> None:
     email = f"tour-{secrets.token_hex(4)}@example.com"
+    page.goto("/")
+    in_chinese(page)
     page.goto("/register")
+    in_chinese(page)
     page.fill("input[name=name]", f"江苏导览电池有限公司 {email}")
-    page.fill("input[name=uscc]", random_uscc())
+    page.fill("input[name=uscc]", random_uscc("320100"))
     page.select_option("select[name=region]", index=1)
     page.fill("input[name=display_name]", "导览管理员")
     page.fill("input[name=email]", email)
@@ -50,12 +61,15 @@ def test_tour(page: Page, tmp_path: Path, screenshots: Path) -> None:
     page.click("form[action='/register'] button[type=submit]")
     page.goto("/workspace")
     expect(page.locator("#new-product")).to_be_visible()
+    in_chinese(page)
 
     page.check("input[name=template][value=battery]")
     page.fill("input[name=code]", "tour-cell")
     page.fill("input[name=name_zh]", "导览电芯")
     page.click("#new-product button[type=submit]")
     expect(page.locator("#activity-file")).to_be_attached()
+    in_chinese(page)  # the product page, its findings naming the lines to fix
+    expect(page.locator('.finding a[href="#line-cathode"]').first).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 Excel 模板").click()
@@ -66,6 +80,7 @@ def test_tour(page: Page, tmp_path: Path, screenshots: Path) -> None:
     page.set_input_files("#activity-file", str(filled))
     page.click("form[action$='/activity-data'] button[type=submit]")
     page.wait_for_load_state()
+    in_chinese(page)
 
     page.fill("#iterations", "500")
     page.fill("#seed", "1")
@@ -76,6 +91,10 @@ def test_tour(page: Page, tmp_path: Path, screenshots: Path) -> None:
     for chart in ("stages", "gases", "flow"):
         expect(page.locator(f'[data-chart="{chart}"] svg')).to_be_visible()
     expect(page.locator(".total-number")).not_to_have_text("0")
+    in_chinese(page)
+    page.goto("/account")
+    in_chinese(page)  # the audit log, in words
+    page.go_back()
     page.screenshot(path=str(screenshots / "tour-result-zh.png"), full_page=True)
 
     page.get_by_role("link", name="English").click()

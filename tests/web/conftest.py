@@ -25,7 +25,7 @@ from tests import live
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
 from tanji.db.models import CertificateRow, FootprintResultRow, OrganisationRow
-from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
+from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_of
 from tanji.services import accounts, logins
 from tanji.services.reference import ensure_reference_data
 from tanji.services.rules import ensure_shipped_rules
@@ -77,8 +77,7 @@ def client(tanji_app: App) -> Iterator[TestClient]:
 
 def random_uscc(division: str = "320500") -> str:
     """A well-formed unified social credit code (check character computed), random body."""
-    body = "91" + division + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
-    return body + uscc_check_character(body)
+    return uscc_of(division, "".join(secrets.choice(USCC_CHARSET) for _ in range(8)))
 
 
 @dataclass(frozen=True)

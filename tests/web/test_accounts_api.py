@@ -14,7 +14,7 @@ ACCOUNT_PATHS = ("/api/v1/me", "/api/v1/register", "/api/v1/organisations", "/ap
 
 
 def registration(**changes: str) -> dict[str, str]:
-    code = random_uscc()
+    code = random_uscc("321000")
     return {
         "name": f"接口注册测试{code[-5:]}",
         "uscc": code,
@@ -29,7 +29,7 @@ def test_registration_errors_name_their_fields(client: TestClient) -> None:
     invalid = client.post("/api/v1/register", json=registration(uscc="123", password="x"))
     assert invalid.status_code == 422
     assert set(invalid.json()["error"]["fields"]) == {"uscc", "password"}
-    taken = client.post("/api/v1/register", json=registration(uscc=DEMO_USCC))
+    taken = client.post("/api/v1/register", json=registration(uscc=DEMO_USCC, region="CN-JS-SZ"))
     assert taken.status_code == 409
     assert set(taken.json()["error"]["fields"]) == {"uscc"}
     created = client.post("/api/v1/register", json=registration())

@@ -84,8 +84,22 @@ def test_an_enterprise_registers_and_is_signed_in(client: TestClient) -> None:
 
 ZH, EN = "zh", "en"
 FIELD_ERRORS = [
-    ("uscc", {"uscc": "91320500TJ0DEM001X"}, "这不是有效的统一社会信用代码", "not a valid unified"),
-    ("uscc", {"uscc": DEMO_USCC}, "该统一社会信用代码已被注册", "already registered"),
+    ("uscc", {"uscc": "91320500TJ0DEM009X"}, "这不是有效的统一社会信用代码", "not a valid unified"),
+    # The organisation code inside (characters 9–17) does not add up (GB 11714).
+    (
+        "uscc",
+        {"uscc": "91320500TJ0DEM001Y"},
+        "组织机构代码（第 9–17 位）校验不通过",
+        "organisation code",
+    ),
+    # A Beijing code (110000) for an enterprise registered in Nanjing.
+    ("uscc", {"uscc": random_uscc("110000")}, "不在南京市", "which is not in Nanjing"),
+    (
+        "uscc",
+        {"uscc": DEMO_USCC, "region": "CN-JS-SZ"},
+        "该统一社会信用代码已被注册",
+        "already registered",
+    ),
     ("email", {"email": DEMO_ENTERPRISE_EMAIL}, "该邮箱已有账户", "already has an account"),
     ("email", {"email": "not-an-address"}, "请输入电子邮箱地址", "Enter an email address"),
     (
@@ -317,8 +331,8 @@ def test_an_admin_adds_a_person_and_changes_a_role(client: TestClient, tanji_app
         f"/account/members/{member_id}/role", data={"role": "editor", "csrf_token": token}
     )
     assert "角色已修改" in changed.text
-    assert "member.role" in changed.text  # the audit log shows the change
-    assert "<del>viewer</del> → <ins>editor</ins>" in changed.text
+    assert "变更了成员角色" in changed.text  # the audit log shows the change, in words
+    assert '<del translate="no">查看者</del> → <ins translate="no">编辑</ins>' in changed.text
     last = client.post(
         f"/account/members/{admin.actor.user_id}/role", data={"role": "viewer", "csrf_token": token}
     )

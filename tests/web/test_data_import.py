@@ -218,6 +218,8 @@ def test_enterprises_and_others_may_not_import(tanji_app: App, client: TestClien
     assert 'href="/data/import"' not in client.get("/account").text
     page = client.get("/data/import")
     assert page.status_code == 403
+    assert "您的账户无权执行此操作" in page.text  # what 403 means, in Chinese
+    page = client.get("/data/import?lang=en")  # in English, the service's own reason
     assert "Importing emission factors and LCI data is for" in page.text
     response = client.post(
         "/data/import",
@@ -241,7 +243,7 @@ def test_a_database_of_another_organisation_takes_no_version_from_us(
     token = sign_in(client, province_editor.email)
     shipped = SHIPPED_TABLES[0].database  # the platform's reference data
     response = client.post(
-        "/data/import",
+        "/data/import?lang=en",
         data={"csrf_token": token, "format": "csv", "name": shipped},
         files={"file": ("f.csv", factor_csv("G1", "电网"), "text/csv")},
     )

@@ -191,7 +191,7 @@ def _registration(_: World) -> Call:
     n = _unique()
     body = {
         "name": f"矩阵测试企业{n}",
-        "uscc": random_uscc(),
+        "uscc": random_uscc("320400"),
         "region": "CN-JS-CZ",
         "display_name": "矩阵",
         "email": f"matrix-{n}@example.com",

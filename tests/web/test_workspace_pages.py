@@ -291,7 +291,7 @@ def test_the_facts_form_saves_and_shows_problems_by_field(
     shown = client.get(f"{base}?lang=en").text
     assert "LFP cell" in shown
     assert "80000 kWh" in client.get(f"{base}/model.yaml").text
-    assert "cradle-to-grave" in shown
+    assert "cradle to grave" in shown  # the boundary in words
 
     # A viewer sees no Edit button and may not save; another tenant finds nothing.
     viewer = add_member(tanji_app, owner.actor, "viewer")

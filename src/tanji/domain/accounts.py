@@ -31,9 +31,12 @@ __all__ = [
     "Role",
     "allowed",
     "check_password",
+    "organisation_code_check_character",
     "password_problems",
     "unified_social_credit_code_valid",
     "uscc_check_character",
+    "uscc_division_matches",
+    "uscc_of",
 ]
 
 
@@ -272,7 +275,55 @@ def unified_social_credit_code_valid(code: str) -> bool:
         return False
     if not code[2:8].isdigit():
         return False
+    if organisation_code_check_character(code[8:16]) != code[16]:
+        return False
     return uscc_check_character(code[:17]) == code[17]
+
+
+#: W_i of the organisation code's eight body characters (GB 11714-1997).
+ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def organisation_code_check_character(body: str) -> str:
+    """The 9th character of an organisation code (组织机构代码, GB 11714-1997) from its
+    first eight — the code that stands at positions 9–17 of a unified social credit code.
+
+    C9 = 11 − MOD(Σ C_i·W_i, 11), digits worth their value and letters A–Z 10–35; a
+    result of 10 is written X and 11 is written 0.
+    """
+    if len(body) != 8 or any(not (c.isdigit() or "A" <= c <= "Z") for c in body):
+        raise DomainError(f"{body!r} is not the body of an organisation code")
+    total = sum(
+        (int(c) if c.isdigit() else ord(c) - ord("A") + 10) * weight
+        for c, weight in zip(body, ORGANISATION_CODE_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return "X" if check == 10 else "0" if check == 11 else str(check)
+
+
+def uscc_of(division: str, body: str, registration: str = "91") -> str:
+    """A well-formed unified social credit code: the registration authority and kind
+    (``91``: a company registered with the market regulator), the six-digit division,
+    the organisation code's eight ``body`` characters with their check character, and
+    the code's own check character (for demo data and tests)."""
+    first16 = registration + division + body
+    first17 = first16 + organisation_code_check_character(body)
+    return first17 + uscc_check_character(first17)
+
+
+def uscc_division_matches(code: str, division: str) -> bool:
+    """Whether the administrative division of a credit code (positions 3–8, GB/T 2260)
+    lies in the region of division code ``division``: a province (``320000``) takes any
+    code of the province (``32…``); a city (``320500``) any of its districts and
+    counties (``3205…``) and codes the province itself issued (``320000``), since a
+    provincial registration authority registers firms in every city."""
+    issued = code[2:8]
+    province, city = division[:2], division[2:4]
+    if issued[:2] != province:
+        return False
+    if city == "00":
+        return True
+    return issued[2:4] == city or issued[2:] == "0000"
 
 
 # --- Passwords ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from tanji.domain.factors import DomainError
 from tanji.domain.geography import level_of
+from tanji.domain.problems import Problem
 from tanji.domain.products import (
     EndOfLife,
     Line,
@@ -122,6 +123,7 @@ class Finding:
     message: str
     line: str = ""  # the model line (file:line and id) the finding is about
     clause: str = ""  # the rule clause it comes from
+    line_id: str = ""  # the id of the model's line it is about, if it is about one
 
     def text(self) -> str:
         where = f" [{self.line}]" if self.line else ""
@@ -272,51 +274,55 @@ def check(
 
     E, W = Severity.ERROR, Severity.WARNING
     general = _clause(None, rule)
+    named = {"rule": rule.ref, "rule_zh": rule.title.get("zh"), "rule_en": rule.title.get("en")}
     if rule.skeleton:
-        add(W, "skeleton-rule", f"{rule.ref} is a skeleton (data outline), not yet a rule to "
-            "account by", general)  # fmt: skip
+        add(W, "skeleton-rule", Problem("finding-skeleton-rule", **named), general)
     if rule.status in ("draft", "superseded"):
-        add(W, "rule-status", f"{rule.ref} is {rule.status}", general)
+        add(W, "rule-status", Problem(f"finding-rule-{rule.status}", **named), general)
     if model.product.category not in rule.categories:
-        add(E, "category", f"the model's category {model.product.category!r} is not one of the "
-            f"rule's ({', '.join(rule.categories)})", general,
+        add(E, "category", Problem("finding-category", category=model.product.category,
+            categories=", ".join(rule.categories)), general,
             model.where("product.category"))  # fmt: skip
     declared = rule.declared_unit.split(" ", 1)[-1]
     if declared and not _dimension_matches(model.product.declared_unit, declared):
-        add(E, "declared-unit", f"declared unit {model.product.declared} does not measure what "
-            f"the rule's does ({rule.declared_unit})", general,
+        add(E, "declared-unit", Problem("finding-declared-unit", declared=model.product.declared,
+            rule_unit=rule.declared_unit), general,
             model.where("product.declared_unit"))  # fmt: skip
     if model.product.boundary != rule.boundary and rule.boundary == "cradle-to-grave":
-        add(E, "boundary", f"the rule asks for {rule.boundary}; the model is "
-            f"{model.product.boundary}", general, model.where("product.boundary"))  # fmt: skip
+        add(E, "boundary", Problem("finding-boundary", rule_boundary=rule.boundary,
+            boundary=model.product.boundary), general,
+            model.where("product.boundary"))  # fmt: skip
     elif model.product.boundary != rule.boundary:
-        add(W, "boundary", f"the rule's boundary is {rule.boundary}; the model's "
-            f"{model.product.boundary} includes more", general,
+        add(W, "boundary", Problem("finding-boundary-more", rule_boundary=rule.boundary,
+            boundary=model.product.boundary), general,
             model.where("product.boundary"))  # fmt: skip
     if model.method not in rule.methods:
-        add(E, "gwp-set", f"the rule uses {', '.join(rule.methods)}; the model {model.method} "
-            "(computing under the rule uses the rule's)", general,
-            model.where("method"))  # fmt: skip
+        add(E, "gwp-set", Problem("finding-gwp-set", rule_method=", ".join(rule.methods),
+            method=model.method), general, model.where("method"))  # fmt: skip
     if rule.end_of_life != model.end_of_life.value and any(x.cff for x in model.lines):
-        add(W, "end-of-life", f"the rule's end-of-life method is {rule.end_of_life}; the model "
-            f"uses {model.end_of_life.value} (computing under the rule uses the rule's)",
-            rule.clause("end_of_life"), model.where("end_of_life"))  # fmt: skip
+        add(W, "end-of-life", Problem("finding-end-of-life", rule_method=rule.end_of_life,
+            method=model.end_of_life.value), rule.clause("end_of_life"),
+            model.where("end_of_life"))  # fmt: skip
     findings.extend(_stage_findings(model, rule))
     findings.extend(_line_findings(model, rule))
     findings.extend(_allocation_findings(model, rule))
     findings.extend(_cut_off_findings(model, rule))
     if dqr is not None and rule.max_dqr is not None and dqr > rule.max_dqr:
-        add(E, "data-quality", f"the result's DQR {dqr:.2f} is worse than the rule's maximum "
-            f"{rule.max_dqr:g}", rule.clause("data_quality"), model.where("lines"))  # fmt: skip
+        add(E, "data-quality", Problem("finding-data-quality", dqr=f"{dqr:.2f}",
+            maximum=f"{rule.max_dqr:g}"), rule.clause("data_quality"),
+            model.where("lines"))  # fmt: skip
     if line_dqr and rule.max_line_dqr is not None:
         lines = {line.id: line for line in model.lines}
         for line_id, (value, share) in line_dqr.items():
             if value is not None and share >= rule.dqr_share and value > rule.max_line_dqr:
                 line = lines.get(line_id)
-                add(E, "line-data-quality", f"line {line_id} carries {share:.0%} of the total "
-                    f"with DQR {value:.2f}; the rule allows at most {rule.max_line_dqr:g} for "
-                    f"lines above {rule.dqr_share:.0%}", rule.clause("data_quality"),
-                    _where(model, line) if line else line_id)  # fmt: skip
+                message = Problem("finding-line-data-quality", line=line_id,
+                    name=line.name if line and line.name else line_id, share=f"{share:.0%}",
+                    dqr=f"{value:.2f}", maximum=f"{rule.max_line_dqr:g}",
+                    above=f"{rule.dqr_share:.0%}")  # fmt: skip
+                findings.append(Finding(E, "line-data-quality", message,
+                    _where(model, line) if line else line_id, rule.clause("data_quality"),
+                    line_id))  # fmt: skip
     return sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.code))
 
 
@@ -339,12 +345,17 @@ def _stage_findings(model: ProductModel, rule: Rule) -> list[Finding]:
         clause = _clause(stage.citation, rule)
         mapped = {stage.id, *stage.model_stages} & model_stage_ids
         if stage.required and not present.get(stage.id):
-            what = "has no lines" if mapped else "is missing"
+            what = "finding-stage-empty" if mapped else "finding-stage-missing"
             findings.append(
                 Finding(
                     Severity.ERROR,
                     "stage-missing",
-                    f"required stage {stage.id} ({stage.name.get('zh')}) {what}",
+                    Problem(
+                        what,
+                        stage=stage.id,
+                        stage_zh=stage.name.get("zh"),
+                        stage_en=stage.name.get("en"),
+                    ),
                     model.where("lines"),
                     clause,
                 )
@@ -354,9 +365,15 @@ def _stage_findings(model: ProductModel, rule: Rule) -> list[Finding]:
             Finding(
                 Severity.ERROR,
                 "process-missing",
-                f"stage {stage.id} must contain process {process.id} "
-                f"({process.name.get('zh')} / {process.name.get('en')}); tag the line "
-                f"that models it with 'process: {process.id}'",
+                Problem(
+                    "finding-process-missing",
+                    stage=stage.id,
+                    stage_zh=stage.name.get("zh"),
+                    stage_en=stage.name.get("en"),
+                    process=process.id,
+                    process_zh=process.name.get("zh"),
+                    process_en=process.name.get("en"),
+                ),
                 model.where("lines"),
                 _clause(process.citation, rule),
             )
@@ -367,10 +384,16 @@ def _stage_findings(model: ProductModel, rule: Rule) -> list[Finding]:
         Finding(
             Severity.WARNING,
             "stage-unknown",
-            f"stage {line.stage} is not a stage of the rule "
-            f"({', '.join(s.id for s in rule.stages)})",
+            Problem(
+                "finding-stage-unknown",
+                line=line.id,
+                name=line.name or line.id,
+                stage=line.stage,
+                stages=", ".join(s.id for s in rule.stages),
+            ),
             _where(model, line),
             _clause(None, rule),
+            line.id,
         )
         for line in model.lines
         if _rule_stage_of(rule, line.stage) is None
@@ -398,9 +421,10 @@ def _line_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                 Finding(
                     Severity.ERROR,
                     "primary-data",
-                    f"line {line.id} must be primary (site-specific) data under the rule",
+                    Problem("finding-primary-data", line=line.id, name=line.name or line.id),
                     where,
                     clause,
+                    line.id,
                 )
             )
         if line.electricity is not None:
@@ -420,11 +444,10 @@ def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
             Finding(
                 Severity.ERROR,
                 "electricity-market",
-                f"line {line.id} claims market-based instruments; the rule allows only "
-                f"{', '.join(rule.electricity_allowed)}-based electricity (computed under the "
-                "rule, all of it takes the grid factor)",
+                Problem("finding-electricity-market", line=line.id, name=line.name or line.id),
                 where,
                 clause,
+                line.id,
             )
         )
     grid = line.electricity.grid
@@ -434,10 +457,16 @@ def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
             Finding(
                 Severity.WARNING,
                 "electricity-geography",
-                f"line {line.id} uses the {grid.ref} grid; the rule asks for the "
-                f"{rule.electricity_geography} grid of the production site",
+                Problem(
+                    "finding-electricity-geography",
+                    line=line.id,
+                    name=line.name or line.id,
+                    grid=grid.ref,
+                    level=rule.electricity_geography,
+                ),
                 where,
                 clause,
+                line.id,
             )
         )
     if (
@@ -450,10 +479,16 @@ def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
             Finding(
                 Severity.WARNING,
                 "electricity-basis",
-                f"line {line.id} asks for the {grid.basis} grid factor; the rule takes the "
-                f"{rule.electricity_basis} factor for grid electricity",
+                Problem(
+                    "finding-electricity-basis",
+                    line=line.id,
+                    name=line.name or line.id,
+                    basis=grid.basis,
+                    rule_basis=rule.electricity_basis,
+                ),
                 where,
                 clause,
+                line.id,
             )
         )
     if grid.kind is not LinkKind.GRID and "location" in rule.electricity_allowed:
@@ -461,10 +496,10 @@ def _electricity_findings(line: Line, rule: Rule, where: str) -> list[Finding]:
             Finding(
                 Severity.WARNING,
                 "electricity-factor",
-                f"line {line.id} gives its own electricity factor; check it is the grid factor "
-                "the rule prescribes",
+                Problem("finding-electricity-factor", line=line.id, name=line.name or line.id),
                 where,
                 clause,
+                line.id,
             )
         )
     return findings
@@ -483,8 +518,7 @@ def _allocation_findings(model: ProductModel, rule: Rule) -> list[Finding]:
             Finding(
                 Severity.ERROR,
                 "allocation",
-                f"{method} allocation is not allowed by the rule "
-                f"(hierarchy: {' > '.join(rule.allocation)})",
+                Problem("finding-allocation", method=method, hierarchy=" > ".join(rule.allocation)),
                 where,
                 clause,
             )
@@ -494,9 +528,11 @@ def _allocation_findings(model: ProductModel, rule: Rule) -> list[Finding]:
             Finding(
                 Severity.WARNING,
                 "allocation-hierarchy",
-                f"{method} allocation is lower in the rule's hierarchy "
-                f"({' > '.join(rule.allocation)}); state why the preferred method cannot "
-                "be used",
+                Problem(
+                    "finding-allocation-hierarchy",
+                    method=method,
+                    hierarchy=" > ".join(rule.allocation),
+                ),
                 where,
                 clause,
             )
@@ -516,8 +552,12 @@ def _cut_off_findings(model: ProductModel, rule: Rule) -> list[Finding]:
                 Finding(
                     Severity.ERROR,
                     "cut-off",
-                    f"excluded {exclusion.name!r} is estimated at {exclusion.share:.1%} of the "
-                    f"footprint; the rule excludes at most {rule.cut_off_single:.1%} per input",
+                    Problem(
+                        "finding-cut-off",
+                        excluded=exclusion.name,
+                        share=f"{exclusion.share:.1%}",
+                        limit=f"{rule.cut_off_single:.1%}",
+                    ),
                     where,
                     clause,
                 )
@@ -527,8 +567,9 @@ def _cut_off_findings(model: ProductModel, rule: Rule) -> list[Finding]:
             Finding(
                 Severity.ERROR,
                 "cut-off-total",
-                f"the exclusions add up to {total:.1%} of the footprint; the rule allows at "
-                f"most {rule.cut_off_total:.1%} in all",
+                Problem(
+                    "finding-cut-off-total", share=f"{total:.1%}", limit=f"{rule.cut_off_total:.1%}"
+                ),
                 where,
                 clause,
             )

@@ -27,9 +27,12 @@ from tanji.domain.accounts import (
     OrgKind,
     OrgStatus,
     Role,
+    organisation_code_check_character,
     password_problems,
     unified_social_credit_code_valid,
+    uscc_division_matches,
 )
+from tanji.domain.problems import Problem
 from tanji.domain.regions import REGIONS
 from tanji.services import logins
 from tanji.services.audit import audit
@@ -83,6 +86,16 @@ def _check_password(password: str, field_name: str = "password") -> None:
 
 def _uscc(code: str, field_name: str = "uscc") -> str:
     normal = code.strip().upper()
+    if (
+        not unified_social_credit_code_valid(normal)
+        and len(normal) == 18
+        and normal[8:16].isalnum()
+        and normal[8:16].isascii()
+        and organisation_code_check_character(normal[8:16]) != normal[16]
+    ):
+        # The organisation code inside the credit code (positions 9–17, GB 11714) is
+        # wrong: the commonest slip when a code is typed from a licence.
+        raise invalid_field(field_name, Problem("uscc-organisation-code", uscc=normal))
     if not unified_social_credit_code_valid(normal):
         raise invalid_field(
             field_name,
@@ -91,6 +104,24 @@ def _uscc(code: str, field_name: str = "uscc") -> str:
             "is the check character of GB 32100-2015. Copy it from the business licence.",
         )
     return normal
+
+
+def _uscc_in_region(code: str, region: str, field_name: str = "uscc") -> None:
+    """A credit code is issued where the organisation is registered: its division code
+    (positions 3–8) must lie in the chosen province or city
+    (:func:`~tanji.domain.accounts.uscc_division_matches`)."""
+    place = REGIONS[region]
+    if not uscc_division_matches(code, place.division):
+        raise invalid_field(
+            field_name,
+            Problem(
+                "uscc-region",
+                division=code[2:8],
+                region=place.name_zh,
+                region_en=place.name_en,
+                prefix=place.division[:2] if place.division[2:] == "0000" else place.division[:4],
+            ),
+        )
 
 
 def _name(name: str, field_name: str = "name") -> str:
@@ -153,8 +184,10 @@ def _check_org(
     prefix: str = "",
 ) -> None:
     checks.value(lambda: _name(name, prefix + "name"))
-    checks.value(lambda: _region(region, prefix + "region"))
+    place = checks.value(lambda: _region(region, prefix + "region"))
     code = checks.value(lambda: _uscc(uscc, prefix + "uscc")) if uscc is not None else None
+    if code is not None and place is not None:
+        checks.value(lambda: _uscc_in_region(code, place, prefix + "uscc"))
     if code is not None and session.scalar(
         select(OrganisationRow.id).where(OrganisationRow.uscc == code)
     ):
@@ -581,9 +614,10 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
     ("certifier@tanji.example", "tanji-demo-certifier-1", "admin of 示范认证中心"),
     ("province@tanji.example", "tanji-demo-province-1", "admin of the provincial department"),
 )
-#: A credit code made for the demo enterprise: 320500 is Suzhou; the check character
-#: is computed (GB 32100-2015). It belongs to no real company we know of.
-DEMO_USCC = "91320500TJ0DEM001Y"
+#: A credit code made for the demo enterprise: 320500 is Suzhou; the organisation code's
+#: check character (GB 11714) and the code's own (GB 32100-2015) are computed
+#: (:func:`~tanji.domain.accounts.uscc_of`). It belongs to no real company we know of.
+DEMO_USCC = "91320500TJ0DEM009P"
 
 
 def demo_accounts(session: Session) -> list[tuple[str, str, str]]:

@@ -22,7 +22,7 @@ from tanji.db.models import AuditRow, UserRow
 from tanji.domain.accounts import Actor
 from tanji.services.permissions import require
 
-__all__ = ["AuditEntry", "audit", "audit_log"]
+__all__ = ["AuditEntry", "FieldChange", "audit", "audit_log", "field_changes"]
 
 
 def audit(
@@ -79,6 +79,50 @@ class AuditEntry:
     after: dict[str, Any] | None
     ip: str | None
     actor_name: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field an entry changed: its ``path`` in the snapshot (``("lines", "cathode",
+    "quantity", "amount")``) and its plain values before and after (``None``: absent).
+    Lists of plain values stay lists; nested records are taken apart field by field."""
+
+    path: tuple[str, ...]
+    before: Any
+    after: Any
+
+
+#: Snapshot keys that only fingerprint what other keys say field by field.
+_FINGERPRINTS = frozenset({"digest"})
+
+
+def _flat(value: Any, path: tuple[str, ...], out: dict[tuple[str, ...], Any]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():  # an empty record has no fields to show
+            _flat(item, (*path, str(key)), out)
+    elif isinstance(value, list) and any(isinstance(item, (Mapping, list)) for item in value):
+        for number, item in enumerate(value, start=1):
+            _flat(item, (*path, str(number)), out)
+    else:
+        out[path] = value
+
+
+def field_changes(entry: AuditEntry) -> list[FieldChange]:
+    """What an entry changed, field by field: every leaf of the snapshots whose value
+    differs, in the snapshot's order (a new record lists its fields, a deleted one what
+    it held). A fingerprint (``digest``) is left out when the fields it sums up are
+    there to be read."""
+    before: dict[tuple[str, ...], Any] = {}
+    after: dict[tuple[str, ...], Any] = {}
+    _flat(entry.before or {}, (), before)
+    _flat(entry.after or {}, (), after)
+    paths = list(dict.fromkeys([*before, *after]))
+    changed = [p for p in paths if p and before.get(p) != after.get(p)]
+    readable = [p for p in changed if p[-1] not in _FINGERPRINTS]
+    return [
+        FieldChange(path, before.get(path), after.get(path))
+        for path in (readable if readable else changed)
+    ]
 
 
 def audit_log(

@@ -39,7 +39,10 @@ from tanji.services.errors import InvalidInputError, ServiceError
 from tanji.services.factors import FactorHit, parse_ref, resolve_factors, search_factors
 from tanji.services.lci import _resolve_activity
 
-__all__ = ["MAX_CHOICES", "check_lines", "factor_choices", "line_warnings"]
+#: The "clause" of the workspace's own findings (the pages translate it).
+WORKSPACE = "Tanji workspace"
+
+__all__ = ["MAX_CHOICES", "WORKSPACE", "check_lines", "factor_choices", "line_warnings"]
 
 #: At most this many factors are offered per line in the Excel template's list.
 MAX_CHOICES = 300
@@ -139,15 +142,18 @@ def line_warnings(model: ProductModel) -> list[Finding]:
     found = []
     for line in model.lines:
         for code, message in _implausible(line):
-            found.append(Finding(Severity.WARNING, code, message, line.where, "Tanji workspace"))
+            found.append(Finding(Severity.WARNING, code, message, line.where, WORKSPACE, line.id))
         inline = line.link.inline if line.link is not None else None
         if inline is not None and inline.co2e is not None and inline.co2e < 0:
             message = Problem(
-                "negative-factor", line=line.id, factor=inline.name_en or line.id,
-                value=f"{inline.co2e:g}", factor_unit=inline.unit,
+                "negative-factor", line=line.id, name=line.name or line.id,
+                factor=inline.name_en or line.id, value=f"{inline.co2e:g}",
+                factor_unit=inline.unit,
             )  # fmt: skip
             found.append(
-                Finding(Severity.WARNING, "negative-factor", message, line.where, "Tanji workspace")
+                Finding(
+                    Severity.WARNING, "negative-factor", message, line.where, WORKSPACE, line.id
+                )
             )
     return found
 
@@ -221,8 +227,9 @@ def _implausible(line: Line) -> list[tuple[str, Problem]]:
         unit, most, _ = IMPLAUSIBLE[kind]
         amount = _in(line.amount, line.unit, unit)
         if amount is not None and abs(amount) > most:
-            problem = Problem("implausible-amount", line=line.id, value=f"{line.amount:g}",
-                              unit=line.unit, limit=f"{most:g}", limit_unit=unit)  # fmt: skip
+            problem = Problem("implausible-amount", line=line.id, name=line.name or line.id,
+                              value=f"{line.amount:g}", unit=line.unit, limit=f"{most:g}",
+                              limit_unit=unit)  # fmt: skip
             found.append(("implausible-amount", problem))
     inline = line.link.inline if line.link is not None else None
     if inline is not None and inline.co2e is not None and kind_of(inline.unit) in IMPLAUSIBLE:
@@ -230,7 +237,8 @@ def _implausible(line: Line) -> list[tuple[str, Problem]]:
         per = _in(1.0, unit, inline.unit)  # kg CO2e per `unit` = co2e × (inline units per unit)
         if per is not None and abs(inline.co2e * per) > most:
             problem = Problem(
-                "implausible-factor", line=line.id, factor=inline.name_en or line.id,
+                "implausible-factor", line=line.id, name=line.name or line.id,
+                factor=inline.name_en or line.id,
                 value=f"{inline.co2e:g}", factor_unit=inline.unit,
                 limit=f"{most:g}", limit_unit=unit,
             )  # fmt: skip

@@ -21,6 +21,7 @@ from tanji.db.models import FootprintResultRow, ProductModelRow, ProductRow
 from tanji.domain.accounts import Actor
 from tanji.domain.factors import DomainError
 from tanji.domain.footprint_uncertainty import Progress
+from tanji.domain.problems import Problem
 from tanji.domain.products import LinkKind, ProductModel
 from tanji.domain.rules import Finding, Rule, Severity, apply
 from tanji.engine import EngineError
@@ -31,7 +32,7 @@ from tanji.services.background import BackgroundStore
 from tanji.services.catalog import readers_of_org
 from tanji.services.errors import InvalidInputError, NotFoundError, ServiceError
 from tanji.services.footprints import Calculation, StoreResolver, run_model, save_result
-from tanji.services.line_checks import line_warnings
+from tanji.services.line_checks import WORKSPACE, line_warnings
 from tanji.services.permissions import require
 from tanji.services.product_lines import is_placeholder
 from tanji.services.products import _document, _visible
@@ -139,10 +140,10 @@ def _own_findings(model: ProductModel, data: Mapping[str, Any]) -> list[Finding]
                 Finding(
                     Severity.ERROR,
                     "factor-to-choose",
-                    f"line {line.id}: no factor chosen yet (the template's placeholder counts "
-                    "0 kg CO2e); pick one from the factor library or give one with its source",
+                    Problem("finding-factor-to-choose", line=line.id, name=line.name or line.id),
                     where,
-                    "Tanji workspace",
+                    WORKSPACE,
+                    line.id,
                 )
             )
         if line.amount == 0:
@@ -150,10 +151,10 @@ def _own_findings(model: ProductModel, data: Mapping[str, Any]) -> list[Finding]
                 Finding(
                     Severity.WARNING,
                     "quantity-to-fill",
-                    f"line {line.id}: the quantity is 0; fill it (form or Excel template) "
-                    "or delete the line",
+                    Problem("finding-quantity-to-fill", line=line.id, name=line.name or line.id),
                     where,
-                    "Tanji workspace",
+                    WORKSPACE,
+                    line.id,
                 )
             )
     return out + line_warnings(model)
@@ -173,12 +174,18 @@ def findings(
     try:
         rule = _rule_of(session, model)
     except NotFoundError as error:
-        found.append(Finding(Severity.WARNING, "rule-unknown", str(error), model.where("rule")))
+        found.append(Finding(Severity.WARNING, "rule-unknown",
+                             Problem("finding-rule-unknown", rule=model.rule, detail=error),
+                             model.where("rule")))  # fmt: skip
     footprint = None
     try:
         footprint = _compute(session, backgrounds, row, model, rule, 0, None)[0].footprint
     except (DomainError, ServiceError, EngineError, DataFormatError) as error:
-        found.append(Finding(Severity.ERROR, "calculation", str(error), model.where("lines")))
+        said = error.args[0] if error.args else ""
+        message = (
+            said if isinstance(said, Problem) else Problem("finding-calculation", detail=error)
+        )
+        found.append(Finding(Severity.ERROR, "calculation", message, model.where("lines")))
     if rule is not None:
         found.extend(validate_model(session, rule, model, footprint))
     found.sort(key=lambda f: f.severity is not Severity.ERROR)

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from tanji.domain.bounds import amount_problem, name_problem
+from tanji.domain.problems import Problem
 from tanji.domain.units import UnitError, convert, parse_quantity
 from tanji.services.errors import InvalidInputError
 
@@ -121,10 +122,16 @@ def _unit_of(text: str, name: str, problems: dict[str, str]) -> tuple[float, str
     try:
         amount, unit = parse_quantity(text)
     except UnitError as error:
-        problems[name] = str(error)
+        said = str(error)
+        unknown = re.fullmatch(r"unknown unit '(.*)'", said)
+        problems[name] = (
+            Problem("unit-unknown", unit=unknown.group(1)) if unknown
+            else Problem("quantity-expected", text=text) if said.startswith("expected a number")
+            else said
+        )  # fmt: skip
         return None
     if not amount > 0:
-        problems[name] = f"the amount must be positive, got {text!r}"
+        problems[name] = Problem("amount-not-positive", text=text)
         return None
     if (problem := amount_problem(amount)) is not None:
         problems[name] = problem
@@ -138,14 +145,14 @@ def _date(text: str, name: str, problems: dict[str, str]) -> date | None:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    problems[name] = f"expected a date as YYYY-MM-DD, got {text!r}"
+    problems[name] = Problem("date-expected", text=text)
     return None
 
 
 def _check(facts: ProductFacts) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not (facts.name_zh.strip() or facts.name_en.strip()):
-        problems["name_zh"] = "give the product's name in Chinese or English"
+        problems["name_zh"] = Problem("name-missing")
     for key in ("name_zh", "name_en", "functional_unit_zh", "functional_unit_en"):
         if (problem := name_problem(getattr(facts, key))) is not None:
             problems[key] = problem
@@ -155,10 +162,7 @@ def _check(facts: ProductFacts) -> dict[str, str]:
         try:
             convert(output[0], output[1], declared[1])
         except UnitError:
-            problems["output"] = (
-                f"expected a quantity in units of the declared unit ({declared[1]}), "
-                f"got {facts.output.strip()!r}"
-            )
+            problems["output"] = Problem("output-unit", unit=declared[1], text=facts.output.strip())
     described = facts.functional_unit_zh.strip() or facts.functional_unit_en.strip()
     count = facts.functional_unit_declared_units
     if described and (count is None or not count > 0):
@@ -174,9 +178,9 @@ def _check(facts: ProductFacts) -> dict[str, str]:
         first = _date(start, "period_start", problems)
         last = _date(end, "period_end", problems)
         if first is not None and last is not None and first > last:
-            problems["period_end"] = f"the period ends ({end}) before it starts ({start})"
+            problems["period_end"] = Problem("period-order", end=end, start=start)
     if facts.gtin.strip() and not _GTIN.match(facts.gtin.strip()):
-        problems["gtin"] = "a GTIN has 8 to 14 digits"
+        problems["gtin"] = Problem("gtin-digits")
     return problems
 
 

@@ -43,6 +43,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tanji.db.models import FootprintResultRow, OrganisationRow, ProductRow
 from tanji.domain.accounts import Actor, Role
 from tanji.domain.bounds import name_problem
+from tanji.domain.problems import Problem
 from tanji.domain.products import LocalText, ProductModel
 from tanji.io.activity_template import (
     TemplateError,
@@ -415,8 +416,13 @@ def _snapshot(row: ProductRow, with_facts: bool = False) -> dict[str, Any]:
         "name_zh": row.name_zh,
         "name_en": row.name_en,
         "rule_ref": row.rule_ref,
-        "lines": len(data.get("lines", [])),
-        "digest": ModelDocument(data, {}, "").digest(),
+        # Each line as it was saved, by id: the audit log shows what changed field by
+        # field ("cathode: quantity 5 → 6 kg"), not a fingerprint of the document.
+        "lines": {
+            str(line.get("id", number)): {k: v for k, v in line.items() if k != "id"}
+            for number, line in enumerate(data.get("lines", []), start=1)
+            if isinstance(line, Mapping)
+        },
         "version": row.version,
     }
     if with_facts:
@@ -549,9 +555,9 @@ def create_product(
     code = code.strip()
     problems: dict[str, str] = {}
     if not _CODE.match(code) or len(code) > 200:
-        problems["code"] = "letters, digits and . _ : / - (starting with a letter or digit)"
+        problems["code"] = Problem("product-code")
     if not (name_zh.strip() or name_en.strip()):
-        problems["name_zh"] = "give the product's name in Chinese or English"
+        problems["name_zh"] = Problem("name-missing")
     for key, value in (("name_zh", name_zh), ("name_en", name_en)):
         if (problem := name_problem(value)) is not None:
             problems[key] = problem

@@ -96,7 +96,10 @@ def _what(change: Change, language: str) -> str:
         "product.activity-data": gettext("filled in activity data from Excel"),
     }.get(change.action, change.action)
     if change.fields:
-        what += f" ({', '.join(change.fields)})"
+        from tanji.web.ui.audit_text import FIELDS
+
+        named = [gettext(FIELDS[f]) if f in FIELDS else f for f in change.fields]
+        what += f" ({'、'.join(named) if language == 'zh' else ', '.join(named)})"
     return what
 
 

@@ -73,6 +73,58 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+#: What an error means, by status, for a reader whose language the service's message
+#: is not in (the msgids are in the catalogues).
+GENERIC: dict[int, str] = {
+    400: "The request could not be completed: check what was entered and try again.",
+    401: "Sign in to continue.",
+    403: "Your account may not do this. Ask an admin of your organisation if you need to.",
+    404: "There is nothing here: the page or record does not exist, was deleted, or belongs "
+    "to another organisation.",
+    405: "This address does not take this kind of request.",
+    409: "This conflicts with what is already stored; reload and try again.",
+    422: "The request could not be completed: check what was entered and try again.",
+    428: "The request could not be completed: check what was entered and try again.",
+    429: "Too many requests lately; wait a little and try again.",
+    503: "The service is busy; try again in a few seconds.",
+}
+#: A field's problem when the service's message is not in the reader's language.
+FIELD_GENERIC = "This value is not accepted; check it."
+
+
+def _in_language(
+    request: Request, status: int, message: str, fields: dict[str, str] | None
+) -> tuple[str, dict[str, str] | None, str | None]:
+    """The message and fields in the reader's language: a known problem translated; else,
+    for a Chinese reader, the meaning of the status (the English text is returned as the
+    third value, shown as a detail). Pages in English show the service's own text."""
+    from tanji.web.ui.problems import say
+
+    language = api_language(request) if _is_api(request) else language_of(request)
+    gettext = translations(language).gettext
+    detail = None
+    if getattr(message, "code", None) is not None:
+        shown = say(message, gettext)
+    elif language == "en" or message in {gettext(t) for t in GENERIC.values()}:
+        shown = message
+    elif any("\u4e00" <= char <= "\u9fff" for char in message):
+        shown = message  # already in Chinese (reasons, conflicts, limits)
+    else:
+        shown = gettext(GENERIC.get(status, GENERIC[400]))
+        detail = message
+    said_fields = None
+    if fields:
+        said_fields = {
+            name: say(text, gettext)
+            if getattr(text, "code", None) is not None or language == "en"
+            else text
+            if any("\u4e00" <= char <= "\u9fff" for char in text)
+            else gettext(FIELD_GENERIC)
+            for name, text in fields.items()
+        }
+    return shown, said_fields, detail
+
+
 def _respond(
     request: Request,
     status: int,
@@ -82,10 +134,16 @@ def _respond(
     extra: dict[str, object] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
+    shown, said_fields, detail = _in_language(request, status, message, fields)
     if _is_api(request):
-        body: dict[str, object] = {"code": code, "message": message}
-        if fields:
-            body["fields"] = fields
+        body: dict[str, object] = {"code": code, "message": shown}
+        if said_fields:
+            body["fields"] = said_fields
+        if detail is not None:
+            # The service's own words, in English, for developers and support.
+            body["detail"] = detail
+        if fields and said_fields != fields:
+            body["field_details"] = fields
         body.update(extra or {})
         return JSONResponse({"error": body}, status_code=status, headers=headers)
     from tanji.web.ui.templating import render
@@ -93,7 +151,7 @@ def _respond(
     response = render(
         request,
         "error.html",
-        {"status": status, "code": code, "message": message},
+        {"status": status, "code": code, "message": shown},
         status_code=status,
     )
     response.headers.update(headers or {})

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tanji.db.migrate import upgrade
 from tanji.db.session import UnitOfWork, make_engine
-from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
+from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_of
 from tanji.services import accounts
 from tanji.services.reference import ensure_reference_data
 
@@ -59,11 +59,10 @@ def data_dir() -> Path:
 
 def enterprise(session: Session) -> Actor:
     """A newly registered enterprise (random name, USCC and e-mail) and its admin."""
-    body = "91320500" + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
     return accounts.register_enterprise(
         session,
         name=f"测试企业 {secrets.token_hex(3)}",
-        uscc=body + uscc_check_character(body),
+        uscc=uscc_of("320500", "".join(secrets.choice(USCC_CHARSET) for _ in range(8))),
         email=f"a-{secrets.token_hex(4)}@example.com",
         password="correct-horse-9",
         display_name="Admin",

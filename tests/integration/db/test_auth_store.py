@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tanji.db.models import AuditRow, AuthInvitationRow, AuthOneTimeTokenRow, AuthSessionRow
-from tanji.domain.accounts import USCC_CHARSET, Actor, OrgKind, Role, uscc_check_character
+from tanji.domain.accounts import USCC_CHARSET, Actor, OrgKind, Role, uscc_of
 from tanji.domain.totp import decode_secret, totp
 from tanji.services import accounts, logins
 from tanji.services.auth import invitations, mfa, passwords, sessions
@@ -37,8 +37,7 @@ def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _uscc() -> str:
-    body = "91320500" + "".join(secrets.choice(USCC_CHARSET[:10]) for _ in range(9))
-    return body + uscc_check_character(body)
+    return uscc_of("320500", "".join(secrets.choice(USCC_CHARSET[:10]) for _ in range(8)))
 
 
 def _email(label: str = "person") -> str:

@@ -13,11 +13,15 @@ from tanji.domain.accounts import (
     Role,
     allowed,
     check_password,
+    organisation_code_check_character,
     password_problems,
     unified_social_credit_code_valid,
     uscc_check_character,
+    uscc_division_matches,
+    uscc_of,
 )
 from tanji.domain.factors import DomainError
+from tanji.services.accounts import DEMO_USCC
 
 # Who may do what, written independently of the code's table. A cell lists the roles
 # allowed: V viewer, E editor, A admin; "-" nobody. Columns: ENTerprise, CERTification
@@ -131,7 +135,7 @@ def test_the_standards_worked_example() -> None:
 
 
 @pytest.mark.parametrize(
-    "first17", ["91320500TJ0DEM001", "91320115MA1XYW123", "12320000466007451", "00000000000000000"]
+    "first17", ["91320500TJ0DEM009", "91320115MA1XYW124", "12320000466007458", "00000000000000000"]
 )
 def test_codes_built_with_the_formula_are_valid(first17: str) -> None:
     check = check_character_by_hand(first17)
@@ -200,3 +204,40 @@ def test_passwords_of_one_kind_of_character_are_refused(password: str, kind: str
 def test_check_password_names_every_problem() -> None:
     with pytest.raises(DomainError, match=r"4 characters.*only digits"):
         check_password("1234")
+
+
+# --- The organisation code inside the credit code (GB 11714-1997) and the region ------
+
+
+def test_the_organisation_code_check_character() -> None:
+    # GB 32100-2015's example carries the organisation code M000100Y4: Σ = 139, 139 mod
+    # 11 = 7, C9 = 11 − 7 = 4.
+    assert organisation_code_check_character("M000100Y") == "4"
+    assert organisation_code_check_character("00000000") == "0"  # 11 is written 0
+    assert organisation_code_check_character("40000000") == "X"  # Σ = 12: 11 − 1 → X
+    # A code whose own check character is right but whose organisation code is not.
+    first17 = "91350100M000100Y5"
+    assert not unified_social_credit_code_valid(first17 + uscc_check_character(first17))
+
+
+def test_the_demo_code_passes_the_whole_check() -> None:
+    assert unified_social_credit_code_valid(DEMO_USCC)
+    assert uscc_of("320500", DEMO_USCC[8:16]) == DEMO_USCC
+
+
+@pytest.mark.parametrize(
+    ("division", "code_division", "matches"),
+    [
+        ("320500", "320500", True),  # Suzhou's own authority
+        ("320500", "320582", True),  # Zhangjiagang, a city under Suzhou
+        ("320500", "320000", True),  # the provincial authority registers in every city
+        ("320500", "320100", False),  # Nanjing
+        ("320500", "110000", False),  # Beijing
+        ("320000", "321300", True),  # any Jiangsu code for the province
+        ("320000", "330100", False),  # Hangzhou is not in Jiangsu
+    ],
+)
+def test_the_division_of_a_code_against_the_region(
+    division: str, code_division: str, matches: bool
+) -> None:
+    assert uscc_division_matches(uscc_of(code_division, "TJ0DEM00"), division) is matches

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
+from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_of
 from tanji.io.pact import PactExport, pact_document
 from tanji.services import accounts
 from tanji.services.pact import client, host
@@ -81,8 +81,7 @@ def illustrative_footprints() -> list[dict[str, object]]:
 
 
 def _uscc() -> str:
-    body = "91320500" + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
-    return body + uscc_check_character(body)
+    return uscc_of("320500", "".join(secrets.choice(USCC_CHARSET) for _ in range(8)))
 
 
 def set_up_test_host(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
 __all__ = ["ERROR_RESPONSES", "ErrorBody", "Timestamp"]
 
@@ -25,8 +25,14 @@ Timestamp = Annotated[datetime, AfterValidator(_as_utc)]
 
 class ErrorDetail(BaseModel):
     code: str
-    message: str
+    message: str = Field(description="In the language asked for (Accept-Language)")
     fields: dict[str, str] | None = None
+    detail: str | None = Field(
+        None, description="The service's own words in English, when the message is not"
+    )
+    field_details: dict[str, str] | None = Field(
+        None, description="The fields' problems in the service's own English words"
+    )
 
 
 class ErrorBody(BaseModel):

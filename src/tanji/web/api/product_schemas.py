@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -232,18 +233,20 @@ class ProductFactsWrite(BaseModel):
 class FindingRead(BaseModel):
     severity: str
     code: str
-    message: str
-    line: str
+    message: str = Field(description="In the language asked for (Accept-Language)")
+    line: str = Field(description="Where in the model file: file, line number, field")
     clause: str
+    line_id: str = Field("", description="The id of the model's line it is about, if any")
 
     @classmethod
-    def of(cls, f: Finding) -> FindingRead:
+    def of(cls, f: Finding, say: Callable[[str], str] | None = None) -> FindingRead:
         return cls(
             severity=f.severity.value,
             code=f.code,
-            message=f.message,
+            message=say(f.message) if say is not None else f.message,
             line=f.line,
             clause=f.clause,
+            line_id=f.line_id,
         )
 
 
@@ -254,12 +257,12 @@ class FindingList(BaseModel):
     data: list[FindingRead]
 
     @classmethod
-    def of(cls, report: FindingsReport) -> FindingList:
+    def of(cls, report: FindingsReport, say: Callable[[str], str] | None = None) -> FindingList:
         return cls(
             rule=report.rule.ref if report.rule else None,
             errors=report.errors,
             warnings=report.warnings,
-            data=[FindingRead.of(f) for f in report.findings],
+            data=[FindingRead.of(f, say) for f in report.findings],
         )
 
 

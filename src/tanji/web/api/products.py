@@ -36,10 +36,12 @@ from tanji.web.api.product_schemas import (
     VersionList,
     VersionRead,
 )
-from tanji.web.conflicts import IfMatch, etag, expected_version
+from tanji.web.conflicts import IfMatch, api_language, etag, expected_version
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.guards import limit
+from tanji.web.i18n import translations
 from tanji.web.security import ActorDep
+from tanji.web.ui.problems import say
 
 router = APIRouter(prefix="/products", tags=["workspace"])
 
@@ -214,9 +216,16 @@ def delete_line(
 
 
 @router.get("/{product_id}/findings", responses=_NOT_FOUND)
-def get_findings(product_id: Id, app: AppDep, session: SessionDep, actor: ActorDep) -> FindingList:
+def get_findings(
+    request: Request, product_id: Id, app: AppDep, session: SessionDep, actor: ActorDep
+) -> FindingList:
     """The working document's findings under its rule (and the workspace's own)."""
-    return FindingList.of(product_calculation.findings(session, app.backgrounds, actor, product_id))
+    language = api_language(request)
+    gettext = translations(language).gettext
+    report = product_calculation.findings(session, app.backgrounds, actor, product_id)
+    if language == "en":  # the services' own English, as the command line says it
+        return FindingList.of(report)
+    return FindingList.of(report, lambda message: say(message, gettext))
 
 
 @router.get(

@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tanji.domain.accounts import ACTIONS, Actor, OrgKind, OrgStatus, Role
+from tanji.domain.problems import TEXTS
 from tanji.domain.regions import JIANGSU, JIANGSU_CITIES, REGIONS
 from tanji.services import accounts, audit, logins
-from tanji.services.audit import AuditEntry
 from tanji.services.auth import invitations, mfa
 from tanji.services.auth.sessions import MFA_CODE, MFA_ENROL
 from tanji.services.errors import (
@@ -34,6 +34,8 @@ from tanji.web.deps import Id, SessionDep
 from tanji.web.guards import limit, login_failed, login_succeeded, login_wait
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router, sign_in, sign_out, web_session
+from tanji.web.ui.audit_text import describe
+from tanji.web.ui.problems import say
 from tanji.web.ui.templating import render
 
 __all__ = ["FIELD_MESSAGES", "router", "safe_next"]
@@ -188,8 +190,13 @@ def field_errors(
     kind = _CONFLICT if isinstance(error, ConflictError) else _INVALID
     messages = {**FIELD_MESSAGES, **(extra or {})}
     fields = error.fields or {"": str(error)}
+    gettext = translations(language_of(request)).gettext
     return {
-        name: _gettext(request, messages[(name, kind)]) if (name, kind) in messages else text
+        name: say(text, gettext)
+        if getattr(text, "code", None) in TEXTS
+        else _gettext(request, messages[(name, kind)])
+        if (name, kind) in messages
+        else text
         for name, text in fields.items()
     }
 
@@ -390,16 +397,6 @@ def register(
 # --- My account ------------------------------------------------------------------------
 
 
-def _changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """What an entry changed: (field, before, after) for every field that differs."""
-    before, after = entry.before or {}, entry.after or {}
-    return [
-        (key, before.get(key), after.get(key))
-        for key in sorted(before.keys() | after.keys())
-        if before.get(key) != after.get(key)
-    ]
-
-
 def _account_page(
     request: Request,
     session: SessionDep,
@@ -419,6 +416,8 @@ def _account_page(
         **_labels(),
     }
     if actor.can("member.manage"):
+        language = language_of(request)
+        gettext = translations(language).gettext
         page = max(audit_page, 1)
         entries = audit.audit_log(
             session,
@@ -429,7 +428,9 @@ def _account_page(
         context |= {
             "members": accounts.members(session, actor, actor.org_id),
             "invitations": invitations.pending_invitations(session, actor, actor.org_id),
-            "audit": [(entry, _changes(entry)) for entry in entries[:AUDIT_PAGE_SIZE]],
+            "audit": [
+                (entry, describe(entry, gettext, language)) for entry in entries[:AUDIT_PAGE_SIZE]
+            ],
             "audit_page": page,
             "audit_more": len(entries) > AUDIT_PAGE_SIZE,
         }

@@ -11,6 +11,9 @@ them).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from tanji.domain.problems import TEXTS
 
@@ -19,7 +22,16 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's marker name, read by pybabel)
     return text
 
 
-__all__ = ["KINDS", "say", "say_all"]
+__all__ = [
+    "CODES",
+    "KINDS",
+    "WORKSPACE_CLAUSE",
+    "say",
+    "say_all",
+    "say_cell",
+    "say_code",
+    "say_html",
+]
 
 #: Kinds of unit (:data:`tanji.domain.units.UNIT_KINDS`) as the catalogue has them.
 KINDS: Mapping[str, str] = {
@@ -36,15 +48,144 @@ KINDS: Mapping[str, str] = {
 }
 
 
+#: Codes the platform stores and pages show (a boundary, a grid level, a method, a
+#: status), said in words; a value not here is product data and is shown as it is.
+CODES: Mapping[str, str] = {
+    "cradle-to-gate": N_("cradle to gate"),
+    "cradle-to-grave": N_("cradle to grave"),
+    "gate-to-gate": N_("gate to gate"),
+    "national": N_("national"),
+    "regional": N_("regional"),
+    "province": N_("provincial"),
+    "lifecycle": N_("life-cycle"),
+    "location": N_("location-based"),
+    "market": N_("market-based"),
+    "grid_location": N_("location-based grid factor"),
+    # kinds and boundaries of emission factors (tanji.domain.factors)
+    "grid_residual": N_("residual-mix grid factor"),
+    "grid_lifecycle": N_("life-cycle grid factor (carbon footprint factor)"),
+    "grid_fossil": N_("fossil-power CO₂ grid factor"),
+    "grid_ets": N_("grid factor of the emissions trading scheme"),
+    "electricity_generation": N_("electricity generation"),
+    "electricity_transmission": N_("electricity transmission and distribution"),
+    "combustion": N_("combustion (direct emissions only)"),
+    "transport": N_("transport"),
+    "material": N_("material"),
+    "process": N_("process"),
+    "waste": N_("waste"),
+    "other": N_("other"),
+    "cbam_default": N_("CBAM default value"),
+    "life_cycle": N_("life cycle (upstream included)"),
+    "as published": N_("as published"),
+    # allocation and end of life (the rules' words)
+    "subdivision": N_("subdivision"),
+    "system-expansion": N_("system expansion"),
+    "cut-off": N_("cut-off"),
+    "cff": N_("Circular Footprint Formula"),
+    "ipcc-ar6-gwp100": N_("IPCC AR6 GWP100"),
+    "ipcc-ar5-gwp100": N_("IPCC AR5 GWP100"),
+    "IPCC-AR6-GWP100": N_("IPCC AR6 GWP100"),
+    "IPCC-AR5-GWP100": N_("IPCC AR5 GWP100"),
+    "IPCC-AR6-GWP20": N_("IPCC AR6 GWP20"),
+    "IPCC-AR4-GWP100": N_("IPCC AR4 GWP100"),
+    "economic": N_("economic"),
+    "physical": N_("physical"),
+    "mass": N_("mass"),
+    "energy": N_("energy"),
+    "draft": N_("draft"),
+    "trial": N_("trial"),
+    "published": N_("published"),
+    "superseded": N_("superseded"),
+    "lithium-battery": N_("lithium battery"),
+    "pv-module": N_("PV module"),
+    "steel": N_("steel"),
+    "general": N_("general products"),
+    # transport modes and electricity instruments
+    "road": N_("road"),
+    "rail": N_("rail"),
+    "inland-waterway": N_("inland waterway"),
+    "sea-container": N_("sea (container ship)"),
+    "sea-bulk": N_("sea (bulk carrier)"),
+    "air": N_("air"),
+    "green-certificate": N_("Green certificate (GEC)"),
+    "green-power": N_("Green power trading"),
+    "ppa": N_("Power purchase agreement"),
+}
+
+#: The values of a problem that hold such codes (a line id is never translated).
+_CODED = frozenset(
+    {"boundary", "rule_boundary", "level", "basis", "rule_basis", "method", "rule_method",
+     "category"}
+)  # fmt: skip
+
+#: The clause of the workspace's own findings (tanji.services.line_checks.WORKSPACE).
+WORKSPACE_CLAUSE = "Tanji workspace"
+
+
+def say_code(value: str, gettext: Callable[[str], str]) -> str:
+    """A stored code in words (:data:`CODES`), else the value as it is."""
+    if value == WORKSPACE_CLAUSE:
+        return gettext(WORKSPACE_CLAUSE)
+    return gettext(CODES[value]) if value in CODES else value
+
+
 def say(message: str, gettext: Callable[[str], str]) -> str:
     """``message`` in the reader's language when it is a known problem, else as it is."""
     code = getattr(message, "code", None)
     values = getattr(message, "values", None)
     if not isinstance(code, str) or code not in TEXTS or not isinstance(values, dict):
         return message
-    shown = {k: gettext(KINDS[v]) if k.endswith("kind") and v in KINDS else v
+    shown = {k: gettext(KINDS[v]) if k.endswith("kind") and v in KINDS
+             else gettext(CODES[v]) if k in _CODED and v in CODES else v
              for k, v in values.items()}  # fmt: skip
     return gettext(TEXTS[code]).format(**shown)
+
+
+#: The values of a problem that are product data (names people gave), not words of the
+#: platform: on a page they are marked ``translate="no"``.
+_DATA = frozenset({"name", "line", "factor", "excluded", "declared", "uscc", "unit"})
+
+
+def say_html(message: str, gettext: Callable[[str], str]) -> Markup:
+    """:func:`say` for a page: escaped, with the product data it names marked
+    ``translate="no"`` (a line's name is the enterprise's words, not the platform's)."""
+    code = getattr(message, "code", None)
+    values = getattr(message, "values", None)
+    if not isinstance(code, str) or code not in TEXTS or not isinstance(values, dict):
+        return escape(message)
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if key.endswith("kind") and value in KINDS:
+            shown[key] = gettext(KINDS[value])
+        elif key in _CODED and value in CODES:
+            shown[key] = gettext(CODES[value])
+        elif key in _DATA:
+            shown[key] = Markup('<span translate="no">{}</span>').format(value)
+        else:
+            shown[key] = value
+    return Markup(escape(gettext(TEXTS[code]))).format(**shown)
+
+
+def say_cell(problem: object, gettext: Callable[[str], str]) -> Markup:
+    """A problem of an uploaded workbook (:class:`tanji.io.activity_template.
+    TemplateProblem`) for a page: where it is in the reader's language (row, column
+    header as written), then what — translated when it is a known problem."""
+    row, column = getattr(problem, "row", None), getattr(problem, "column", None)
+    header = getattr(problem, "header", "") or ""
+    message = getattr(problem, "message", None)
+    if message is None:
+        return escape(str(problem))
+    quoted = Markup('<span translate="no">{}</span>').format(header)
+    if row is not None and column is not None:
+        where = Markup(escape(gettext("Row %(row)s, column “%(column)s”"))) % {
+            "row": row, "column": quoted}  # fmt: skip
+    elif row is not None:
+        where = escape(gettext("Row %(row)s") % {"row": row})
+    elif column is not None:
+        where = Markup(escape(gettext("Column “%(column)s”"))) % {"column": quoted}
+    else:
+        where = escape(gettext("The workbook"))
+    return Markup("{}: {}").format(where, say_html(message, gettext))
 
 
 def say_all(messages: Mapping[str, str], gettext: Callable[[str], str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -23,6 +24,7 @@ from tanji.web.i18n import (
 )
 from tanji.web.security import csrf_token
 from tanji.web.ui.grid_text import basis_name, grid_name, grid_note
+from tanji.web.ui.problems import say_cell, say_code, say_html
 
 __all__ = ["TEMPLATES", "environment", "render"]
 
@@ -62,9 +64,19 @@ def environment(language: str) -> Environment:
     def factor_name(choice: Mapping[str, Any]) -> str:
         return grid_name(choice, language)
 
+    def problem(message: str) -> Markup:
+        return say_html(message, gettext)
+
+    def code(value: str) -> str:
+        return say_code(value, gettext)
+
+    def cell_problem(problem: object) -> Markup:
+        return say_cell(problem, gettext)
+
     env.filters.update(
-        number=number, share=share, when=when, grid_note=grid, grid_name=factor_name, basis=basis
-    )
+        number=number, share=share, when=when, grid_note=grid, grid_name=factor_name,
+        basis=basis, problem=problem, code=code, cell_problem=cell_problem,
+    )  # fmt: skip
     env.globals.update(language=language, languages=tuple(LANGUAGES))
     return env
 

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from tanji.domain.accounts import Actor, OrgKind
 from tanji.domain.factors import DomainError
+from tanji.domain.problems import Problem
 from tanji.engine import EngineError
 from tanji.io.errors import DataFormatError
 from tanji.services import product_calculation, products
@@ -299,7 +300,7 @@ def _float(form: FormData, name: str, errors: dict[str, str]) -> float | None:
     try:
         return float(text)
     except ValueError:
-        errors[name] = "expected a number, such as 1200 or 12.5"
+        errors[name] = Problem("number-expected")
         return None
 
 
@@ -457,6 +458,7 @@ def _save_line(
     form: FormData,
 ) -> Response:
     line, errors = _line_from_form(form)
+    errors = say_all(errors, translations(language_of(request)).gettext)
     # An add applies to the current version (adds commute); an edit names its version.
     version = form_version(str(form.get("version") or "")) if line_id is not None else None
     if not errors:
@@ -590,6 +592,7 @@ def _save_facts(
     form: FormData,
 ) -> Response:
     facts, errors = _facts_from_form(form)
+    errors = say_all(errors, translations(language_of(request)).gettext)
     version = form_version(str(form.get("version") or ""))
     if not errors:
         try:
