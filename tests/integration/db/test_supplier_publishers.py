@@ -10,8 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from tanji.db.migrate import upgrade
+from tanji.db.session import make_engine
 from tanji.domain.factors import DomainError
 from tanji.domain.products import LinkKind
 from tanji.domain.suppliers import split_supplier_ref, supplier_ref
@@ -168,3 +171,45 @@ def test_a_publisher_travels_in_the_model_document() -> None:
     assert split_supplier_ref(line.link.ref) == ("host:https://pact.example", "urn:x:cell")
     assert split_supplier_ref("urn:x:cell") == ("", "urn:x:cell")
     assert supplier_ref("", "urn:x:cell") == "urn:x:cell"
+
+
+def test_the_migration_turns_imported_assurances_into_claims(store_url: str) -> None:
+    engine = make_engine(store_url)
+    columns = (
+        "ref, version, product_id, product_name, company, declared_amount, declared_unit, "
+        "total, biogenic, dluc, aircraft, geography, verified, verifier, origin, source, "
+        "created_at"
+    )
+    try:
+        upgrade(engine, "0018")
+        with engine.begin() as connection:
+            for ref, verified, verifier, origin in [
+                ("a", True, "Verifier Ltd", "pact"),
+                ("b", True, "", "pact-api"),
+                ("c", False, "", "pact"),
+                ("d", True, "Body (CERT-1)", "platform"),
+            ]:
+                connection.execute(
+                    text(
+                        f"INSERT INTO supplier_footprints ({columns}) VALUES (:ref, '1', 'p', "
+                        "'p', 'Co', 1, 'kg', 1, 0, 0, 0, '', :verified, :verifier, :origin, "
+                        "'', CURRENT_TIMESTAMP)"
+                    ),
+                    {"ref": ref, "verified": verified, "verifier": verifier, "origin": origin},
+                )
+        upgrade(engine, "0025")
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT ref, verified, verifier, claimed_verifier, publisher "
+                    "FROM supplier_footprints ORDER BY ref"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("a", False, "", "Verifier Ltd", "local"),
+        ("b", False, "", "(assurance provider not named)", "local"),
+        ("c", False, "", "", "local"),
+        ("d", True, "Body (CERT-1)", "", "local"),
+    ]
