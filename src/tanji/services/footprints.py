@@ -347,7 +347,7 @@ class StoreResolver:
             base = Path(where.split(": ", 1)[0]).parent
             path = Path(ref.removeprefix("pact:"))
             path = path if path.is_absolute() else base / path
-            supplier = read_pact(path)
+            supplier = read_pact(path).received("local")  # the file's assurance: a claim
             self.used_pact.append(supplier)
         else:
             supplier = _supplier_of(resolve_supplier(self.session, ref, pinned))
