@@ -456,6 +456,8 @@ def resolve_supplier(session: Session, ref: str, pinned: Pin | None = None) -> S
             ).limit(1)
         ).first()
         publisher = first.publisher if first is not None else ""
+        if first is not None and first.origin == "platform":
+            same = same.where(SupplierFootprintRow.origin == "platform")
     row = session.scalars(
         same.where(SupplierFootprintRow.publisher == publisher)
         .order_by(SupplierFootprintRow.verified.desc(), SupplierFootprintRow.id.desc())
