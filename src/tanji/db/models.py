@@ -411,7 +411,7 @@ class SupplierFootprintRow(Base):
     """A supplier's footprint: imported from a PACT file or published from a result."""
 
     __tablename__ = "supplier_footprints"
-    __table_args__ = (UniqueConstraint("ref", "version"),)
+    __table_args__ = (UniqueConstraint("publisher", "ref", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(200))

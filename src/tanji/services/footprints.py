@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
@@ -437,18 +437,22 @@ def resolve_supplier(session: Session, ref: str, pinned: Pin | None = None) -> S
     publisher, a verified footprint first, else the newest.
     """
     query = select(SupplierFootprintRow)
+    publisher, product = split_supplier_ref(ref)
+    same = query.where(SupplierFootprintRow.product_id == product)
     if pinned is not None:
+        # The pinned PACT id and version, from the line's publisher (the same id and
+        # version may come from several publishers); an older pin: the first stored.
+        if not publisher:
+            publisher = _legacy_publisher(session, same)
         sref, _, version = pinned.ref.rpartition("@")
         row = session.scalars(
             query.where(SupplierFootprintRow.ref == sref, SupplierFootprintRow.version == version)
-            .order_by(SupplierFootprintRow.id)
+            .order_by((SupplierFootprintRow.publisher == publisher).desc(), SupplierFootprintRow.id)
             .limit(1)
         ).first()
         if row is None:
             raise NotFoundError(f"supplier footprint {pinned.ref!r} (pinned) is not stored")
         return row
-    publisher, product = split_supplier_ref(ref)
-    same = query.where(SupplierFootprintRow.product_id == product)
     if not publisher:
         first = session.scalars(
             same.order_by(
@@ -471,6 +475,16 @@ def resolve_supplier(session: Session, ref: str, pinned: Pin | None = None) -> S
             "file ('tanji supplier import') or link a factor"
         )
     return row
+
+
+def _legacy_publisher(session: Session, same: Select[SupplierFootprintRow]) -> str:
+    """For a line naming a product id only: the publisher resolve_supplier takes."""
+    first = session.scalars(
+        same.order_by(
+            (SupplierFootprintRow.origin == "platform").desc(), SupplierFootprintRow.id
+        ).limit(1)
+    ).first()
+    return first.publisher if first is not None else ""
 
 
 def _supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
@@ -707,7 +721,9 @@ def _store_supplier(
         s = s.received(publisher)
     existing = session.scalar(
         select(SupplierFootprintRow).where(
-            SupplierFootprintRow.ref == s.ref, SupplierFootprintRow.version == s.version
+            SupplierFootprintRow.publisher == publisher,
+            SupplierFootprintRow.ref == s.ref,
+            SupplierFootprintRow.version == s.version,
         )
     )
     if existing is not None:
@@ -715,11 +731,6 @@ def _store_supplier(
             raise ConflictError(
                 f"supplier footprint {s.ref} version {s.version} is already stored with "
                 f"another value ({existing.total} ≠ {s.total}); a new value needs a new version"
-            )
-        if existing.publisher != publisher:
-            raise ConflictError(
-                f"supplier footprint {s.ref} version {s.version} was supplied by another "
-                "publisher; a footprint cannot be supplied again under another name"
             )
         return existing
     q = s.quality

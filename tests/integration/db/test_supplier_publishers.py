@@ -25,6 +25,7 @@ from tanji.services.footprints import (
     calculate,
     import_pact,
     publish_result,
+    recompute,
     save_result,
     supplier_footprints,
 )
@@ -150,15 +151,28 @@ def test_an_imported_assurance_is_a_claim_not_a_certification(
     assert "(verified)" not in labels
 
 
-def test_the_same_pact_id_from_another_publisher_is_refused(
-    session: Session, tmp_path: Path, shared_standards: Path
+def test_the_same_pact_id_from_another_publisher_neither_blocks_nor_shadows(
+    session: Session,
+    backgrounds: BackgroundStore,  # noqa: F811
+    tmp_path: Path,
+    shared_standards: Path,
 ) -> None:
-    path = pact_file(tmp_path, shared_standards, "a.json",
-                     pf_id="55555555-5555-4555-8555-555555555555", total="300")  # fmt: skip
+    pf_id = "55555555-5555-4555-8555-555555555555"
+    path = pact_file(tmp_path, shared_standards, "a.json", pf_id=pf_id, total="300")
     import_pact(session, path, publisher="org:1")
     import_pact(session, path, publisher="org:1")  # the same uploader again: harmless
-    with pytest.raises(ConflictError, match="another publisher"):
-        import_pact(session, path, publisher="org:2")
+    line = customer(tmp_path, f"{{product: '{PRODUCT}'}}")
+    pinned = save_result(session, calculate(session, backgrounds, line))
+    # Another uploader: the same PACT id and version with another value is its own record.
+    other = pact_file(tmp_path, shared_standards, "b.json", pf_id=pf_id, total="1")
+    import_pact(session, other, publisher="org:2")
+    with pytest.raises(ConflictError):  # one publisher cannot change a stored version
+        import_pact(session, other, publisher="org:1")
+    assert len(supplier_footprints(session, PRODUCT)) == 2
+    assert calculate(session, backgrounds, line).footprint.total == pytest.approx(600.0)
+    again, same = recompute(session, backgrounds, pinned)
+    assert same
+    assert again.footprint.total == pytest.approx(600.0)
 
 
 def test_a_publisher_travels_in_the_model_document() -> None:

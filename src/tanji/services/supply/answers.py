@@ -204,6 +204,7 @@ def answer_with_result(
     )
     found = session.scalar(
         select(SupplierFootprintRow).where(
+            SupplierFootprintRow.publisher == supplier.publisher,
             SupplierFootprintRow.ref == supplier.ref,
             SupplierFootprintRow.version == supplier.version,
         )
@@ -242,11 +243,12 @@ def answer_with_pact(
         source=f"PACT file {name}, answering footprint request {row.id}",
     )
     try:
-        store_supplier(session, supplier, origin="pact", publisher=f"org:{actor.org_id}")
+        supplier = store_supplier(session, supplier, origin="pact", publisher=f"org:{actor.org_id}")
     except ConflictError as error:
         raise invalid_field("file", str(error)) from None
     found = session.scalar(
         select(SupplierFootprintRow).where(
+            SupplierFootprintRow.publisher == supplier.publisher,
             SupplierFootprintRow.ref == supplier.ref,
             SupplierFootprintRow.version == supplier.version,
         )

@@ -9,7 +9,8 @@ published from a result belongs to the result's organisation (``org:<id>``); a P
 that answered a footprint request to the answering supplier; any other import to the
 operator (``local``). An assurance an imported file stated (``verified`` on a row not
 published on the platform) was never checked by the platform: it becomes a claim
-(``claimed_verifier``) and the row is no longer verified.
+(``claimed_verifier``) and the row is no longer verified. A PACT id and version is unique
+per publisher (it was unique overall).
 """
 
 from collections.abc import Sequence
@@ -34,6 +35,12 @@ def upgrade() -> None:
             sa.Column("claimed_verifier", sa.Text(), server_default="", nullable=False)
         )
         batch.create_index("ix_supplier_footprints_publisher", ["publisher"])
+        # One publisher's PACT id and version is unique; another publisher may share the
+        # same file without blocking (or being blocked by) the first.
+        batch.drop_constraint("uq_supplier_footprints_ref_version", type_="unique")
+        batch.create_unique_constraint(
+            "uq_supplier_footprints_publisher_ref_version", ["publisher", "ref", "version"]
+        )
     op.execute(
         "UPDATE supplier_footprints SET publisher = 'org:' || ("
         "SELECT CAST(r.org_id AS VARCHAR(20)) FROM footprint_results r "
@@ -58,6 +65,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Downgrade schema (claims stay unverified: the platform never verified them)."""
     with op.batch_alter_table("supplier_footprints") as batch:
+        batch.drop_constraint("uq_supplier_footprints_publisher_ref_version", type_="unique")
+        batch.create_unique_constraint("uq_supplier_footprints_ref_version", ["ref", "version"])
         batch.drop_index("ix_supplier_footprints_publisher")
         batch.drop_column("claimed_verifier")
         batch.drop_column("publisher")
