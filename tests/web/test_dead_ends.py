@@ -77,7 +77,7 @@ def test_the_company_is_the_organisations_name(tanji_app: App, client: TestClien
     assert uploaded.status_code == 200, uploaded.text
     assert uploaded.json()["document"]["product"]["company"] == organisation
     page = client.get(f"/workspace/products/{created.json()['id']}", headers=auth)
-    assert f"<dd>{organisation}</dd>" in page.text
+    assert f'<dd translate="no">{organisation}</dd>' in page.text
 
 
 def test_the_operators_product_list_names_the_organisation(

@@ -709,6 +709,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # the sector's department (the demo province) verifies: 409 with too few reviews,
     # 204 for a rejection with reasons; publishers list and recompute the affected.
     row("GET", "/api/v1/admission/databases",         200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # A database no caller can read is not found, for everyone alike (the download itself is
+    # tested in tests/web/test_exchange_downloads.py).
+    row("GET", "/api/v1/admission/databases/{name}/versions/{version}/export",
+                                                      404, 404, 404, 404, 404, 404, 404, 404, 404,
+        request=lambda _: Call(
+            "/api/v1/admission/databases/no-such-database/versions/1/export?format=jsonld"
+        )),
     row("POST", "/api/v1/admission/submissions",      401, 403, 201, 201, 201, 403, 403, 403, 403,
         request=_admission_submit),
     row("GET", "/api/v1/admission/submissions",       401, 200, 200, 200, 200, 200, 200, 200, 200),

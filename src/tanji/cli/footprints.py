@@ -360,14 +360,20 @@ def footprint_compare(
 @supplier_app.command("import")
 def supplier_import(
     path: Annotated[Path, typer.Argument(help="A PACT ProductFootprint JSON file.")],
+    org: Annotated[
+        int | None,
+        typer.Option(help="The organisation (id) that supplied the file; default: the operator."),
+    ] = None,
 ) -> None:
-    """Store a supplier's footprint from a PACT file."""
+    """Store a supplier's footprint from a PACT file (an assurance it states is a claim)."""
+    publisher = f"org:{org}" if org is not None else "local"
     with store_app() as app, app.unit_of_work() as uow:
-        s = import_pact(uow.session, path)
-    status = f"verified by {s.verifier}" if s.verified else "not verified"
+        s = import_pact(uow.session, path, publisher=publisher)
+    status = s.status + (f" ({s.claimed_verifier})" if s.claimed_verifier else "")
     typer.echo(
-        f"imported {s.product_id} ({s.company}): {_g(s.total)} kg CO2e per "
-        f"{s.declared_amount:g} {s.declared_unit}, version {s.version}, {status}"
+        f"imported {s.product_id} ({s.company}) from {s.publisher}: {_g(s.total)} kg CO2e "
+        f"per {s.declared_amount:g} {s.declared_unit}, version {s.version}, {status}; "
+        f"link it as supplier: {{product: {s.product_id}, publisher: {s.publisher}}}"
     )
 
 
@@ -383,10 +389,10 @@ def supplier_list(
         _print_json([s.__dict__ for s in items])
         return
     for s in items:
-        flag = "verified" if s.verified else "self-declared"
+        flag = "verified" if s.verified else "claimed" if s.claimed_verifier else "self-declared"
         typer.echo(
             f"{s.product_id:<28} v{s.version:<8} {_g(s.total):>10} kg CO2e per "
-            f"{s.declared_amount:g} {s.declared_unit}  {flag}  {s.company}"
+            f"{s.declared_amount:g} {s.declared_unit}  {flag}  {s.company}  [{s.publisher}]"
         )
 
 

@@ -152,7 +152,8 @@ def fetch(
                 url = f"{conn.base_url}/3/footprints/{document.get('id', '')}"
                 s = client.store_fetched(uow.session, document, url)
                 typer.echo(f"{s.product_id}\t{s.ref}@{s.version}\t{s.total:g} kg CO2e "
-                           f"per {s.declared_amount:g} {s.declared_unit}\t{s.source}")  # fmt: skip
+                           f"per {s.declared_amount:g} {s.declared_unit}\t{s.source}"
+                           f"\t{s.publisher}\t{s.status}")  # fmt: skip
     finally:
         app.close()
 

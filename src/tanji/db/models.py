@@ -411,7 +411,7 @@ class SupplierFootprintRow(Base):
     """A supplier's footprint: imported from a PACT file or published from a result."""
 
     __tablename__ = "supplier_footprints"
-    __table_args__ = (UniqueConstraint("ref", "version"),)
+    __table_args__ = (UniqueConstraint("publisher", "ref", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(200))
@@ -436,6 +436,12 @@ class SupplierFootprintRow(Base):
     origin: Mapped[str] = mapped_column(String(20))  # "pact" or "platform"
     result_id: Mapped[int | None] = mapped_column(ForeignKey("footprint_results.id"))
     source: Mapped[str] = mapped_column(Text, default="")
+    # Who supplied it: "org:<id>" (published or uploaded by an organisation), "host:<url>"
+    # (fetched from a PACT host) or "local" (imported by the operator). A supplier line
+    # resolves to (publisher, product_id), never to a product id alone.
+    publisher: Mapped[str] = mapped_column(String(200), default="local", index=True)
+    # An assurance the file or host claims, which the platform did not verify.
+    claimed_verifier: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -57,6 +57,7 @@ from tanji.domain.products import (
     Stage,
     TransportLeg,
 )
+from tanji.domain.suppliers import supplier_ref
 from tanji.domain.units import UnitError, convert, parse_quantity
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import calm_gc, check_yaml
@@ -565,7 +566,10 @@ class _Builder:
             supplier = spec["supplier"]
             if "pact" in supplier:
                 return Link(LinkKind.SUPPLIER, "pact:" + supplier["pact"])
-            return Link(LinkKind.SUPPLIER, supplier["product"])
+            return Link(
+                LinkKind.SUPPLIER,
+                supplier_ref(str(supplier.get("publisher", "")), supplier["product"]),
+            )
         if "model" in spec:
             return Link(LinkKind.MODEL, spec["model"])
         if "gas" in spec:

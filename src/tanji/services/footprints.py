@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import (
@@ -57,7 +57,7 @@ from tanji.domain.geography import fallback_chain
 from tanji.domain.grid import grid_choice, grid_label
 from tanji.domain.products import DEFAULT_GRID_BASIS, GRID_KINDS, Link, LinkKind, ProductModel
 from tanji.domain.rules import Rule, apply
-from tanji.domain.suppliers import SupplierFootprint
+from tanji.domain.suppliers import SupplierFootprint, split_supplier_ref
 from tanji.engine import Engine
 from tanji.io.footprint_json import footprint_dict
 from tanji.io.pact import read_pact
@@ -76,6 +76,7 @@ __all__ = [
     "import_pact",
     "publish_result",
     "recompute",
+    "resolve_supplier",
     "run_model",
     "save_result",
     "store_supplier",
@@ -346,35 +347,14 @@ class StoreResolver:
             base = Path(where.split(": ", 1)[0]).parent
             path = Path(ref.removeprefix("pact:"))
             path = path if path.is_absolute() else base / path
-            supplier = read_pact(path)
+            supplier = read_pact(path).received("local")  # the file's assurance: a claim
             self.used_pact.append(supplier)
         else:
-            supplier = self._stored_supplier(ref, pinned)
+            supplier = _supplier_of(resolve_supplier(self.session, ref, pinned))
         burden = supplier.burden()
         return replace(
             burden, pins=(Pin("supplier", f"{supplier.ref}@{supplier.version}", link=link_key),)
         )
-
-    def _stored_supplier(self, ref: str, pinned: Pin | None) -> SupplierFootprint:
-        query = select(SupplierFootprintRow)
-        if pinned is not None:
-            sref, _, version = pinned.ref.rpartition("@")
-            query = query.where(
-                SupplierFootprintRow.ref == sref, SupplierFootprintRow.version == version
-            )
-        else:
-            # A certified (verified) footprint first; else the newest self-declared one.
-            query = query.where(SupplierFootprintRow.product_id == ref).order_by(
-                SupplierFootprintRow.verified.desc(), SupplierFootprintRow.id.desc()
-            )
-        row = self.session.scalars(query.limit(1)).first()
-        if row is None:
-            raise NotFoundError(
-                f"no verified footprint of supplier product {ref!r} on the platform (nor a "
-                "self-declared one); import the supplier's PACT file ('tanji supplier "
-                "import') or link a factor"
-            )
-        return _supplier_of(row)
 
     def submodel(self, ref: str, parent: ProductModel, where: str) -> ProductModel:
         if ref in self.models:
@@ -446,6 +426,67 @@ def _split_activity(ref: str) -> tuple[str, str, str | None]:
     return database, key, version if at else None
 
 
+def resolve_supplier(session: Session, ref: str, pinned: Pin | None = None) -> SupplierFootprintRow:
+    """The supplier footprint a supplier line's ``ref`` (``publisher|product id``) uses.
+
+    A pinned line uses its pinned record. Otherwise the footprint is one publisher's:
+    the one the line names; for a line naming a product id only (written before
+    publishers were recorded), a publication on the platform (from a result) first, else
+    the publisher that supplied that product id first — so a later file carrying the
+    same product id, from someone else, can neither replace nor shadow it. Within the
+    publisher, a verified footprint first, else the newest.
+    """
+    query = select(SupplierFootprintRow)
+    publisher, product = split_supplier_ref(ref)
+    same = query.where(SupplierFootprintRow.product_id == product)
+    if pinned is not None:
+        # The pinned PACT id and version, from the line's publisher (the same id and
+        # version may come from several publishers); an older pin: the first stored.
+        if not publisher:
+            publisher = _legacy_publisher(session, same)
+        sref, _, version = pinned.ref.rpartition("@")
+        row = session.scalars(
+            query.where(SupplierFootprintRow.ref == sref, SupplierFootprintRow.version == version)
+            .order_by((SupplierFootprintRow.publisher == publisher).desc(), SupplierFootprintRow.id)
+            .limit(1)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"supplier footprint {pinned.ref!r} (pinned) is not stored")
+        return row
+    if not publisher:
+        first = session.scalars(
+            same.order_by(
+                (SupplierFootprintRow.origin == "platform").desc(), SupplierFootprintRow.id
+            ).limit(1)
+        ).first()
+        publisher = first.publisher if first is not None else ""
+        if first is not None and first.origin == "platform":
+            same = same.where(SupplierFootprintRow.origin == "platform")
+    row = session.scalars(
+        same.where(SupplierFootprintRow.publisher == publisher)
+        .order_by(SupplierFootprintRow.verified.desc(), SupplierFootprintRow.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFoundError(
+            f"no verified footprint of supplier product {product!r}"
+            + (f" from {publisher}" if publisher else "")
+            + " on the platform (nor a self-declared one); import the supplier's PACT "
+            "file ('tanji supplier import') or link a factor"
+        )
+    return row
+
+
+def _legacy_publisher(session: Session, same: Select[SupplierFootprintRow]) -> str:
+    """For a line naming a product id only: the publisher resolve_supplier takes."""
+    first = session.scalars(
+        same.order_by(
+            (SupplierFootprintRow.origin == "platform").desc(), SupplierFootprintRow.id
+        ).limit(1)
+    ).first()
+    return first.publisher if first is not None else ""
+
+
 def _supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
     pef = [int(v) if v else None for v in row.pef.split(",")] if row.pef else [None] * 4
     return SupplierFootprint(
@@ -469,6 +510,8 @@ def _supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
         verified=row.verified,
         verifier=row.verifier,
         source=row.source,
+        publisher=row.publisher,
+        claimed_verifier=row.claimed_verifier,
     )
 
 
@@ -589,7 +632,7 @@ def save_result(session: Session, calculation: Calculation) -> int:
     footprint = calculation.footprint
     model_ids = {m: _store_model(session, model) for m, model in footprint.models.items()}
     for supplier in calculation.pact_suppliers:
-        _store_supplier(session, supplier, origin="pact")
+        _store_supplier(session, supplier, origin="pact", publisher="local")
     root = footprint.model
     row = FootprintResultRow(
         model_id=model_ids[root.id],
@@ -665,11 +708,22 @@ def recompute(
 
 
 def _store_supplier(
-    session: Session, s: SupplierFootprint, *, origin: str, result_id: int | None = None
+    session: Session,
+    s: SupplierFootprint,
+    *,
+    origin: str,
+    publisher: str,
+    result_id: int | None = None,
 ) -> SupplierFootprintRow:
+    """Store ``s`` as supplied by ``publisher``; anything not published on the platform
+    from a result keeps its assurance only as a claim (the platform did not verify it)."""
+    if origin != "platform":
+        s = s.received(publisher)
     existing = session.scalar(
         select(SupplierFootprintRow).where(
-            SupplierFootprintRow.ref == s.ref, SupplierFootprintRow.version == s.version
+            SupplierFootprintRow.publisher == publisher,
+            SupplierFootprintRow.ref == s.ref,
+            SupplierFootprintRow.version == s.version,
         )
     )
     if existing is not None:
@@ -703,22 +757,28 @@ def _store_supplier(
         origin=origin,
         result_id=result_id,
         source=s.source,
+        publisher=publisher,
+        claimed_verifier=s.claimed_verifier,
     )
     session.add(row)
     session.flush()
     return row
 
 
-def store_supplier(session: Session, supplier: SupplierFootprint, *, origin: str) -> None:
-    """Store a supplier's footprint that came another way (a PACT host over the API)."""
-    _store_supplier(session, supplier, origin=origin)
+def store_supplier(
+    session: Session, supplier: SupplierFootprint, *, origin: str, publisher: str
+) -> SupplierFootprint:
+    """Store a supplier's footprint that came another way (a PACT host over the API, a
+    file a supplier uploaded), as supplied by ``publisher`` ("org:<id>", "host:<url>");
+    returns it as stored (an assurance it states is a claim, not verified)."""
+    return _supplier_of(_store_supplier(session, supplier, origin=origin, publisher=publisher))
 
 
-def import_pact(session: Session, path: Path) -> SupplierFootprint:
-    """Store a supplier's PACT footprint (its id and version make it unique)."""
-    supplier = read_pact(path)
-    _store_supplier(session, supplier, origin="pact")
-    return supplier
+def import_pact(session: Session, path: Path, *, publisher: str = "local") -> SupplierFootprint:
+    """Store a supplier's PACT footprint as supplied by ``publisher`` (``org:<id>`` of the
+    uploading organisation; ``local`` for the operator). Its id and version make it
+    unique; an assurance the file states is kept as a claim, not as verified."""
+    return store_supplier(session, read_pact(path), origin="pact", publisher=publisher)
 
 
 def publish_result(
@@ -764,8 +824,9 @@ def publish_result(
         source=f"Tanji result #{result_id} (fingerprint {row.fingerprint[:12]})"
         + ("" if verified else ", self-declared"),
     )
-    _store_supplier(session, supplier, origin="platform", result_id=result_id)
-    return supplier
+    publisher = f"org:{row.org_id}" if row.org_id is not None else "local"
+    _store_supplier(session, supplier, origin="platform", publisher=publisher, result_id=result_id)
+    return replace(supplier, publisher=publisher)
 
 
 def _certified_by(session: Session, result_id: int, number: str) -> str:

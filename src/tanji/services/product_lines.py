@@ -21,6 +21,7 @@ from typing import Any
 
 from tanji.domain.bounds import amount_problem, factor_problem, name_problem
 from tanji.domain.products import GRID_BASES
+from tanji.domain.suppliers import split_supplier_ref, supplier_ref
 from tanji.domain.units import UnitError, convert
 from tanji.services.errors import InvalidInputError
 
@@ -106,7 +107,7 @@ class LineInput:
     factor: str = ""  # factor (and transport): DATABASE:CODE[@VERSION]
     inline: InlineFactor | None = None  # inline (and transport)
     activity: str = ""  # DATABASE:ACTIVITY[@VERSION]
-    supplier: str = ""  # the supplier product's id on the platform
+    supplier: str = ""  # "PUBLISHER|PRODUCT ID" (or a product id alone, an older line)
     gas: str = ""  # CO2, CH4-fossil, N2O, SF6, HFC-134a, …
     geography: str = "CN-JS"  # electricity: the grid
     year: int | None = None
@@ -261,7 +262,11 @@ def _link(line: LineInput) -> dict[str, Any]:
     if line.kind == "activity":
         return {"activity": line.activity.strip()}
     if line.kind == "supplier":
-        return {"supplier": {"product": line.supplier.strip()}}
+        publisher, product = split_supplier_ref(line.supplier.strip())
+        link = {"product": product.strip()}
+        if publisher:
+            link["publisher"] = publisher.strip()
+        return {"supplier": link}
     if line.kind == "gas":
         return {"gas": line.gas.strip()}
     grid: dict[str, Any] = {"geography": line.geography.strip()}
@@ -365,7 +370,10 @@ def line_input(spec: Mapping[str, Any]) -> LineInput:
         factor=factor if isinstance(factor, str) else "",
         inline=inline,
         activity=str(spec.get("activity", "")),
-        supplier=str((spec.get("supplier") or {}).get("product", "")),
+        supplier=supplier_ref(
+            str((spec.get("supplier") or {}).get("publisher", "")),
+            str((spec.get("supplier") or {}).get("product", "")),
+        ),
         gas=str(spec.get("gas", "")),
         geography=str(grid.get("geography", "CN-JS")),
         year=grid.get("year"),

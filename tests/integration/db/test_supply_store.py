@@ -107,7 +107,10 @@ def test_the_certified_answer_becomes_a_computing_supplier_line(
         x for x in products.get_product(session, lead, product_id).document["lines"]
         if x["id"] == "part"
     )  # fmt: skip
-    assert line["supplier"] == {"product": answered.answer.product_id}
+    assert line["supplier"] == {
+        "product": answered.answer.product_id,
+        "publisher": f"org:{supplier.org_id}",
+    }
     assert line["data"] == "primary"
     statuses = requests.line_statuses(session, lead, product_id)
     assert statuses["part"].status is ShownStatus.CERTIFIED

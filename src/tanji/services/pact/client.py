@@ -214,8 +214,9 @@ def store_fetched(session: Session, document: dict[str, Any], url: str) -> Suppl
         supplier = read_pact_object(document, source=url)
     except DataFormatError as error:
         raise InvalidInputError(str(error)) from None
-    store_supplier(session, supplier, origin="pact-api")
-    return supplier
+    parts = urlsplit(url)
+    host = f"host:{parts.scheme}://{parts.netloc}"
+    return store_supplier(session, supplier, origin="pact-api", publisher=host)
 
 
 def import_footprint(

@@ -109,7 +109,8 @@ def import_catenax(
         supplier = read_catenax(document, source=source)
     except DataFormatError as error:
         raise InvalidInputError(str(error)) from None
-    store_supplier(session, supplier, origin="catena-x")
+    publisher = f"org:{actor.org_id}" if actor is not None and actor.org_id else "local"
+    supplier = store_supplier(session, supplier, origin="catena-x", publisher=publisher)
     audit(session, actor, "catenax.import", "supplier_footprint", supplier.ref, None,
           {"version": supplier.version, "source": source})  # fmt: skip
     return supplier

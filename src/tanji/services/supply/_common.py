@@ -49,6 +49,7 @@ class Answer:
     verified: bool
     verifier: str
     source: str
+    claimed_verifier: str = ""  # an assurance the file claims; the platform did not verify it
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def view(session: Session, row: SupplyRequestRow, *, for_lead: bool) -> SupplyRe
             found.verified,
             found.verifier,
             found.source,
+            found.claimed_verifier,
         )
         if found is not None
         else None

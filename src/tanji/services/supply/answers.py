@@ -38,6 +38,7 @@ from tanji.db.models import (
 )
 from tanji.domain.accounts import Actor, OrgKind, Role
 from tanji.domain.factors import DomainError
+from tanji.domain.suppliers import supplier_ref
 from tanji.domain.supply import RequestStatus
 from tanji.domain.units import UnitError, convert
 from tanji.io.errors import DataFormatError
@@ -203,6 +204,7 @@ def answer_with_result(
     )
     found = session.scalar(
         select(SupplierFootprintRow).where(
+            SupplierFootprintRow.publisher == supplier.publisher,
             SupplierFootprintRow.ref == supplier.ref,
             SupplierFootprintRow.version == supplier.version,
         )
@@ -241,11 +243,12 @@ def answer_with_pact(
         source=f"PACT file {name}, answering footprint request {row.id}",
     )
     try:
-        store_supplier(session, supplier, origin="pact")
+        supplier = store_supplier(session, supplier, origin="pact", publisher=f"org:{actor.org_id}")
     except ConflictError as error:
         raise invalid_field("file", str(error)) from None
     found = session.scalar(
         select(SupplierFootprintRow).where(
+            SupplierFootprintRow.publisher == supplier.publisher,
             SupplierFootprintRow.ref == supplier.ref,
             SupplierFootprintRow.version == supplier.version,
         )
@@ -304,8 +307,11 @@ def _link(session: Session, actor: Actor, row: SupplyRequestRow) -> None:
             "The line's unit does not convert to the footprint's declared unit; "
             "change the line's unit.",
         ) from None
-    line = replace(current, kind="supplier", supplier=footprint.product_id, data="primary")
-    if "supplier" in spec and current.supplier == footprint.product_id:
+    # The line names the publisher too: another file with the same product id cannot
+    # shadow the answer.
+    ref = supplier_ref(footprint.publisher, footprint.product_id)
+    line = replace(current, kind="supplier", supplier=ref, data="primary")
+    if "supplier" in spec and current.supplier == ref:
         pass  # already linked to it
     else:
         products.edit_line(session, actor, product.id, row.customer_line_id, line)

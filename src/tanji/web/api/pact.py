@@ -237,13 +237,15 @@ def import_footprint(
     connection_id: Id, pf_id: str, actor: ActorDep, session: SessionDep, app: AppDep
 ) -> dict[str, Any]:
     """Fetch one footprint and keep it as a supplier's footprint (a model's supplier
-    line can use it by its product id)."""
+    line can use it by its publisher and product id; an assurance the host states is a
+    claim, ``claimed_verifier``, never ``verified``)."""
     with http_client(app.settings.pact_ca_file) as http:
         s = client.import_footprint(session, actor, http, connection_id, pf_id)
     return {
         "product_id": s.product_id, "ref": s.ref, "version": s.version, "total": s.total,
         "declared_amount": s.declared_amount, "declared_unit": s.declared_unit,
-        "verified": s.verified, "source": s.source,
+        "verified": s.verified, "source": s.source, "publisher": s.publisher,
+        "claimed_verifier": s.claimed_verifier,
     }  # fmt: skip
 
 

@@ -657,7 +657,7 @@ def supplier_picker(
     found = [
         s
         for s in supplier_footprints(session)
-        if s.verified
+        if (s.verified or s.claimed_verifier)
         and all(w in f"{s.product_id} {s.product_name} {s.company}".lower() for w in words)
     ][:PICKER_LIMIT]
     context = {"suppliers": found, "q": q, "form_url": _form_url(product, line_id)}
