@@ -49,7 +49,6 @@ POSTGRES = os.environ.get(
     "TANJI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 SECRET = "platform-load-benchmark"
-USCC = "91320500MA1X7Q3P4"  # well-formed, invented: the load test's enterprise
 #: name → (store, worker processes)
 CONFIGS = {"sqlite": ("sqlite", 1), "pg1": ("postgresql", 1), "pg2": ("postgresql", 2)}
 
@@ -78,7 +77,7 @@ def prepare(data_dir: Path, url: str) -> str:
     """The store with reference data and demo accounts; an enterprise's API token."""
     from tanji.bootstrap import build_app
     from tanji.db.migrate import upgrade
-    from tanji.domain.accounts import ACTIONS, uscc_check_character
+    from tanji.domain.accounts import ACTIONS, uscc_of
     from tanji.services import accounts, logins
     from tanji.services.reference import ensure_reference_data
     from tanji.services.rules import ensure_shipped_rules
@@ -95,7 +94,7 @@ def prepare(data_dir: Path, url: str) -> str:
             actor = accounts.register_enterprise(
                 uow.session,
                 name="压测企业 Load test enterprise",
-                uscc=USCC + uscc_check_character(USCC),
+                uscc=uscc_of("320500", "MA1X7Q3P"),  # well-formed, invented
                 email="load@bench.example",
                 password=secrets.token_urlsafe(16),
                 display_name="Load",

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from tanji.bootstrap import build_app
 from tanji.db.migrate import upgrade
 from tanji.db.models import ProductRow
-from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_check_character
+from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_of
 from tanji.domain.factors import Boundary, EmissionFactor, FactorKind, Source, Uncertainty
 from tanji.domain.lci import Activity, ElementaryFlow, Exchange, ExchangeKind, LciBundle
 from tanji.services import accounts, product_calculation
@@ -113,9 +113,9 @@ def document(code: str, rng: random.Random) -> dict[str, Any]:
 
 
 def enterprise(session: Session) -> Actor:
-    body = "91320500" + "".join(secrets.choice(USCC_CHARSET) for _ in range(9))
+    body = "".join(secrets.choice(USCC_CHARSET) for _ in range(8))
     return accounts.register_enterprise(
-        session, name=f"基准企业 {secrets.token_hex(3)}", uscc=body + uscc_check_character(body),
+        session, name=f"基准企业 {secrets.token_hex(3)}", uscc=uscc_of("320500", body),
         email=f"bench-{secrets.token_hex(4)}@example.com", password="correct-horse-9",
         display_name="Bench",
     )  # fmt: skip

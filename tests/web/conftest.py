@@ -18,13 +18,18 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from tests import live
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import upgrade
-from tanji.db.models import CertificateRow, FootprintResultRow, OrganisationRow
+from tanji.db.models import (
+    CertificateRow,
+    FootprintResultRow,
+    OrganisationRow,
+    ThrottleCounterRow,
+)
 from tanji.domain.accounts import USCC_CHARSET, Actor, uscc_of
 from tanji.services import accounts, logins
 from tanji.services.reference import ensure_reference_data
@@ -70,7 +75,11 @@ def tanji_app(
 
 @pytest.fixture
 def client(tanji_app: App) -> Iterator[TestClient]:
-    """A fresh browser (no cookies) on the app."""
+    """A fresh browser (no cookies) on the app, as after a restart of the platform: the
+    throttle counters a PostgreSQL store keeps for its workers start empty (on SQLite they
+    live in the app's memory, so every test's app starts with none)."""
+    with tanji_app.unit_of_work() as uow:
+        uow.session.execute(delete(ThrottleCounterRow))
     with TestClient(create_app(tanji_app), base_url="http://testserver") as test_client:
         yield test_client
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from tests.web.job_calls import submit_call
 
 from tanji.bootstrap import App, build_app
 from tanji.db.migrate import head_revision
@@ -24,7 +25,6 @@ from tanji.web.app import create_app
 from tanji.web.observability import JsonFormatter
 
 from .conftest import new_enterprise
-from .job_calls import submit_call
 
 LOCAL = ("127.0.0.1", 50000)
 REMOTE = ("203.0.113.7", 50000)

@@ -32,6 +32,7 @@ from tanji.domain.bounds import IMPLAUSIBLE
 from tanji.domain.problems import Problem
 from tanji.domain.products import Line, LinkKind, ProductModel
 from tanji.domain.rules import Finding, Severity
+from tanji.domain.suppliers import split_supplier_ref
 from tanji.domain.units import UnitError, convert, kind_of, parse_quantity, same_dimension
 from tanji.io.activity_template import FactorChoice
 from tanji.services.catalog import Readers, get_lci_version, readable, readers_of_org
@@ -110,9 +111,11 @@ def _missing(
     if kind is LinkKind.SUPPLIER:
         if ref.startswith("pact:"):
             return None
-        found = session.scalar(
-            select(SupplierFootprintRow.id).where(SupplierFootprintRow.product_id == ref).limit(1)
-        )
+        publisher, product = split_supplier_ref(ref)  # ``publisher|product id`` or an id
+        query = select(SupplierFootprintRow.id).where(SupplierFootprintRow.product_id == product)
+        if publisher:
+            query = query.where(SupplierFootprintRow.publisher == publisher)
+        found = session.scalar(query.limit(1))
         return None if found is not None else Problem("unknown-supplier", line=line, supplier=ref)
     database, sep, rest = ref.partition(":")
     key = rest.rpartition("@")[0] if "@" in rest else rest

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanji.db.models import OrganisationRow, ProductRow, SupplyRequestRow
-from tanji.domain.accounts import Actor, uscc_check_character
+from tanji.domain.accounts import Actor, uscc_of
 from tanji.services import accounts, logins, products
 from tanji.services.product_lines import placeholder_factor
 from tanji.services.supply._common import today
@@ -30,8 +30,9 @@ from tanji.services.supply.requests import RequestInput, request_footprint
 __all__ = ["LEAD_ACCOUNT", "LEAD_PRODUCT", "load_supply_demo"]
 
 LEAD_ACCOUNT = ("lead@tanji.example", "tanji-demo-lead-1", "admin of 示范储能系统集成有限公司")
-#: 320100 is Nanjing; the check character is computed (GB 32100-2015). Made up.
-_LEAD_BODY = "91320100TJ0DEM002"
+#: 320100 is Nanjing; the two check characters are computed (GB 11714, GB 32100-2015).
+#: Made up.
+_LEAD_USCC = uscc_of("320100", "TJ0DEM02")
 LEAD_PRODUCT = "demo-ess-cabinet"
 _PACK_LINE = "battery-packs"
 
@@ -43,7 +44,7 @@ def load_supply_demo(session: Session) -> list[tuple[str, str, str]]:
         accounts.register_enterprise(
             session, name="示范储能系统集成有限公司",
             name_en="Demo Energy Storage Integrator Co., Ltd.",
-            uscc=_LEAD_BODY + uscc_check_character(_LEAD_BODY), email=email,
+            uscc=_LEAD_USCC, email=email,
             password=password, display_name="示范储能 管理员", region="CN-JS-NJ",
         )  # fmt: skip
     lead = logins.authenticate(session, email, password)
