@@ -90,8 +90,8 @@ def _workers_answering(url: str) -> set[str]:
 
 
 def _worker_of(client: httpx.Client) -> str:
-    """Which process answers on this connection (its start time, from its metrics)."""
-    found = re.search(r"^process_start_time_seconds (\S+)$", client.get("/metrics").text, re.M)
+    """Which process answers on this connection (its process id, from its metrics)."""
+    found = re.search(r'^tanji_worker_process\{pid="(\d+)"\} ', client.get("/metrics").text, re.M)
     assert found
     return found.group(1)
 

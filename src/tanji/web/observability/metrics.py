@@ -20,6 +20,7 @@ worker processes each answers for itself; see docs/operations.md.
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request, Response
@@ -43,6 +44,13 @@ class _StateCollector(Collector):
         self._metrics = metrics
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        # Which worker process answered (with several workers each scrape sees one; two
+        # workers started together can share process_start_time_seconds to the 10 ms).
+        worker = GaugeMetricFamily(
+            "tanji_worker_process", "The worker process that answered", labels=["pid"]
+        )
+        worker.add_metric([str(os.getpid())], 1)
+        yield worker
         state = self._metrics.state
         jobs = getattr(state, "jobs", None)
         if jobs is not None:
