@@ -45,27 +45,14 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES = os.environ.get(
-    "TANJI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# A throw-away PostgreSQL database per configuration, as the label load test makes it.
+from label_load import postgres_store  # noqa: E402  (benchmarks/ is not a package)
+
 SECRET = "platform-load-benchmark"
 #: name → (store, worker processes)
 CONFIGS = {"sqlite": ("sqlite", 1), "pg1": ("postgresql", 1), "pg2": ("postgresql", 2)}
-
-
-@contextmanager
-def postgres_store() -> Iterator[str]:
-    import psycopg
-
-    name = f"tanji_bench_{secrets.token_hex(4)}"
-    admin = POSTGRES.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
