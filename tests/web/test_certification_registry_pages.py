@@ -67,7 +67,7 @@ def test_the_department_registers_a_body_through_the_form(
     assert done.status_code == 303
     entry = province.get(done.headers["location"]).text
     assert number in entry
-    assert "steel · footprint" in entry
+    assert "钢铁 · 产品碳足迹" in entry  # the scope in words, not its codes
     assert "计入最低人数：0 / 10" in entry
     english = province.get("/certification?lang=en").text
     assert "Register a certification body" in english

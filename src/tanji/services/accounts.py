@@ -644,6 +644,7 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
             "示范认证中心",
             "Demo Certification Centre",
             "CN-JS-NJ",
+            "示范认证 管理员",
         ),
         (
             province,
@@ -651,9 +652,11 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
             "江苏省产品碳足迹主管部门（示范）",
             "Jiangsu provincial department (demo)",
             "CN-JS",
+            "省主管部门 管理员",
         ),
     )
-    for (email, password, _), kind, name, name_en, region in others:
+    # The admins' display names are people's names, in Chinese as the demo's users write them.
+    for (email, password, _), kind, name, name_en, region, admin_name in others:
         if user_by_email(session, email) is None:
             register_organisation(
                 session,
@@ -664,6 +667,6 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
                 region=region,
                 admin_email=email,
                 admin_password=password,
-                admin_display_name=name_en,
+                admin_display_name=admin_name,
             )
     return list(DEMO_ACCOUNTS)

@@ -100,6 +100,18 @@ CODES: Mapping[str, str] = {
     "pv-module": N_("PV module"),
     "steel": N_("steel"),
     "general": N_("general products"),
+    # the pilot's product categories and the certification types (domain.certification)
+    "photovoltaic": N_("photovoltaic products"),
+    "electrolytic-aluminium": N_("electrolytic aluminium"),
+    "textile": N_("textiles"),
+    "electronics-electrical": N_("electronic and electrical products"),
+    "tyre": N_("tyres"),
+    "cement": N_("cement"),
+    "ammonium-phosphate": N_("ammonium phosphate"),
+    "wood-product": N_("wood products"),
+    "footprint": N_("Product carbon footprint"),
+    "low-carbon": N_("Low-carbon product"),
+    "carbon-neutral": N_("Carbon-neutral product"),
     # transport modes and electricity instruments
     "road": N_("road"),
     "rail": N_("rail"),
