@@ -1,27 +1,13 @@
-"""Product footprints against the store: resolve links, compute, pin, save, recompute.
-
-One function per intention:
-
-- :func:`calculate` — a model file (and the sub-models and PACT files it names) →
-  footprint (+ Monte Carlo), resolved against the store's factors, LCI databases and
-  suppliers' footprints;
-- :func:`save_result` — store the models and the result with its pins, and claim its
-  electricity certificates (a certificate counts for one product only);
-- :func:`recompute` — recompute a stored result from its pins: the same number to the
-  last digit, whatever has been published since;
-- :func:`import_pact` and :func:`publish_result` — suppliers' footprints, from a PACT file
-  or from a result on the platform (the latest verified one is what a supplier link uses).
-"""
+"""Links resolved against the store: factors, grid factors, LCI activities, suppliers'
+footprints, rules and stored models (:class:`StoreResolver`)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import Select, func, select
@@ -29,8 +15,6 @@ from sqlalchemy.orm import Session
 
 from tanji.db.models import (
     ActivityRow,
-    CertificateClaimRow,
-    CertificateRow,
     DatabaseRow,
     DatabaseVersionRow,
     FactorRecordRow,
@@ -39,50 +23,25 @@ from tanji.db.models import (
     GasFactorRow,
     MembershipRow,
     MethodRow,
-    OrganisationRow,
     ProductModelRow,
     RuleRow,
     SupplierFootprintRow,
 )
 from tanji.domain.burdens import Burden, Pin, category_of, factor_burden, gas_burden
 from tanji.domain.factors import GWP_BASES, DomainError, EmissionFactor, PefQuality, Uncertainty
-from tanji.domain.footprint_uncertainty import (
-    FootprintUncertainty,
-    Progress,
-    monte_carlo,
-    progress_steps,
-)
-from tanji.domain.footprints import RULE_APPLIED, Footprint, certificate_ids, compute
 from tanji.domain.geography import fallback_chain
 from tanji.domain.grid import grid_choice, grid_label
 from tanji.domain.products import DEFAULT_GRID_BASIS, GRID_KINDS, Link, LinkKind, ProductModel
-from tanji.domain.rules import Rule, apply
+from tanji.domain.rules import Rule
 from tanji.domain.suppliers import SupplierFootprint, split_supplier_ref
-from tanji.engine import Engine
-from tanji.io.footprint_json import footprint_dict
 from tanji.io.pact import read_pact
 from tanji.io.product_model import ModelDocument, load_document, model_from_document
 from tanji.io.rule_file import rule_from_text
 from tanji.services.background import Background, BackgroundStore
 from tanji.services.catalog import Readers, get_lci_version, readable, readable_databases
-from tanji.services.errors import ConflictError, NotFoundError, ServiceError
+from tanji.services.errors import NotFoundError, ServiceError
 from tanji.services.factors import factor_detail, resolve_factors
 from tanji.services.lci import _resolve_activity, footprint_warnings
-
-__all__ = [
-    "Calculation",
-    "StoreResolver",
-    "calculate",
-    "import_pact",
-    "publish_result",
-    "recompute",
-    "resolve_supplier",
-    "run_model",
-    "save_result",
-    "store_supplier",
-    "stored_result",
-    "supplier_footprints",
-]
 
 GWP_SOURCE = "IPCC AR6 WG1 (2021) Ch. 7 Table 7.15 / 7.SM.7; AR5 WG1 (2013) Ch. 8 Table 8.A.1"
 
@@ -350,7 +309,7 @@ class StoreResolver:
             supplier = read_pact(path).received("local")  # the file's assurance: a claim
             self.used_pact.append(supplier)
         else:
-            supplier = _supplier_of(resolve_supplier(self.session, ref, pinned))
+            supplier = supplier_of(resolve_supplier(self.session, ref, pinned))
         burden = supplier.burden()
         return replace(
             burden, pins=(Pin("supplier", f"{supplier.ref}@{supplier.version}", link=link_key),)
@@ -374,7 +333,7 @@ class StoreResolver:
             raise DomainError(
                 f"{where}: no product model {ref!r} (give a file path or a stored model id)"
             )
-        return _stored_model(row)
+        return stored_model(row)
 
     def samples(self, keys: list[tuple[str, int]], iterations: int) -> np.ndarray:
         out = np.empty((iterations, len(keys)))
@@ -487,7 +446,8 @@ def _legacy_publisher(session: Session, same: Select[SupplierFootprintRow]) -> s
     return first.publisher if first is not None else ""
 
 
-def _supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
+def supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
+    """A stored supplier's footprint as the domain has it."""
     pef = [int(v) if v else None for v in row.pef.split(",")] if row.pef else [None] * 4
     return SupplierFootprint(
         ref=row.ref,
@@ -515,7 +475,7 @@ def _supplier_of(row: SupplierFootprintRow) -> SupplierFootprint:
     )
 
 
-def _stored_rule(session: Session, ref: str) -> Rule:
+def stored_rule(session: Session, ref: str) -> Rule:
     """The rule version a result pinned, as stored in the rules library."""
     rule_id, _, version = ref.rpartition("@")
     row = session.scalar(
@@ -526,326 +486,15 @@ def _stored_rule(session: Session, ref: str) -> Rule:
     return rule_from_text(row.document, f"rules library {ref}")
 
 
-def _stored_model(row: ProductModelRow) -> ProductModel:
+def stored_model(row: ProductModelRow) -> ProductModel:
+    """A stored product model read back from its document."""
     document = ModelDocument(json.loads(row.document), {}, row.source or f"stored model {row.code}")
     return model_from_document(document)
 
 
-# --- calculate, save, recompute ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Calculation:
-    footprint: Footprint
-    uncertainty: FootprintUncertainty | None
-    result: dict[str, Any]
-    pact_suppliers: tuple[SupplierFootprint, ...] = ()
-
-
-def calculate(
-    session: Session,
-    backgrounds: BackgroundStore,
-    path: Path,
-    *,
-    iterations: int = 0,
-    seed: int | None = None,
-    engine: Engine | None = None,
-    progress: Progress | None = None,
-) -> Calculation:
-    """Read a model file and compute its footprint (and Monte Carlo if asked).
-
-    ``progress(done, total, message)``, if given, is told as the work advances (the
-    footprint, each step of the Monte Carlo); see :func:`run_model`.
-    """
-    model = model_from_document(load_document(path))
-    resolver = StoreResolver(session, backgrounds, model.method)
-    return run_model(
-        model, resolver, iterations, seed, engine or backgrounds.engine, progress=progress
-    )
-
-
-def run_model(
-    model: ProductModel,
-    resolver: StoreResolver,
-    iterations: int,
-    seed: int | None,
-    engine: Engine,
-    *,
-    progress: Progress | None = None,
-) -> Calculation:
-    """The footprint of ``model`` (and its Monte Carlo with ``iterations`` ≥ 2).
-
-    ``progress`` is told ``(done, total, message)``: step 0 before the footprint, then
-    the Monte Carlo's steps shifted by one, then the last step when the result is
-    written. It never changes the numbers (same seed, same samples).
-    """
-    tell = progress or _silent
-    steps = 2 + (progress_steps(iterations) if iterations else 0)
-
-    def shifted(done: int, total: int, message: str) -> None:
-        tell(1 + done, steps, message)
-
-    tell(0, steps, "Computing the footprint")
-    footprint = compute(model, resolver, engine)
-    tell(1, steps, "Computing the footprint")
-    uncertainty = (
-        monte_carlo(footprint, resolver, iterations, seed, progress=shifted) if iterations else None
-    )
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    result = footprint_dict(footprint, uncertainty, computed_at=stamp)
-    tell(steps, steps, "Footprint computed")
-    return Calculation(footprint, uncertainty, result, tuple(resolver.used_pact))
-
-
-def _silent(done: int, total: int, message: str) -> None:
-    """A progress callback that tells no one."""
-
-
-def _store_model(session: Session, model: ProductModel) -> int:
-    existing = session.scalar(
-        select(ProductModelRow.id).where(
-            ProductModelRow.code == model.id, ProductModelRow.digest == model.digest
-        )
-    )
-    if existing is not None:
-        return existing
-    document = (
-        load_document(Path(model.source)) if model.source and Path(model.source).exists() else None
-    )
-    data = document.data if document is not None and document.digest() == model.digest else None
-    if data is None:
-        raise ServiceError(f"model {model.id}: its document is not available to store")
-    row = ProductModelRow(
-        code=model.id,
-        version_label=model.version,
-        digest=model.digest,
-        document=json.dumps(data, sort_keys=True, ensure_ascii=False),
-        source=model.source,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def save_result(session: Session, calculation: Calculation) -> int:
-    """Store the models, the result and its pins; claim electricity certificates."""
-    footprint = calculation.footprint
-    model_ids = {m: _store_model(session, model) for m, model in footprint.models.items()}
-    for supplier in calculation.pact_suppliers:
-        _store_supplier(session, supplier, origin="pact", publisher="local")
-    root = footprint.model
-    row = FootprintResultRow(
-        model_id=model_ids[root.id],
-        product_code=root.id,
-        total=footprint.total,
-        unit=footprint.unit,
-        per=footprint.per,
-        method=root.method,
-        fingerprint=footprint.fingerprint(),
-        pins=json.dumps([p.__dict__ for p in footprint.pins], ensure_ascii=False),
-        submodels=json.dumps([model_ids[m] for m in footprint.models if m != root.id]),
-        result=json.dumps(calculation.result, ensure_ascii=False),
-    )
-    session.add(row)
-    session.flush()
-    for model_id, line, certificate in certificate_ids(list(footprint.models.values())):
-        claim = session.scalar(
-            select(CertificateClaimRow).where(CertificateClaimRow.certificate == certificate)
-        )
-        if claim is not None and claim.product_code != model_id:
-            raise ConflictError(
-                f"certificate {certificate} (model {model_id}, line {line}) is already claimed "
-                f"by product {claim.product_code} (result #{claim.result_id}); a certificate "
-                "counts once"
-            )
-        if claim is None:
-            session.add(
-                CertificateClaimRow(
-                    certificate=certificate, product_code=model_id, line=line, result_id=row.id
-                )
-            )
-    session.flush()
-    return row.id
-
-
 def stored_result(session: Session, result_id: int) -> FootprintResultRow:
+    """A saved footprint result by id (:class:`NotFoundError` when there is none)."""
     row = session.get(FootprintResultRow, result_id)
     if row is None:
         raise NotFoundError(f"no footprint result #{result_id}")
     return row
-
-
-def recompute(
-    session: Session, backgrounds: BackgroundStore, result_id: int, *, engine: Engine | None = None
-) -> tuple[Calculation, bool]:
-    """Recompute a stored result from its pins; True when the fingerprint matches."""
-    row = stored_result(session, result_id)
-    root_row = session.get(ProductModelRow, row.model_id)
-    assert root_row is not None
-    subs = [session.get(ProductModelRow, i) for i in json.loads(row.submodels)]
-    models = {r.code: _stored_model(r) for r in subs if r is not None}
-    root = _stored_model(root_row)
-    pins_all = [Pin(**data) for data in json.loads(row.pins)]
-    pins = {pin.link: pin for pin in pins_all if pin.link}
-    rule_pin = pins.get(RULE_APPLIED)
-    if rule_pin is not None:
-        # The result was computed under a rule: apply the pinned version again.
-        root = apply(root, _stored_rule(session, rule_pin.ref))
-    resolver = StoreResolver(session, backgrounds, root.method, pins=pins, models=models)
-    stored = json.loads(row.result)
-    uncertainty = stored.get("uncertainty") or {}
-    calculation = run_model(
-        root,
-        resolver,
-        int(uncertainty.get("iterations") or 0),
-        uncertainty.get("seed"),
-        engine or backgrounds.engine,
-    )
-    return calculation, calculation.footprint.fingerprint() == row.fingerprint
-
-
-# --- suppliers --------------------------------------------------------------------------
-
-
-def _store_supplier(
-    session: Session,
-    s: SupplierFootprint,
-    *,
-    origin: str,
-    publisher: str,
-    result_id: int | None = None,
-) -> SupplierFootprintRow:
-    """Store ``s`` as supplied by ``publisher``; anything not published on the platform
-    from a result keeps its assurance only as a claim (the platform did not verify it)."""
-    if origin != "platform":
-        s = s.received(publisher)
-    existing = session.scalar(
-        select(SupplierFootprintRow).where(
-            SupplierFootprintRow.publisher == publisher,
-            SupplierFootprintRow.ref == s.ref,
-            SupplierFootprintRow.version == s.version,
-        )
-    )
-    if existing is not None:
-        if existing.total != s.total:
-            raise ConflictError(
-                f"supplier footprint {s.ref} version {s.version} is already stored with "
-                f"another value ({existing.total} ≠ {s.total}); a new value needs a new version"
-            )
-        return existing
-    q = s.quality
-    row = SupplierFootprintRow(
-        ref=s.ref,
-        version=s.version,
-        product_id=s.product_id,
-        product_name=s.product_name,
-        company=s.company,
-        declared_amount=s.declared_amount,
-        declared_unit=s.declared_unit,
-        total=s.total,
-        biogenic=s.biogenic,
-        dluc=s.dluc,
-        aircraft=s.aircraft,
-        primary_data_share=s.primary_data_share,
-        pef=",".join("" if v is None else str(v) for v in (q.ter, q.ger, q.tir, q.p)),
-        gsd=s.uncertainty.gsd if s.uncertainty.distribution == "lognormal" else None,
-        period_start=s.period_start,
-        period_end=s.period_end,
-        geography=s.geography,
-        verified=s.verified,
-        verifier=s.verifier,
-        origin=origin,
-        result_id=result_id,
-        source=s.source,
-        publisher=publisher,
-        claimed_verifier=s.claimed_verifier,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def store_supplier(
-    session: Session, supplier: SupplierFootprint, *, origin: str, publisher: str
-) -> SupplierFootprint:
-    """Store a supplier's footprint that came another way (a PACT host over the API, a
-    file a supplier uploaded), as supplied by ``publisher`` ("org:<id>", "host:<url>");
-    returns it as stored (an assurance it states is a claim, not verified)."""
-    return _supplier_of(_store_supplier(session, supplier, origin=origin, publisher=publisher))
-
-
-def import_pact(session: Session, path: Path, *, publisher: str = "local") -> SupplierFootprint:
-    """Store a supplier's PACT footprint as supplied by ``publisher`` (``org:<id>`` of the
-    uploading organisation; ``local`` for the operator). Its id and version make it
-    unique; an assurance the file states is kept as a claim, not as verified."""
-    return store_supplier(session, read_pact(path), origin="pact", publisher=publisher)
-
-
-def publish_result(
-    session: Session,
-    result_id: int,
-    *,
-    certificate: str | None = None,
-    product_id: str | None = None,
-) -> SupplierFootprint:
-    """Publish a stored result as a footprint customers' models can link to.
-
-    With ``certificate`` (the number of a *valid* certificate of this very result) it is
-    published as verified, naming the certification body; without, as self-declared
-    (not verified). "Verified" means a certificate in force: when the certificate is
-    suspended, withdrawn or expires, the published footprint stops being verified
-    (:func:`tanji.services.certification.certificates.change_certificate_status`).
-    """
-    verified, verifier = False, ""
-    if certificate is not None:
-        verifier = _certified_by(session, result_id, certificate.strip())
-        verified = True
-    row = stored_result(session, result_id)
-    result = json.loads(row.result)
-    product = result["product"]
-    amount, _, unit = row.per.partition(" ")
-    cats = result["categories"]
-    dq = result["data_quality"]
-    supplier = SupplierFootprint(
-        ref=f"tanji:{product_id or row.product_code}",
-        version=str(result_id),
-        product_id=product_id or row.product_code,
-        product_name=product["name"]["zh"] or product["name"]["en"],
-        company=product["company"] or "(company not named)",
-        declared_amount=float(amount),
-        declared_unit=unit,
-        total=row.total,
-        biogenic=cats.get("biogenic", 0.0),
-        dluc=cats.get("dluc", 0.0),
-        aircraft=cats.get("aircraft", 0.0),
-        primary_data_share=dq.get("primary_share"),
-        verified=verified,
-        verifier=verifier,
-        source=f"Tanji result #{result_id} (fingerprint {row.fingerprint[:12]})"
-        + ("" if verified else ", self-declared"),
-    )
-    publisher = f"org:{row.org_id}" if row.org_id is not None else "local"
-    _store_supplier(session, supplier, origin="platform", publisher=publisher, result_id=result_id)
-    return replace(supplier, publisher=publisher)
-
-
-def _certified_by(session: Session, result_id: int, number: str) -> str:
-    """The verifier text of a valid certificate of result ``result_id``: body and number."""
-    found = session.scalar(select(CertificateRow).where(CertificateRow.number == number))
-    if found is None or found.result_id != result_id:
-        raise ServiceError(f"certificate: {number!r} is not a certificate of result #{result_id}")
-    if found.status != "valid":
-        raise ServiceError(f"certificate: {number} is {found.status}, not valid")
-    body = session.get(OrganisationRow, found.body_org_id)
-    return f"{body.name if body else 'certification body'} ({found.number})"
-
-
-def supplier_footprints(session: Session, product_id: str | None = None) -> list[SupplierFootprint]:
-    query = select(SupplierFootprintRow).order_by(SupplierFootprintRow.id)
-    if product_id:
-        query = query.where(SupplierFootprintRow.product_id == product_id)
-    return [_supplier_of(row) for row in session.scalars(query)]
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
