@@ -14,8 +14,8 @@ with a second factor (unset: yes, except with ``--demo``).
 ``TANJI_RATE_LIMITS=0``: no rate limits or sign-in throttling (load tests).
 ``TANJI_PUBLIC_URL``: the address people reach the platform at, for links in e-mails
 and on labels and their QR codes (default: the address the request came to).
-``TANJI_SQLITE_BUSY_TIMEOUT``: seconds a write waits for SQLite's write lock (default 15)
-before the request is answered 503 "busy, retry".
+``TANJI_SQLITE_BUSY_TIMEOUT``: seconds a write waits for SQLite's write lock (default 5)
+before the request is answered 503 "busy, retry" (``tanji.db.session.make_engine``).
 ``TANJI_SMTP_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_FROM``, ``_SECURITY``):
 the mail server for password resets and invitations (:class:`SmtpSettings`); without a
 host no mail is sent and an admin hands out reset links instead.
@@ -102,7 +102,7 @@ class Settings:
     admin_mfa: bool | None = None
     rate_limits: bool = True
     public_url: str | None = None
-    sqlite_busy_timeout: float = 15.0
+    sqlite_busy_timeout: float = 5.0
     limits: Limits = field(default_factory=Limits)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     pact_test_mode: bool = False
@@ -125,7 +125,7 @@ class Settings:
             admin_mfa=_flag(env.get("TANJI_ADMIN_MFA")),
             rate_limits=_flag(env.get("TANJI_RATE_LIMITS")) is not False,
             public_url=(env.get("TANJI_PUBLIC_URL") or "").rstrip("/") or None,
-            sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 15.0),
+            sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 5.0),
             limits=Limits.from_env(env),
             smtp=SmtpSettings.from_env(env),
             pact_test_mode=env.get("TANJI_PACT_TEST_MODE", "") in ("1", "true", "yes"),

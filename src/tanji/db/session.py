@@ -8,6 +8,8 @@ back on any error, so an import either lands whole or not at all.
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -15,11 +17,23 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+#: Seconds a write waits for SQLite's write lock unless a setting says otherwise
+#: (``TANJI_SQLITE_BUSY_TIMEOUT``): long enough for other requests' short writes, short
+#: enough that a person is told "busy, retry" rather than left waiting.
+SQLITE_BUSY_TIMEOUT = 5.0
 
-def make_engine(url: str, *, sqlite_busy_timeout: float = 15.0) -> Engine:
-    """A SQLAlchemy engine; SQLite files get their folder, foreign keys and WAL, and
-    writes wait up to ``sqlite_busy_timeout`` seconds for the write lock (then the
-    driver raises "database is locked", which the web answers 503).
+#: The most threads of one process that wait for its SQLite write gate at a time; one
+#: more is refused at once as busy, so waiting writers never take every thread of the
+#: web's pool (anyio's 40) from the reads.
+SQLITE_MAX_WAITING_WRITERS = 16
+
+
+def make_engine(url: str, *, sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT) -> Engine:
+    """A SQLAlchemy engine; SQLite files get their folder, foreign keys, WAL with
+    ``synchronous=FULL`` (an acknowledged write survives a power loss too) and a write
+    gate (:class:`_WriteGate`): writes wait up to ``sqlite_busy_timeout`` seconds for
+    the write lock, then fail with "database is locked", which the web answers 503
+    "busy, retry".
 
     A new SQLite store file is created with mode 0600 (its folder 0700): it holds
     enterprises' confidential data. SQLite gives its ``-wal`` and ``-shm`` files the
@@ -27,11 +41,21 @@ def make_engine(url: str, *, sqlite_busy_timeout: float = 15.0) -> Engine:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         _private_sqlite_file(Path(url.removeprefix("sqlite:///")))
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": sqlite_busy_timeout})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": sqlite_busy_timeout},
+            # A connection per thread that may ask for one (the web's 40, the jobs'):
+            # no thread waits for the pool, and one that would is told "busy" as soon
+            # as a writer would be.
+            pool_size=8,
+            max_overflow=64,
+            pool_timeout=sqlite_busy_timeout,
+        )
     else:
         engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        _WriteGate(sqlite_busy_timeout).watch(engine)
     return engine
 
 
@@ -45,8 +69,70 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on a power loss
+    # (they are acknowledged before the WAL reaches the disk).
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class _WriteGate:
+    """One writer at a time per process on a SQLite store, queued in the process.
+
+    SQLite lets one connection write at a time; the others retry in its busy handler,
+    sleeping up to 100 ms between tries. Under many concurrent writers (50 clients
+    posting products) the retries and the threads' contention for the GIL stretched
+    every write transaction until most ran into the busy timeout. The gate makes the
+    process's writers wait on a lock instead: a transaction takes it before its first
+    write (when SQLite would take the write lock: the driver begins the transaction
+    there) and gives it back when its connection returns to the pool (after the commit
+    or rollback). A writer that cannot have it within the busy timeout, or that would
+    be one waiting writer too many (:data:`SQLITE_MAX_WAITING_WRITERS`), fails with
+    "database is locked": a 503 "busy, retry", never a hang.
+
+    Other processes (a command-line import) still meet SQLite's own busy timeout.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._count = threading.Lock()
+        self._waiting = 0
+
+    def watch(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._before_execute)
+        event.listen(engine, "checkin", self._release)
+        event.listen(engine, "invalidate", self._release_invalid)
+
+    def _before_execute(
+        self, conn: Any, _cursor: Any, statement: str, _p: Any, _c: Any, _many: bool
+    ) -> None:
+        if conn.info.get(_HOLDS) or not statement.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        with self._count:
+            if self._waiting >= SQLITE_MAX_WAITING_WRITERS:
+                raise sqlite3.OperationalError("database is locked (too many waiting writers)")
+            self._waiting += 1
+        try:
+            taken = self._lock.acquire(timeout=self._timeout)
+        finally:
+            with self._count:
+                self._waiting -= 1
+        if not taken:
+            raise sqlite3.OperationalError("database is locked")
+        conn.info[_HOLDS] = True
+
+    def _release(self, _dbapi: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_HOLDS, False):
+            self._lock.release()
+
+    def _release_invalid(self, _dbapi: Any, record: Any, _error: Any) -> None:
+        self._release(_dbapi, record)
+
+
+_HOLDS = "tanji_write_gate"
 
 
 class UnitOfWork:

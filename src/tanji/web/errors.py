@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -235,11 +236,14 @@ def _stale(request: Request, error: StaleVersionError) -> Response:
 
 
 def _busy(request: Request, error: Exception) -> Response:
-    """SQLite's write lock held longer than the busy timeout (an import, say): 503 with
-    ``Retry-After`` rather than a 500. Other database errors are bugs and stay 500s."""
-    assert isinstance(error, OperationalError)
-    if "database is locked" not in str(error.orig) and "database is busy" not in str(error.orig):
-        raise error
+    """SQLite's write lock held longer than the busy timeout (an import, say), or no
+    pooled connection free in time: 503 with ``Retry-After`` rather than a 500. Other
+    database errors are bugs and stay 500s."""
+    if not isinstance(error, PoolTimeoutError):
+        assert isinstance(error, OperationalError)
+        said = str(error.orig)
+        if "database is locked" not in said and "database is busy" not in said:
+            raise error
     log.warning("database busy: %s %s", request.method, request.url.path)
     language = api_language(request) if _is_api(request) else language_of(request)
     message = translations(language).gettext(
@@ -288,3 +292,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(OperationalError, _busy)
+    app.add_exception_handler(PoolTimeoutError, _busy)
