@@ -104,9 +104,9 @@ FIELD_ERRORS = [
     ("email", {"email": "not-an-address"}, "请输入电子邮箱地址", "Enter an email address"),
     (
         "password",
-        {"password": "short", "password_confirm": "short"},
-        "密码至少 10 个字符",
-        "Use at least 10 characters",
+        {"password": "eleven-char", "password_confirm": "eleven-char"},  # 11: too short
+        "密码至少 12 个字符",
+        "Use at least 12 characters",
     ),
     ("password_confirm", {"password_confirm": "different-9"}, "两次输入的密码不一致", "differ"),
     ("name", {"name": ""}, "请按营业执照填写机构名称", "Enter the organisation's name"),

@@ -328,7 +328,7 @@ def uscc_division_matches(code: str, division: str) -> bool:
 
 # --- Passwords ---------------------------------------------------------------------------
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 _CLASSES = (
     ("lower-case letters", str.islower),
     ("upper-case letters", str.isupper),

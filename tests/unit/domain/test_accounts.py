@@ -177,7 +177,8 @@ def test_check_character_refuses_characters_outside_the_charset() -> None:
 
 
 @pytest.mark.parametrize(
-    "password", ["correct horse battery", "Tanji-2025!", "tanji2025ab", "碳足迹平台密码很长的1"]
+    "password",
+    ["correct horse battery", "Tanji-2025!-x", "tanji2025abc", "碳足迹平台密码很长很长的1"],
 )
 def test_acceptable_passwords(password: str) -> None:
     assert password_problems(password) == []
@@ -185,7 +186,12 @@ def test_acceptable_passwords(password: str) -> None:
 
 
 def test_short_passwords_are_refused_with_their_length() -> None:
-    assert password_problems("abc12") == ["The password has 5 characters; use at least 10."]
+    assert password_problems("abc12") == ["The password has 5 characters; use at least 12."]
+    # ASVS 4.0 2.1.1: at least 12 characters (11 were enough before).
+    for eleven in ("Tanji-2025!", "tanji2025ab", "碳足迹平台密码很长的1"):
+        assert password_problems(eleven) == ["The password has 11 characters; use at least 12."], (
+            eleven
+        )
 
 
 @pytest.mark.parametrize(

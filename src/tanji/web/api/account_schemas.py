@@ -99,7 +99,7 @@ class EnterpriseRegister(BaseModel):
     region: str = _REGION
     display_name: str = Field(description="The admin's name")
     email: str
-    password: str = Field(description="At least 10 characters, not all of one kind")
+    password: str = Field(description="At least 12 characters, not all of one kind")
 
 
 class AdminCreate(BaseModel):

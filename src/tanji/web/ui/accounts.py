@@ -101,7 +101,7 @@ REGISTERED_KINDS = (
 
 _REQUIRED, _INVALID, _CONFLICT, _MISMATCH = "required", "invalid", "conflict", "mismatch"
 _PASSWORD_RULE = N_(
-    "Use at least 10 characters, and not only one kind (mix letters, digits or symbols)."
+    "Use at least 12 characters, and not only one kind (mix letters, digits or symbols)."
 )
 _EMAIL_RULE = N_("Enter an email address, such as name@company.cn.")
 _USCC_RULE = N_(
@@ -144,7 +144,7 @@ FIELD_MESSAGES: Mapping[tuple[str, str], str] = {
 _MEMBER_MESSAGES: Mapping[tuple[str, str], str] = {
     ("email", _CONFLICT): N_("This person is already a member."),
     ("password", _INVALID): N_(
-        "A new account needs a first password: at least 10 characters, not only one kind."
+        "A new account needs a first password: at least 12 characters, not only one kind."
     ),
 }
 _LOGIN_FAILED = N_("The email or password is not correct.")

@@ -52,7 +52,7 @@ def N_(message: str) -> str:  # noqa: N802 (the name gettext extractors look for
 
 
 _PASSWORD_RULE = N_(
-    "Use at least 10 characters, and not only one kind (mix letters, digits or symbols)."
+    "Use at least 12 characters, and not only one kind (mix letters, digits or symbols)."
 )
 _FIELD_MESSAGES = {
     "current_password": N_("The current password is not correct."),
