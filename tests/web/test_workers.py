@@ -1,6 +1,7 @@
 """``tanji serve --workers 2`` on PostgreSQL: a real server of two processes, where a
 sign-in, a job submitted through one process and read back through the other, and the
-job's run by whichever process claims it all hold (nothing lives in one process)."""
+job's run by whichever process claims it all hold (nothing lives in one process); and
+``/metrics``, whichever process answers, counts the requests of both."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,20 +35,31 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def two_workers(tanji_app: App, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's data folder (and its log, ``serve.log``; its temporary files in
+    ``tmp``)."""
+    return tmp_path_factory.mktemp("workers")
+
+
+@pytest.fixture(scope="module")
+def two_workers(tanji_app: App, server_dir: Path) -> Iterator[str]:
     if tanji_app.db.dialect.name != "postgresql":
         pytest.skip("several workers need PostgreSQL")
     port = _free_port()
+    scratch = server_dir / "tmp"
+    scratch.mkdir()
     env = {
         **os.environ,
         "TANJI_DATABASE_URL": tanji_app.settings.database_url,
-        "TANJI_DATA_DIR": str(tmp_path),
+        "TANJI_DATA_DIR": str(server_dir),
         "TANJI_ADMIN_MFA": "0",
         "TANJI_LOG_FORMAT": "text",
+        "TMPDIR": str(scratch),
     }
     env.pop("TANJI_SECRET_KEY", None)  # made once by the parent, read by both workers
-    log = tmp_path / "serve.log"
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    log = server_dir / "serve.log"
     with log.open("wb") as sink:
         server = subprocess.Popen(
             [str(TANJI), "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
@@ -76,6 +89,8 @@ def two_workers(tanji_app: App, tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    # The workers' metrics folder is gone with the server.
+    assert list(scratch.glob("tanji-metrics-*")) == []
 
 
 def _workers_answering(url: str) -> set[str]:
@@ -97,7 +112,7 @@ def _worker_of(client: httpx.Client) -> str:
 
 
 def test_two_workers_share_sessions_jobs_and_the_queue(
-    tanji_app: App, two_workers: str, tmp_path: Path
+    tanji_app: App, two_workers: str, server_dir: Path
 ) -> None:
     email, password, _ = DEMO_ACCOUNTS[3]
     with tanji_app.unit_of_work() as uow:
@@ -112,7 +127,7 @@ def test_two_workers_share_sessions_jobs_and_the_queue(
     signed_in = browser.post(
         "/login", data={"email": editor.email, "password": PASSWORD, "csrf_token": csrf[1]}
     )
-    said = (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+    said = (server_dir / "serve.log").read_text(errors="replace")[-3000:]
     assert signed_in.status_code == 303, said
     cookies = dict(browser.cookies)
     browser.close()
@@ -152,3 +167,51 @@ def test_two_workers_share_sessions_jobs_and_the_queue(
     result = next(iter(seen.values()))["result_url"]
     assert isinstance(result, str)
     assert result.startswith("/data/imports/")
+
+
+def _count(exposition: str, route: str) -> float:
+    """How many requests to ``route`` the request histogram counts."""
+    pattern = r"^tanji_http_request_duration_seconds_count\{([^}]*)\} (\S+)$"
+    return sum(
+        float(value)
+        for labels, value in re.findall(pattern, exposition, re.M)
+        if f'route="{route}"' in labels
+    )
+
+
+def test_metrics_answer_for_every_worker(two_workers: str, server_dir: Path) -> None:
+    route = "/api/v1/health/live"
+
+    def live(_: int) -> str:
+        """A request to ``route`` on a fresh connection; the process that answered."""
+        with httpx.Client(base_url=two_workers, timeout=30) as client:
+            worker = _worker_of(client)
+            assert client.get(route).status_code == 200
+            return worker
+
+    served: Counter[str] = Counter()
+    deadline = time.monotonic() + 60
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        while len(served) < 2 and time.monotonic() < deadline:
+            served.update(pool.map(live, range(16)))
+    assert len(served) == 2, served  # both processes answered some
+    total = sum(served.values())
+
+    def scrape(_: int) -> tuple[str, float]:
+        with httpx.Client(base_url=two_workers, timeout=30) as client:
+            response = client.get("/metrics")
+            assert response.status_code == 200
+        found = re.search(r'^tanji_worker_process\{pid="(\d+)"\} ', response.text, re.M)
+        assert found
+        return found.group(1), _count(response.text, route)
+
+    counted: dict[str, float] = {}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        while len(counted) < 2 and time.monotonic() < deadline + 30:
+            counted.update(pool.map(scrape, range(16)))
+    # Each process, answering a scrape, counts the requests both answered (before: its own).
+    assert set(counted) == set(served)
+    assert all(count == total for count in counted.values()), (counted, served)
+    folders = list((server_dir / "tmp").glob("tanji-metrics-*"))
+    assert len(folders) == 1  # private to the server's processes
+    assert folders[0].stat().st_mode & 0o777 == 0o700

@@ -10,6 +10,10 @@ runs the app under uvicorn.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -97,17 +101,38 @@ def serve(
         os.environ.setdefault("TANJI_SECURE_COOKIES", "1" if secure else "0")
         os.environ.setdefault("TANJI_ADMIN_MFA", "1" if admin_mfa else "0")
         app.close()  # the workers open their own connections
-        # A worker imports the whole platform before it answers its supervisor's health
-        # check: on a busy machine that takes longer than uvicorn's 5 s default.
-        uvicorn.run(
-            "tanji.web.app:create_app",
-            factory=True,
-            workers=workers,
-            timeout_worker_healthcheck=60,
-            **options,
-        )
+        with _shared_metrics():
+            # A worker imports the whole platform before it answers its supervisor's
+            # health check: on a busy machine that takes longer than uvicorn's 5 s default.
+            uvicorn.run(
+                "tanji.web.app:create_app",
+                factory=True,
+                workers=workers,
+                timeout_worker_healthcheck=60,
+                **options,
+            )
     finally:
         app.close()
+
+
+@contextmanager
+def _shared_metrics() -> Iterator[None]:
+    """A private folder (0700) where the worker processes keep their metrics, so that
+    ``/metrics`` answers for all of them (:mod:`tanji.web.observability.metrics`);
+    removed when the server stops. A folder the environment already names
+    (``PROMETHEUS_MULTIPROC_DIR``) is used as it is and kept."""
+    from tanji.web.observability.metrics import MULTIPROCESS_DIR
+
+    if os.environ.get(MULTIPROCESS_DIR):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="tanji-metrics-")  # fresh and empty: no stale counts
+    os.environ[MULTIPROCESS_DIR] = folder  # inherited by the workers uvicorn starts
+    try:
+        yield
+    finally:
+        os.environ.pop(MULTIPROCESS_DIR, None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _label_demo(app: App, host: str, port: int) -> None:

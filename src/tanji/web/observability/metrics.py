@@ -13,8 +13,15 @@
 Who may read it: by default only clients on this machine (loopback) that did not come
 through a proxy (no ``Forwarded``/``X-Forwarded-For`` header) — anyone else gets 404;
 ``TANJI_METRICS_PUBLIC=1`` opens it (put it behind the proxy's own access rule then).
-Each app has its own registry (no global state: tests build many apps). With several
-worker processes each answers for itself; see docs/operations.md.
+Each app has its own registry (no global state: tests build many apps).
+
+Several worker processes (``tanji serve --workers N``): the request histogram covers all
+of them. ``tanji serve`` gives the workers a private folder (``PROMETHEUS_MULTIPROC_DIR``,
+made 0700 and removed at exit) where each process keeps its counts in a file
+(``prometheus-client``'s multiprocess mode), and whichever worker answers a scrape adds
+up every process's files. The other series are of the answering process
+(``tanji_worker_process{pid}``, the pool, ``process_*``) or of the store (the jobs).
+See docs/operations.md.
 """
 
 from __future__ import annotations
@@ -24,14 +31,25 @@ import os
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Histogram,
+    generate_latest,
+    values,
+)
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.pool import QueuePool
 
-__all__ = ["Metrics", "metrics_router"]
+__all__ = ["MULTIPROCESS_DIR", "Metrics", "metrics_router", "shared_folder"]
+
+#: The environment variable naming the folder where worker processes keep their counts
+#: (read by ``prometheus-client`` when it is first imported).
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 #: Buckets in seconds: pages and API reads are tens of ms, uploads and reports seconds.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -96,9 +114,15 @@ class Metrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_StateCollector(self))
-        ProcessCollector(registry=self.registry)
-        PlatformCollector(registry=self.registry)
+        # What a scrape reads: with several workers, every process's counts (from their
+        # files) rather than this registry's, which holds this process's only.
+        folder = shared_folder()
+        self.exposed = self.registry if folder is None else CollectorRegistry()
+        if folder is not None:
+            MultiProcessCollector(self.exposed, path=folder)  # type: ignore[no-untyped-call]
+        self.exposed.register(_StateCollector(self))
+        ProcessCollector(registry=self.exposed)
+        PlatformCollector(registry=self.exposed)
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         if route == "/metrics":
@@ -106,7 +130,17 @@ class Metrics:
         self.requests.labels(method, route, str(status)).observe(seconds)
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        return generate_latest(self.exposed)
+
+
+def shared_folder() -> str | None:
+    """The folder the worker processes share their counts in, when this process keeps
+    its counts there (the variable was set before ``prometheus-client`` was imported:
+    ``tanji serve --workers N`` sets it for its workers); else ``None``."""
+    folder = os.environ.get(MULTIPROCESS_DIR)
+    if not folder or values.ValueClass is values.MutexValue:
+        return None
+    return folder
 
 
 def _local(request: Request) -> bool:
