@@ -87,8 +87,10 @@ class _WriteGate:
     every write transaction until most ran into the busy timeout. The gate makes the
     process's writers wait on a lock instead: a transaction takes it before its first
     write (when SQLite would take the write lock: the driver begins the transaction
-    there) and gives it back when its connection returns to the pool (after the commit
-    or rollback). A writer that cannot have it within the busy timeout, or that would
+    there), or before a read asking for row locks (``with_for_update``: then it begins
+    the transaction with ``BEGIN IMMEDIATE``, so the read-modify-write is serialised as
+    on PostgreSQL), and gives it back when its connection returns to the pool (after
+    the commit or rollback). A writer that cannot have it within the busy timeout, or that would
     be one waiting writer too many (:data:`SQLITE_MAX_WAITING_WRITERS`), fails with
     "database is locked": a 503 "busy, retry", never a hang.
 
@@ -107,9 +109,12 @@ class _WriteGate:
         event.listen(engine, "invalidate", self._release_invalid)
 
     def _before_execute(
-        self, conn: Any, _cursor: Any, statement: str, _p: Any, _c: Any, _many: bool
+        self, conn: Any, _cursor: Any, statement: str, _p: Any, context: Any, _many: bool
     ) -> None:
-        if conn.info.get(_HOLDS) or not statement.lstrip()[:7].upper().startswith(_WRITES):
+        if conn.info.get(_HOLDS):
+            return
+        locking = _locks_rows(context)
+        if not (locking or statement.lstrip()[:7].upper().startswith(_WRITES)):
             return
         with self._count:
             if self._waiting >= SQLITE_MAX_WAITING_WRITERS:
@@ -123,6 +128,12 @@ class _WriteGate:
         if not taken:
             raise sqlite3.OperationalError("database is locked")
         conn.info[_HOLDS] = True
+        driver = conn.connection.dbapi_connection
+        if locking and not driver.in_transaction:
+            # SQLite has no row locks and the driver begins a transaction only at the
+            # first write: a read "for update" would see a state another writer may
+            # change before this one writes. Begin the write transaction here instead.
+            driver.execute("BEGIN IMMEDIATE")
 
     def _release(self, _dbapi: Any, record: Any) -> None:
         if record is not None and record.info.pop(_HOLDS, False):
@@ -133,6 +144,13 @@ class _WriteGate:
 
 
 _HOLDS = "tanji_write_gate"
+
+
+def _locks_rows(context: Any) -> bool:
+    """Whether the statement is a read asking for row locks (``with_for_update``), which
+    the SQLite dialect leaves out of the SQL."""
+    statement = getattr(getattr(context, "compiled", None), "statement", None)
+    return getattr(statement, "_for_update_arg", None) is not None
 
 
 class UnitOfWork:
