@@ -19,15 +19,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from tests.web.conftest import PASSWORD, new_enterprise, serving, token_for
 
-from tanji.bootstrap import App
+from tanji.bootstrap import App, build_app
 from tanji.db.models import ProductRow
 from tanji.web.app import create_app
 
@@ -183,3 +185,24 @@ def test_the_sqlite_store_is_wal_with_full_synchronous_writes(tanji_app: App) ->
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_no_free_pooled_connection_in_time_is_a_503_too(sqlite_app: App) -> None:
+    settings = sqlite_app.settings
+    impatient = type(settings)(
+        settings.data_dir, settings.database_url, secret_key="test-key", sqlite_busy_timeout=0.3
+    )
+    with build_app(impatient) as app, TestClient(create_app(app)) as client, ExitStack() as held:
+        auth = {"Authorization": f"Bearer {token_for(app, new_enterprise(app).actor)}"}
+        assert client.get("/api/v1/products", headers=auth).status_code == 200
+        while True:  # take every connection the pool may open
+            try:
+                held.enter_context(app.db.connect())
+            except PoolTimeoutError:
+                break
+        start = time.monotonic()
+        busy = client.get("/api/v1/products", headers=auth)
+        assert time.monotonic() - start < 3
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["Retry-After"] == "5"
+        assert busy.json()["error"]["code"] == "busy"
