@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tanji.domain.template_problems import TEMPLATE_TEXTS
+
 __all__ = ["TEXTS", "Problem", "problem_of"]
 
 #: English texts of the problems, by code; ``{placeholders}`` from the values.
@@ -204,18 +206,20 @@ TEXTS: Mapping[str, str] = {
         "published factor (more than {limit} kg CO2e per {limit_unit}); check the value "
         "and its unit"
     ),
+    # --- an uploaded activity-data workbook (tanji.io.activity_template)
+    **TEMPLATE_TEXTS,
 }
 
 
 class Problem(str):
     """An English message that also carries its ``code`` and ``values`` (for the web's
-    translation)."""
+    translation). A value may itself be a :class:`Problem` (said in its turn)."""
 
     code: str
     values: dict[str, str]
 
     def __new__(cls, code: str, **values: Any) -> Problem:
-        texts = {k: str(v) for k, v in values.items()}
+        texts = {k: v if isinstance(v, Problem) else str(v) for k, v in values.items()}
         made = super().__new__(cls, TEXTS[code].format(**texts))
         made.code = code
         made.values = texts

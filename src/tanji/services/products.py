@@ -777,9 +777,11 @@ def fill_activity_data(
         try:
             reading = read_activity_data(_document(row), path)
         except TemplateError as error:
-            return ActivityDataReport(False, (), tuple(str(p) for p in error.problems))
+            return ActivityDataReport(False, (), tuple(p.text() for p in error.problems))
         except DataFormatError as error:
-            return ActivityDataReport(False, (), (f"{name}: {error.problem}",))
+            return ActivityDataReport(
+                False, (), (Problem("template-file", file=name, problem=error.problem),)
+            )
     data, changes, notes = reading.data, reading.changes, tuple(reading.notes)
     if not changes:
         return ActivityDataReport(True, (), (), notes)

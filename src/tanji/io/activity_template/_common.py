@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl.styles import PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from tanji.domain.problems import Problem
 from tanji.domain.units import parse_quantity
 from tanji.io._cells import cell_text
 from tanji.io.errors import DataFormatError
@@ -167,6 +168,28 @@ class TemplateProblem:
             where = self.cell
         return f"{where}: {self.message}"
 
+    def text(self) -> PlacedText:
+        """The problem as text that keeps its place and its code."""
+        return PlacedText(self)
+
+
+class PlacedText(str):
+    """A :class:`TemplateProblem` as text (``str(problem)``, the English of the API and
+    the command line) that keeps where it is (``row``, ``column``, ``header``) and what
+    (``message``, a :class:`~tanji.domain.problems.Problem`), for a page to say it in
+    the reader's language."""
+
+    row: int | None
+    column: int | None
+    header: str
+    message: str
+
+    def __new__(cls, problem: TemplateProblem) -> PlacedText:
+        made = super().__new__(cls, str(problem))
+        made.row, made.column = problem.row, problem.column
+        made.header, made.message = problem.header, problem.message
+        return made
+
 
 class TemplateError(DataFormatError):
     """A filled template cannot be applied; ``problems`` lists every one, nothing was read."""
@@ -200,20 +223,20 @@ def _value(value: object) -> _Value:
     return str(value)
 
 
-def _number(cell: _Value) -> float | str:
-    """The number in a cell, or the message saying why it is not one."""
+def _number(cell: _Value) -> float | Problem:
+    """The number in a cell, or the problem saying why it is not one."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         value = float(cell)
-        return value if math.isfinite(value) else f"{cell!r} is not a finite number"
+        return value if math.isfinite(value) else Problem("template-not-finite", text=repr(cell))
     if isinstance(cell, bool | date):
-        return f"{cell_text(cell)!r} is not a number; expected a number such as 12.5"
+        return Problem("template-not-number", text=cell_text(cell))
     text = cell_text(cell).strip()
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     if _NUMBER.fullmatch(text):
         value = float(text)
-        return value if math.isfinite(value) else f"{text!r} is too large a number"
-    return f"{cell_text(cell).strip()!r} is not a number; expected a number such as 12.5"
+        return value if math.isfinite(value) else Problem("template-too-large", text=text)
+    return Problem("template-not-number", text=cell_text(cell).strip())
 
 
 def _json_number(value: float) -> int | float:
@@ -224,9 +247,10 @@ def _normal(header: str) -> str:
     return " ".join(header.lower().split())
 
 
-def _suggest(value: str, choices: Iterable[str]) -> str:
+def _suggest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``value`` (a likely typo), if any."""
     close = difflib.get_close_matches(value, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
 
 
 def _show(value: Any) -> str:

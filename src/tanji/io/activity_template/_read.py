@@ -96,7 +96,7 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
     book = _open(path)
     originals = _check_meta(book, document, path)
     if DATA_SHEET not in book.sheetnames:
-        message = f"no sheet {DATA_SHEET!r}; expected the activity-data template of the product"
+        message = Problem("template-no-data-sheet", sheet=DATA_SHEET)
         raise TemplateError(path, [TemplateProblem(DATA_SHEET, None, None, "", message)])
     sheet = book[DATA_SHEET]
     rows = [
@@ -105,7 +105,7 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
     ]
     rows = [(n, cells) for n, cells in rows if any(not blank(c) for c in cells)]
     if not rows:
-        message = "the sheet is empty; expected the template's header and one row per line"
+        message = Problem("template-empty")
         raise TemplateError(path, [TemplateProblem(DATA_SHEET, 1, None, "", message)])
     (header_row, header_cells), records = rows[0], rows[1:]
     positions, problems = _header(header_row, header_cells)
@@ -121,26 +121,24 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
         row = _Row(number, cells, positions, header_cells)
         line_id = row.text("id")
         if line_id is None:
-            row.fail("id", "the line id is empty; expected the id of a line of the model")
+            row.fail("id", Problem("template-id-empty"))
         elif line_id not in index and originals is not None and line_id in originals:
-            notes.append(Problem("line-removed", line=line_id))
+            notes.append(Problem("line-removed", line=line_id, name=_name(originals[line_id])))
         elif line_id not in index:
-            known = ", ".join(index) if len(index) <= 10 else f"{len(index)} lines"
+            known = ", ".join(list(index)[:10]) + (", …" if len(index) > 10 else "")
+            like = _suggest(line_id, index)
             row.fail(
                 "id",
-                f"unknown line id {line_id!r}{_suggest(line_id, index)}; "
-                f"the model's lines are: {known}",
+                Problem("template-unknown-line", line=line_id, known=known)
+                if like is None
+                else Problem("template-unknown-line-like", line=line_id, like=like, known=known),
             )
         elif line_id in seen:
-            row.fail(
-                "id",
-                f"line {line_id!r} repeated: it is already in row {seen[line_id]}; "
-                "expected one row per line",
-            )
+            row.fail("id", Problem("template-line-repeated", line=line_id, row=seen[line_id]))
         else:
             seen[line_id] = number
             i = index[line_id]
-            label = f"lines[{i}] (id {line_id})"
+            label = _Label(i, line_id)
             original = originals.get(line_id) if originals is not None else None
             if original is None or original == lines[i]:
                 changes += _fill(row, lines[i], label)
@@ -151,19 +149,16 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
                     _carry(original, edited, lines[i])
                 changes += made
                 code = "line-changed-applied" if made else "line-changed-kept"
-                notes.append(Problem(code, line=line_id))
+                notes.append(Problem(code, line=line_id, name=_name(lines[i])))
         problems += row.problems
     id_column = positions["id"]
     for line_id, i in index.items():
         if line_id in seen:
             continue
         if originals is not None and line_id not in originals:
-            notes.append(Problem("line-added", line=line_id))
+            notes.append(Problem("line-added", line=line_id, name=_name(lines[i])))
             continue
-        message = (
-            f"no row for line {line_id!r} (lines[{i}]); expected one row per line of the "
-            "model: download the template again"
-        )
+        message = Problem("template-no-row", line=line_id, index=i)
         header = _header_text(header_cells, "id", positions)
         problems.append(TemplateProblem(DATA_SHEET, None, id_column, header, message))
     if problems:
@@ -173,6 +168,26 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
     data["lines"] = lines
     _check_model(data, path, {("lines", index[i]): row for i, row in seen.items()})
     return TemplateReading(data, changes, notes)
+
+
+@dataclass(frozen=True)
+class _Label:
+    """A line as the changes name it: ``lines[3] (id power)``."""
+
+    index: int
+    line: str
+
+    def change(self, field: str, old: str, new: str) -> Problem:
+        """``lines[3] (id power).quantity: 1200 kWh → 1.3 MWh``, translatable."""
+        return Problem(
+            "template-change", index=self.index, line=self.line, field=field, old=old, new=new
+        )
+
+
+def _name(line: Mapping[str, Any]) -> str:
+    """How a note names a line: its name, else its id."""
+    name = line.get("name")
+    return str(name) if isinstance(name, str) and name.strip() else str(line.get("id", ""))
 
 
 _CARRIED = ("quantity", "factor", "data", "evidence", "quality", "uncertainty")
@@ -205,7 +220,7 @@ def _open(path: Path) -> _Book:
         except FileNotFoundError:
             raise DataFormatError(str(path), "no such file") from None
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-            raise DataFormatError(str(path), f"not an Excel .xlsx workbook ({exc})") from None
+            raise DataFormatError(str(path), Problem("template-not-xlsx", detail=exc)) from None
 
 
 def _check_meta(
@@ -214,9 +229,8 @@ def _check_meta(
     """Refuse a workbook that is not a template of this model; the lines as the workbook
     wrote them, by id (``None`` for a workbook of an earlier format that did not keep them:
     then it reads as if made from the model as it is now)."""
-    again = "download the activity-data template from the product's page"
     if META_SHEET not in book.sheetnames:
-        message = f"not a Tanji activity-data template (no {META_SHEET!r} sheet); {again}"
+        message = Problem("template-no-meta", sheet=META_SHEET)
         raise TemplateError(path, [TemplateProblem(META_SHEET, None, None, "", message)])
     meta: dict[str, tuple[int, str]] = {}
     originals: dict[str, dict[str, Any]] = {}
@@ -233,18 +247,17 @@ def _check_meta(
             continue
         meta[name] = (n, cell_text(_value(value)).strip())
 
-    def problem(key: str, message: str) -> TemplateError:
+    def problem(key: str, message: Problem) -> TemplateError:
         row = meta[key][0] if key in meta else None
         return TemplateError(path, [TemplateProblem(META_SHEET, row, 2, key, message)])
 
     if meta.get("format", (0, ""))[1] != FORMAT:
-        raise problem("format", f"not a Tanji activity-data template ({FORMAT}); {again}")
+        raise problem("format", Problem("template-format", format=FORMAT))
     model_id = document.data["id"]
     made_for = meta.get("model_id", (0, ""))[1]
     if made_for != model_id:
         raise problem(
-            "model_id",
-            f"this workbook was made for product {made_for!r}, not for {model_id!r}; {again}",
+            "model_id", Problem("template-other-product", made_for=made_for, product=model_id)
         )
     return originals or None
 
@@ -260,20 +273,20 @@ def _header(number: int, cells: Sequence[_Value]) -> tuple[dict[str, int], list[
             continue
         key = names.get(_normal(written))
         if key is None:
-            message = "unknown column; expected the template's columns (generate a new template)"
+            message = Problem("template-unknown-column")
             problems.append(TemplateProblem(DATA_SHEET, number, i, written, message))
         elif key in positions:
             first = get_column_letter(positions[key])
             problems.append(
                 TemplateProblem(
-                    DATA_SHEET, number, i, written, f"column repeated (first in {first})"
+                    DATA_SHEET, number, i, written, Problem("template-column-repeated", first=first)
                 )
             )
         else:
             positions[key] = i
     for column in COLUMNS:
         if column.key not in positions and not column.optional:
-            message = f'column "{column.header("zh")}" is missing; generate a new template'
+            message = Problem("template-column-missing", column=column.header("zh"))
             problems.append(TemplateProblem(DATA_SHEET, number, None, "", message))
     return positions, problems
 
@@ -288,10 +301,7 @@ def _check_model(data: dict[str, Any], path: Path, rows: dict[tuple[str | int, .
     try:
         model_from_document(ModelDocument(data, dict(rows), str(path)))
     except DataFormatError as error:
-        message = (
-            "the filled model does not pass the model checks "
-            f"({path.name}:N below is row N of the sheet): {error}"
-        )
+        message = Problem("template-model-checks", file=path.name, detail=error)
         raise TemplateError(path, [TemplateProblem(DATA_SHEET, None, None, "", message)]) from None
 
 
@@ -318,7 +328,7 @@ class _Row:
         i = self.positions[key] - 1
         return self.cells[i] if i < len(self.cells) else None
 
-    def fail(self, key: str, message: str) -> None:
+    def fail(self, key: str, message: Problem) -> None:
         if key in self._failed:
             return  # one problem per cell
         self._failed.add(key)
@@ -338,18 +348,18 @@ class _Row:
         if blank(cell):
             return None
         value = _number(cell)
-        if isinstance(value, str):
+        if isinstance(value, Problem):
             self.fail(key, value)
             return None
         return value
 
-    def empty(self, keys: Iterable[str], why: str) -> None:
+    def empty(self, keys: Iterable[str], code: str) -> None:
         for key in keys:
             if not blank(self.value(key)):
-                self.fail(key, f"{cell_text(self.value(key))!r} given, but {why}; leave it empty")
+                self.fail(key, Problem(code, text=cell_text(self.value(key))))
 
 
-def _fill(row: _Row, line: dict[str, Any], label: str) -> list[str]:
+def _fill(row: _Row, line: dict[str, Any], label: _Label) -> list[str]:
     """Write the row's values into ``line`` (in place); the changes, or problems on ``row``."""
     changes: list[str] = []
 
@@ -358,22 +368,22 @@ def _fill(row: _Row, line: dict[str, Any], label: str) -> list[str]:
         if new is None:
             if key in line:
                 del line[key]
-                changes.append(f"{label}.{field}: {_show(old)} → (empty)")
+                changes.append(label.change(field, _show(old), _show(None)))
         elif new is not old:
             line[key] = new
-            changes.append(f"{label}.{field}: {_show(old)} → {_show(new)}")
+            changes.append(label.change(field, _show(old), _show(new)))
 
     if "transport" in line:
-        row.empty(_QUANTITY_KEYS, "a transport line takes its mass and distance instead")
+        row.empty(_QUANTITY_KEYS, "template-transport")
         transport = line["transport"]
         for name in ("mass", "distance"):
             old = transport[name]
             new = _read_quantity(row, name, f"{name}_unit", old)
             if new is not None and new is not old:
                 transport[name] = new
-                changes.append(f"{label}.transport.{name}: {_show(old)} → {_show(new)}")
+                changes.append(label.change(f"transport.{name}", _show(old), _show(new)))
     else:
-        row.empty(_TRANSPORT_KEYS, "this is not a transport line")
+        row.empty(_TRANSPORT_KEYS, "template-not-transport")
         old = line.get("quantity")
         new = _read_quantity(row, "amount", "unit", old)
         if new is not None:
@@ -404,7 +414,7 @@ def _fill(row: _Row, line: dict[str, Any], label: str) -> list[str]:
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*:[^\s:@]+(@[0-9]+)?")
 
 
-def _read_factor(row: _Row, line: dict[str, Any], label: str, changes: list[str]) -> None:
+def _read_factor(row: _Row, line: dict[str, Any], label: _Label, changes: list[str]) -> None:
     """A factor chosen in the factor cell (a reference, the list's first word) replaces
     the line's factor; whether the library has it in the line's kind of unit is checked
     where the change is saved."""
@@ -412,24 +422,18 @@ def _read_factor(row: _Row, line: dict[str, Any], label: str, changes: list[str]
     if text is None:
         return
     if not factor_line(line):
-        row.fail(
-            "factor", f"{text!r} given, but this line is not linked to a factor; leave it empty"
-        )
+        row.fail("factor", Problem("template-factor-not-linked", text=text))
         return
     ref = ref_of(text)
     old = line["factor"]
     if ref == old:
         return
     if not _REF.fullmatch(ref):
-        row.fail(
-            "factor",
-            f"{text!r} is not a factor of the library; choose one from the cell's list "
-            "(a reference such as cn-fuels:CN-NDRC-NATURAL-GAS-M3)",
-        )
+        row.fail("factor", Problem("template-factor-not-reference", text=text))
         return
     line["factor"] = ref
     shown = old if isinstance(old, str) else str(old.get("name") or "(inline)")
-    changes.append(f"{label}.factor: {shown} → {ref}")
+    changes.append(label.change("factor", shown, ref))
 
 
 def _keep(old: Any, new: Any, *, same: bool | None = None) -> Any:
@@ -444,27 +448,32 @@ def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> A
     current_amount, current_unit = _quantity(current)
     amount = row.number(amount_key)
     if amount is None and not row.failed(amount_key):
-        row.fail(amount_key, f"required; expected a number, e.g. {format_number(current_amount)}")
+        row.fail(
+            amount_key, Problem("template-amount-required", example=format_number(current_amount))
+        )
     if amount is not None and amount < 0 <= current_amount:
-        row.fail(amount_key, f"{format_number(amount)} is negative; expected an amount ≥ 0")
-    if amount is not None and (problem := amount_problem(amount)) is not None:
-        row.fail(amount_key, f"{problem}; expected an amount of at most {MAX_AMOUNT:g}")
+        row.fail(amount_key, Problem("template-amount-negative", value=format_number(amount)))
+    if amount is not None and amount_problem(amount) is not None:
+        row.fail(
+            amount_key,
+            Problem("template-amount-too-large", value=f"{amount:g}", limit=f"{MAX_AMOUNT:g}"),
+        )
     unit = row.text(unit_key)
     kind = kind_of(current_unit)
     if unit is None:
-        row.fail(unit_key, f"required; expected a unit of {kind} such as {current_unit!r}")
+        row.fail(unit_key, Problem("template-unit-required", kind=kind, current=current_unit))
     else:
         try:
             if not same_dimension(unit, current_unit):
                 row.fail(
                     unit_key,
-                    f"{unit!r} is a unit of {kind_of(unit)}, but this line is in {current_unit!r}"
-                    f" ({kind}); expected a unit of {kind} such as {current_unit!r}",
-                )
+                    Problem("template-unit-kind", unit=unit, unit_kind=kind_of(unit),
+                            current=current_unit, kind=kind),
+                )  # fmt: skip
         except UnitError:
             row.fail(
                 unit_key,
-                f"unknown unit {unit!r}; expected a unit of {kind} such as {current_unit!r}",
+                Problem("template-unit-unknown", unit=unit, kind=kind, current=current_unit),
             )
     if amount is None or unit is None or row.failed(amount_key, unit_key):
         return None
@@ -481,7 +490,7 @@ def _read_data(row: _Row) -> str | None:
         return None
     kind = _DATA_KINDS.get(text.lower())
     if kind is None:
-        row.fail("data", f"{text!r} is not primary or secondary (初级/次级)")
+        row.fail("data", Problem("template-data-kind", text=text))
     return kind
 
 
@@ -490,11 +499,7 @@ def _read_score(row: _Row, key: str) -> int | None:
     if value is None:
         return None
     if not value.is_integer() or not 1 <= value <= 5:
-        row.fail(
-            key,
-            f"{format_number(value)} is not a PEF quality score; expected a whole number from "
-            "1 (excellent) to 5 (poor)",
-        )
+        row.fail(key, Problem("template-score", value=format_number(value)))
         return None
     return int(value)
 
@@ -507,45 +512,42 @@ def _read_uncertainty(row: _Row) -> dict[str, Any] | None:
         if given:
             row.fail(
                 "distribution",
-                f"empty, but {', '.join(given)} is given; expected the distribution "
-                f"({', '.join(_DISTRIBUTIONS[1:])}) or empty parameter cells",
-            )
+                Problem("template-distribution-missing", given=", ".join(given),
+                        choices=", ".join(_DISTRIBUTIONS[1:])),
+            )  # fmt: skip
         return None
     distribution = text.lower()
     if distribution not in _DISTRIBUTIONS:
+        like, choices = _suggest(distribution, _DISTRIBUTIONS), ", ".join(_DISTRIBUTIONS)
         row.fail(
             "distribution",
-            f"{text!r} is not a distribution{_suggest(distribution, _DISTRIBUTIONS)}; "
-            f"expected one of {', '.join(_DISTRIBUTIONS)}",
+            Problem("template-distribution-unknown", text=text, choices=choices)
+            if like is None
+            else Problem(
+                "template-distribution-unknown-like", text=text, like=like, choices=choices
+            ),
         )
         return None
     gsd, sd = parameters["gsd"], parameters["sd"]
     low, high = parameters["minimum"], parameters["maximum"]
     if distribution == "lognormal" and not row.failed("gsd"):
         if gsd is None:
-            row.fail("gsd", "a lognormal distribution needs its gsd; expected a number > 1")
+            row.fail("gsd", Problem("template-gsd-missing"))
         elif gsd <= 1:
-            row.fail(
-                "gsd",
-                f"{format_number(gsd)} is not a geometric standard deviation; a lognormal "
-                "distribution needs a gsd greater than 1 (1.2 means about ±20 %)",
-            )
+            row.fail("gsd", Problem("template-gsd", value=format_number(gsd)))
     if distribution == "normal" and not row.failed("sd"):
         if sd is None:
-            row.fail(
-                "sd", "a normal distribution needs its standard deviation; expected a number ≥ 0"
-            )
+            row.fail("sd", Problem("template-sd-missing"))
         elif sd < 0:
-            row.fail("sd", f"{format_number(sd)} is negative; expected a standard deviation ≥ 0")
+            row.fail("sd", Problem("template-sd-negative", value=format_number(sd)))
     if distribution in ("uniform", "triangular") and not row.failed("minimum", "maximum"):
         for key, value in (("minimum", low), ("maximum", high)):
             if value is None:
-                row.fail(key, f"a {distribution} distribution needs its {key}; expected a number")
+                row.fail(key, Problem(f"template-{key}-missing", distribution=distribution))
         if low is not None and high is not None and not low < high:
             row.fail(
                 "minimum",
-                f"minimum {format_number(low)} is not below maximum {format_number(high)}; "
-                "expected minimum < maximum",
+                Problem("template-min-max", low=format_number(low), high=format_number(high)),
             )
     result: dict[str, Any] = {"distribution": distribution}
     result |= {key: _json_number(value) for key, value in parameters.items() if value is not None}

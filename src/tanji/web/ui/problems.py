@@ -141,21 +141,72 @@ def say_code(value: str, gettext: Callable[[str], str]) -> str:
     return gettext(CODES[value]) if value in CODES else value
 
 
+#: The fields of a line an applied workbook changes (``template-change``), in words.
+FIELDS: Mapping[str, str] = {
+    "quantity": N_("quantity"),
+    "transport.mass": N_("transport mass"),
+    "transport.distance": N_("transport distance"),
+    "factor": N_("emission factor"),
+    "data": N_("data type"),
+    "evidence": N_("evidence"),
+    "quality": N_("data quality"),
+    "uncertainty": N_("uncertainty"),
+}
+
+#: Words the platform writes into a problem's values (a change to or from nothing, a
+#: distribution), said in the reader's language.
+WORDS: Mapping[str, str] = {
+    "(empty)": N_("(empty)"),
+    "(inline)": N_("(inline)"),
+    "lognormal": N_("lognormal"),
+    "normal": N_("normal"),
+    "uniform": N_("uniform"),
+    "triangular": N_("triangular"),
+    "primary": N_("primary"),
+    "secondary": N_("secondary"),
+}
+
+#: The values of a problem that are product data (names people gave, what was typed in
+#: a cell), not words of the platform: on a page they are marked ``translate="no"``.
+_DATA = frozenset(
+    {"name", "line", "factor", "excluded", "declared", "uscc", "unit", "text", "known",
+     "like", "made_for", "product", "current", "column", "file", "first", "activity",
+     "supplier"}
+)  # fmt: skip
+_WORDED = frozenset({"old", "new", "distribution"})
+
+
+def _shown(values: Mapping[str, Any], gettext: Callable[[str], str], html: bool) -> dict[str, Any]:
+    """A problem's values as its text shows them: kinds, codes and the platform's words
+    translated, a nested problem said in its turn, product data marked on a page."""
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if getattr(value, "code", None) in TEXTS:
+            shown[key] = say_html(value, gettext) if html else say(value, gettext)
+        elif key.endswith("kind") and value in KINDS:
+            shown[key] = gettext(KINDS[value])
+        elif key in _CODED and value in CODES:
+            shown[key] = gettext(CODES[value])
+        elif key == "field" and value in FIELDS:
+            shown[key] = gettext(FIELDS[value])
+        elif key in _WORDED and value in WORDS:
+            shown[key] = gettext(WORDS[value])
+        elif html and key in _DATA:
+            shown[key] = Markup('<span translate="no">{}</span>').format(value)
+        else:
+            shown[key] = value
+    if "line" in shown and "name" not in shown:
+        shown["name"] = shown["line"]  # the catalogue names a line by its name
+    return shown
+
+
 def say(message: str, gettext: Callable[[str], str]) -> str:
     """``message`` in the reader's language when it is a known problem, else as it is."""
     code = getattr(message, "code", None)
     values = getattr(message, "values", None)
     if not isinstance(code, str) or code not in TEXTS or not isinstance(values, dict):
         return message
-    shown = {k: gettext(KINDS[v]) if k.endswith("kind") and v in KINDS
-             else gettext(CODES[v]) if k in _CODED and v in CODES else v
-             for k, v in values.items()}  # fmt: skip
-    return gettext(TEXTS[code]).format(**shown)
-
-
-#: The values of a problem that are product data (names people gave), not words of the
-#: platform: on a page they are marked ``translate="no"``.
-_DATA = frozenset({"name", "line", "factor", "excluded", "declared", "uscc", "unit"})
+    return gettext(TEXTS[code]).format(**_shown(values, gettext, html=False))
 
 
 def say_html(message: str, gettext: Callable[[str], str]) -> Markup:
@@ -165,17 +216,7 @@ def say_html(message: str, gettext: Callable[[str], str]) -> Markup:
     values = getattr(message, "values", None)
     if not isinstance(code, str) or code not in TEXTS or not isinstance(values, dict):
         return escape(message)
-    shown: dict[str, Any] = {}
-    for key, value in values.items():
-        if key.endswith("kind") and value in KINDS:
-            shown[key] = gettext(KINDS[value])
-        elif key in _CODED and value in CODES:
-            shown[key] = gettext(CODES[value])
-        elif key in _DATA:
-            shown[key] = Markup('<span translate="no">{}</span>').format(value)
-        else:
-            shown[key] = value
-    return Markup(escape(gettext(TEXTS[code]))).format(**shown)
+    return Markup(escape(gettext(TEXTS[code]))).format(**_shown(values, gettext, html=True))
 
 
 def say_cell(problem: object, gettext: Callable[[str], str]) -> Markup:
@@ -185,8 +226,8 @@ def say_cell(problem: object, gettext: Callable[[str], str]) -> Markup:
     row, column = getattr(problem, "row", None), getattr(problem, "column", None)
     header = getattr(problem, "header", "") or ""
     message = getattr(problem, "message", None)
-    if message is None:
-        return escape(str(problem))
+    if message is None:  # a problem of the lines as saved, or of the file
+        return say_html(problem if isinstance(problem, str) else str(problem), gettext)
     quoted = Markup('<span translate="no">{}</span>').format(header)
     if row is not None and column is not None:
         where = Markup(escape(gettext("Row %(row)s, column “%(column)s”"))) % {

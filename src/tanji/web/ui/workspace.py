@@ -10,7 +10,7 @@ errors go to :mod:`tanji.web.errors` like everywhere else.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -752,8 +752,6 @@ def upload_activity_data(
     except StaleVersionError as error:
         return _conflict(request, session, app, actor, product_id, error)
     status = 200 if report.applied else 422
-    gettext = translations(language_of(request)).gettext
-    report = replace(report, notes=tuple(say(note, gettext) for note in report.notes))
     return _page(request, session, app, actor, product_id, {"excel": report}, status_code=status)
 
 
