@@ -152,9 +152,27 @@ def test_the_changes_of_an_applied_workbook_are_said_in_chinese(
     page = _upload(client, base, token, _saved(book), "zh")
     assert page.status_code == 200, page.text
     report = _report(page.text)
-    assert "的数量：" in report
-    assert "的证据：" in report
+    assert "」的数量：" in report
+    assert "」的证据：" in report
     assert "（空）" in report
     assert "quantity" not in report
     assert "(empty)" not in report
     assert "lines[" not in report
+
+
+def test_the_notes_name_the_lines_by_their_names(tanji_app: App, client: TestClient) -> None:
+    token = sign_in(client, new_enterprise(tanji_app))
+    base, book = _workbook(client, token)
+    added = client.post(
+        f"{base}/lines?lang=zh",
+        data={"kind": "factor", "id": "steam", "name": "外购蒸汽", "stage": "production",
+              "amount": "5", "unit": "kWh", "factor": "cn-electricity:CN-ELEC-LCA-2023-CN"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )  # fmt: skip
+    assert added.status_code == 200, added.text
+    sheet = book.worksheets[0]
+    columns, rows = _columns(sheet), _rows(sheet)
+    sheet.cell(row=rows[next(iter(rows))], column=columns["Amount"], value=123)
+    page = _upload(client, base, token, _saved(book), "zh")
+    assert page.status_code == 200, page.text
+    assert '条目「<span translate="no">外购蒸汽</span>」是下载工作簿之后新增的' in page.text

@@ -35,8 +35,9 @@ def test_every_problem_text_is_in_the_catalogue(language: str) -> None:
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("zh", ["条目 kwh-in-kg", "数量的单位是 kg（质量）", "按每 kWh（能量）计"]),
-        ("en", ["line kwh-in-kg", "the quantity is in kg (mass)", "per kWh (energy)"]),
+        # The line named by its name (issue 20), as the findings name it
+        ("zh", ["条目「正极材料」", "数量的单位是 kg（质量）", "按每 kWh（能量）计"]),
+        ("en", ["The line “正极材料”", "the quantity is in kg (mass)", "per kWh (energy)"]),
     ],
 )
 def test_a_unit_the_factor_does_not_count_is_refused_in_the_form(
@@ -50,6 +51,7 @@ def test_a_unit_the_factor_does_not_count_is_refused_in_the_form(
         data={
             "kind": "factor",
             "id": "kwh-in-kg",
+            "name": "正极材料",
             "stage": "production",
             "amount": "5",
             "unit": "kg",

@@ -71,19 +71,21 @@ def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
         unit = "t*km" if line.transport is not None else line.unit
         if link.kind is LinkKind.GRID:
             if not _same(unit, "kWh"):
-                problem = Problem("electricity-unit", line=line.id, unit=unit)
+                problem = Problem("electricity-unit", line=line.id, name=_named(line), unit=unit)
                 problems.append(problem)
                 fields.setdefault("unit", problem)
             continue
         if link.kind in (LinkKind.ACTIVITY, LinkKind.SUPPLIER):
-            missing = _missing(session, readers, line.id, link.kind, link.ref)
+            missing = _missing(session, readers, line, link.kind, link.ref)
             if missing is not None:
                 problems.append(missing)
                 fields.setdefault(link.kind.value, missing)
             continue
         if link.kind is LinkKind.FACTOR:
             if link.ref not in found:
-                problem = Problem("unknown-factor", line=line.id, factor=link.ref)
+                problem = Problem(
+                    "unknown-factor", line=line.id, name=_named(line), factor=link.ref
+                )
                 problems.append(problem)
                 fields.setdefault("factor", problem)
                 continue
@@ -94,8 +96,8 @@ def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
             continue
         if not _same(unit, factor_unit):
             problem = Problem(
-                "unit-mismatch", line=line.id, unit=unit, kind=kind_of(unit), factor=named,
-                factor_unit=factor_unit, factor_kind=kind_of(factor_unit),
+                "unit-mismatch", line=line.id, name=_named(line), unit=unit, kind=kind_of(unit),
+                factor=named, factor_unit=factor_unit, factor_kind=kind_of(factor_unit),
             )  # fmt: skip
             problems.append(problem)
             fields.setdefault("inline_unit" if named == "(inline)" else "unit", problem)
@@ -104,7 +106,7 @@ def check_lines(session: Session, org_id: int, model: ProductModel) -> None:
 
 
 def _missing(
-    session: Session, readers: Readers, line: str, kind: LinkKind, ref: str
+    session: Session, readers: Readers, line: Line, kind: LinkKind, ref: str
 ) -> Problem | None:
     """Why an activity or a stored supplier footprint a line links cannot be found (None
     when it can); a supplier's PACT file is the model reader's and the workspace's own."""
@@ -116,7 +118,11 @@ def _missing(
         if publisher:
             query = query.where(SupplierFootprintRow.publisher == publisher)
         found = session.scalar(query.limit(1))
-        return None if found is not None else Problem("unknown-supplier", line=line, supplier=ref)
+        return (
+            None
+            if found is not None
+            else Problem("unknown-supplier", line=line.id, name=_named(line), supplier=ref)
+        )
     database, sep, rest = ref.partition(":")
     key = rest.rpartition("@")[0] if "@" in rest else rest
     version = rest.rpartition("@")[2] if "@" in rest else None
@@ -128,8 +134,13 @@ def _missing(
             raise ServiceError(ref)
         _resolve_activity(session, dbv.id, key)
     except ServiceError:
-        return Problem("unknown-activity", line=line, activity=ref)
+        return Problem("unknown-activity", line=line.id, name=_named(line), activity=ref)
     return None
+
+
+def _named(line: Line) -> str:
+    """How a problem names a line on a page: its name, else its id."""
+    return line.name or line.id
 
 
 def _same(unit: str, other: str) -> bool:

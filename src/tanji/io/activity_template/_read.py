@@ -138,7 +138,7 @@ def read_activity_data(document: ModelDocument, path: Path) -> TemplateReading:
         else:
             seen[line_id] = number
             i = index[line_id]
-            label = _Label(i, line_id)
+            label = _Label(i, line_id, _name(lines[i]))
             original = originals.get(line_id) if originals is not None else None
             if original is None or original == lines[i]:
                 changes += _fill(row, lines[i], label)
@@ -176,12 +176,14 @@ class _Label:
 
     index: int
     line: str
+    name: str
 
     def change(self, field: str, old: str, new: str) -> Problem:
         """``lines[3] (id power).quantity: 1200 kWh → 1.3 MWh``, translatable."""
         return Problem(
-            "template-change", index=self.index, line=self.line, field=field, old=old, new=new
-        )
+            "template-change", index=self.index, line=self.line, name=self.name, field=field,
+            old=old, new=new,
+        )  # fmt: skip
 
 
 def _name(line: Mapping[str, Any]) -> str:
