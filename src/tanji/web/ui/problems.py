@@ -238,7 +238,8 @@ def say_cell(problem: object, gettext: Callable[[str], str]) -> Markup:
         where = Markup(escape(gettext("Column “%(column)s”"))) % {"column": quoted}
     else:
         where = escape(gettext("The workbook"))
-    return Markup("{}: {}").format(where, say_html(message, gettext))
+    return Markup(escape(gettext("%(where)s: %(what)s"))) % {
+        "where": where, "what": say_html(message, gettext)}  # fmt: skip
 
 
 def say_all(messages: Mapping[str, str], gettext: Callable[[str], str]) -> dict[str, str]:
