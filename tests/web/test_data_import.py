@@ -194,6 +194,10 @@ def test_a_bad_table_names_row_and_column_and_stores_nothing(
     page = client.get(job_page)
     assert "row 2, column co2_kg" in page.text
     assert "Traceback" not in page.text
+    # The page says the failure in the reader's language (the API keeps English).
+    chinese = client.get(f"{job_page}?lang=zh").text
+    assert "broken.csv</span>：有 1 处错误，未导入任何数据" in chinese
+    assert "nothing was imported" not in chinese
     with tanji_app.unit_of_work() as uow:
         assert database not in {d.name for d in list_databases(uow.session)}
 
@@ -426,6 +430,9 @@ def test_an_lci_import_lists_every_problem_then_imports_under_the_policies(
     assert 'id="import-problems"' in failed["page"]
     assert "no process in the zip provides" in failed["page"]
     assert "tanji-import-" not in failed["page"]
+    chinese = client.get(f"/jobs/{failed['id']}?lang=zh").text
+    assert "process.zip</span>：有 1 个问题，未导入任何数据" in chinese
+    assert "tanji data import" not in chinese
     with tanji_app.unit_of_work() as uow:
         assert database not in {d.name for d in list_databases(uow.session)}
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from tanji.domain.template_problems import TEMPLATE_TEXTS
 
-__all__ = ["TEXTS", "Problem", "problem_of"]
+__all__ = ["TEXTS", "Problem", "problem_data", "problem_from", "problem_of"]
 
 #: English texts of the problems, by code; ``{placeholders}`` from the values.
 TEXTS: Mapping[str, str] = {
@@ -208,6 +208,12 @@ TEXTS: Mapping[str, str] = {
     ),
     # --- an uploaded activity-data workbook (tanji.io.activity_template)
     **TEMPLATE_TEXTS,
+    # --- a data import that failed in its job (tanji.web.jobs)
+    "import-table": "{file}: {count}; nothing was imported:\n{lines}",
+    "import-problems": (
+        "{file}: {count}; nothing was imported (see the import policies: tanji data import --help):"
+    ),
+    "import-unreadable": "{file}: {problem}",
 }
 
 
@@ -231,3 +237,30 @@ def problem_of(error: BaseException) -> str:
     (so the web can translate it), else the error's text."""
     first = error.args[0] if error.args else None
     return first if isinstance(first, Problem) else str(error)
+
+
+def problem_data(problem: Problem) -> dict[str, Any]:
+    """A problem as JSON data (``code``, ``values``; a value that is a problem nested),
+    to store it and say it again later (:func:`problem_from`)."""
+    values = {
+        k: problem_data(v) if isinstance(v, Problem) else v for k, v in problem.values.items()
+    }
+    return {"code": problem.code, "values": values}
+
+
+def problem_from(data: object) -> Problem | None:
+    """The problem :func:`problem_data` stored (``None`` when ``data`` is not one, or its
+    code is no longer known)."""
+    if not isinstance(data, dict) or data.get("code") not in TEXTS:
+        return None
+    stored = data.get("values")
+    if not isinstance(stored, dict):
+        return None
+    values: dict[str, Any] = {}
+    for key, value in stored.items():
+        nested = problem_from(value) if isinstance(value, dict) else None
+        values[str(key)] = nested if nested is not None else value
+    try:
+        return Problem(str(data["code"]), **values)
+    except (KeyError, IndexError, ValueError):
+        return None  # the text's placeholders changed since it was stored

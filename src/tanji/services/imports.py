@@ -32,6 +32,7 @@ from tanji.domain.factors import EmissionFactor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import ImportNote, LciBundle
 from tanji.io.errors import DataFormatError, ImportProblemsError
+from tanji.io.factor_table import FactorTableError
 from tanji.io.limits import open_zip
 from tanji.io.policy import MULTI_OUTPUT, PROVIDERS, UNLINKED, ImportPolicy
 from tanji.services.audit import audit
@@ -477,6 +478,8 @@ def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
             for p in error.problems
         )
         raise ImportProblemsError(clean(error.source), problems) from None
+    except FactorTableError as error:  # kept as such: a page lists its cells
+        raise FactorTableError(Path(clean(str(error.path))), error.errors, error.sheet) from None
     except DataFormatError as error:
         raise DataFormatError(clean(error.source), clean(error.problem)) from None
     except ServiceError as error:

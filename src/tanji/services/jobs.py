@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from tanji.db.models import JobRow
 from tanji.domain.accounts import Actor, OrgKind, Role
+from tanji.domain.problems import Problem, problem_data, problem_from
 from tanji.services.auth.tokens import aware, now
 
 __all__ = [
@@ -97,7 +98,7 @@ def _record(row: JobRow) -> JobRecord:
         total=row.total,
         message=row.message,
         result_url=row.result_url,
-        error=row.error,
+        error=_error_of(row.error),
         problems=problems,
         worker=row.worker,
         created_at=aware(row.created_at),
@@ -105,6 +106,25 @@ def _record(row: JobRow) -> JobRecord:
         heartbeat_at=aware(row.heartbeat_at) if row.heartbeat_at else None,
         ended_at=aware(row.ended_at) if row.ended_at else None,
     )
+
+
+def _stored_error(error: str | None) -> str | None:
+    """A failed job's error as stored: a :class:`~tanji.domain.problems.Problem` as JSON
+    (its code and values, to say it again in the reader's language), else its text."""
+    if isinstance(error, Problem):
+        return json.dumps(problem_data(error), ensure_ascii=False)
+    return error
+
+
+def _error_of(stored: str | None) -> str | None:
+    """A stored error again: the problem it was (English as ``str``), else its text."""
+    if stored is None or not stored.startswith('{"code"'):
+        return stored
+    try:
+        said = problem_from(json.loads(stored))
+    except ValueError:
+        return stored
+    return said if said is not None else stored
 
 
 def enqueue(
@@ -194,7 +214,7 @@ def finish(
         .values(
             state=FAILED if failed else DONE,
             result_url=result_url,
-            error=error,
+            error=_stored_error(error),
             problems=json.dumps([list(p) for p in problems], ensure_ascii=False),
             ended_at=now(),
         )

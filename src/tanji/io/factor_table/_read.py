@@ -102,6 +102,7 @@ class FactorTableError(DataFormatError):
     def __init__(self, path: Path, errors: Sequence[CellError], sheet: str | None = None) -> None:
         self.path = path
         self.errors = list(errors)
+        self.sheet = sheet
         count = f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
         lines = "\n".join(str(e) for e in self.errors)
         where = f"{path} (sheet {sheet!r})" if sheet else str(path)

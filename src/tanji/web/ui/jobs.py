@@ -12,6 +12,7 @@ from dataclasses import replace
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from tanji.domain.problems import Problem
 from tanji.web.i18n import language_of, translations
 from tanji.web.jobs import JobsDep, JobStatus
 from tanji.web.security import ActorDep, page_router
@@ -30,7 +31,8 @@ def job_page(request: Request, job_id: str, actor: ActorDep, jobs: JobsDep) -> R
         if polled:
             return Response(status_code=200, headers={"HX-Redirect": job.result_url})
         return RedirectResponse(job.result_url, status_code=303)
-    if job.error is not None:  # the runner's own messages are in the catalogues
+    if job.error is not None and not isinstance(job.error, Problem):
+        # the runner's own messages are in the catalogues; a Problem is said on the page
         job = replace(job, error=translations(language_of(request)).gettext(job.error))
     template = "partials/job.html" if polled else "job.html"
     return render(request, template, {"job": job})
