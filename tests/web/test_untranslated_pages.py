@@ -8,14 +8,39 @@ them (:mod:`tests.web.untranslated`: product data marked ``translate="no"``, cod
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from tests.web.conftest import new_enterprise, token_for
 from tests.web.test_workspace_pages import new_product, sign_in
 from tests.web.untranslated import untranslated
 
-from tanji.bootstrap import App
+from tanji.bootstrap import App, build_app
+from tanji.db.admission_tables import AdmissionSubmissionRow
+from tanji.db.label_tables import LabelRow
+from tanji.db.migrate import upgrade
+from tanji.db.models import (
+    CertificateRow,
+    CertificationCaseRow,
+    FootprintResultRow,
+    ProductRow,
+)
+from tanji.services.accounts import DEMO_ACCOUNTS
+from tanji.services.admission.demo import REVIEWER_ACCOUNTS
+from tanji.services.demo import load_demo
+from tanji.services.labels.demo import load_label_demo
+from tanji.services.reference import ensure_reference_data
+from tanji.services.rules import ensure_shipped_rules
+from tanji.services.signing import KeyRing
+from tanji.settings import Settings
+from tanji.web.app import create_app
+from tanji.web.security import secret_key
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -122,3 +147,109 @@ def test_form_problems_in_chinese(tanji_app: App, client: TestClient) -> None:
     ).text
     assert "请使用字母、数字和" in created
     assert untranslated(created) == []
+
+
+# --- the certification, PACT, benchmark and admission pages, on the demo ----------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashes: None) -> Iterator[App]:
+    """A demo store of its own (SQLite), seeded as ``tanji serve`` seeds it: the demo's
+    certification, admission, supply, benchmark and label data."""
+    folder = tmp_path_factory.mktemp("untranslated-demo")
+    settings = Settings(
+        data_dir=folder, database_url=f"sqlite:///{folder / 'tanji.db'}", secret_key="crawl"
+    )
+    with build_app(settings) as app:
+        upgrade(app.db)
+        with app.unit_of_work() as uow:
+            ensure_reference_data(uow.session)
+            ensure_shipped_rules(uow.session)
+        load_demo(app, EXAMPLES)
+        load_label_demo(app, "http://testserver", KeyRing.from_secret(secret_key(settings)))
+        yield app
+
+
+def _ids(app: App) -> dict[str, Any]:
+    """The demo's rows the pages are about."""
+    with app.unit_of_work() as uow:
+        s = uow.session
+        certificate = s.scalars(select(CertificateRow).order_by(CertificateRow.id)).first()
+        label = s.scalars(select(LabelRow).where(LabelRow.revoked_at.is_(None))).first()
+        case = s.scalars(select(CertificationCaseRow).order_by(CertificationCaseRow.id)).all()
+        submission = s.scalars(select(AdmissionSubmissionRow)).first()
+        assert certificate is not None
+        assert label is not None
+        assert submission is not None
+        cell = s.scalars(select(ProductRow).where(ProductRow.code == "lfp-cell")).first()
+        assert cell is not None
+        result = s.scalars(
+            select(FootprintResultRow.id).where(FootprintResultRow.product_id == cell.id)
+        ).first()
+        return {
+            "result": result,
+            "certificate": certificate.number,
+            "body": certificate.body_org_id,
+            "holder": certificate.holder_org_id,
+            "label": label.public_id,
+            "cases": [c.id for c in case],
+            "submission": submission.id,
+            "cell": cell.id,
+        }
+
+
+def _crawl(client: TestClient, paths: list[str], found: dict[str, Any], who: str = "") -> None:
+    """Each page read as its reader reads it: what it says in English, or its status
+    when it is not shown."""
+    for path in paths:
+        page = client.get(path)
+        if page.status_code != 200:
+            found[f"{who} {path}"] = page.status_code
+        elif words := untranslated(page.text):
+            found[f"{who} {path}"] = words
+
+
+def test_the_certification_pact_benchmark_and_admission_pages_say_everything_in_chinese(
+    demo: App,
+) -> None:
+    ids = _ids(demo)
+    found: dict[str, Any] = {}
+    public = [
+        "/certification", f"/certification/bodies/{ids['body']}",
+        f"/certificates/{ids['certificate']}", "/directory/verify",
+        f"/directory/verify?q={ids['certificate']}", f"/l/{ids['label']}",
+        f"/directory/products/{ids['certificate']}", "/admission",
+    ]  # fmt: skip
+    with TestClient(create_app(demo)) as client:
+        client.cookies.set("lang", "zh")
+        _crawl(client, public, found)
+    cell = f"/workspace/products/{ids['cell']}"
+    signed_in = {
+        DEMO_ACCOUNTS[1]: [
+            "/pact", "/certification", f"/certification/apply?result_id={ids['result']}",
+            f"{cell}/diagnosis", f"{cell}/grade", f"{cell}/label", "/workspace/efficiency",
+            "/benchmarks",
+        ],
+        DEMO_ACCOUNTS[2]: [
+            "/certification", *(f"/certification/cases/{c}" for c in ids["cases"]),
+            f"/certification/bodies/{ids['body']}",
+        ],
+        DEMO_ACCOUNTS[3]: [
+            "/benchmarks", "/benchmarks/settings", "/admission",
+            "/benchmarks/values?category=lithium-battery&declared_unit=1%20kWh",
+            "/admission/affected", "/certification", f"/benchmarks/efficiency/{ids['holder']}",
+        ],
+        (REVIEWER_ACCOUNTS[0][0], REVIEWER_ACCOUNTS[0][1], ""): [
+            "/admission", f"/admission/submissions/{ids['submission']}", "/admission/submit",
+        ],
+        DEMO_ACCOUNTS[0]: ["/admin/label-reports", "/admission", "/certification"],
+    }  # fmt: skip
+    for (email, password, _), paths in signed_in.items():
+        with TestClient(create_app(demo)) as client:
+            client.cookies.set("lang", "zh")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+            assert token
+            login = {"email": email, "password": password, "csrf_token": token.group(1)}
+            assert client.post("/login", data=login, follow_redirects=False).status_code == 303
+            _crawl(client, paths, found, email)
+    assert found == {}

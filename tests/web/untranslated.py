@@ -9,6 +9,8 @@ words to translate:
   a factor's source, an organisation, an email address) — which templates mark with the
   standard HTML attribute ``translate="no"``, and ``<code>``, ``<pre>``, ``<kbd>``,
   ``<script>``, ``<style>`` and ``<svg>``;
+- in the page's ``<title>`` (which cannot mark anything), product data the page shows
+  marked as such (a product's code or name, a certificate's number);
 - :data:`ALLOWED`: units, chemical formulae, brand and standard names that Chinese text
   writes in Latin letters too (PACT, GTIN, ISO, GB/T, IPCC, Excel, PDF, API…).
 
@@ -37,6 +39,11 @@ ALLOWED = frozenset(
         "Tanji", "PACT", "GTIN", "Catena", "OpenAPI", "API", "JSON", "YAML", "Excel", "PDF",
         "SVG", "PNG", "CSV", "XLSX", "ECharts", "Apache", "Monte", "Carlo", "Bearer",
         "Authorization", "English", "htmx", "SHA", "ERP", "HTML", "LFP", "GEC", "PPA", "worldsteel",
+        "ZIP", "URN", "CPC", "PCF", "CCAA", "Battery", "Pass", "https",
+        # PEF data-quality criteria and the geometric standard deviation
+        "TeR", "GeR", "TiR", "GSD",
+        # schemes of identifiers in examples of what to type (urn:gtin:…, urn:uuid:…)
+        "urn", "gtin", "uuid",
     }
 )  # fmt: skip
 
@@ -52,6 +59,9 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack: list[bool] = []  # per open element: is it skipped?
         self.texts: list[str] = []
+        self.data: list[str] = []  # what is marked as product data (translate="no", code)
+        self.title: list[str] = []
+        self.tags: list[str] = []
 
     @property
     def skipping(self) -> bool:
@@ -66,6 +76,7 @@ class _Reader(HTMLParser):
                 self.texts.append(values.get("value") or "")
         if tag not in _VOID:
             self.stack.append(skip)
+            self.tags.append(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self.skipping:
@@ -77,9 +88,16 @@ class _Reader(HTMLParser):
         if tag in _VOID or not self.stack:
             return
         self.stack.pop()
+        self.tags.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping and data.strip():
+        if not data.strip():
+            return
+        if self.skipping:
+            self.data.append(data.strip())
+        elif self.tags and self.tags[-1] == "title":
+            self.title.append(data.strip())
+        else:
             self.texts.append(data.strip())
 
 
@@ -87,8 +105,13 @@ def untranslated(html: str) -> list[str]:
     """Each text of the page that holds a Latin-letter word not allowed, with the word."""
     reader = _Reader()
     reader.feed(html)
+    titles = []
+    for title in reader.title:
+        for data in sorted(set(reader.data), key=len, reverse=True):
+            title = title.replace(data, "")
+        titles.append(title)
     found = []
-    for text in reader.texts:
+    for text in [*titles, *reader.texts]:
         words = [w for w in _WORD.findall(text) if w not in ALLOWED]
         if words:
             found.append(f"{words[0]!r} in {text[:120]!r}")

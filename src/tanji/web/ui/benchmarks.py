@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from tanji.domain.benchmarks import Grade, Kind, Level, LeverKind
 from tanji.domain.factors import DomainError
 from tanji.domain.problems import Problem
+from tanji.domain.products import DEFAULT_STAGES
 from tanji.domain.regions import JIANGSU_CITIES
 from tanji.engine import EngineError
 from tanji.io.errors import DataFormatError
@@ -33,6 +34,7 @@ from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.i18n import language_of, translations
 from tanji.web.security import ActorDep, page_router
 from tanji.web.ui.problems import say, say_all
+from tanji.web.ui.result_charts import gas_label
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
@@ -89,7 +91,13 @@ def _labels(request: Request) -> dict[str, Any]:
         "city_name": lambda c: CITY_NAMES.get(c, (c, c))[0 if zh else 1],
         "kinds": [k.value for k in Kind],
         "say": lambda message: say(message, gettext),
+        "stage_name": lambda stage: _STAGE_NAMES.get(stage, (stage, stage))[0 if zh else 1],
+        "gas_name": lambda gas: gas_label(gas, gettext),
     }
+
+
+#: The default life-cycle stages by id, (zh, en), for the diagnosis' hotspots.
+_STAGE_NAMES = {s.id: (s.name.zh or s.name.en, s.name.en or s.name.zh) for s in DEFAULT_STAGES}
 
 
 def _this_year() -> int:
