@@ -445,3 +445,25 @@ def test_an_lci_import_lists_every_problem_then_imports_under_the_policies(
     report = client.get(f"/api/v1/data/imports/{done['result_url'].rsplit('/', 1)[1]}")
     assert report.status_code == 200, report.text
     assert [n["kind"] for n in report.json()["notes"]] == ["cut-off"]
+
+
+def test_a_file_that_is_not_a_zip_fails_its_job_in_the_readers_language(
+    tanji_app: App, client: TestClient, province_editor: Member
+) -> None:
+    token = sign_in(client, province_editor.email)
+    response = client.post(
+        "/data/import",
+        data={"csrf_token": token, "format": "ecospold2", "name": _unique("spold")},
+        files={"file": ("data.zip", b"not a zip at all", "application/zip")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
+    job_page = response.headers["location"]
+    job = wait_for_job(client, job_page.removeprefix("/jobs/"))
+    assert job["status"] == "failed"
+    assert job["error"] == "data.zip: not a zip file; expected a zip of .spold files"  # API
+    chinese = client.get(f"{job_page}?lang=zh").text
+    assert "不是 zip 压缩包" in chinese
+    assert "expected a zip" not in chinese
+    english = client.get(f"{job_page}?lang=en").text
+    assert "not a zip file: upload a zip of .spold files" in english

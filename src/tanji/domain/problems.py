@@ -214,6 +214,9 @@ TEXTS: Mapping[str, str] = {
         "{file}: {count}; nothing was imported (see the import policies: tanji data import --help):"
     ),
     "import-unreadable": "{file}: {problem}",
+    "import-not-zip": "not a zip file; expected a zip of .spold files",
+    "import-no-spold": "no .spold files; expected one folder of .spold files",
+    "import-spold-folders": "data sets in several folders; expected one folder of .spold files",
 }
 
 

@@ -31,6 +31,7 @@ from tanji.domain.accounts import Actor
 from tanji.domain.factors import EmissionFactor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import ImportNote, LciBundle
+from tanji.domain.problems import Problem
 from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.factor_table import FactorTableError
 from tanji.io.limits import open_zip
@@ -481,7 +482,8 @@ def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
     except FactorTableError as error:  # kept as such: a page lists its cells
         raise FactorTableError(Path(clean(str(error.path))), error.errors, error.sheet) from None
     except DataFormatError as error:
-        raise DataFormatError(clean(error.source), clean(error.problem)) from None
+        problem = error.problem if isinstance(error.problem, Problem) else clean(error.problem)
+        raise DataFormatError(clean(error.source), problem) from None
     except ServiceError as error:
         raise type(error)(clean(str(error)), fields=error.fields) from None
 
@@ -495,7 +497,7 @@ def _unpacked(path: Path, fmt: str) -> Path:
     if fmt != "ecospold2" or path.suffix.lower() != ".zip":
         return path
     if not zipfile.is_zipfile(path):
-        raise DataFormatError(str(path), "not a zip file; expected a zip of .spold files")
+        raise DataFormatError(str(path), Problem("import-not-zip"))
     target = path.parent / _UNPACKED
     with open_zip(path) as archive:  # entry count, unpacked size and ratio capped
         archive.extractall(target)  # extractall drops absolute paths and '..' parts
@@ -503,8 +505,8 @@ def _unpacked(path: Path, fmt: str) -> Path:
         {p.parent for p in target.rglob("*") if p.suffix.lower() in (".spold", ".xml")}
     )
     if len(folders) != 1:
-        found = "no .spold files" if not folders else "data sets in several folders"
-        raise DataFormatError(str(path), f"{found}; expected one folder of .spold files")
+        code = "import-no-spold" if not folders else "import-spold-folders"
+        raise DataFormatError(str(path), Problem(code))
     return folders[0]
 
 
