@@ -192,12 +192,15 @@ def test_a_bad_table_names_row_and_column_and_stores_nothing(
     assert "row 2, column co2_kg: 'abc' is not a number" in job["error"]
     assert "tanji-import-" not in job["error"]  # the temporary folder is never shown
     page = client.get(job_page)
-    assert "row 2, column co2_kg" in page.text
+    assert '<td>2</td><td translate="no">co2_kg</td>' in page.text  # row and column
     assert "Traceback" not in page.text
     # The page says the failure in the reader's language (the API keeps English).
     chinese = client.get(f"{job_page}?lang=zh").text
     assert "broken.csv</span>：有 1 处错误，未导入任何数据" in chinese
     assert "nothing was imported" not in chinese
+    cells = chinese[chinese.index('id="import-cells"') :]
+    assert "<th>行</th><th>列</th>" in cells
+    assert "<td>2</td>" in cells
     with tanji_app.unit_of_work() as uow:
         assert database not in {d.name for d in list_databases(uow.session)}
 

@@ -498,6 +498,8 @@ class JobRunner:
             # An import's problems (ImportProblemsError) come as rows for a table.
             rows = tuple((p.process, p.exchange, p.detail) for p in getattr(error, "problems", ()))
             message = _failure(error, bool(rows))
+            if isinstance(error, FactorTableError):  # its cells, for the page's table
+                rows = tuple((str(e.row), e.column, e.message) for e in error.errors)
             self._write(
                 "failure",
                 lambda s: queue.finish(s, job_id, failed=True, error=message, problems=rows),
