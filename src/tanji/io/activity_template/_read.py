@@ -7,7 +7,7 @@ import json
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,6 @@ from tanji.domain.problems import Problem
 from tanji.domain.units import UnitError, kind_of, same_dimension
 from tanji.io._cells import blank, cell_text, format_number
 from tanji.io.activity_template._common import (
-    _BY_KEY,
-    _DATA_KINDS,
-    _DISTRIBUTIONS,
     _PARAMETERS,
     _QUANTITY_KEYS,
     _SCORES,
@@ -39,7 +36,6 @@ from tanji.io.activity_template._common import (
     _Book,
     _json_number,
     _normal,
-    _number,
     _quantity,
     _show,
     _suggest,
@@ -47,6 +43,13 @@ from tanji.io.activity_template._common import (
     _value,
     factor_line,
     ref_of,
+)
+from tanji.io.activity_template._row import (
+    _header_text,
+    _read_data,
+    _read_score,
+    _read_uncertainty,
+    _Row,
 )
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import check_xlsx
@@ -293,11 +296,6 @@ def _header(number: int, cells: Sequence[_Value]) -> tuple[dict[str, int], list[
     return positions, problems
 
 
-def _header_text(cells: Sequence[_Value], key: str, positions: Mapping[str, int]) -> str:
-    position = positions[key]
-    return cell_text(cells[position - 1]).strip() if position <= len(cells) else _BY_KEY[key].zh
-
-
 def _check_model(data: dict[str, Any], path: Path, rows: dict[tuple[str | int, ...], int]) -> None:
     """The filled model must pass the model checks; ``path:N`` then names row N."""
     try:
@@ -305,60 +303,6 @@ def _check_model(data: dict[str, Any], path: Path, rows: dict[tuple[str | int, .
     except DataFormatError as error:
         message = Problem("template-model-checks", file=path.name, detail=error)
         raise TemplateError(path, [TemplateProblem(DATA_SHEET, None, None, "", message)]) from None
-
-
-class _Row:
-    """The cells of one data row, read column by column; problems are collected."""
-
-    def __init__(
-        self,
-        number: int,
-        cells: Sequence[_Value],
-        positions: Mapping[str, int],
-        header: Sequence[_Value],
-    ) -> None:
-        self.row_number = number
-        self.cells = cells
-        self.positions = positions
-        self.header = header
-        self.problems: list[TemplateProblem] = []
-        self._failed: set[str] = set()
-
-    def value(self, key: str) -> _Value:
-        if key not in self.positions:
-            return None  # an optional column the workbook does not have
-        i = self.positions[key] - 1
-        return self.cells[i] if i < len(self.cells) else None
-
-    def fail(self, key: str, message: Problem) -> None:
-        if key in self._failed:
-            return  # one problem per cell
-        self._failed.add(key)
-        header = _header_text(self.header, key, self.positions)
-        self.problems.append(
-            TemplateProblem(DATA_SHEET, self.row_number, self.positions[key], header, message)
-        )
-
-    def failed(self, *keys: str) -> bool:
-        return any(key in self._failed for key in keys)
-
-    def text(self, key: str) -> str | None:
-        return cell_text(self.value(key)).strip() or None
-
-    def number(self, key: str) -> float | None:
-        cell = self.value(key)
-        if blank(cell):
-            return None
-        value = _number(cell)
-        if isinstance(value, Problem):
-            self.fail(key, value)
-            return None
-        return value
-
-    def empty(self, keys: Iterable[str], code: str) -> None:
-        for key in keys:
-            if not blank(self.value(key)):
-                self.fail(key, Problem(code, text=cell_text(self.value(key))))
 
 
 def _fill(row: _Row, line: dict[str, Any], label: _Label) -> list[str]:
@@ -484,73 +428,3 @@ def _read_quantity(row: _Row, amount_key: str, unit_key: str, current: Any) -> A
     if isinstance(current, Mapping):
         return {"amount": _json_number(amount), "unit": unit}
     return f"{format_number(amount)} {unit}"
-
-
-def _read_data(row: _Row) -> str | None:
-    text = row.text("data")
-    if text is None:
-        return None
-    kind = _DATA_KINDS.get(text.lower())
-    if kind is None:
-        row.fail("data", Problem("template-data-kind", text=text))
-    return kind
-
-
-def _read_score(row: _Row, key: str) -> int | None:
-    value = row.number(key)
-    if value is None:
-        return None
-    if not value.is_integer() or not 1 <= value <= 5:
-        row.fail(key, Problem("template-score", value=format_number(value)))
-        return None
-    return int(value)
-
-
-def _read_uncertainty(row: _Row) -> dict[str, Any] | None:
-    text = row.text("distribution")
-    parameters = {key: row.number(key) for key in _PARAMETERS}
-    given = [key for key, value in parameters.items() if value is not None]
-    if text is None:
-        if given:
-            row.fail(
-                "distribution",
-                Problem("template-distribution-missing", given=", ".join(given),
-                        choices=", ".join(_DISTRIBUTIONS[1:])),
-            )  # fmt: skip
-        return None
-    distribution = text.lower()
-    if distribution not in _DISTRIBUTIONS:
-        like, choices = _suggest(distribution, _DISTRIBUTIONS), ", ".join(_DISTRIBUTIONS)
-        row.fail(
-            "distribution",
-            Problem("template-distribution-unknown", text=text, choices=choices)
-            if like is None
-            else Problem(
-                "template-distribution-unknown-like", text=text, like=like, choices=choices
-            ),
-        )
-        return None
-    gsd, sd = parameters["gsd"], parameters["sd"]
-    low, high = parameters["minimum"], parameters["maximum"]
-    if distribution == "lognormal" and not row.failed("gsd"):
-        if gsd is None:
-            row.fail("gsd", Problem("template-gsd-missing"))
-        elif gsd <= 1:
-            row.fail("gsd", Problem("template-gsd", value=format_number(gsd)))
-    if distribution == "normal" and not row.failed("sd"):
-        if sd is None:
-            row.fail("sd", Problem("template-sd-missing"))
-        elif sd < 0:
-            row.fail("sd", Problem("template-sd-negative", value=format_number(sd)))
-    if distribution in ("uniform", "triangular") and not row.failed("minimum", "maximum"):
-        for key, value in (("minimum", low), ("maximum", high)):
-            if value is None:
-                row.fail(key, Problem(f"template-{key}-missing", distribution=distribution))
-        if low is not None and high is not None and not low < high:
-            row.fail(
-                "minimum",
-                Problem("template-min-max", low=format_number(low), high=format_number(high)),
-            )
-    result: dict[str, Any] = {"distribution": distribution}
-    result |= {key: _json_number(value) for key, value in parameters.items() if value is not None}
-    return result
