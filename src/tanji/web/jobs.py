@@ -74,13 +74,12 @@ from starlette.requests import Request
 
 from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
-from tanji.domain.problems import Problem, problem_of
-from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.factor_table import FactorTableError
 from tanji.services import jobs as queue
 from tanji.services.auth.tokens import now
 from tanji.services.errors import NotFoundError
 from tanji.web.errors import STATUS
+from tanji.web.job_failures import failure_of
 from tanji.web.observability import current_request_id, request_id_of
 
 __all__ = [
@@ -231,31 +230,6 @@ def _job(record: queue.JobRecord) -> Job:
         started=record.created_at.timestamp(),
         ended=_stamp(record.ended_at),
     )
-
-
-def _failure(error: BaseException, listed: bool) -> str:
-    """What a failed job says (English for the API and the log): a
-    :class:`~tanji.domain.problems.Problem` where the failure is one the platform
-    knows, so the job's page says it in the reader's language."""
-    said = problem_of(error)
-    if isinstance(said, Problem):
-        return said
-    if isinstance(error, ImportProblemsError):  # the problems themselves: ``rows``
-        count = len(error.problems)
-        return Problem(
-            "import-problems", file=error.source, n=count,
-            count=f"{count} problem{'s' if count != 1 else ''}",
-        )  # fmt: skip
-    if isinstance(error, FactorTableError):
-        count = len(error.errors)
-        return Problem(
-            "import-table", file=error.source, n=count,
-            count=f"{count} error{'s' if count != 1 else ''}",
-            lines="\n".join(str(e) for e in error.errors),
-        )  # fmt: skip
-    if isinstance(error, DataFormatError):
-        return Problem("import-unreadable", file=error.source, problem=error.problem)
-    return str(error).split("\n", 1)[0] if listed else str(error)
 
 
 def _alive(pid: int) -> bool:
@@ -497,7 +471,7 @@ class JobRunner:
         except _KNOWN_ERRORS as error:
             # An import's problems (ImportProblemsError) come as rows for a table.
             rows = tuple((p.process, p.exchange, p.detail) for p in getattr(error, "problems", ()))
-            message = _failure(error, bool(rows))
+            message = failure_of(error, listed=bool(rows))
             if isinstance(error, FactorTableError):  # its cells, for the page's table
                 rows = tuple((str(e.row), e.column, e.message) for e in error.errors)
             self._write(
