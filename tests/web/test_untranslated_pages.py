@@ -29,10 +29,12 @@ from tanji.db.models import (
     FootprintResultRow,
     ProductRow,
 )
+from tanji.services import logins
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.admission.demo import REVIEWER_ACCOUNTS
 from tanji.services.demo import load_demo
 from tanji.services.labels.demo import load_label_demo
+from tanji.services.pact.client import add_connection
 from tanji.services.reference import ensure_reference_data
 from tanji.services.rules import ensure_shipped_rules
 from tanji.services.signing import KeyRing
@@ -183,11 +185,16 @@ def _ids(app: App) -> dict[str, Any]:
         assert submission is not None
         cell = s.scalars(select(ProductRow).where(ProductRow.code == "lfp-cell")).first()
         assert cell is not None
+        battery = logins.authenticate(s, *DEMO_ACCOUNTS[1][:2])
+        partner = add_connection(
+            s, battery, "合作伙伴", "https://127.0.0.1:9/", "us", "secret", test_mode=True
+        )  # fmt: skip (nothing listens there)
         result = s.scalars(
             select(FootprintResultRow.id).where(FootprintResultRow.product_id == cell.id)
         ).first()
         return {
             "result": result,
+            "connection": partner.id,
             "certificate": certificate.number,
             "body": certificate.body_org_id,
             "holder": certificate.holder_org_id,
@@ -226,7 +233,8 @@ def test_the_certification_pact_benchmark_and_admission_pages_say_everything_in_
     cell = f"/workspace/products/{ids['cell']}"
     signed_in = {
         DEMO_ACCOUNTS[1]: [
-            "/pact", "/certification", f"/certification/apply?result_id={ids['result']}",
+            "/pact", f"/pact/connections/{ids['connection']}", "/certification",
+            f"/certification/apply?result_id={ids['result']}",
             f"{cell}/diagnosis", f"{cell}/grade", f"{cell}/label", "/workspace/efficiency",
             "/benchmarks",
         ],
