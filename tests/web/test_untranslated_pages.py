@@ -20,7 +20,7 @@ from tests.web.test_workspace_pages import new_product, sign_in
 from tests.web.untranslated import untranslated
 
 from tanji.bootstrap import App, build_app
-from tanji.db.admission_tables import AdmissionSubmissionRow
+from tanji.db.admission_tables import AdmissionSubmissionRow, PropagationRunRow
 from tanji.db.label_tables import LabelRow
 from tanji.db.migrate import upgrade
 from tanji.db.models import (
@@ -192,7 +192,9 @@ def _ids(app: App) -> dict[str, Any]:
         result = s.scalars(
             select(FootprintResultRow.id).where(FootprintResultRow.product_id == cell.id)
         ).first()
+        runs = s.scalars(select(PropagationRunRow.id)).all()
         return {
+            "runs": runs,
             "result": result,
             "connection": partner.id,
             "certificate": certificate.number,
@@ -246,6 +248,8 @@ def test_the_certification_pact_benchmark_and_admission_pages_say_everything_in_
             "/benchmarks", "/benchmarks/settings", "/admission",
             "/benchmarks/values?category=lithium-battery&declared_unit=1%20kWh",
             "/admission/affected", "/certification", f"/benchmarks/efficiency/{ids['holder']}",
+            "/admission/databases/jiangsu-battery-background",
+            *(f"/admission/runs/{r}" for r in ids["runs"]),
         ],
         (REVIEWER_ACCOUNTS[0][0], REVIEWER_ACCOUNTS[0][1], ""): [
             "/admission", f"/admission/submissions/{ids['submission']}", "/admission/submit",

@@ -40,6 +40,7 @@ ALLOWED = frozenset(
         "SVG", "PNG", "CSV", "XLSX", "ECharts", "Apache", "Monte", "Carlo", "Bearer",
         "Authorization", "English", "htmx", "SHA", "ERP", "HTML", "LFP", "GEC", "PPA", "worldsteel",
         "ZIP", "URN", "CPC", "PCF", "CCAA", "Battery", "Pass", "https",
+        "openLCA", "ILCD", "TIDAS", "XML",
         # PEF data-quality criteria and the geometric standard deviation
         "TeR", "GeR", "TiR", "GSD",
         # schemes of identifiers in examples of what to type (urn:gtin:…, urn:uuid:…)
