@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from tests.web.conftest import new_enterprise
 from tests.web.test_workspace_pages import new_product, sign_in
+from tests.web.untranslated import untranslated
 
 from tanji.bootstrap import App
 
@@ -149,6 +150,9 @@ def test_the_changes_of_an_applied_workbook_are_said_in_chinese(
     first = next(iter(rows))
     sheet.cell(row=rows[first], column=columns["Amount"], value=123)
     sheet.cell(row=rows[first], column=columns["Evidence"], value="电表读数")
+    sheet.cell(row=rows[first], column=columns["TeR"], value=2)
+    sheet.cell(row=rows[first], column=columns["Distribution"], value="lognormal")
+    sheet.cell(row=rows[first], column=columns["GSD"], value=1.2)
     page = _upload(client, base, token, _saved(book), "zh")
     assert page.status_code == 200, page.text
     report = _report(page.text)
@@ -158,6 +162,9 @@ def test_the_changes_of_an_applied_workbook_are_said_in_chinese(
     assert "quantity" not in report
     assert "(empty)" not in report
     assert "lines[" not in report
+    assert "」的数据质量：" in report
+    assert "」的不确定性：" in report
+    assert untranslated(page.text) == []  # the values changed are marked as the model's
 
 
 def test_the_notes_name_the_lines_by_their_names(tanji_app: App, client: TestClient) -> None:

@@ -171,7 +171,7 @@ WORDS: Mapping[str, str] = {
 _DATA = frozenset(
     {"name", "line", "factor", "excluded", "declared", "uscc", "unit", "text", "known",
      "like", "made_for", "product", "current", "column", "file", "first", "activity",
-     "supplier", "given", "choices"}
+     "supplier", "given", "choices", "old", "new"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
