@@ -100,6 +100,12 @@ CODES: Mapping[str, str] = {
     "pv-module": N_("PV module"),
     "steel": N_("steel"),
     "general": N_("general products"),
+    # the other categories of the shipped rules (src/tanji/data/rules)
+    "battery": N_("batteries (EU Battery Regulation)"),
+    "pv-module-csi": N_("crystalline silicon PV modules"),
+    "green-building-material": N_("green building materials"),
+    "transmission-equipment": N_("power transmission and transformation equipment"),
+    "wind-turbine": N_("wind turbines"),
     # the pilot's product categories and the certification types (domain.certification)
     "photovoltaic": N_("photovoltaic products"),
     "electrolytic-aluminium": N_("electrolytic aluminium"),
