@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -333,32 +333,40 @@ def _results(session: Session, product_ids: Sequence[int]) -> Iterator[Footprint
     return iter(session.scalars(query))
 
 
+def _latest_results(session: Session, product_ids: Sequence[int]) -> dict[int, Version]:
+    """Each product's latest footprint (its newest result), only those rows read."""
+    if not product_ids:
+        return {}
+    newest = (
+        select(func.max(FootprintResultRow.id))
+        .where(FootprintResultRow.product_id.in_(product_ids))
+        .group_by(FootprintResultRow.product_id)
+    )
+    rows = session.scalars(select(FootprintResultRow).where(FootprintResultRow.id.in_(newest)))
+    return {row.product_id: _version(row) for row in rows if row.product_id is not None}
+
+
 def list_products(session: Session, actor: Actor) -> list[ProductSummary]:
     """The products the actor may see (its organisation's), newest change first, each
     with its latest footprint."""
     require(actor, "product.read")
-    query = select(ProductRow).order_by(ProductRow.updated_at.desc(), ProductRow.id.desc())
+    query = (
+        select(ProductRow, OrganisationRow.name, OrganisationRow.name_en)
+        .outerjoin(OrganisationRow, OrganisationRow.id == ProductRow.org_id)
+        .order_by(ProductRow.updated_at.desc(), ProductRow.id.desc())
+    )
     visible = visible_org_ids(actor)
     if visible is not None:
         query = query.where(ProductRow.org_id.in_(visible))
-    rows = list(session.scalars(query))
-    latest: dict[int, Version] = {}
-    for result in _results(session, [r.id for r in rows]):
-        if result.product_id is not None and result.product_id not in latest:
-            latest[result.product_id] = _version(result)
-    owners = {
-        o.id: o
-        for o in session.scalars(
-            select(OrganisationRow).where(OrganisationRow.id.in_({r.org_id for r in rows}))
-        )
-    }
+    rows = session.execute(query).all()
+    latest = _latest_results(session, [row.id for row, _, _ in rows])
     return [
         replace(
             _summary(row, latest.get(row.id)),
-            organisation=owners[row.org_id].name if row.org_id in owners else "",
-            organisation_en=owners[row.org_id].name_en if row.org_id in owners else "",
+            organisation=name or "",
+            organisation_en=name_en or "",
         )
-        for row in rows
+        for row, name, name_en in rows
     ]
 
 

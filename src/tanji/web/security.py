@@ -38,7 +38,7 @@ from tanji.services.auth import sessions
 from tanji.services.auth.sessions import WebSession
 from tanji.services.certification.notifications import unread_count
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
-from tanji.services.logins import Account, account_of, actor_for_login, actor_for_token
+from tanji.services.logins import Login, login_of, token_login
 from tanji.settings import Settings
 from tanji.web.deps import SessionDep
 
@@ -172,19 +172,15 @@ def current_actor(request: Request, session: SessionDep) -> Actor | None:
     Also leaves ``request.state.actor`` and ``request.state.account`` for the page
     templates (the header shows who is signed in).
     """
-    actor: Actor | None = None
     secret = _bearer(request)
-    if secret is not None:
-        actor = actor_for_token(session, secret)
-    else:
-        actor = _cookie_actor(request, session)
-    account: Account | None = account_of(session, actor) if actor is not None else None
+    login = token_login(session, secret) if secret is not None else _cookie_login(request, session)
+    actor = login.actor if login is not None else None
     request.state.actor = actor
-    request.state.account = account
+    request.state.account = login.account if login is not None else None
     return actor
 
 
-def _cookie_actor(request: Request, session: Session) -> Actor | None:
+def _cookie_login(request: Request, session: Session) -> Login | None:
     """The actor of the cookie's session; a session still owing its second factor
     stands for nobody (it is kept in ``request.state.web_session`` for that step)."""
     request.state.web_session = None
@@ -198,18 +194,19 @@ def _cookie_actor(request: Request, session: Session) -> Actor | None:
     request.state.web_session = live
     if live.mfa_pending:
         return None
-    actor = actor_for_login(session, live.user_id, live.org_id)
-    if actor is None:
+    login = login_of(session, live.user_id, live.org_id)
+    if login is None:
         sessions.sign_out(session, live.id, actor=None, ip=client_ip(request))
         request.state.web_session = None
         request.session.clear()
-    return actor
+    return login
 
 
 MaybeActorDep = Annotated[Actor | None, Depends(current_actor)]
 
 
-def _required_actor(actor: MaybeActorDep) -> Actor:
+async def _required_actor(actor: MaybeActorDep) -> Actor:
+    # async: a check without I/O, not worth a hop to the thread pool
     if actor is None:
         raise LoginRequiredError("Sign in (or send an API token) to do this.")
     return actor
