@@ -16,20 +16,24 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, *, sqlite_busy_timeout: float = 15.0) -> Engine:
+def make_engine(url: str, *, sqlite_busy_timeout: float = 15.0, pool_size: int = 16) -> Engine:
     """A SQLAlchemy engine; SQLite files get their folder, foreign keys and WAL, and
     writes wait up to ``sqlite_busy_timeout`` seconds for the write lock (then the
     driver raises "database is locked", which the web answers 503).
 
     A new SQLite store file is created with mode 0600 (its folder 0700): it holds
     enterprises' confidential data. SQLite gives its ``-wal`` and ``-shm`` files the
-    database file's mode."""
+    database file's mode.
+
+    A server store (PostgreSQL) keeps ``pool_size`` connections open per process, and
+    opens up to as many more for a burst (closed again when returned): SQLAlchemy's
+    default of 5 had a loaded worker open and close a connection for most requests."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         _private_sqlite_file(Path(url.removeprefix("sqlite:///")))
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": sqlite_busy_timeout})
     else:
-        engine = create_engine(url)
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -51,6 +51,7 @@ __all__ = [
     "authenticate",
     "create_token",
     "login_of",
+    "note_token_use",
     "revoke_token",
     "token_login",
     "tokens",
@@ -110,10 +111,14 @@ class Account:
 
 @dataclass(frozen=True)
 class Login:
-    """Who a request acts as (:class:`Actor`) and what the page header shows of them."""
+    """Who a request acts as (:class:`Actor`) and what the page header shows of them.
+
+    ``token_use``: the id of the API token it came with when that token's
+    ``last_used_at`` is due to be written (:func:`note_token_use`), else ``None``."""
 
     actor: Actor
     account: Account
+    token_use: int | None = None
 
 
 #: The columns of a person acting in an organisation (users ⋈ members ⋈ organisations).
@@ -283,18 +288,34 @@ def token_login(session: Session, secret: str) -> Login:
     login = _login(found[:-3], frozenset(found[-2].split())) if found is not None else None
     if found is None or login is None:
         raise AuthenticationError(TOKEN_FAILED)
-    token_id, last = found[-3], cast("datetime | None", found[-1])
+    token_id, last = int(found[-3]), cast("datetime | None", found[-1])
     now = utcnow()
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=now.tzinfo)  # SQLite gives back naive UTC
     if last is None or now - last >= TOKEN_USE_RESOLUTION:
-        # A write per minute at most: a write on every read would take SQLite's write
-        # lock for the whole request (and a row lock on PostgreSQL), queueing every
-        # request of the token behind each other and behind any import.
-        session.execute(
-            update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now)
-        )
+        return replace(login, token_use=token_id)
     return login
+
+
+def note_token_use(session: Session, token_id: int) -> bool:
+    """Write that token ``token_id`` was just used, unless that was written less than
+    :data:`TOKEN_USE_RESOLUTION` ago (by another request or worker process). Whether
+    it was written.
+
+    Design note: the caller runs this in a transaction of its own, after the answer —
+    never inside the request's transaction. There the row lock would be held until the
+    request ends, and every other request of the token arriving in that moment would
+    wait for it holding a thread of the pool (at 50 concurrent clients the pool ran dry
+    and the process stalled); SQLite's write lock would likewise queue the token's reads
+    behind any import."""
+    now = utcnow()
+    stale = ApiTokenRow.last_used_at.is_(None) | (
+        ApiTokenRow.last_used_at <= now - TOKEN_USE_RESOLUTION
+    )
+    done = session.execute(
+        update(ApiTokenRow).where(ApiTokenRow.id == token_id, stale).values(last_used_at=now)
+    )
+    return bool(getattr(done, "rowcount", 0))
 
 
 @dataclass(frozen=True)

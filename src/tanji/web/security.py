@@ -23,24 +23,27 @@ token, as the ``X-CSRF-Token`` header (htmx and fetch) or a ``csrf_token`` form 
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import secrets
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
 from tanji.services.auth import sessions
 from tanji.services.auth.sessions import WebSession
 from tanji.services.certification.notifications import unread_count
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
-from tanji.services.logins import Login, login_of, token_login
+from tanji.services.logins import Login, login_of, note_token_use, token_login
 from tanji.settings import Settings
-from tanji.web.deps import SessionDep
+from tanji.web.deps import SessionDep, current_app
 
 __all__ = [
     "SESSION_COOKIE",
@@ -61,6 +64,7 @@ __all__ = [
     "web_session",
 ]
 
+_log = logging.getLogger(__name__)
 SESSION_COOKIE = "tanji_session"
 #: The cookie's lifetime: the session's absolute lifetime (the store ends it too).
 SESSION_SECONDS = int(sessions.ABSOLUTE_LIFETIME.total_seconds())
@@ -166,18 +170,29 @@ def _bearer(request: Request) -> str | None:
     return secret.strip()
 
 
-def current_actor(request: Request, session: SessionDep) -> Actor | None:
+def current_actor(request: Request, session: SessionDep, tasks: BackgroundTasks) -> Actor | None:
     """The actor of this request (API token first, then the session cookie), or ``None``.
 
     Also leaves ``request.state.actor`` and ``request.state.account`` for the page
-    templates (the header shows who is signed in).
+    templates (the header shows who is signed in). A token's use is written after the
+    answer, in a transaction of its own (:func:`~tanji.services.logins.note_token_use`).
     """
     secret = _bearer(request)
     login = token_login(session, secret) if secret is not None else _cookie_login(request, session)
+    if login is not None and login.token_use is not None:
+        tasks.add_task(_note_token_use, current_app(request), login.token_use)
     actor = login.actor if login is not None else None
     request.state.actor = actor
     request.state.account = login.account if login is not None else None
     return actor
+
+
+def _note_token_use(app: App, token_id: int) -> None:
+    try:
+        with app.unit_of_work() as uow:
+            note_token_use(uow.session, token_id)
+    except OperationalError:  # SQLite busy beyond its timeout: the next use writes it
+        _log.warning("API token %s: its last use was not written (store busy)", token_id)
 
 
 def _cookie_login(request: Request, session: Session) -> Login | None:
