@@ -26,6 +26,7 @@ import hmac
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -174,25 +175,34 @@ def current_actor(request: Request, session: SessionDep, tasks: BackgroundTasks)
     """The actor of this request (API token first, then the session cookie), or ``None``.
 
     Also leaves ``request.state.actor`` and ``request.state.account`` for the page
-    templates (the header shows who is signed in). A token's use is written after the
-    answer, in a transaction of its own (:func:`~tanji.services.logins.note_token_use`).
+    templates (the header shows who is signed in). A token's or a session's use is
+    written after the answer, in a transaction of its own, at most once a minute
+    (:func:`~tanji.services.logins.note_token_use`, :func:`~tanji.services.auth.sessions.touch`).
     """
     secret = _bearer(request)
-    login = token_login(session, secret) if secret is not None else _cookie_login(request, session)
-    if login is not None and login.token_use is not None:
-        tasks.add_task(_note_token_use, current_app(request), login.token_use)
+    if secret is not None:
+        login: Login | None = token_login(session, secret)
+        if login is not None and login.token_use is not None:
+            tasks.add_task(_after_answer, current_app(request), note_token_use, login.token_use)
+    else:
+        login = _cookie_login(request, session)
+        live = web_session(request)
+        if live is not None and live.touch_due:
+            tasks.add_task(_after_answer, current_app(request), sessions.touch, live.id)
     actor = login.actor if login is not None else None
     request.state.actor = actor
     request.state.account = login.account if login is not None else None
     return actor
 
 
-def _note_token_use(app: App, token_id: int) -> None:
+def _after_answer(app: App, note: Callable[[Session, int], bool], row_id: int) -> None:
+    """``note(session, row_id)`` in a transaction of its own (a token's or a session's
+    last use, written at most once a minute)."""
     try:
         with app.unit_of_work() as uow:
-            note_token_use(uow.session, token_id)
+            note(uow.session, row_id)
     except OperationalError:  # SQLite busy beyond its timeout: the next use writes it
-        _log.warning("API token %s: its last use was not written (store busy)", token_id)
+        _log.warning("%s %s: the last use was not written (store busy)", note.__name__, row_id)
 
 
 def _cookie_login(request: Request, session: Session) -> Login | None:
