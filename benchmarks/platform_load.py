@@ -19,8 +19,9 @@ this process, never more than ``--max-requests`` per endpoint. On a small machin
 driver shares the cores with the server: the Python one costs about as much CPU per
 request as the server does, so its figures say more about the driver than the server.
 With wrk, ``--threads`` threads hold the ``--clients`` connections; a request counts as
-an error when its status is not the expected one (wrk's non-2xx/3xx count, plus its
-socket errors and timeouts).
+an error when its status is not the expected one (wrk's non-2xx/3xx count), on a socket
+error, or when it takes longer than the phase (wrk's timeout); a phase in which no
+request came back counts every client as an error.
 
 Prints requests per second, p50 and p99 latency and errors per endpoint (``--json OUT``
 writes them). Stops by itself (every phase is bounded in time and in requests); the
@@ -240,12 +241,13 @@ def wrk(
     """The figures of ``wrk`` run against ``base + path`` (``expect`` is 200 or 201:
     wrk counts every other 2xx/3xx as a success, so only 2xx statuses are expected)."""
     assert 200 <= expect < 300
+    duration = max(1, round(seconds))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as script:
         script.write(f'wrk.method = "{method}"\n' + WRK_SCRIPT)
         script.flush()
         command = [
             "wrk", f"--threads={min(threads, clients)}", f"--connections={clients}",
-            f"--duration={max(1, round(seconds))}s", "--timeout=30s", f"--script={script.name}",
+            f"--duration={duration}s", f"--timeout={duration}s", f"--script={script.name}",
         ]  # fmt: skip
         for name, value in headers.items():
             command += ["--header", f"{name}: {value}"]
@@ -264,7 +266,9 @@ def wrk(
         "rps": round(found["requests"] / elapsed, 1),
         "p50_ms": round(found["p50_us"] / 1000, 1),
         "p99_ms": round(found["p99_us"] / 1000, 1),
-        "errors": found["status"] + found["socket"],
+        # wrk counts no request still waiting when the phase ends (none older than the
+        # phase: the timeout is the phase); when none came back, all clients failed.
+        "errors": found["status"] + found["socket"] if found["requests"] else clients,
     }
 
 
