@@ -333,40 +333,33 @@ def _results(session: Session, product_ids: Sequence[int]) -> Iterator[Footprint
     return iter(session.scalars(query))
 
 
-def _latest_results(session: Session, product_ids: Sequence[int]) -> dict[int, Version]:
-    """Each product's latest footprint (its newest result), only those rows read."""
-    if not product_ids:
-        return {}
-    newest = (
-        select(func.max(FootprintResultRow.id))
-        .where(FootprintResultRow.product_id.in_(product_ids))
-        .group_by(FootprintResultRow.product_id)
-    )
-    rows = session.scalars(select(FootprintResultRow).where(FootprintResultRow.id.in_(newest)))
-    return {row.product_id: _version(row) for row in rows if row.product_id is not None}
-
-
 def list_products(session: Session, actor: Actor) -> list[ProductSummary]:
     """The products the actor may see (its organisation's), newest change first, each
-    with its latest footprint."""
+    with its latest footprint — in one query: each product's owner and newest result
+    joined (the result found by the index on its product)."""
     require(actor, "product.read")
+    newest = (
+        select(func.max(FootprintResultRow.id))
+        .where(FootprintResultRow.product_id == ProductRow.id)
+        .correlate(ProductRow)
+        .scalar_subquery()
+    )
     query = (
-        select(ProductRow, OrganisationRow.name, OrganisationRow.name_en)
+        select(ProductRow, OrganisationRow.name, OrganisationRow.name_en, FootprintResultRow)
         .outerjoin(OrganisationRow, OrganisationRow.id == ProductRow.org_id)
+        .outerjoin(FootprintResultRow, FootprintResultRow.id == newest)
         .order_by(ProductRow.updated_at.desc(), ProductRow.id.desc())
     )
     visible = visible_org_ids(actor)
     if visible is not None:
         query = query.where(ProductRow.org_id.in_(visible))
-    rows = session.execute(query).all()
-    latest = _latest_results(session, [row.id for row, _, _ in rows])
     return [
         replace(
-            _summary(row, latest.get(row.id)),
+            _summary(row, _version(result) if result is not None else None),
             organisation=name or "",
             organisation_en=name_en or "",
         )
-        for row, name, name_en in rows
+        for row, name, name_en, result in session.execute(query)
     ]
 
 
