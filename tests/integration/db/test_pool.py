@@ -1,6 +1,6 @@
-"""The server store's connection pool: its size is a setting, and a burst may open as
-many connections again (SQLAlchemy's default of 5 + 10 made a loaded worker open and
-close connections for most requests)."""
+"""The server store's connection pool: its size is a setting, and a burst may open half
+as many again (SQLAlchemy's default of 5 + 10 made a loaded worker open and close
+connections all the time)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,6 @@ def test_a_postgresql_engine_keeps_the_pool_it_is_given() -> None:
         pool = engine.pool
         assert isinstance(pool, QueuePool)
         assert pool.size() == 7
-        assert pool._max_overflow == 7  # a burst: as many again
+        assert pool._max_overflow == 3  # a burst: half as many again
     finally:
         engine.dispose()  # nothing was connected: make_engine does not connect
