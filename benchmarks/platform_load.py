@@ -5,13 +5,23 @@ with two worker processes (``tanji serve --workers N``).
 For each configuration a fresh store is made (schema, reference data, shipped rules,
 the demo accounts), ``tanji serve`` runs on it in its own process(es) on 127.0.0.1,
 an API token is made for a new enterprise whose workspace gets ``--products`` products,
-and ``--clients`` concurrent clients (asyncio with httpx, keep-alive) send requests for
-``--seconds`` per endpoint, never more than ``--max-requests``, after a short warm-up:
+and ``--clients`` concurrent clients with keep-alive send requests for ``--seconds`` per
+endpoint after a short warm-up:
 
 - ``home``: ``GET /`` (the public home page, HTML);
 - ``factors``: ``GET /api/v1/factors?q=…`` (a search of the public factor library);
 - ``products``: ``GET /api/v1/products`` with ``Authorization: Bearer <token>``;
 - ``write``: ``POST /api/v1/products`` with the token (a new product each time).
+
+What drives the load (``--driver``): ``wrk`` (the C load generator, Debian package
+``wrk``) when it is installed, else (or with ``--driver httpx``) asyncio with httpx in
+this process, never more than ``--max-requests`` per endpoint. On a small machine the
+driver shares the cores with the server: the Python one costs about as much CPU per
+request as the server does, so its figures say more about the driver than the server.
+With wrk, ``--threads`` threads hold the ``--clients`` connections; a request counts as
+an error when its status is not the expected one (wrk's non-2xx/3xx count), on a socket
+error, or when it takes longer than the phase (wrk's timeout); a phase in which no
+request came back counts every client as an error.
 
 Prints requests per second, p50 and p99 latency and errors per endpoint (``--json OUT``
 writes them). Stops by itself (every phase is bounded in time and in requests); the
@@ -31,6 +41,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -188,6 +199,79 @@ async def hammer(
     }
 
 
+#: wrk's Lua: a POST body with a new product code each request (``write``), and the
+#: figures as one JSON line at the end (latency in microseconds).
+WRK_SCRIPT = """
+local counter = 0
+local thread_id = 0
+function setup(thread)
+  thread_id = thread_id + 1
+  thread:set("tid", thread_id)
+end
+function request()
+  if wrk.method == "POST" then
+    counter = counter + 1
+    local code = string.format("wrk-%d-%d-%d", tid, counter, math.random(1, 1e9))
+    local body = '{"template": "general", "code": "' .. code .. '", "name_zh": "压测产品"}'
+    return wrk.format(nil, nil, nil, body)
+  end
+  return wrk.format()
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, '
+    .. '"status": %d, "socket": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def wrk(
+    base: str,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    expect: int,
+    seconds: float,
+    clients: int,
+    threads: int,
+) -> dict[str, float]:
+    """The figures of ``wrk`` run against ``base + path`` (``expect`` is 200 or 201:
+    wrk counts every other 2xx/3xx as a success, so only 2xx statuses are expected)."""
+    assert 200 <= expect < 300
+    duration = max(1, round(seconds))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as script:
+        script.write(f'wrk.method = "{method}"\n' + WRK_SCRIPT)
+        script.flush()
+        command = [
+            "wrk", f"--threads={min(threads, clients)}", f"--connections={clients}",
+            f"--duration={duration}s", f"--timeout={duration}s", f"--script={script.name}",
+        ]  # fmt: skip
+        for name, value in headers.items():
+            command += ["--header", f"{name}: {value}"]
+        if method != "GET":
+            command += ["--header", "Content-Type: application/json"]
+        command.append(base + path)
+        output = subprocess.run(
+            command, capture_output=True, text=True, check=True, timeout=seconds + 60
+        ).stdout
+    line = next(x for x in output.splitlines() if x.startswith("WRK "))
+    found = json.loads(line.removeprefix("WRK "))
+    elapsed = found["duration_us"] / 1e6
+    return {
+        "requests": found["requests"],
+        "seconds": round(elapsed, 2),
+        "rps": round(found["requests"] / elapsed, 1),
+        "p50_ms": round(found["p50_us"] / 1000, 1),
+        "p99_ms": round(found["p99_us"] / 1000, 1),
+        # wrk counts no request still waiting when the phase ends (none older than the
+        # phase: the timeout is the phase); when none came back, all clients failed.
+        "errors": found["status"] + found["socket"] if found["requests"] else clients,
+    }
+
+
 def run_config(name: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     store, workers = CONFIGS[name]
     port = free_port()
@@ -212,8 +296,11 @@ def run_config(name: str, args: argparse.Namespace) -> dict[str, dict[str, float
                 for endpoint, (method, path, headers, expect) in endpoints.items():
                     request = (base, method, path, headers, expect)
                     asyncio.run(hammer(*request, 1.0, args.clients, 100))  # warm-up
-                    load = hammer(*request, args.seconds, args.clients, args.max_requests)
-                    figures[endpoint] = asyncio.run(load)
+                    if args.driver == "wrk":
+                        figures[endpoint] = wrk(*request, args.seconds, args.clients, args.threads)
+                    else:
+                        load = hammer(*request, args.seconds, args.clients, args.max_requests)
+                        figures[endpoint] = asyncio.run(load)
                     print(f"{name:<7} {endpoint:<9} {json.dumps(figures[endpoint])}", flush=True)
     return figures
 
@@ -226,11 +313,25 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--seconds", type=float, default=10.0, help="per endpoint")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
-    parser.add_argument("--max-requests", type=int, default=50_000, help="per endpoint")
+    parser.add_argument(
+        "--max-requests", type=int, default=50_000, help="per endpoint (httpx driver)"
+    )
+    parser.add_argument(
+        "--driver", choices=("auto", "wrk", "httpx"), default="auto",
+        help="what sends the requests: wrk when installed (auto), or asyncio with httpx",
+    )  # fmt: skip
+    parser.add_argument("--threads", type=int, default=1, help="wrk's threads")
     parser.add_argument("--products", type=int, default=20, help="in the token's workspace")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
-    print(f"cores {os.cpu_count()}, 1-minute load average before: {os.getloadavg()[0]:.2f}")
+    if args.driver == "auto":
+        args.driver = "wrk" if shutil.which("wrk") else "httpx"
+    elif args.driver == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
+    print(
+        f"cores {os.cpu_count()}, driver {args.driver}, "
+        f"1-minute load average before: {os.getloadavg()[0]:.2f}"
+    )
     names = tuple(CONFIGS) if args.config == "all" else (args.config,)
     results = {name: run_config(name, args) for name in names}
     print(f"1-minute load average after: {os.getloadavg()[0]:.2f}")

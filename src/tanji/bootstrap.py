@@ -48,7 +48,11 @@ def build_app(settings: Settings | None = None) -> App:
     configure_limits(settings.limits)  # the caps every file reader works within
     return App(
         settings=settings,
-        db=make_engine(settings.database_url, sqlite_busy_timeout=settings.sqlite_busy_timeout),
+        db=make_engine(
+            settings.database_url,
+            sqlite_busy_timeout=settings.sqlite_busy_timeout,
+            pool_size=settings.db_pool_size,
+        ),
         engine=engine,
         backgrounds=BackgroundStore(
             engine, settings.data_dir / "cache" / "background", settings.database_url

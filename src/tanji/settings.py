@@ -52,6 +52,16 @@ def _flag(value: str | None) -> bool | None:
     raise ValueError(f"{value!r} is not a yes/no setting; use 1 or 0")
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A positive whole number from ``env[name]``, else ``default``."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
+    return int(value)
+
+
 #: How the SMTP connection is protected: ``starttls`` (port 587), ``tls`` (implicit TLS,
 #: port 465) or ``none`` (a relay on the same host or network only).
 SMTP_SECURITY = ("starttls", "tls", "none")
@@ -103,6 +113,9 @@ class Settings:
     rate_limits: bool = True
     public_url: str | None = None
     sqlite_busy_timeout: float = 5.0
+    #: PostgreSQL connections each worker process keeps open for its requests and jobs
+    #: (as many more may open for a burst and close again).
+    db_pool_size: int = 16
     limits: Limits = field(default_factory=Limits)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     pact_test_mode: bool = False
@@ -126,6 +139,7 @@ class Settings:
             rate_limits=_flag(env.get("TANJI_RATE_LIMITS")) is not False,
             public_url=(env.get("TANJI_PUBLIC_URL") or "").rstrip("/") or None,
             sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 5.0),
+            db_pool_size=_count(env, "TANJI_DB_POOL_SIZE", 16),
             limits=Limits.from_env(env),
             smtp=SmtpSettings.from_env(env),
             pact_test_mode=env.get("TANJI_PACT_TEST_MODE", "") in ("1", "true", "yes"),

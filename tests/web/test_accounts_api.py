@@ -60,6 +60,16 @@ def test_a_token_secret_is_returned_once(client: TestClient, tanji_app: App) -> 
     assert refused.status_code == 403  # outside the calling token's scopes
 
 
+def test_a_tokens_use_is_written_after_the_answer(client: TestClient, tanji_app: App) -> None:
+    admin = new_enterprise(tanji_app)
+    secret = token_for(tanji_app, admin.actor, ["token.manage", "product.read"])
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/products", headers=headers).status_code == 200
+    listed = client.get("/api/v1/tokens", headers=headers).json()["data"]
+    (mine,) = [t for t in listed if t["prefix"] == secret[:8]]
+    assert mine["last_used_at"] is not None  # noted in its own transaction, once a minute
+
+
 def test_a_status_change_without_a_reason_to_blacklist_is_refused(
     client: TestClient, tanji_app: App
 ) -> None:

@@ -91,7 +91,9 @@ def serve(
             "server_header": False,
         }
         if workers == 1:
-            web = create_app(app, secure_by_default=secure, admin_mfa_by_default=admin_mfa)
+            web = create_app(
+                app, secure_by_default=secure, admin_mfa_by_default=admin_mfa, freeze_gc=True
+            )
             uvicorn.run(web, **options)
             return
         # Several processes: each builds its own app from the environment (the store,
@@ -105,7 +107,7 @@ def serve(
             # A worker imports the whole platform before it answers its supervisor's
             # health check: on a busy machine that takes longer than uvicorn's 5 s default.
             uvicorn.run(
-                "tanji.web.app:create_app",
+                "tanji.web.app:serve_app",
                 factory=True,
                 workers=workers,
                 timeout_worker_healthcheck=60,

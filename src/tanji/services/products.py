@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -335,30 +335,31 @@ def _results(session: Session, product_ids: Sequence[int]) -> Iterator[Footprint
 
 def list_products(session: Session, actor: Actor) -> list[ProductSummary]:
     """The products the actor may see (its organisation's), newest change first, each
-    with its latest footprint."""
+    with its latest footprint — in one query: each product's owner and newest result
+    joined (the result found by the index on its product)."""
     require(actor, "product.read")
-    query = select(ProductRow).order_by(ProductRow.updated_at.desc(), ProductRow.id.desc())
+    newest = (
+        select(func.max(FootprintResultRow.id))
+        .where(FootprintResultRow.product_id == ProductRow.id)
+        .correlate(ProductRow)
+        .scalar_subquery()
+    )
+    query = (
+        select(ProductRow, OrganisationRow.name, OrganisationRow.name_en, FootprintResultRow)
+        .outerjoin(OrganisationRow, OrganisationRow.id == ProductRow.org_id)
+        .outerjoin(FootprintResultRow, FootprintResultRow.id == newest)
+        .order_by(ProductRow.updated_at.desc(), ProductRow.id.desc())
+    )
     visible = visible_org_ids(actor)
     if visible is not None:
         query = query.where(ProductRow.org_id.in_(visible))
-    rows = list(session.scalars(query))
-    latest: dict[int, Version] = {}
-    for result in _results(session, [r.id for r in rows]):
-        if result.product_id is not None and result.product_id not in latest:
-            latest[result.product_id] = _version(result)
-    owners = {
-        o.id: o
-        for o in session.scalars(
-            select(OrganisationRow).where(OrganisationRow.id.in_({r.org_id for r in rows}))
-        )
-    }
     return [
         replace(
-            _summary(row, latest.get(row.id)),
-            organisation=owners[row.org_id].name if row.org_id in owners else "",
-            organisation_en=owners[row.org_id].name_en if row.org_id in owners else "",
+            _summary(row, _version(result) if result is not None else None),
+            organisation=name or "",
+            organisation_en=name_en or "",
         )
-        for row in rows
+        for row, name, name_en, result in session.execute(query)
     ]
 
 

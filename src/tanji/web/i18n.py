@@ -16,6 +16,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -72,15 +73,22 @@ def format_number(value: float | int | None, language: str, digits: int = 4) -> 
     return _format_number(value, language, digits)
 
 
+@cache
+def _locale(language: str) -> Locale:
+    """The Babel locale of ``language``, parsed once (parsing scans Babel's list of
+    locales: a millisecond per number formatted on a page)."""
+    return Locale.parse(LANGUAGES[language])
+
+
 def format_share(value: float, language: str) -> str:
     if not math.isfinite(value) or abs(value) > 1e6:
         return "—"
-    return format_percent(value, format="#,##0.0%", locale=LANGUAGES[language])
+    return format_percent(value, format="#,##0.0%", locale=_locale(language))
 
 
 def format_datetime_for(value: date | datetime | None, language: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, format="medium", locale=LANGUAGES[language])
-    return format_date(value, format="medium", locale=LANGUAGES[language])
+        return format_datetime(value, format="medium", locale=_locale(language))
+    return format_date(value, format="medium", locale=_locale(language))

@@ -23,24 +23,28 @@ token, as the ``X-CSRF-Token`` header (htmx and fetch) or a ``csrf_token`` form 
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
 from tanji.services.auth import sessions
 from tanji.services.auth.sessions import WebSession
 from tanji.services.certification.notifications import unread_count
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
-from tanji.services.logins import Account, account_of, actor_for_login, actor_for_token
+from tanji.services.logins import Login, login_of, note_token_use, token_login
 from tanji.settings import Settings
-from tanji.web.deps import SessionDep
+from tanji.web.deps import SessionDep, current_app
 
 __all__ = [
     "SESSION_COOKIE",
@@ -61,6 +65,7 @@ __all__ = [
     "web_session",
 ]
 
+_log = logging.getLogger(__name__)
 SESSION_COOKIE = "tanji_session"
 #: The cookie's lifetime: the session's absolute lifetime (the store ends it too).
 SESSION_SECONDS = int(sessions.ABSOLUTE_LIFETIME.total_seconds())
@@ -166,25 +171,41 @@ def _bearer(request: Request) -> str | None:
     return secret.strip()
 
 
-def current_actor(request: Request, session: SessionDep) -> Actor | None:
+def current_actor(request: Request, session: SessionDep, tasks: BackgroundTasks) -> Actor | None:
     """The actor of this request (API token first, then the session cookie), or ``None``.
 
     Also leaves ``request.state.actor`` and ``request.state.account`` for the page
-    templates (the header shows who is signed in).
+    templates (the header shows who is signed in). A token's or a session's use is
+    written after the answer, in a transaction of its own, at most once a minute
+    (:func:`~tanji.services.logins.note_token_use`, :func:`~tanji.services.auth.sessions.touch`).
     """
-    actor: Actor | None = None
     secret = _bearer(request)
     if secret is not None:
-        actor = actor_for_token(session, secret)
+        login: Login | None = token_login(session, secret)
+        if login is not None and login.token_use is not None:
+            tasks.add_task(_after_answer, current_app(request), note_token_use, login.token_use)
     else:
-        actor = _cookie_actor(request, session)
-    account: Account | None = account_of(session, actor) if actor is not None else None
+        login = _cookie_login(request, session)
+        live = web_session(request)
+        if live is not None and live.touch_due:
+            tasks.add_task(_after_answer, current_app(request), sessions.touch, live.id)
+    actor = login.actor if login is not None else None
     request.state.actor = actor
-    request.state.account = account
+    request.state.account = login.account if login is not None else None
     return actor
 
 
-def _cookie_actor(request: Request, session: Session) -> Actor | None:
+def _after_answer(app: App, note: Callable[[Session, int], bool], row_id: int) -> None:
+    """``note(session, row_id)`` in a transaction of its own (a token's or a session's
+    last use, written at most once a minute)."""
+    try:
+        with app.unit_of_work() as uow:
+            note(uow.session, row_id)
+    except OperationalError:  # SQLite busy beyond its timeout: the next use writes it
+        _log.warning("%s %s: the last use was not written (store busy)", note.__name__, row_id)
+
+
+def _cookie_login(request: Request, session: Session) -> Login | None:
     """The actor of the cookie's session; a session still owing its second factor
     stands for nobody (it is kept in ``request.state.web_session`` for that step)."""
     request.state.web_session = None
@@ -198,18 +219,19 @@ def _cookie_actor(request: Request, session: Session) -> Actor | None:
     request.state.web_session = live
     if live.mfa_pending:
         return None
-    actor = actor_for_login(session, live.user_id, live.org_id)
-    if actor is None:
+    login = login_of(session, live.user_id, live.org_id)
+    if login is None:
         sessions.sign_out(session, live.id, actor=None, ip=client_ip(request))
         request.state.web_session = None
         request.session.clear()
-    return actor
+    return login
 
 
 MaybeActorDep = Annotated[Actor | None, Depends(current_actor)]
 
 
-def _required_actor(actor: MaybeActorDep) -> Actor:
+async def _required_actor(actor: MaybeActorDep) -> Actor:
+    # async: a check without I/O, not worth a hop to the thread pool
     if actor is None:
         raise LoginRequiredError("Sign in (or send an API token) to do this.")
     return actor

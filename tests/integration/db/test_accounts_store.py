@@ -4,13 +4,15 @@ roles, the platform operator's acts, and the audit log (before → after, never 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from tanji.db.models import AuditRow, OrganisationRow, UserRow
+from tanji.db.base import utcnow
+from tanji.db.models import ApiTokenRow, AuditRow, OrganisationRow, UserRow
 from tanji.domain.accounts import USCC_CHARSET, Actor, OrgKind, Role, uscc_of
 from tanji.services import accounts, audit, logins
 from tanji.services.errors import (
@@ -231,6 +233,57 @@ def test_a_revoked_token_is_refused_and_a_role_change_narrows_a_token(session: S
     info = {t.id: t for t in logins.tokens(session, admin)}
     assert info[token_id].revoked_at is not None
     assert info[token_id].prefix == secret[:8]
+
+
+def test_a_token_login_is_one_query_and_its_use_is_noted_once_a_minute(
+    session: Session,
+) -> None:
+    admin = enterprise(session)
+    _, editor = member(session, admin, Role.EDITOR)
+    token_id, secret = logins.create_token(session, editor, "ci", ["product.write"])
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    def last_used() -> object:
+        return session.scalar(select(ApiTokenRow.last_used_at).where(ApiTokenRow.id == token_id))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = logins.token_login(session, secret)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1  # one read, no write inside the request's transaction
+    assert statements[0].lstrip().upper().startswith("SELECT")
+    assert first.token_use == token_id  # never used: due
+    assert last_used() is None
+    assert logins.note_token_use(session, token_id)
+    used = last_used()
+    assert used is not None
+    # Within the minute: not due, and a racing second note writes nothing.
+    assert logins.token_login(session, secret).token_use is None
+    assert not logins.note_token_use(session, token_id)
+    assert last_used() == used
+    session.execute(
+        update(ApiTokenRow)
+        .where(ApiTokenRow.id == token_id)
+        .values(last_used_at=utcnow() - timedelta(minutes=2))
+    )
+    assert logins.token_login(session, secret).token_use == token_id  # a minute later
+    assert logins.note_token_use(session, token_id)
+    assert first.actor == logins.Actor(
+        editor.user_id, admin.org_id, OrgKind.ENTERPRISE, Role.EDITOR, frozenset({"product.write"})
+    )
+    assert first.account.email == logins.account_of(session, editor).email
+    assert first.account.org_name == "江苏测试有限公司"
+    # A deactivated account's token stands for nobody; so does a stranger's secret.
+    session.execute(update(UserRow).where(UserRow.id == editor.user_id).values(active=False))
+    with pytest.raises(AuthenticationError):
+        logins.token_login(session, secret)
+    with pytest.raises(AuthenticationError):
+        logins.token_login(session, "tj_" + secrets.token_urlsafe(32))
 
 
 def test_another_organisation_cannot_revoke_a_token(session: Session) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -16,7 +16,7 @@ from tanji.domain.accounts import USCC_CHARSET, Actor, OrgKind, Role, uscc_of
 from tanji.domain.totp import decode_secret, totp
 from tanji.services import accounts, logins
 from tanji.services.auth import invitations, mfa, passwords, sessions
-from tanji.services.auth.tokens import now
+from tanji.services.auth.tokens import aware, now
 from tanji.services.errors import (
     AuthenticationError,
     ConflictError,
@@ -72,6 +72,42 @@ def test_a_session_ends_on_sign_out_and_its_key_is_then_worthless(session: Sessi
     sessions.sign_out(session, live.id, actor=admin)
     assert sessions.lookup(session, key) is None
     assert _actions(session)[-2:] == ["login.success", "logout"]
+
+
+def test_a_sessions_use_is_noted_by_touch_once_a_minute_not_by_lookup(session: Session) -> None:
+    admin = _enterprise(session)
+    key, live = sessions.start(session, admin)
+
+    def seen() -> datetime:
+        found = session.scalar(
+            select(AuthSessionRow.last_seen_at).where(AuthSessionRow.id == live.id)
+        )
+        assert found is not None
+        return aware(found)
+
+    assert sessions.lookup(session, key) == live  # just seen: nothing due
+    assert not sessions.touch(session, live.id)
+    earlier = now() - timedelta(minutes=5)
+    session.execute(
+        update(AuthSessionRow).where(AuthSessionRow.id == live.id).values(last_seen_at=earlier)
+    )
+    session.expire_all()
+    found = sessions.lookup(session, key)
+    assert found is not None
+    assert found.touch_due
+    assert seen() < now() - timedelta(minutes=4)  # lookup itself wrote nothing
+    assert sessions.touch(session, live.id)
+    assert seen() > now() - timedelta(minutes=1)
+    assert not sessions.touch(session, live.id)  # a racing second touch writes nothing
+    session.expire_all()
+    after = sessions.lookup(session, key)
+    assert after is not None
+    assert not after.touch_due
+    sessions.sign_out(session, live.id, actor=admin)
+    session.execute(
+        update(AuthSessionRow).where(AuthSessionRow.id == live.id).values(last_seen_at=earlier)
+    )
+    assert not sessions.touch(session, live.id)  # an ended session stays as it ended
 
 
 def test_sessions_expire_and_idle_out(session: Session) -> None:

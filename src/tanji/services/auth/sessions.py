@@ -13,7 +13,7 @@ Sign-ins and sign-outs are written to the audit log (``login.success``, ``logout
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -37,6 +37,7 @@ __all__ = [
     "own_sessions",
     "sign_out",
     "start",
+    "touch",
 ]
 
 #: A working day: a session ends 8 hours after sign-in, whatever the activity.
@@ -57,6 +58,9 @@ class WebSession:
     org_id: int
     csrf: str
     mfa_pending: str
+    #: Its ``last_seen_at`` is due to be written: the caller does, after the answer and
+    #: in a transaction of its own (:func:`touch`).
+    touch_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,10 +119,25 @@ def lookup(session: Session, key: str) -> WebSession | None:
     moment = now()
     if aware(row.expires_at) <= moment or moment - aware(row.last_seen_at) > IDLE_LIFETIME:
         return None
-    if moment - aware(row.last_seen_at) >= TOUCH_RESOLUTION:
-        row.last_seen_at = moment
-        session.flush()
-    return _web(row)
+    due = moment - aware(row.last_seen_at) >= TOUCH_RESOLUTION
+    return replace(_web(row), touch_due=due) if due else _web(row)
+
+
+def touch(session: Session, session_id: int) -> bool:
+    """Write that session ``session_id`` was just seen, unless that was written less than
+    :data:`TOUCH_RESOLUTION` ago (by another request or worker process); whether it was.
+
+    Design note: run in a transaction of its own after the answer, not in the request's:
+    there its row lock (SQLite: the store's write lock) would be held for the whole
+    request, and the session's other requests of that moment would queue behind it."""
+    moment = now()
+    stale = AuthSessionRow.last_seen_at <= moment - TOUCH_RESOLUTION
+    done = session.execute(
+        update(AuthSessionRow)
+        .where(AuthSessionRow.id == session_id, AuthSessionRow.ended_at.is_(None), stale)
+        .values(last_seen_at=moment)
+    )
+    return bool(getattr(done, "rowcount", 0))
 
 
 def finish_mfa(session: Session, actor: Actor, session_id: int, *, ip: str | None = None) -> None:
