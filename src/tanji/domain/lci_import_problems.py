@@ -1,0 +1,46 @@
+"""English texts of the problems of an LCI data import (openLCA JSON-LD, ecoSpold2, ILCD,
+Brightway), by code: the ones a person who uploads a file meets.
+
+The readers (:mod:`tanji.io.olca_jsonld` and the others) say them as
+:class:`~tanji.domain.problems.Problem` rows of an import's problems;
+:data:`tanji.domain.problems.TEXTS` holds them with the others, so the job's page says
+them in the reader's language. A problem the readers word in a library's terms (or one
+without a code yet) is carried as ``import-untold``: its English is the text as it was,
+and a page shows it as a detail, marked as not the platform's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["LCI_IMPORT_TEXTS"]
+
+LCI_IMPORT_TEXTS: Mapping[str, str] = {
+    # a problem without a code of its own (a library's words, a rare case)
+    "import-untold": "{original}",
+    # the file
+    "lci-olca-not-zip": "not a zip file: expected an openLCA JSON-LD export",
+    "lci-zip-unreadable": "cannot open the zip: {detail}",
+    # the exchanges of a process
+    "lci-flow-missing": "flow {flow} is not in the zip (no flows/{flow}.json)",
+    "lci-amount-not-finite": "expected a finite numeric amount, got {text}",
+    "lci-reference-not-one": (
+        "the quantitative reference must be one product output or waste input"
+    ),
+    "lci-no-reference": (
+        "no quantitative reference, and {count} product outputs or waste inputs to take one from"
+    ),
+    "lci-reference-not-positive": "the reference amount must be positive",
+    # the providers of its inputs
+    "lci-link-missing": (
+        "linked to process {provider}, which is not in the zip or does not provide '{flow}' ({key})"
+    ),
+    "lci-providers-several": (
+        "no process link and no default provider, and {count} processes provide '{flow}': "
+        "{listed}; import with --providers default-provider"
+    ),
+    "lci-no-provider": (
+        "no process in the zip provides '{flow}' ({key}); import with --unlinked cut-off to "
+        "drop such inputs"
+    ),
+}
