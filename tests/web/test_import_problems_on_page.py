@@ -16,6 +16,7 @@ from tests.web.conftest import Member, add_member
 from tests.web.test_data_import import HEADER, ROW, sign_in, wait_for_job
 
 from tanji.bootstrap import App
+from tanji.io.limits import limited
 from tanji.services import logins
 from tanji.services.accounts import DEMO_ACCOUNTS
 
@@ -142,3 +143,21 @@ def test_an_lci_file_in_the_wrong_format_or_with_a_librarys_words_is_said_in_chi
     assert said
     assert "无法读取或导入（原文说明：" in said.group(1)
     assert not ENGLISH.search(re.sub(r'<span translate="no">[^<]*</span>', "", said.group(1)))
+
+
+def test_a_file_over_a_cap_is_said_in_chinese(
+    tanji_app: App, client: TestClient, province_editor: Member, shared_standards: Path
+) -> None:
+    export = shared_standards / "openlca" / "jsonld-zips" / "exchange_sync-process.zip"
+    with limited(zip_entries=2):
+        job_page, job = _failed_upload(
+            client, province_editor, "olca-jsonld", "process.zip", export.read_bytes()
+        )
+    assert "[refused: zip-entries]" in job["error"]  # the API: English, with the cap's kind
+    said = re.search(
+        r'<span id="job-error">(.*?)</span></p>', client.get(f"{job_page}?lang=zh").text, re.S
+    )
+    assert said
+    assert "超过可读取的上限 2 个" in said.group(1)
+    assert "TANJI_LIMIT" not in said.group(1)
+    assert "refused" not in said.group(1)

@@ -39,6 +39,20 @@ LCI_IMPORT_TEXTS: Mapping[str, str] = {
         "no process link and no default provider, and {count} processes provide '{flow}': "
         "{listed}; import with --providers default-provider"
     ),
+    # a file over one of the caps (tanji.io.limits), whatever its format
+    "limit-refused": "{problem} [refused: {kind}]",
+    "limit-zip-entries": (
+        "the archive holds {count} entries; at most {limit} are read (TANJI_LIMIT_ZIP_ENTRIES)"
+    ),
+    "limit-unzipped-size": (
+        "the archive unpacks to more than {size}; it is refused unread (a zip bomb, or split it)"
+    ),
+    "limit-zip-ratio": "{entry} expands {ratio}-fold (at most {limit}-fold is read; a zip bomb?)",
+    "limit-xml-dtd": "{entry}: declares a DTD (entities); an Excel workbook has none",
+    "limit-xlsx-cells": (
+        "{entry}: the sheet spans {rows} rows × {columns} columns, more than the {limit} "
+        "cells read (TANJI_LIMIT_XLSX_CELLS)"
+    ),
     "lci-no-provider": (
         "no process in the zip provides '{flow}' ({key}); import with --unlinked cut-off to "
         "drop such inputs"

@@ -178,7 +178,8 @@ _DATA = frozenset(
     {"name", "line", "factor", "excluded", "declared", "uscc", "unit", "text", "known",
      "like", "made_for", "product", "current", "column", "file", "first", "activity",
      "supplier", "given", "choices", "old", "new", "plain", "gas", "gases", "published",
-     "field", "flow", "key", "listed", "provider", "original"}
+     "field", "flow", "key", "listed", "provider", "original",
+     "entry"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
