@@ -5,8 +5,10 @@ On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,23 @@ def test_a_file_over_a_cap_is_said_in_chinese(
     assert "超过可读取的上限 2 个" in said.group(1)
     assert "TANJI_LIMIT" not in said.group(1)
     assert "refused" not in said.group(1)
+
+
+def test_the_problems_of_an_ecospold2_import_are_said_in_chinese(
+    tanji_app: App, client: TestClient, province_editor: Member, shared_standards: Path
+) -> None:
+    """The ecoSpold2 sample alone: its input's provider is not among the files."""
+    sample = shared_standards / "ecospold" / "sample_ecospold2.xml"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("datasets/sample.spold", sample.read_bytes())
+    job_page, job = _failed_upload(
+        client, province_editor, "ecospold2", "sample.zip", packed.getvalue()
+    )
+    assert job["error"].startswith("sample.zip: datasets: 1 problem")
+    chinese = _table(client.get(f"{job_page}?lang=zh").text, "import-problems")
+    assert "所读取的文件中没有产出 intermediateExchangeId" in chinese
+    assert not ENGLISH.search(chinese), ENGLISH.search(chinese)
+    english = _table(client.get(f"{job_page}?lang=en").text, "import-problems")
+    assert "among the files read, found none; upload the providers too" in english
+    assert "from Python" not in english

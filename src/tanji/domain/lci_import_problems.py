@@ -39,6 +39,39 @@ LCI_IMPORT_TEXTS: Mapping[str, str] = {
         "no process link and no default provider, and {count} processes provide '{flow}': "
         "{listed}; import with --providers default-provider"
     ),
+    # ecoSpold2 activities (tanji.io.ecospold2)
+    "spold-reference-count": (
+        "line {line}: expected exactly one reference product (outputGroup 0, amount not 0), "
+        "found {count}"
+    ),
+    "spold-reference-empty": (
+        "line {line}: expected exactly one reference product (outputGroup 0, amount not 0), "
+        "found {count}; its flowData is empty (no exchanges at all)"
+    ),
+    "spold-second-output": (
+        "a second output (outputGroup {group}, amount {amount}) and ecoSpold2 keeps no "
+        "allocation factors: read an allocated release (cut-off, APOS or consequential), or "
+        "import with --multi-output reference-only"
+    ),
+    "spold-provider-unit": (
+        "in '{unit}', but its provider {provider} ({source}) produces it in "
+        "'{provider_unit}': {detail}"
+    ),
+    "spold-elementary-unit": "in '{unit}' here but '{other}' elsewhere: {detail}",
+    "spold-providers-several": (
+        "no activityLinkId and {count} activities produce it: {listed}; give the input an "
+        "activityLinkId, or import with --providers default-provider"
+    ),
+    "spold-no-linked-provider": (
+        "expected activity {link} producing {product} (its activityLinkId) "
+        "among the files read, found none; read the providers too, or drop unlinked inputs "
+        "with --unlinked cut-off (unlinked='cut-off' from Python)"
+    ),
+    "spold-no-provider": (
+        "expected an activity producing intermediateExchangeId {product} "
+        "among the files read, found none; read the providers too, or drop unlinked inputs "
+        "with --unlinked cut-off (unlinked='cut-off' from Python)"
+    ),
     # a file over one of the caps (tanji.io.limits), whatever its format
     "limit-refused": "{problem} [refused: {kind}]",
     "limit-zip-entries": (

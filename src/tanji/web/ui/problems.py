@@ -179,7 +179,7 @@ _DATA = frozenset(
      "like", "made_for", "product", "current", "column", "file", "first", "activity",
      "supplier", "given", "choices", "old", "new", "plain", "gas", "gases", "published",
      "field", "flow", "key", "listed", "provider", "original",
-     "entry"}
+     "entry", "source", "provider_unit", "other", "link"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
