@@ -47,6 +47,13 @@ def _table(page: str, table_id: str) -> str:
     return re.sub(r"<[^>]+>", " ", text)
 
 
+def _error(page: str) -> str:
+    """The job's error as the page says it, without the values marked as data."""
+    said = re.search(r'<span id="job-error">(.*?)</span></p>', page, re.S)
+    assert said, page[:3000]
+    return re.sub(r'<span translate="no">[^<]*</span>', "", said.group(1))
+
+
 def _failed_upload(
     client: TestClient, member: Member, fmt: str, name: str, content: bytes
 ) -> tuple[str, dict[str, Any]]:
@@ -136,15 +143,19 @@ def test_an_lci_file_in_the_wrong_format_or_with_a_librarys_words_is_said_in_chi
     chinese = client.get(f"{job_page}?lang=zh").text
     assert "不是 zip 压缩包；请上传 openLCA 导出的 JSON-LD zip 压缩包" in chinese
     assert "expected an openLCA" not in chinese
-    # A problem without a code of its own (here: a Brightway file that is not one) is
+    job_page, _ = _failed_upload(client, province_editor, "bw-datapackage", "p.zip", b"text")
+    said = _error(client.get(f"{job_page}?lang=zh").text)
+    assert "不是 Brightway 数据包" in said
+    assert not ENGLISH.search(said)
+    # A problem without a code of its own (here: openLCA data that is not a JSON object) is
     # said in Chinese, its original words marked as not the platform's.
-    job_page, _ = _failed_upload(client, province_editor, "bw-datapackage", "p.zip", b"plain text")
-    said = re.search(
-        r'<span id="job-error">(.*?)</span></p>', client.get(f"{job_page}?lang=zh").text, re.S
-    )
-    assert said
-    assert "无法读取或导入（原文说明：" in said.group(1)
-    assert not ENGLISH.search(re.sub(r'<span translate="no">[^<]*</span>', "", said.group(1)))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("processes/p.json", "[]")
+    job_page, _ = _failed_upload(client, province_editor, "olca-jsonld", "p.zip", packed.getvalue())
+    said = _error(client.get(f"{job_page}?lang=zh").text)
+    assert "无法读取或导入（原文说明：" in said
+    assert not ENGLISH.search(said)
 
 
 def test_a_file_over_a_cap_is_said_in_chinese(
@@ -183,3 +194,21 @@ def test_the_problems_of_an_ecospold2_import_are_said_in_chinese(
     english = _table(client.get(f"{job_page}?lang=en").text, "import-problems")
     assert "among the files read, found none; upload the providers too" in english
     assert "from Python" not in english
+
+
+def test_a_library_s_words_about_a_broken_file_are_folded_away(
+    tanji_app: App, client: TestClient, province_editor: Member, shared_standards: Path
+) -> None:
+    """A .spold file cut short: lxml's message stays out of the Chinese page."""
+    sample = (shared_standards / "ecospold" / "sample_ecospold2.xml").read_bytes()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("datasets/sample.spold", sample[: len(sample) // 2])
+    job_page, job = _failed_upload(
+        client, province_editor, "ecospold2", "cut.zip", packed.getvalue()
+    )
+    assert "malformed XML at line" in job["error"]  # the API: English, with lxml's words
+    said = _error(client.get(f"{job_page}?lang=zh").text)
+    assert "XML 格式有误" in said
+    assert not ENGLISH.search(said)
+    assert not re.search(r"[A-Za-z]{4,}", said.replace("XML", "")), said

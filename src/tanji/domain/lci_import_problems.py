@@ -21,6 +21,24 @@ LCI_IMPORT_TEXTS: Mapping[str, str] = {
     # the file
     "lci-olca-not-zip": "not a zip file: expected an openLCA JSON-LD export",
     "lci-zip-unreadable": "cannot open the zip: {detail}",
+    "lci-zip-cannot-read": "cannot read the zip: {detail}",
+    "lci-file-unreadable": "cannot read the file: {detail}",
+    "lci-xml-malformed": "malformed XML at line {line}: {detail}",
+    "lci-json-unreadable": "not readable JSON: {detail}",
+    "lci-ecospold1": (
+        "this is an ecoSpold1 file (namespace EcoSpold01); ecoSpold1 is not supported: convert "
+        "it to ecoSpold2 first (e.g. export it from openLCA or the ecoEditor)"
+    ),
+    "lci-not-ecospold2": (
+        "expected an ecoSpold2 activityDataset (namespace {namespace}), found {found}"
+    ),
+    "lci-not-ilcd": (
+        "expected an ILCD zip or a directory holding the process data sets with their flows, "
+        "flow properties and unit groups"
+    ),
+    "lci-bw-no-json": "not a datapackage: no datapackage.json inside",
+    "lci-bw-not-zip": "not a datapackage: expected a directory or a .zip file",
+    "lci-bw-unreadable": "cannot read the datapackage: {detail}",
     # the exchanges of a process
     "lci-flow-missing": "flow {flow} is not in the zip (no flows/{flow}.json)",
     "lci-amount-not-finite": "expected a finite numeric amount, got {text}",

@@ -7,6 +7,7 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
+from tanji.domain.problems import Problem
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import xml_parser_options
 
@@ -28,7 +29,7 @@ def parse_xml(source: str, data: bytes) -> Element:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise DataFormatError(
-            source, f"malformed XML at line {error.lineno}: {error.msg}"
+            source, Problem("lci-xml-malformed", line=error.lineno, detail=error.msg)
         ) from error
 
 

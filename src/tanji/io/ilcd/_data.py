@@ -15,6 +15,7 @@ from tanji.domain.gases import gas_for
 from tanji.domain.lci import (
     ElementaryFlow,
 )
+from tanji.domain.problems import Problem
 from tanji.io._xml import english_text, finite_number, parse_xml
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import open_zip
@@ -76,8 +77,7 @@ def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
     if not zipfile.is_zipfile(path):
         raise DataFormatError(
             str(path),
-            "expected an ILCD zip or a directory holding the process data sets with their "
-            "flows, flow properties and unit groups",
+            Problem("lci-not-ilcd"),
         )
     try:
         with open_zip(path) as archive:  # entry count, unpacked size and ratio capped
@@ -85,7 +85,7 @@ def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
                 if name.lower().endswith(".xml") and not name.endswith("/"):
                     yield f"{path}: {name}", archive.read(name)
     except (zipfile.BadZipFile, OSError) as error:
-        raise DataFormatError(str(path), f"cannot read the zip: {error}") from error
+        raise DataFormatError(str(path), Problem("lci-zip-cannot-read", detail=error)) from error
 
 
 class _Store:

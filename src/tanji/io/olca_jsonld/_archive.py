@@ -79,7 +79,9 @@ class _Archive:
         try:
             data = json.loads(self.zip.read(entry))
         except (ValueError, zipfile.BadZipFile, OSError) as error:
-            raise DataFormatError(self.source(entry), f"not readable JSON: {error}") from None
+            raise DataFormatError(
+                self.source(entry), Problem("lci-json-unreadable", detail=error)
+            ) from None
         if not isinstance(data, dict):
             raise DataFormatError(self.source(entry), "expected a JSON object")
         return data

@@ -179,7 +179,8 @@ _DATA = frozenset(
      "like", "made_for", "product", "current", "column", "file", "first", "activity",
      "supplier", "given", "choices", "old", "new", "plain", "gas", "gases", "published",
      "field", "flow", "key", "listed", "provider", "original",
-     "entry", "source", "provider_unit", "other", "link"}
+     "entry", "source", "provider_unit", "other", "link",
+     "namespace", "found"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
