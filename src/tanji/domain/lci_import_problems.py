@@ -90,6 +90,28 @@ LCI_IMPORT_TEXTS: Mapping[str, str] = {
         "among the files read, found none; read the providers too, or drop unlinked inputs "
         "with --unlinked cut-off (unlinked='cut-off' from Python)"
     ),
+    # ILCD process data sets (tanji.io.ilcd)
+    "ilcd-no-reference": (
+        "line {line}: no referenceToReferenceFlow in its quantitativeReference, and {count} "
+        "product outputs or waste inputs to take one from"
+    ),
+    "ilcd-references": (
+        "line {line}: expected one referenceToReferenceFlow in its quantitativeReference, "
+        "found {count}"
+    ),
+    "ilcd-second-function": (
+        "a second function (a product output or waste input besides the reference flow): "
+        "allocate it first, or import with --multi-output reference-only"
+    ),
+    "ilcd-providers-several": (
+        "{count} processes have this flow as reference: {listed}; import with --providers "
+        "default-provider"
+    ),
+    "ilcd-no-provider": (
+        "expected a process with this flow as its reference flow among the data sets read, "
+        "found none; read the providers too, or drop unlinked inputs with --unlinked cut-off "
+        "(unlinked='cut-off' from Python)"
+    ),
     # a file over one of the caps (tanji.io.limits), whatever its format
     "limit-refused": "{problem} [refused: {kind}]",
     "limit-zip-entries": (
