@@ -6,6 +6,7 @@ On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import secrets
 import zipfile
@@ -212,3 +213,28 @@ def test_a_library_s_words_about_a_broken_file_are_folded_away(
     assert "XML 格式有误" in said
     assert not ENGLISH.search(said)
     assert not re.search(r"[A-Za-z]{4,}", said.replace("XML", "")), said
+
+
+def test_an_exchange_in_a_unit_of_another_kind_is_said_in_chinese(
+    tanji_app: App, client: TestClient, province_editor: Member, shared_standards: Path
+) -> None:
+    """The authored openLCA battery cell, one exchange of its grid process in kWh of mass."""
+    source = shared_standards / "openlca" / "authored" / "lfp-cell-illustrative.jsonld.zip"
+    grid = "c29d7389-8c5a-5f3e-be95-bd6fcf770193"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(packed, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name.endswith(f"{grid}.json"):
+                process = json.loads(data)
+                process["exchanges"][1]["unit"] = {"@id": "x", "name": "kWh"}
+                data = json.dumps(process).encode()
+            new.writestr(name, data)
+    job_page, _ = _failed_upload(
+        client, province_editor, "olca-jsonld", "cell.zip", packed.getvalue()
+    )
+    chinese = _table(client.get(f"{job_page}?lang=zh").text, "import-problems")
+    assert "单位组中，无法换算" in chinese
+    assert not ENGLISH.search(chinese), ENGLISH.search(chinese)
+    english = _table(client.get(f"{job_page}?lang=en").text, "import-problems")
+    assert "is not in the unit group of" in english

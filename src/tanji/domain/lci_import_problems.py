@@ -49,6 +49,8 @@ LCI_IMPORT_TEXTS: Mapping[str, str] = {
         "no quantitative reference, and {count} product outputs or waste inputs to take one from"
     ),
     "lci-reference-not-positive": "the reference amount must be positive",
+    "lci-flow-property": ("flow property '{property}' is not a property of flow '{flow}' ({key})"),
+    "lci-unit-group": "unit '{unit}' is not in the unit group of '{group}'",
     # the providers of its inputs
     "lci-link-missing": (
         "linked to process {provider}, which is not in the zip or does not provide '{flow}' ({key})"

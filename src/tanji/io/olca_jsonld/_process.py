@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tanji.domain.factors import DomainError, Uncertainty
-from tanji.domain.problems import Problem
+from tanji.domain.problems import Problem, problem_of
 from tanji.io import policy as pol
 from tanji.io.olca_jsonld._archive import _NO_UNCERTAINTY, _Archive
 from tanji.io.olca_jsonld._flows import _Flow, _id_name
@@ -217,7 +217,7 @@ class _Reader:
         try:
             k, converted = flow.factor(exchange.get("unit"), exchange.get("flowProperty"))
         except ValueError as error:
-            self.log.error(label, where, str(error))
+            self.log.error(label, where, problem_of(error))
             return None
         if converted:
             self.log.note(label, where, pol.UNIT_CONVERTED, converted)

@@ -180,7 +180,7 @@ _DATA = frozenset(
      "supplier", "given", "choices", "old", "new", "plain", "gas", "gases", "published",
      "field", "flow", "key", "listed", "provider", "original",
      "entry", "source", "provider_unit", "other", "link",
-     "namespace", "found"}
+     "namespace", "found", "property", "group"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
