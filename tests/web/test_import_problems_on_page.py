@@ -238,3 +238,21 @@ def test_an_exchange_in_a_unit_of_another_kind_is_said_in_chinese(
     assert not ENGLISH.search(chinese), ENGLISH.search(chinese)
     english = _table(client.get(f"{job_page}?lang=en").text, "import-problems")
     assert "is not in the unit group of" in english
+
+
+def test_an_amount_that_is_not_finite_is_said_in_chinese(
+    tanji_app: App, client: TestClient, province_editor: Member, shared_standards: Path
+) -> None:
+    sample = (shared_standards / "ecospold" / "sample_ecospold2.xml").read_text(encoding="utf-8")
+    broken = re.sub(r'amount="[^"]*"', 'amount="inf"', sample, count=1)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("datasets/sample.spold", broken)
+    job_page, job = _failed_upload(
+        client, province_editor, "ecospold2", "inf.zip", packed.getvalue()
+    )
+    assert "expected a finite number, got 'inf'" in job["error"]  # the API: English
+    said = _error(client.get(f"{job_page}?lang=zh").text)
+    assert "行：" in said
+    assert "应为有限的数值" in said
+    assert not ENGLISH.search(said)

@@ -39,6 +39,10 @@ LCI_IMPORT_TEXTS: Mapping[str, str] = {
     "lci-bw-no-json": "not a datapackage: no datapackage.json inside",
     "lci-bw-not-zip": "not a datapackage: expected a directory or a .zip file",
     "lci-bw-unreadable": "cannot read the datapackage: {detail}",
+    # an XML data set (ecoSpold2, ILCD): where, and a value that is not a number
+    "xml-line": "line {line}: {problem}",
+    "xml-not-number": "{what}: expected a number, got {text}",
+    "xml-not-finite": "{what}: expected a finite number, got {text}",
     # the exchanges of a process
     "lci-flow-missing": "flow {flow} is not in the zip (no flows/{flow}.json)",
     "lci-amount-not-finite": "expected a finite numeric amount, got {text}",

@@ -33,6 +33,13 @@ def parse_xml(source: str, data: bytes) -> Element:
         ) from error
 
 
+def at_line(line: object, problem: str) -> Problem:
+    """``line N: problem`` (a problem without a code of its own carried as
+    ``import-untold``), for a page to say in the reader's language."""
+    said = problem if isinstance(problem, Problem) else Problem("import-untold", original=problem)
+    return Problem("xml-line", line=line, problem=said)
+
+
 def english_text(found: list[Element]) -> str:
     """Whitespace-normalized text of the English variant among matches (else the first)."""
     english = [e for e in found if e.get(XML_LANG) == "en"]
@@ -48,7 +55,7 @@ def finite_number(raw: str, what: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{what}: expected a number, got {raw!r}") from None
+        raise ValueError(Problem("xml-not-number", what=what, text=repr(raw))) from None
     if not math.isfinite(value):
-        raise ValueError(f"{what}: expected a finite number, got {raw!r}")
+        raise ValueError(Problem("xml-not-finite", what=what, text=repr(raw)))
     return value

@@ -11,8 +11,8 @@ from typing import Any, Literal
 from lxml import etree  # type: ignore[import-untyped]
 
 from tanji.domain.factors import Uncertainty
-from tanji.domain.problems import Problem
-from tanji.io._xml import english_text, finite_number, parse_xml
+from tanji.domain.problems import Problem, problem_of
+from tanji.io._xml import at_line, english_text, finite_number, parse_xml
 from tanji.io.errors import DataFormatError
 
 #: ``LciBundle.format`` of bundles read here.
@@ -89,7 +89,7 @@ class _Context:
         self.source = str(path)
 
     def fail(self, element: _Element, problem: str) -> DataFormatError:
-        return DataFormatError(self.source, f"line {element.sourceline}: {problem}")
+        return DataFormatError(self.source, at_line(element.sourceline, problem))
 
     def number(self, element: _Element, attribute: str, what: str) -> float:
         raw = element.get(attribute)
@@ -105,7 +105,7 @@ class _Context:
         try:
             return finite_number(raw, what)
         except ValueError as error:
-            raise self.fail(element, str(error)) from None
+            raise self.fail(element, problem_of(error)) from None
 
 
 def _text(parent: _Element, tag: str) -> str:

@@ -15,8 +15,8 @@ from tanji.domain.gases import gas_for
 from tanji.domain.lci import (
     ElementaryFlow,
 )
-from tanji.domain.problems import Problem
-from tanji.io._xml import english_text, finite_number, parse_xml
+from tanji.domain.problems import Problem, problem_of
+from tanji.io._xml import at_line, english_text, finite_number, parse_xml
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import open_zip
 
@@ -62,7 +62,7 @@ class _Doc:
     root: _Element
 
     def fail(self, element: _Element, problem: str) -> DataFormatError:
-        return DataFormatError(self.source, f"line {element.sourceline}: {problem}")
+        return DataFormatError(self.source, at_line(element.sourceline, problem))
 
 
 def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
@@ -131,7 +131,7 @@ def _number(doc: _Doc, element: _Element, raw: str, what: str) -> float:
     try:
         return finite_number(raw, what)
     except ValueError as error:
-        raise doc.fail(element, str(error)) from None
+        raise doc.fail(element, problem_of(error)) from None
 
 
 # --------------------------------------------------------------------------------------

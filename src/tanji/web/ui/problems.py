@@ -180,7 +180,8 @@ _DATA = frozenset(
      "supplier", "given", "choices", "old", "new", "plain", "gas", "gases", "published",
      "field", "flow", "key", "listed", "provider", "original",
      "entry", "source", "provider_unit", "other", "link",
-     "namespace", "found", "property", "group"}
+     "namespace", "found", "property", "group",
+     "what"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
