@@ -39,6 +39,17 @@ LCI_IMPORT_TEXTS: Mapping[str, str] = {
     "lci-bw-no-json": "not a datapackage: no datapackage.json inside",
     "lci-bw-not-zip": "not a datapackage: expected a directory or a .zip file",
     "lci-bw-unreadable": "cannot read the datapackage: {detail}",
+    # storing what was read (tanji.services.lci_import, brightway_import)
+    "lci-no-activities": "the file holds no activities (unit processes)",
+    "lci-system-reference": (
+        "product system '{name}': reference process {provider} is not in the file"
+    ),
+    "lci-flow-not-in-file": "activity '{name}': its elementary flow '{target}' is not in the file",
+    "lci-provider-not-in-file": (
+        "activity '{name}': its providing activity '{target}' is not in the file"
+    ),
+    "bw-no-technosphere": "{file}: no technosphere_matrix resources",
+    "bw-rows-unproduced": "technosphere rows {rows} have no producing activity",
     # an XML data set (ecoSpold2, ILCD): where, and a value that is not a number
     "xml-line": "line {line}: {problem}",
     "xml-not-number": "{what}: expected a number, got {text}",

@@ -31,7 +31,7 @@ from tanji.domain.accounts import Actor
 from tanji.domain.factors import EmissionFactor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import ImportNote, LciBundle
-from tanji.domain.problems import Problem
+from tanji.domain.problems import Problem, problem_of
 from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.factor_table import FactorTableError
 from tanji.io.limits import open_zip
@@ -487,7 +487,7 @@ def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
         problem = clean(error.problem)
         raise DataFormatError(clean(error.source), problem) from None
     except ServiceError as error:
-        raise type(error)(clean(str(error)), fields=error.fields) from None
+        raise type(error)(clean(problem_of(error)), fields=error.fields) from None
 
 
 _UNPACKED = "unpacked"

@@ -181,7 +181,7 @@ _DATA = frozenset(
      "field", "flow", "key", "listed", "provider", "original",
      "entry", "source", "provider_unit", "other", "link",
      "namespace", "found", "property", "group",
-     "what"}
+     "what", "target", "rows"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
