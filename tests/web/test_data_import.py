@@ -431,7 +431,7 @@ def test_an_lci_import_lists_every_problem_then_imports_under_the_policies(
     assert failed["status"] == "failed"
     assert failed["error"].startswith("process.zip: 1 problem; nothing was imported")
     assert 'id="import-problems"' in failed["page"]
-    assert "no process in the zip provides" in failed["page"]
+    assert "压缩包中没有提供" in failed["page"]  # the problem itself, in the reader's language
     assert "tanji-import-" not in failed["page"]
     chinese = client.get(f"/jobs/{failed['id']}?lang=zh").text
     assert "process.zip</span>：有 1 个问题，未导入任何数据" in chinese

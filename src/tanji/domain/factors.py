@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from tanji.domain.problems import Problem
+
 __all__ = [
     "AS_PUBLISHED",
     "GWP_BASES",
@@ -84,11 +86,11 @@ class Source:
 
     def __post_init__(self) -> None:
         if not self.publisher.strip():
-            raise DomainError("source publisher: required (who published the value)")
+            raise DomainError(Problem("factor-source-publisher"))
         if not self.title.strip():
-            raise DomainError("source title: required (the document the value is in)")
+            raise DomainError(Problem("factor-source-title"))
         if self.year is not None and not 1900 <= self.year <= 2100:
-            raise DomainError(f"source year: expected a year such as 2024, got {self.year}")
+            raise DomainError(Problem("factor-source-year", value=self.year))
 
     def citation(self) -> str:
         """One line: publisher, title, document, year, table."""
@@ -105,7 +107,7 @@ class GasAmount:
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.kg):
-            raise DomainError(f"{self.gas}: amount must be a finite number, got {self.kg}")
+            raise DomainError(Problem("factor-gas-finite", gas=self.gas, value=self.kg))
 
 
 _DISTRIBUTIONS = ("none", "lognormal", "normal", "uniform", "triangular")
@@ -128,17 +130,20 @@ class Uncertainty:
     def __post_init__(self) -> None:
         if self.distribution not in _DISTRIBUTIONS:
             raise DomainError(
-                f"distribution: expected one of {', '.join(_DISTRIBUTIONS)}, "
-                f"got {self.distribution!r}"
+                Problem(
+                    "factor-distribution",
+                    choices=", ".join(_DISTRIBUTIONS),
+                    text=self.distribution,
+                )
             )
         if self.distribution == "lognormal" and not (self.gsd is not None and self.gsd > 1):
-            raise DomainError("gsd: a lognormal distribution needs a gsd greater than 1")
+            raise DomainError(Problem("factor-gsd"))
         if self.distribution == "normal" and not (self.sd is not None and self.sd >= 0):
-            raise DomainError("sd: a normal distribution needs a standard deviation ≥ 0")
+            raise DomainError(Problem("factor-sd"))
         if self.distribution in ("uniform", "triangular") and not (
             self.minimum is not None and self.maximum is not None and self.minimum < self.maximum
         ):
-            raise DomainError(f"minimum, maximum: a {self.distribution} needs minimum < maximum")
+            raise DomainError(Problem("factor-min-max", distribution=self.distribution))
 
     def scaled(self, k: float) -> Uncertainty:
         """The distribution of k·X (a unit conversion, an allocation share, a sign).
@@ -160,7 +165,7 @@ class Uncertainty:
 
 def _score(name: str, value: int | None, low: int = 1, high: int = 5) -> None:
     if value is not None and not low <= value <= high:
-        raise DomainError(f"{name}: expected a score from {low} to {high}, got {value}")
+        raise DomainError(Problem("factor-score", field=name, low=low, high=high, value=value))
 
 
 @dataclass(frozen=True)
@@ -231,23 +236,27 @@ class EmissionFactor:
     def __post_init__(self) -> None:
         for name in ("code", "unit", "geography"):
             if not str(getattr(self, name)).strip():
-                raise DomainError(f"{name}: required")
+                raise DomainError(Problem("factor-required", field=name))
         if not (self.name_zh.strip() or self.name_en.strip()):
-            raise DomainError("name_zh, name_en: at least one name is required")
+            raise DomainError(Problem("factor-name"))
         if not self.gases and self.co2e is None:
-            raise DomainError("values: give kg per gas (co2_kg, ch4_kg, …) or co2e_kg")
+            raise DomainError(Problem("factor-values"))
         if self.co2e is not None and not math.isfinite(self.co2e):
-            raise DomainError(f"co2e_kg: must be a finite number, got {self.co2e}")
+            raise DomainError(Problem("factor-co2e-finite", value=self.co2e))
         if self.co2e is not None and self.gwp_basis not in (*GWP_BASES, AS_PUBLISHED):
             raise DomainError(
-                f"gwp_basis: with co2e_kg give one of {', '.join(GWP_BASES)} or "
-                f"'{AS_PUBLISHED}', got {self.gwp_basis!r}"
+                Problem(
+                    "factor-gwp-basis",
+                    choices=", ".join(GWP_BASES),
+                    published=AS_PUBLISHED,
+                    text=repr(self.gwp_basis),
+                )
             )
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
-            raise DomainError("valid_from, valid_to: the period ends before it starts")
+            raise DomainError(Problem("factor-period"))
         gases = [g.gas for g in self.gases]
         if len(set(gases)) != len(gases):
-            raise DomainError(f"gases: each gas once, got {gases}")
+            raise DomainError(Problem("factor-gases-once", gases=gases))
 
     def co2e_under(self, gwp: Mapping[str, float], basis: str) -> float:
         """kg CO2e per unit under a GWP set (gas id → GWP); ``basis`` names that set.

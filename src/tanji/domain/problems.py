@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tanji.domain.factor_table_problems import FACTOR_TABLE_TEXTS
+from tanji.domain.lci_import_problems import LCI_IMPORT_TEXTS
 from tanji.domain.template_problems import TEMPLATE_TEXTS
 
 __all__ = ["TEXTS", "Problem", "problem_data", "problem_from", "problem_of"]
@@ -208,6 +210,10 @@ TEXTS: Mapping[str, str] = {
     ),
     # --- an uploaded activity-data workbook (tanji.io.activity_template)
     **TEMPLATE_TEXTS,
+    # --- an uploaded factor table (tanji.io.factor_table) and a factor's own rules
+    **FACTOR_TABLE_TEXTS,
+    # --- an LCI data import (tanji.io.olca_jsonld and the other readers)
+    **LCI_IMPORT_TEXTS,
     # --- a data import that failed in its job (tanji.web.jobs)
     "import-table": "{file}: {count}; nothing was imported:\n{lines}",
     "import-problems": (

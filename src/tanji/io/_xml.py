@@ -7,6 +7,7 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
+from tanji.domain.problems import Problem
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import xml_parser_options
 
@@ -28,8 +29,15 @@ def parse_xml(source: str, data: bytes) -> Element:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise DataFormatError(
-            source, f"malformed XML at line {error.lineno}: {error.msg}"
+            source, Problem("lci-xml-malformed", line=error.lineno, detail=error.msg)
         ) from error
+
+
+def at_line(line: object, problem: str) -> Problem:
+    """``line N: problem`` (a problem without a code of its own carried as
+    ``import-untold``), for a page to say in the reader's language."""
+    said = problem if isinstance(problem, Problem) else Problem("import-untold", original=problem)
+    return Problem("xml-line", line=line, problem=said)
 
 
 def english_text(found: list[Element]) -> str:
@@ -47,7 +55,7 @@ def finite_number(raw: str, what: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{what}: expected a number, got {raw!r}") from None
+        raise ValueError(Problem("xml-not-number", what=what, text=repr(raw))) from None
     if not math.isfinite(value):
-        raise ValueError(f"{what}: expected a finite number, got {raw!r}")
+        raise ValueError(Problem("xml-not-finite", what=what, text=repr(raw)))
     return value

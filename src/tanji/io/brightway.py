@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tanji.domain.problems import Problem
 from tanji.engine import Exchanges, LcaSystem, build_system
 from tanji.engine.uncertainty import UNCERTAINTY_DTYPE, no_uncertainty
 from tanji.io.errors import DataFormatError
@@ -140,24 +141,22 @@ def _open(path: Path) -> Any:
     try:
         if path.is_dir():
             if not (path / "datapackage.json").is_file():
-                raise DataFormatError(str(path), "not a datapackage: no datapackage.json inside")
+                raise DataFormatError(str(path), Problem("lci-bw-no-json"))
             fs = bwp.generic_directory_filesystem(dirpath=path)
         else:
             if not zipfile.is_zipfile(path):
-                raise DataFormatError(
-                    str(path), "not a datapackage: expected a directory or a .zip file"
-                )
+                raise DataFormatError(str(path), Problem("lci-bw-not-zip"))
             open_zip(path).close()  # entry count, unpacked size and ratio capped
             fs = bwp.generic_zipfile_filesystem(
                 dirpath=path.parent, filename=path.name, write=False
             )
         if not fs.exists("datapackage.json"):
-            raise DataFormatError(str(path), "not a datapackage: no datapackage.json inside")
+            raise DataFormatError(str(path), Problem("lci-bw-no-json"))
         return bwp.load_datapackage(fs)
     except DataFormatError:
         raise
     except (OSError, ValueError, KeyError, json.JSONDecodeError, zipfile.BadZipFile) as error:
-        raise DataFormatError(str(path), f"cannot read the datapackage: {error}") from error
+        raise DataFormatError(str(path), Problem("lci-bw-unreadable", detail=error)) from error
 
 
 def _matrix_of(group: Any) -> str:

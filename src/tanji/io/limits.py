@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from tanji.domain.problems import Problem
 from tanji.io.errors import DataFormatError
 
 __all__ = [
@@ -98,7 +99,12 @@ class LimitError(DataFormatError):
     zip-ratio, xlsx-size, xlsx-cells, xml-dtd, yaml-expansion, yaml-depth)."""
 
     def __init__(self, source: str, kind: str, problem: str) -> None:
-        super().__init__(source, f"{problem} [refused: {kind}]")
+        said = (
+            Problem("limit-refused", problem=problem, kind=kind)
+            if isinstance(problem, Problem)
+            else f"{problem} [refused: {kind}]"
+        )
+        super().__init__(source, said)
         self.kind = kind
 
 
@@ -139,8 +145,7 @@ def check_zip(archive: zipfile.ZipFile, source: str, *, max_bytes: int | None = 
     if len(entries) > limits.zip_entries:
         raise LimitError(
             source, "zip-entries",
-            f"the archive holds {len(entries)} entries; at most {limits.zip_entries} are read "
-            "(TANJI_LIMIT_ZIP_ENTRIES)",
+            Problem("limit-zip-entries", count=len(entries), limit=limits.zip_entries),
         )  # fmt: skip
     cap = limits.unzipped_bytes if max_bytes is None else max_bytes
     total = 0
@@ -149,16 +154,17 @@ def check_zip(archive: zipfile.ZipFile, source: str, *, max_bytes: int | None = 
         if total > cap:
             raise LimitError(
                 source, "unzipped-size",
-                f"the archive unpacks to more than {_size(cap)}; it is refused unread "
-                "(a zip bomb, or split it)",
+                Problem("limit-unzipped-size", size=_size(cap)),
             )  # fmt: skip
         if entry.file_size > MIB and entry.file_size > limits.zip_ratio * max(
             entry.compress_size, 1
         ):
             raise LimitError(
                 source, "zip-ratio",
-                f"{entry.filename} expands {entry.file_size // max(entry.compress_size, 1)}"
-                f"-fold (at most {limits.zip_ratio}-fold is read; a zip bomb?)",
+                Problem(
+                    "limit-zip-ratio", entry=entry.filename, limit=limits.zip_ratio,
+                    ratio=entry.file_size // max(entry.compress_size, 1),
+                ),
             )  # fmt: skip
 
 
@@ -229,7 +235,7 @@ def _check_part(part: Any, name: str, source: str, limits: Limits, *, sheet: boo
             if _DTD.search(head):
                 raise LimitError(
                     source, "xml-dtd",
-                    f"{name}: declares a DTD (entities); an Excel workbook has none",
+                    Problem("limit-xml-dtd", entry=name),
                 )  # fmt: skip
             prolog = root is None
         if not sheet:
@@ -244,8 +250,10 @@ def _check_part(part: Any, name: str, source: str, limits: Limits, *, sheet: boo
         if rows * columns > limits.xlsx_cells:
             raise LimitError(
                 source, "xlsx-cells",
-                f"{name}: the sheet spans {rows} rows × {columns} columns, more than the "
-                f"{limits.xlsx_cells} cells read (TANJI_LIMIT_XLSX_CELLS)",
+                Problem(
+                    "limit-xlsx-cells", entry=name, rows=rows, columns=columns,
+                    limit=limits.xlsx_cells,
+                ),
             )  # fmt: skip
         tail = data[-256:]
 

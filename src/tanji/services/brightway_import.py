@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tanji.db.models import ActivityRow, ExchangeRow, FlowRow
 from tanji.domain.footprint_uncertainty import Progress
+from tanji.domain.problems import Problem
 from tanji.engine.system import sorted_unique
 from tanji.io.brightway import BrightwayData, load_datapackages
 from tanji.services._bulk import bulk_insert
@@ -53,7 +54,7 @@ def import_brightway(
     report = progress or _quiet
     data = load_datapackages(paths)
     if len(data.technosphere) == 0:
-        raise ServiceError(f"{', '.join(map(str, paths))}: no technosphere_matrix resources")
+        raise ServiceError(Problem("bw-no-technosphere", file=", ".join(map(str, paths))))
     database = destination_database(session, target, "lci")
     dbv = destination_version(session, database, target, "bw-datapackage")
     name = target.name
@@ -61,7 +62,7 @@ def import_brightway(
     activity_ids = sorted_unique(tech.cols)
     unknown = np.setdiff1d(tech.rows, activity_ids)
     if len(unknown):
-        raise ServiceError(f"technosphere rows {unknown[:5].tolist()} have no producing activity")
+        raise ServiceError(Problem("bw-rows-unproduced", rows=unknown[:5].tolist()))
     flow_ids = sorted_unique(np.concatenate([bio.rows, *(ids for ids, _ in data.methods.values())]))
     report(1, 4, "Storing the flows and activities")
     bulk_insert(

@@ -31,7 +31,7 @@ from tanji.domain.accounts import Actor
 from tanji.domain.factors import EmissionFactor
 from tanji.domain.footprint_uncertainty import Progress
 from tanji.domain.lci import ImportNote, LciBundle
-from tanji.domain.problems import Problem
+from tanji.domain.problems import Problem, problem_of
 from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.factor_table import FactorTableError
 from tanji.io.limits import open_zip
@@ -469,6 +469,8 @@ def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
     """Errors name the file as uploaded: the temporary folder is taken out of them."""
 
     def clean(text: str) -> str:
+        if isinstance(text, Problem):  # its values name no temporary folder
+            return text
         return _as_uploaded(text, folder, filename)
 
     try:
@@ -482,10 +484,10 @@ def _named_as_uploaded(folder: Path, filename: str) -> Iterator[None]:
     except FactorTableError as error:  # kept as such: a page lists its cells
         raise FactorTableError(Path(clean(str(error.path))), error.errors, error.sheet) from None
     except DataFormatError as error:
-        problem = error.problem if isinstance(error.problem, Problem) else clean(error.problem)
+        problem = clean(error.problem)
         raise DataFormatError(clean(error.source), problem) from None
     except ServiceError as error:
-        raise type(error)(clean(str(error)), fields=error.fields) from None
+        raise type(error)(clean(problem_of(error)), fields=error.fields) from None
 
 
 _UNPACKED = "unpacked"

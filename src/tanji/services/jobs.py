@@ -86,7 +86,8 @@ class JobRecord:
 
 def _record(row: JobRow) -> JobRecord:
     scopes = frozenset(row.scopes.split()) if row.scopes is not None else None
-    problems = tuple((str(a), str(b), str(c)) for a, b, c in json.loads(row.problems or "[]"))
+    stored = json.loads(row.problems or "[]")
+    problems = tuple((str(a), str(b), _detail_of(c)) for a, b, c in stored)
     return JobRecord(
         id=row.id,
         kind=row.kind,
@@ -114,6 +115,12 @@ def _stored_error(error: str | None) -> str | None:
     if isinstance(error, Problem):
         return json.dumps(problem_data(error), ensure_ascii=False)
     return error
+
+
+def _detail_of(stored: object) -> str:
+    """A stored problem row's detail again: the problem it was, else its text."""
+    said = problem_from(stored) if isinstance(stored, dict) else None
+    return said if said is not None else str(stored)
 
 
 def _error_of(stored: str | None) -> str | None:
@@ -207,7 +214,9 @@ def finish(
     error: str | None = None,
     problems: Iterable[tuple[str, str, str]] = (),
 ) -> None:
-    """End a job: done with ``result_url``, or failed with ``error`` (and ``problems``)."""
+    """End a job: done with ``result_url``, or failed with ``error`` (and ``problems``;
+    a problem's detail that is a :class:`~tanji.domain.problems.Problem` is stored with
+    its code and values, to say it again in the reader's language)."""
     session.execute(
         update(JobRow)
         .where(JobRow.id == job_id)
@@ -215,7 +224,10 @@ def finish(
             state=FAILED if failed else DONE,
             result_url=result_url,
             error=_stored_error(error),
-            problems=json.dumps([list(p) for p in problems], ensure_ascii=False),
+            problems=json.dumps(
+                [[a, b, problem_data(c) if isinstance(c, Problem) else c] for a, b, c in problems],
+                ensure_ascii=False,
+            ),
             ended_at=now(),
         )
         .execution_options(synchronize_session=False)

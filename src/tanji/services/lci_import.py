@@ -36,6 +36,7 @@ from tanji.domain.lci import (
     LciBundle,
     ProductSystem,
 )
+from tanji.domain.problems import Problem
 from tanji.services._bulk import bulk_insert
 from tanji.services.catalog import (
     Destination,
@@ -89,7 +90,7 @@ def import_bundle(
     ``progress(done, total, message)`` is told before each table is stored.
     """
     if not bundle.activities:
-        raise ServiceError("the file holds no activities (unit processes)")
+        raise ServiceError(Problem("lci-no-activities"))
     report = progress or _quiet
     database = destination_database(session, target, "lci")
     dbv = destination_version(session, database, target, bundle.format)
@@ -106,8 +107,9 @@ def import_bundle(
     for system in bundle.product_systems:
         if system.reference_activity not in activity_ids:
             raise ServiceError(
-                f"product system {system.name!r}: reference process {system.reference_activity} "
-                "is not in the file"
+                Problem(
+                    "lci-system-reference", name=system.name, provider=system.reference_activity
+                )
             )
         session.add(
             ProductSystemRow(
@@ -264,10 +266,8 @@ def _insert_exchanges(
             biosphere = e.kind is ExchangeKind.BIOSPHERE
             target = flow_ids if biosphere else activity_ids
             if e.target not in target:
-                what = "elementary flow" if biosphere else "providing activity"
-                raise ServiceError(
-                    f"activity {activity.name!r}: its {what} {e.target!r} is not in the file"
-                )
+                code = "lci-flow-not-in-file" if biosphere else "lci-provider-not-in-file"
+                raise ServiceError(Problem(code, name=activity.name, target=e.target))
             u = e.uncertainty
             rows.append(
                 (

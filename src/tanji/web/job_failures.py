@@ -9,7 +9,7 @@ from tanji.domain.problems import Problem, problem_of
 from tanji.io.errors import DataFormatError, ImportProblemsError
 from tanji.io.factor_table import FactorTableError
 
-__all__ = ["failure_of"]
+__all__ = ["failure_of", "told"]
 
 
 def failure_of(error: BaseException, *, listed: bool) -> str:
@@ -33,5 +33,12 @@ def failure_of(error: BaseException, *, listed: bool) -> str:
             lines="\n".join(str(e) for e in error.errors),
         )  # fmt: skip
     if isinstance(error, DataFormatError):
-        return Problem("import-unreadable", file=error.source, problem=error.problem)
+        return Problem("import-unreadable", file=error.source, problem=told(error.problem))
     return str(error).split("\n", 1)[0] if listed else str(error)
+
+
+def told(detail: str) -> Problem:
+    """A problem's detail as a :class:`~tanji.domain.problems.Problem`: itself, or the
+    text without a code of its own (a library's words), which a page shows as a detail
+    that is not the platform's words (``import-untold``)."""
+    return detail if isinstance(detail, Problem) else Problem("import-untold", original=detail)

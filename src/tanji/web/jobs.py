@@ -79,7 +79,7 @@ from tanji.services import jobs as queue
 from tanji.services.auth.tokens import now
 from tanji.services.errors import NotFoundError
 from tanji.web.errors import STATUS
-from tanji.web.job_failures import failure_of
+from tanji.web.job_failures import failure_of, told
 from tanji.web.observability import current_request_id, request_id_of
 
 __all__ = [
@@ -470,10 +470,11 @@ class JobRunner:
             url = spec.run(self.app, record.actor, record.payload, report)
         except _KNOWN_ERRORS as error:
             # An import's problems (ImportProblemsError) come as rows for a table.
-            rows = tuple((p.process, p.exchange, p.detail) for p in getattr(error, "problems", ()))
+            problems = getattr(error, "problems", ())
+            rows = tuple((p.process, p.exchange, told(p.detail)) for p in problems)
             message = failure_of(error, listed=bool(rows))
             if isinstance(error, FactorTableError):  # its cells, for the page's table
-                rows = tuple((str(e.row), e.column, e.message) for e in error.errors)
+                rows = tuple((str(e.row), e.column, told(e.message)) for e in error.errors)
             self._write(
                 "failure",
                 lambda s: queue.finish(s, job_id, failed=True, error=message, problems=rows),

@@ -21,6 +21,7 @@ from tanji.domain.lci import (
     ExchangeKind,
     LciBundle,
 )
+from tanji.domain.problems import Problem
 from tanji.domain.units import UnitError, convert
 from tanji.io import policy as pol
 from tanji.io.ecospold2._values import (
@@ -170,9 +171,11 @@ class _DatasetReader:
             self.log.error(
                 self.label,
                 "",
-                f"line {self.activity.sourceline}: expected exactly one reference product "
-                f"(outputGroup 0, amount not 0), found {len(products)}"
-                + ("; its flowData is empty (no exchanges at all)" if empty else ""),
+                Problem(
+                    "spold-reference-empty" if empty else "spold-reference-count",
+                    line=self.activity.sourceline,
+                    count=len(products),
+                ),
             )
             return None
         for exchange, amount, group in co_products:
@@ -189,9 +192,7 @@ class _DatasetReader:
             self.log.error(
                 self.label,
                 where,
-                f"a second output (outputGroup {group}, amount {amount:g}) and ecoSpold2 "
-                "keeps no allocation factors: read an allocated release (cut-off, APOS or "
-                "consequential), or import with --multi-output reference-only",
+                Problem("spold-second-output", group=group, amount=f"{amount:g}"),
             )
         if co_products and self.policy.multi_output != "reference-only":
             return None
@@ -327,8 +328,14 @@ class _Linker:
                 self.log.error(
                     _label(dataset),
                     where,
-                    f"in {item.unit!r}, but its provider {provider.key} ({provider.source}) "
-                    f"produces it in {provider.unit!r}: {error}",
+                    Problem(
+                        "spold-provider-unit",
+                        unit=item.unit,
+                        provider=provider.key,
+                        source=provider.source,
+                        provider_unit=provider.unit,
+                        detail=error,
+                    ),
                 )
                 return None
             self.log.note(
@@ -351,10 +358,10 @@ class _Linker:
         if item.link is not None:
             provider = self.by_key.get(f"{item.link}_{item.product}")
             candidates = [] if provider is None else [provider]
-            wanted = f"activity {item.link} producing {item.product} (its activityLinkId)"
+            wanted = Problem("spold-no-linked-provider", link=item.link, product=item.product)
         else:
             candidates = self.by_product.get(item.product, [])
-            wanted = f"an activity producing intermediateExchangeId {item.product}"
+            wanted = Problem("spold-no-provider", product=item.product)
         if len(candidates) > 1:
             keys = "; ".join(
                 f"{c.activity.name} [{c.activity.location}] ({c.key})" for c in candidates
@@ -370,8 +377,7 @@ class _Linker:
             self.log.error(
                 _label(dataset),
                 where,
-                f"no activityLinkId and {len(candidates)} activities produce it: {keys}; give "
-                "the input an activityLinkId, or import with --providers default-provider",
+                Problem("spold-providers-several", count=len(candidates), listed=keys),
             )
             return None
         if candidates:
@@ -384,8 +390,7 @@ class _Linker:
         self.log.error(
             _label(dataset),
             where,
-            f"expected {wanted} among the files read, found none; read the providers too, or "
-            "drop unlinked inputs with --unlinked cut-off (unlinked='cut-off' from Python)",
+            wanted,
         )
         return None
 
@@ -477,9 +482,10 @@ def _in_flow_units(
         try:
             k = convert(1.0, exchange.unit, flow.unit)
         except UnitError as error:
-            log.error(
-                label, where, f"in {exchange.unit!r} here but {flow.unit!r} elsewhere: {error}"
+            said = Problem(
+                "spold-elementary-unit", unit=exchange.unit, other=flow.unit, detail=error
             )
+            log.error(label, where, said)
             continue
         log.note(
             label, where, pol.UNIT_CONVERTED, f"{exchange.unit} → {flow.unit}: × {k:.10g} (pint)"

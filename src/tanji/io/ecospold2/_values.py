@@ -11,7 +11,8 @@ from typing import Any, Literal
 from lxml import etree  # type: ignore[import-untyped]
 
 from tanji.domain.factors import Uncertainty
-from tanji.io._xml import english_text, finite_number, parse_xml
+from tanji.domain.problems import Problem, problem_of
+from tanji.io._xml import at_line, english_text, finite_number, parse_xml
 from tanji.io.errors import DataFormatError
 
 #: ``LciBundle.format`` of bundles read here.
@@ -42,7 +43,7 @@ def _parse(path: Path) -> _Element:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise DataFormatError(str(path), f"cannot read the file: {error}") from error
+        raise DataFormatError(str(path), Problem("lci-file-unreadable", detail=error)) from error
     return parse_xml(str(path), data)
 
 
@@ -62,8 +63,7 @@ def _datasets(path: Path) -> list[_Element]:
     if etree.QName(root).namespace == _NS1:
         raise DataFormatError(
             str(path),
-            "this is an ecoSpold1 file (namespace EcoSpold01); ecoSpold1 is not supported: "
-            "convert it to ecoSpold2 first (e.g. export it from openLCA or the ecoEditor)",
+            Problem("lci-ecospold1"),
         )
     datasets = [child for child in root if child.tag in _DATASETS]
     if root.tag != _q("ecoSpold") or not datasets:
@@ -73,9 +73,7 @@ def _datasets(path: Path) -> list[_Element]:
             if root.tag == _q("ecoSpold")
             else f"{name.localname} (namespace {name.namespace or 'none'})"
         )
-        raise DataFormatError(
-            str(path), f"expected an ecoSpold2 activityDataset (namespace {_NS}), found {found}"
-        )
+        raise DataFormatError(str(path), Problem("lci-not-ecospold2", namespace=_NS, found=found))
     return datasets
 
 
@@ -91,7 +89,7 @@ class _Context:
         self.source = str(path)
 
     def fail(self, element: _Element, problem: str) -> DataFormatError:
-        return DataFormatError(self.source, f"line {element.sourceline}: {problem}")
+        return DataFormatError(self.source, at_line(element.sourceline, problem))
 
     def number(self, element: _Element, attribute: str, what: str) -> float:
         raw = element.get(attribute)
@@ -107,7 +105,7 @@ class _Context:
         try:
             return finite_number(raw, what)
         except ValueError as error:
-            raise self.fail(element, str(error)) from None
+            raise self.fail(element, problem_of(error)) from None
 
 
 def _text(parent: _Element, tag: str) -> str:

@@ -36,6 +36,7 @@ from tanji.domain.factors import (
     Source,
     Uncertainty,
 )
+from tanji.domain.problems import Problem, problem_of
 from tanji.io._cells import blank, cell_text, from_csv_cell
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import check_xlsx
@@ -89,6 +90,7 @@ class CellError:
     row: int
     column: str
     value: str
+    #: what is wrong: a :class:`~tanji.domain.problems.Problem` (English as ``str``)
     message: str
 
     def __str__(self) -> str:
@@ -131,7 +133,7 @@ def read_factor_table(path: Path) -> list[EmissionFactor]:
     if suffix == ".xlsx":
         sheet, rows = _xlsx_rows(path)
         return _factors(path, rows, sheet=sheet)
-    raise DataFormatError(str(path), "expected a .csv or .xlsx factor table (save .xls as .xlsx)")
+    raise DataFormatError(str(path), Problem("table-suffix"))
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[Cell]]]:
@@ -145,7 +147,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list[Cell]]]:
         # spreadsheet shows each record as one row.
         rows = enumerate(csv.reader(io.StringIO(text)), 1)
         return [(n, [from_csv_cell(cell) for cell in cells]) for n, cells in rows]
-    raise DataFormatError(str(path), "not text in UTF-8 or GB18030/GBK; save the CSV as UTF-8")
+    raise DataFormatError(str(path), Problem("table-encoding"))
 
 
 def _xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[Cell]]]]:
@@ -158,7 +160,9 @@ def _xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[Cell]]]]:
             check_xlsx(path)  # entity bombs, sheets that expand past the caps
             book = openpyxl.load_workbook(path, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-            raise DataFormatError(str(path), f"not an Excel .xlsx workbook ({exc})") from None
+            # the library's words stay out of the page (the catalogue folds ``detail`` away)
+            problem = Problem("template-not-xlsx", detail=exc)
+            raise DataFormatError(str(path), problem) from None
     names = [str(name) for name in book.sheetnames]
     name = next((n for n in names if n.strip().lower() == "factors"), names[0])
     sheet = book[name]
@@ -185,15 +189,14 @@ def _factors(
 ) -> list[EmissionFactor]:
     rows = [(n, cells) for n, cells in rows if any(not blank(c) for c in cells)]
     if not rows:
-        empty = "the file is empty; expected the template's header row (code, name_zh, …)"
-        raise FactorTableError(path, [CellError(1, "", "", empty)], sheet)
+        raise FactorTableError(path, [CellError(1, "", "", Problem("table-empty"))], sheet)
     (header_row, header_cells), records = rows[0], rows[1:]
     columns, errors = _header(header_row, header_cells)
-    if any(e.message.startswith("required column") for e in errors):
+    if any(getattr(e.message, "code", None) == "table-column-missing" for e in errors):
         # Every row would fail the same way; the header is the one thing to fix.
         raise FactorTableError(path, errors, sheet)
     if not records:
-        message = f"no factors below the header (row {header_row})"
+        message = Problem("table-no-rows", row=header_row)
         raise FactorTableError(path, [*errors, CellError(header_row + 1, "", "", message)], sheet)
     factors, row_errors = _read_rows(columns, records)
     errors += _headless_values(header_cells, records) + row_errors
@@ -232,11 +235,13 @@ def _header(number: int, cells: list[Cell]) -> tuple[list[tuple[int, str]], list
         if not name:
             continue
         if name not in _COLUMNS:
-            unknown = f"unknown column{_suggest(name, _COLUMNS)}"
+            unknown = _like("table-unknown-column", name, _COLUMNS)
             errors.append(CellError(number, written, written, unknown))
         elif name in seen:
             letter = get_column_letter(seen[name] + 1)
-            errors.append(CellError(number, name, name, f"column repeated (first in {letter})"))
+            errors.append(
+                CellError(number, name, name, Problem("template-column-repeated", first=letter))
+            )
         else:
             seen[name] = i
             columns.append((i, name))
@@ -244,7 +249,8 @@ def _header(number: int, cells: list[Cell]) -> tuple[list[tuple[int, str]], list
               "a value column (co2_kg, …, co2e_kg)": _VALUE_COLUMNS}  # fmt: skip
     missing = [name for name in _REQUIRED if name not in seen]
     missing += [label for label, group in groups.items() if not seen.keys() & set(group)]
-    errors += [CellError(number, name, "", "required column is missing") for name in missing]
+    missed = Problem("table-column-missing")
+    errors += [CellError(number, name, "", missed) for name in missing]
     return columns, errors
 
 
@@ -256,7 +262,7 @@ def _headless_values(header: list[Cell], records: list[tuple[int, list[Cell]]]) 
             headless = i >= len(header) or blank(header[i])
             if headless and i not in errors and not blank(cell):
                 column = f"column {get_column_letter(i + 1)}"
-                message = "a value in a column without a header; name the column or delete it"
+                message = Problem("table-headless")
                 errors[i] = CellError(number, column, cell_text(cell), message)
     return list(errors.values())
 
@@ -266,7 +272,7 @@ def _check_unique(row: _Row, first_row: dict[str, int]) -> None:
     if not code:
         return
     if code in first_row:
-        row.fail("code", f"duplicate code {code!r}: first used in row {first_row[code]}")
+        row.fail("code", Problem("table-duplicate-code", text=code, row=first_row[code]))
     else:
         first_row[code] = row.row_number
 
@@ -300,7 +306,7 @@ class _Row:
     def required(self, column: str) -> str:
         value = self.text(column)
         if value is None:
-            self.fail(column, "required; the cell is empty")
+            self.fail(column, Problem("table-required"))
             return "?"  # a placeholder: the row is already rejected
         return value
 
@@ -317,7 +323,7 @@ class _Row:
     def integer(self, column: str) -> int | None:
         value = self.number(column)
         if value is not None and not value.is_integer():
-            self.fail(column, f"{self.raw(column)!r} is not a whole number")
+            self.fail(column, Problem("table-not-whole", text=self.raw(column)))
             return None
         return None if value is None else int(value)
 
@@ -333,7 +339,7 @@ class _Row:
                 return date.fromisoformat(text)
         except ValueError:
             pass
-        self.fail(column, f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2024-01-31")
+        self.fail(column, Problem("table-not-date", text=text))
         return None
 
     def choice(
@@ -343,7 +349,7 @@ class _Row:
         value = self.required(column) if required else (self.text(column) or default)
         if value.lower() in allowed:
             return value.lower()
-        self.fail(column, f"{value!r} is not one of {', '.join(allowed)}")  # unless missing
+        self.fail(column, Problem("table-not-one-of", text=value, choices=", ".join(allowed)))
         return default
 
     def flag(self, column: str) -> bool:
@@ -351,7 +357,7 @@ class _Row:
         if value in _TRUE:
             return True
         if value and value not in _FALSE:
-            self.fail(column, f"{self.raw(column)!r} is not true/false (also yes/no, 1/0, 是/否)")
+            self.fail(column, Problem("table-not-flag", text=self.raw(column)))
         return False
 
     def domain(self, build: Callable[[], _T], fallback: _T) -> _T:
@@ -365,7 +371,7 @@ class _Row:
             )
             # A rule over cells that did not parse would only repeat their error.
             if not any(self.failed(c) for c in columns):
-                self.fail(columns[0], str(error))
+                self.fail(columns[0], problem_of(error))
             return fallback
 
 
@@ -456,13 +462,9 @@ def _other_gases(row: _Row) -> list[GasAmount]:
         gas, separator, amount = re.sub("：", ":", part).partition(":")
         kg = _number(amount.strip())
         if not separator or isinstance(kg, str):
-            row.fail(
-                "other_gases", f"{part.strip()!r} is not gas:kg (e.g. SF6:0.001;HFC-134a:0.02)"
-            )
+            row.fail("other_gases", Problem("table-not-gas", text=part.strip()))
         elif gas.strip().lower() not in known:
-            row.fail(
-                "other_gases", f"unknown gas {gas.strip()!r}{_suggest(gas.strip(), known.values())}"
-            )
+            row.fail("other_gases", _like("table-unknown-gas", gas.strip(), known.values()))
         else:
             gases.append(GasAmount(known[gas.strip().lower()], kg))
     return gases
@@ -481,10 +483,7 @@ def _gwp_basis(row: _Row, co2e: float | None) -> str | None:
             return basis
     if text.lower().startswith(AS_PUBLISHED):
         return AS_PUBLISHED  # the rest is a remark, e.g. "(GWP set not stated)"
-    allowed = f"{', '.join(GWP_BASES)}, or 'as published (…)' when the publisher does not say"
-    row.fail(
-        "gwp_basis", f"{text!r} is not a known GWP basis{_suggest(text, GWP_BASES)}; use {allowed}"
-    )
+    row.fail("gwp_basis", _like("table-gwp-basis", text, GWP_BASES, choices=", ".join(GWP_BASES)))
     return text
 
 
@@ -501,12 +500,16 @@ def _number(cell: Cell) -> float | str:
     text = cell_text(cell).strip()
     if _NUMBER.fullmatch(text):
         value = float(text)
-        return value if math.isfinite(value) else f"{text!r} is too large a number"
+        return value if math.isfinite(value) else Problem("template-too-large", text=text)
     if _THOUSANDS.fullmatch(text):
-        return f"{text!r} has a thousands separator: write {text.replace(',', '')}"
-    return f"{text!r} is not a number"
+        return Problem("table-thousands", text=text, plain=text.replace(",", ""))
+    return Problem("table-not-number", text=text)
 
 
-def _suggest(value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _like(code: str, value: str, among: Iterable[str], **values: str) -> Problem:
+    """The problem ``code`` with ``value``, or its ``-like`` form naming the closest of
+    ``among`` (a likely typo)."""
+    close = difflib.get_close_matches(value, list(among), n=1)
+    if close:
+        return Problem(f"{code}-like", text=value, like=close[0], **values)
+    return Problem(code, text=value, **values)

@@ -15,7 +15,8 @@ from tanji.domain.gases import gas_for
 from tanji.domain.lci import (
     ElementaryFlow,
 )
-from tanji.io._xml import english_text, finite_number, parse_xml
+from tanji.domain.problems import Problem, problem_of
+from tanji.io._xml import at_line, english_text, finite_number, parse_xml
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import open_zip
 
@@ -61,7 +62,7 @@ class _Doc:
     root: _Element
 
     def fail(self, element: _Element, problem: str) -> DataFormatError:
-        return DataFormatError(self.source, f"line {element.sourceline}: {problem}")
+        return DataFormatError(self.source, at_line(element.sourceline, problem))
 
 
 def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
@@ -76,8 +77,7 @@ def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
     if not zipfile.is_zipfile(path):
         raise DataFormatError(
             str(path),
-            "expected an ILCD zip or a directory holding the process data sets with their "
-            "flows, flow properties and unit groups",
+            Problem("lci-not-ilcd"),
         )
     try:
         with open_zip(path) as archive:  # entry count, unpacked size and ratio capped
@@ -85,7 +85,7 @@ def _xml_files(path: Path) -> Iterator[tuple[str, bytes]]:
                 if name.lower().endswith(".xml") and not name.endswith("/"):
                     yield f"{path}: {name}", archive.read(name)
     except (zipfile.BadZipFile, OSError) as error:
-        raise DataFormatError(str(path), f"cannot read the zip: {error}") from error
+        raise DataFormatError(str(path), Problem("lci-zip-cannot-read", detail=error)) from error
 
 
 class _Store:
@@ -131,7 +131,7 @@ def _number(doc: _Doc, element: _Element, raw: str, what: str) -> float:
     try:
         return finite_number(raw, what)
     except ValueError as error:
-        raise doc.fail(element, str(error)) from None
+        raise doc.fail(element, problem_of(error)) from None
 
 
 # --------------------------------------------------------------------------------------

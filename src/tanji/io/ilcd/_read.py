@@ -16,6 +16,7 @@ from tanji.domain.lci import (
     ExchangeKind,
     LciBundle,
 )
+from tanji.domain.problems import Problem
 from tanji.io import policy as pol
 from tanji.io.errors import DataFormatError
 from tanji.io.ilcd._data import (
@@ -102,9 +103,7 @@ class _ProcessReader:
                 self.log.error(
                     label,
                     "",
-                    f"line {root.sourceline}: no referenceToReferenceFlow in its "
-                    f"quantitativeReference, and {len(functions)} product outputs or waste "
-                    "inputs to take one from",
+                    Problem("ilcd-no-reference", line=root.sourceline, count=len(functions)),
                 )
                 return None
             chosen = functions
@@ -119,8 +118,7 @@ class _ProcessReader:
                 self.log.error(
                     label,
                     "",
-                    f"line {root.sourceline}: expected one referenceToReferenceFlow in its "
-                    f"quantitativeReference, found {len(references)}",
+                    Problem("ilcd-references", line=root.sourceline, count=len(references)),
                 )
                 return None
             reference_id = " ".join((references[0].text or "").split())
@@ -265,9 +263,7 @@ class _Linker:
                     self.log.error(
                         _label(process),
                         where,
-                        "a second function (a product output or waste input besides the "
-                        "reference flow): allocate it first, or import with --multi-output "
-                        "reference-only",
+                        Problem("ilcd-second-function"),
                     )
                 continue
             provider = self._provider(process, line)
@@ -313,8 +309,7 @@ class _Linker:
             self.log.error(
                 _label(process),
                 where,
-                f"{len(candidates)} processes have this flow as reference: {listed}; import "
-                "with --providers default-provider",
+                Problem("ilcd-providers-several", count=len(candidates), listed=listed),
             )
             return None
         if candidates:
@@ -330,9 +325,7 @@ class _Linker:
         self.log.error(
             _label(process),
             where,
-            "expected a process with this flow as its reference flow among the data sets "
-            "read, found none; read the providers too, or drop unlinked inputs with "
-            "--unlinked cut-off (unlinked='cut-off' from Python)",
+            Problem("ilcd-no-provider"),
         )
         return None
 

@@ -14,6 +14,7 @@ from typing import Any
 import olca_schema as o  # type: ignore[import-untyped]
 
 from tanji.domain.factors import Uncertainty
+from tanji.domain.problems import Problem
 from tanji.io.errors import DataFormatError
 from tanji.io.limits import open_zip
 
@@ -78,7 +79,9 @@ class _Archive:
         try:
             data = json.loads(self.zip.read(entry))
         except (ValueError, zipfile.BadZipFile, OSError) as error:
-            raise DataFormatError(self.source(entry), f"not readable JSON: {error}") from None
+            raise DataFormatError(
+                self.source(entry), Problem("lci-json-unreadable", detail=error)
+            ) from None
         if not isinstance(data, dict):
             raise DataFormatError(self.source(entry), "expected a JSON object")
         return data
@@ -177,11 +180,11 @@ def _open(path: Path) -> zipfile.ZipFile | _Folder:
             str(path), "no such file or folder (expected an openLCA JSON-LD .zip or its folder)"
         )
     if not zipfile.is_zipfile(path):
-        raise DataFormatError(str(path), "not a zip file: expected an openLCA JSON-LD export")
+        raise DataFormatError(str(path), Problem("lci-olca-not-zip"))
     try:
         return open_zip(path)  # entry count, unpacked size and ratio capped
     except (zipfile.BadZipFile, OSError) as error:
-        raise DataFormatError(str(path), f"cannot open the zip: {error}") from None
+        raise DataFormatError(str(path), Problem("lci-zip-unreadable", detail=error)) from None
 
 
 # --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import olca_schema as o  # type: ignore[import-untyped]
 
 from tanji.domain.gases import gas_for
 from tanji.domain.lci import ElementaryFlow
+from tanji.domain.problems import Problem
 from tanji.domain.units import UnitError, convert
 from tanji.io.errors import DataFormatError
 from tanji.io.olca_jsonld._archive import _Archive
@@ -61,8 +62,12 @@ class _Flow:
             if converted is not None:
                 return converted
             raise ValueError(
-                f"flow property {property_name or property_id!r} is not a property "
-                f"of flow {self.name!r} ({self.key})"
+                Problem(
+                    "lci-flow-property",
+                    property=property_name or property_id,
+                    flow=self.name,
+                    key=self.key,
+                )
             )
         if not (unit_id or unit_name):
             return 1.0 / property_factor, ""
@@ -72,7 +77,7 @@ class _Flow:
             if converted is not None:
                 return converted
             raise ValueError(
-                f"unit {unit_name or unit_id!r} is not in the unit group of {quantity.name!r}"
+                Problem("lci-unit-group", unit=unit_name or unit_id, group=quantity.name)
             )
         return unit_factor / property_factor, ""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tanji.domain.factors import DomainError, Uncertainty
+from tanji.domain.problems import Problem, problem_of
 from tanji.io import policy as pol
 from tanji.io.olca_jsonld._archive import _NO_UNCERTAINTY, _Archive
 from tanji.io.olca_jsonld._flows import _Flow, _id_name
@@ -155,7 +156,7 @@ class _Reader:
                     self.log.error(
                         label,
                         _exchange_label(exchange),
-                        "the quantitative reference must be one product output or waste input",
+                        Problem("lci-reference-not-one"),
                     )
                     continue
                 reference = len(products)
@@ -173,13 +174,12 @@ class _Reader:
             self.log.error(
                 label,
                 "",
-                f"no quantitative reference, and {len(products)} product outputs or waste "
-                "inputs to take one from",
+                Problem("lci-no-reference", count=len(products)),
             )
             return None
         products.insert(0, products.pop(reference))
         if products[0].amount <= 0:
-            self.log.error(label, "", "the reference amount must be positive")
+            self.log.error(label, "", Problem("lci-reference-not-positive"))
             return None
         products, allocation = self._allocation(label, process, products, [*demands, *elementary])
         if len(self.log.problems) > problems:
@@ -209,17 +209,15 @@ class _Reader:
         flow = self.flows.get(flow_id)
         amount = exchange.get("amount")
         if flow is None:
-            self.log.error(
-                label, where, f"flow {flow_id} is not in the zip (no flows/{flow_id}.json)"
-            )
+            self.log.error(label, where, Problem("lci-flow-missing", flow=flow_id))
             return None
         if not isinstance(amount, int | float) or not math.isfinite(amount):
-            self.log.error(label, where, f"expected a finite numeric amount, got {amount!r}")
+            self.log.error(label, where, Problem("lci-amount-not-finite", text=repr(amount)))
             return None
         try:
             k, converted = flow.factor(exchange.get("unit"), exchange.get("flowProperty"))
         except ValueError as error:
-            self.log.error(label, where, str(error))
+            self.log.error(label, where, problem_of(error))
             return None
         if converted:
             self.log.note(label, where, pol.UNIT_CONVERTED, converted)

@@ -17,6 +17,7 @@ from tanji.domain.lci import (
     LciBundle,
     ProductSystem,
 )
+from tanji.domain.problems import Problem
 from tanji.io import policy as pol
 from tanji.io.errors import DataFormatError
 from tanji.io.olca_jsonld._archive import _FOLDERS, _PUBLISHER, FORMAT, _Archive, _open
@@ -83,8 +84,7 @@ class _Linker:
                 self.log.error(
                     process.label,
                     where,
-                    f"linked to process {chosen}, which is not in the zip or does not provide "
-                    f"{flow.name!r} ({flow.key})",
+                    Problem("lci-link-missing", provider=chosen, flow=flow.name, key=flow.key),
                 )
                 return None
             # A default provider outside the zip: the candidates below decide.
@@ -98,8 +98,9 @@ class _Linker:
             self.log.error(
                 process.label,
                 where,
-                f"no process link and no default provider, and {len(candidates)} processes "
-                f"provide {flow.name!r}: {listed}; import with --providers default-provider",
+                Problem(
+                    "lci-providers-several", count=len(candidates), flow=flow.name, listed=listed
+                ),
             )
             return None
         if self.policy.unlinked == "cut-off":
@@ -110,8 +111,7 @@ class _Linker:
         self.log.error(
             process.label,
             where,
-            f"no process in the zip provides {flow.name!r} ({flow.key}); import with "
-            "--unlinked cut-off to drop such inputs",
+            Problem("lci-no-provider", flow=flow.name, key=flow.key),
         )
         return None
 

@@ -177,7 +177,11 @@ WORDS: Mapping[str, str] = {
 _DATA = frozenset(
     {"name", "line", "factor", "excluded", "declared", "uscc", "unit", "text", "known",
      "like", "made_for", "product", "current", "column", "file", "first", "activity",
-     "supplier", "given", "choices", "old", "new"}
+     "supplier", "given", "choices", "old", "new", "plain", "gas", "gases", "published",
+     "field", "flow", "key", "listed", "provider", "original",
+     "entry", "source", "provider_unit", "other", "link",
+     "namespace", "found", "property", "group",
+     "what", "target", "rows"}
 )  # fmt: skip
 _WORDED = frozenset({"old", "new", "distribution"})
 
