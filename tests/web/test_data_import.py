@@ -209,14 +209,20 @@ def test_a_form_without_a_file_or_with_the_wrong_one_is_shown_again(
     client: TestClient, province_editor: Member
 ) -> None:
     token = sign_in(client, province_editor.email)
-    response = client.post(
-        "/data/import",
-        data={"csrf_token": token, "format": "xlsx", "name": ""},
-        files={"file": ("factors.csv", b"x", "text/csv")},
-    )
-    assert response.status_code == 422
-    assert "a xlsx import expects a .xlsx file" in response.text
-    assert "a database name of 1 to 200 characters" in response.text
+    for language, expected in (
+        ("zh", ("xlsx 导入需要 .xlsx 文件", "数据库名称应为 1 至 200 个字符")),
+        ("en", ("a xlsx import expects a .xlsx file", "a database name of 1 to 200 characters")),
+    ):
+        response = client.post(
+            f"/data/import?lang={language}",
+            data={"csrf_token": token, "format": "xlsx", "name": ""},
+            files={"file": ("factors.csv", b"x", "text/csv")},
+        )
+        assert response.status_code == 422
+        for text in expected:
+            assert text in response.text
+        if language == "zh":
+            assert "expects a" not in response.text  # the form's problems in Chinese
 
 
 def test_enterprises_and_others_may_not_import(tanji_app: App, client: TestClient) -> None:

@@ -18,6 +18,18 @@ __all__ = ["LCI_IMPORT_TEXTS"]
 LCI_IMPORT_TEXTS: Mapping[str, str] = {
     # a problem without a code of its own (a library's words, a rare case)
     "import-untold": "{original}",
+    # the upload form, checked before any file is read (tanji.services.imports)
+    "import-format-choice": "expected one of {choices}, not '{given}'",
+    "import-file-suffix": "{file}: a {format} import expects a {suffixes} file",
+    "import-no-file": "no file: a {format} import expects a {suffixes} file",
+    "import-database-name": "a database name of 1 to 200 characters, without ':'",
+    "import-version-label": "a version label of at most 50 characters (empty: the next number)",
+    "import-visibility-choice": "expected one of {choices}, not '{given}'",
+    "import-database-kind": "database '{name}' holds {kind} data, not {wanted}",
+    "import-version-exists": (
+        "database '{name}' already has version '{version}'; published versions never "
+        "change: choose a new label"
+    ),
     # the file
     "lci-olca-not-zip": "not a zip file: expected an openLCA JSON-LD export",
     "lci-zip-unreadable": "cannot open the zip: {detail}",

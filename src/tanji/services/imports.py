@@ -315,18 +315,22 @@ def check_import(
     problems: dict[str, str] = {}
     name, version = name.strip(), version.strip()
     if fmt not in FORMATS:
-        problems["format"] = f"expected one of {', '.join(FORMATS)}, not {fmt!r}"
+        problems["format"] = Problem("import-format-choice", choices=", ".join(FORMATS), given=fmt)
     elif not filename or not filename.lower().endswith(UPLOAD_SUFFIXES[fmt]):
+        suffixes = " or ".join(UPLOAD_SUFFIXES[fmt])
         problems["file"] = (
-            f"{filename or 'no file'}: a {fmt} import expects a "
-            f"{' or '.join(UPLOAD_SUFFIXES[fmt])} file"
+            Problem("import-file-suffix", file=filename, format=fmt, suffixes=suffixes)
+            if filename
+            else Problem("import-no-file", format=fmt, suffixes=suffixes)
         )
     if not name or len(name) > 200 or ":" in name:
-        problems["name"] = "a database name of 1 to 200 characters, without ':'"
+        problems["name"] = Problem("import-database-name")
     if len(version) > 50:
-        problems["version"] = "a version label of at most 50 characters (empty: the next number)"
+        problems["version"] = Problem("import-version-label")
     if visibility not in VISIBILITIES:
-        problems["visibility"] = f"expected one of {', '.join(VISIBILITIES)}, not {visibility!r}"
+        problems["visibility"] = Problem(
+            "import-visibility-choice", choices=", ".join(VISIBILITIES), given=visibility
+        )
     problems.update(policy_problems(unlinked, multi_output, providers))
     if problems:
         raise InvalidInputError(
@@ -360,18 +364,17 @@ def _check_destination(session: Session, actor: Actor, order: ImportOrder) -> No
             "add versions to it: import under another name"
         )
     if database.kind != order.kind:
-        message = f"database {target.name!r} holds {database.kind} data, not {order.kind}"
-        raise InvalidInputError(message, fields={"name": message})
+        kind = Problem(
+            "import-database-kind", name=target.name, kind=database.kind, wanted=order.kind
+        )
+        raise InvalidInputError(kind, fields={"name": kind})
     if target.version is not None:
         try:
             get_version(session, database, target.version)
         except NotFoundError:
             return
-        message = (
-            f"database {target.name!r} already has version {target.version!r}; published "
-            "versions never change: choose a new label"
-        )
-        raise InvalidInputError(message, fields={"version": message})
+        exists = Problem("import-version-exists", name=target.name, version=target.version)
+        raise InvalidInputError(exists, fields={"version": exists})
 
 
 def stage_upload(

@@ -16,14 +16,17 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from tanji.domain.problems import problem_of
 from tanji.services import imports
 from tanji.services.catalog import VISIBILITIES
 from tanji.services.errors import InvalidInputError
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.guards import limit
+from tanji.web.i18n import language_of, translations
 from tanji.web.imports import submit_import
 from tanji.web.jobs import JobsDep, job_url
 from tanji.web.security import ActorDep, current_actor, verify_csrf
+from tanji.web.ui.problems import say_all
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
@@ -110,7 +113,8 @@ def start_import(
             multi_output=multi_output, providers=providers,
         )  # fmt: skip
     except InvalidInputError as error:
-        errors = error.fields or {"form": str(error)}
+        fields = error.fields or {"form": problem_of(error)}
+        errors = say_all(fields, translations(language_of(request)).gettext)
         return _form(request, session, actor, values, errors, status_code=422)
     assert file is not None  # check_import refuses a form without a file
     job = submit_import(app, jobs, actor, order, file.file, session)
