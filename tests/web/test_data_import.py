@@ -449,7 +449,8 @@ def test_an_lci_import_lists_every_problem_then_imports_under_the_policies(
     assert done["status"] == "done", done
     summary = client.get(done["result_url"]).text
     assert 'id="import-notes"' in summary
-    assert "cut-off: 1" in summary
+    assert "截断法: 1" in summary  # the note's kind in words
+    assert "cut-off: 1" in client.get(f"{done['result_url']}?lang=en").text
     assert "Test flow 2" in summary
     report = client.get(f"/api/v1/data/imports/{done['result_url'].rsplit('/', 1)[1]}")
     assert report.status_code == 200, report.text
