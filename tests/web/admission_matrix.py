@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import base64
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.integration.db.admission_world import files, record
+from tests.web.matrix_call import Call
 
 from tanji.bootstrap import App
 from tanji.domain.accounts import Actor
 from tanji.services import logins
 from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.admission import databases, submissions
+
+if TYPE_CHECKING:
+    from tests.web.test_permissions_matrix import RequestMaker, World
 
 
 def database(app: App, shared: dict[str, int]) -> int:
@@ -56,3 +60,30 @@ REVIEW = {
     "dqr": {"ter": 2, "ger": 2, "tir": 2, "p": 2}, "recommendation": "admit",
     "summary": "Matrix review.",
 }  # fmt: skip
+
+
+# --- request makers of the admission rows of tests/web/test_permissions_matrix.py
+
+
+def submit(world: World) -> Call:
+    body = submission_body(world.app, world.shared)
+    return Call("/api/v1/admission/submissions", body)
+
+
+def submission(suffix: str = "", body: Any = None) -> RequestMaker:
+    """A fresh submission of the matrix enterprise (``…/submissions/ID`` + ``suffix``)."""
+
+    def make(world: World) -> Call:
+        sid = fresh_submission(world.app, world.shared, world.enterprise.actor)
+        return Call(f"/api/v1/admission/submissions/{sid}{suffix}", body)
+
+    return make
+
+
+def affected(world: World) -> Call:
+    name = world.factor_ref.split(":")[0]  # a shipped database, published
+    return Call(f"/api/v1/admission/affected?database={name}")
+
+
+def propagation(world: World) -> Call:
+    return Call("/api/v1/admission/propagation", {"database": world.factor_ref.split(":")[0]})

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.web.matrix_call import Call
+
 from tanji.services import accounts, logins
 from tanji.services.desk import plans
 
 if TYPE_CHECKING:
-    from tests.web.test_permissions_matrix import Call, World
+    from tests.web.test_permissions_matrix import World
 
 YEAR = 2095
 
@@ -22,8 +24,6 @@ def _version(world: World) -> int | None:
 
 
 def read_plan(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     if _version(world) is None:
         email, password, _ = accounts.DEMO_ACCOUNTS[3]
         with world.app.unit_of_work() as uow:
@@ -34,8 +34,6 @@ def read_plan(world: World) -> Call:
 
 
 def change_plan(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     body = {"focus_sectors": ["steel", "textile"], "city_targets": {"CN-JS-NJ": 2},
             "version": _version(world)}  # fmt: skip
     return Call(f"/api/v1/desk/plans/{YEAR}", body)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from tests.web.label_matrix import demo_label
+from tests.web.matrix_call import Call
 
 from tanji.db.directory_tables import DisclosureRow
 from tanji.db.label_tables import LabelRow
@@ -15,7 +16,7 @@ from tanji.db.models import CertificateRow
 from tanji.services.directory.contacts import send_request
 
 if TYPE_CHECKING:
-    from tests.web.test_permissions_matrix import Call, World
+    from tests.web.test_permissions_matrix import World
 
 
 def demo_certificate(world: World) -> tuple[str, int]:
@@ -32,34 +33,24 @@ def demo_certificate(world: World) -> tuple[str, int]:
 
 
 def product(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     return Call(f"/api/v1/directory/products/{demo_certificate(world)[0]}")
 
 
 def company(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     return Call(f"/api/v1/directory/companies/{demo_certificate(world)[1]}")
 
 
 def compare(world: World) -> Call:
     """The same product twice: refused (409) for everyone — the rule, not the caller."""
-    from tests.web.test_permissions_matrix import Call
-
     number = demo_certificate(world)[0]
     return Call(f"/api/v1/directory/compare?a={number}&b={number}")
 
 
 def procurement(_: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     return Call("/api/v1/directory/procurement?category=general&declared_unit=1%20piece")
 
 
 def contact(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     body = {"certificate": demo_certificate(world)[0], "message": "矩阵测试：请报价。"}
     return Call("/api/v1/directory/contact-requests", body)
 
@@ -67,8 +58,6 @@ def contact(world: World) -> Call:
 def reply(world: World) -> Call:
     """A fresh request from the matrix enterprise to the demo battery maker: the buyer's
     members may not answer it (403), other organisations do not see it (404)."""
-    from tests.web.test_permissions_matrix import Call
-
     with world.app.unit_of_work() as uow:
         request_id = send_request(
             uow.session, world.enterprise.actor, demo_certificate(world)[0], "矩阵测试"
@@ -78,8 +67,6 @@ def reply(world: World) -> Call:
 
 def disclosure(world: World) -> Call:
     """Version 0 is current for every caller: the callers' texts are cleared first."""
-    from tests.web.test_permissions_matrix import Call
-
     orgs = [world.enterprise.actor.org_id, world.other.actor.org_id]
     with world.app.unit_of_work() as uow:
         uow.session.execute(delete(DisclosureRow).where(DisclosureRow.org_id.in_(orgs)))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
+from tests.web.matrix_call import Call
+
 from tanji.bootstrap import App
 from tanji.domain.accounts import OrgKind
 from tanji.services import accounts, logins
@@ -14,7 +16,7 @@ from tanji.services.accounts import DEMO_ACCOUNTS
 from tanji.services.hub import policy, providers
 
 if TYPE_CHECKING:
-    from tests.web.test_permissions_matrix import Call, World
+    from tests.web.test_permissions_matrix import World
 
 _PASSWORD = "correct-horse-9"
 
@@ -44,21 +46,15 @@ def policy_item(app: App) -> int:
 
 
 def service(world: World, suffix: str = "", body: object = None) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     return Call(f"/api/v1/providers/services/{service_id(world.app, world.shared)}{suffix}", body)
 
 
 def edit_item(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     body = {"kind": "notice", "title": "改过", "body": "正文", "version": 1}
     return Call(f"/api/v1/policy/{policy_item(world.app)}", body)
 
 
 def read_item(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     if "hub_item" not in world.shared:
         world.shared["hub_item"] = policy_item(world.app)
     return Call(f"/api/v1/policy/{world.shared['hub_item']}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from tests.web.matrix_call import Call
 
 from tanji.bootstrap import App
 from tanji.db.label_tables import LabelRow
@@ -17,7 +18,7 @@ from tanji.services.signing import KeyRing
 from tanji.web.security import secret_key
 
 if TYPE_CHECKING:
-    from tests.web.test_permissions_matrix import Call, World
+    from tests.web.test_permissions_matrix import World
 
 
 def _keys(app: App) -> KeyRing:
@@ -42,22 +43,16 @@ def _certificate(app: App) -> tuple[str, object]:
 
 
 def issue(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     number, _ = _certificate(world.app)
     return Call("/api/v1/labels", {"certificate": number})
 
 
 def read(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     return Call(f"/api/v1/labels/{demo_label(world.app)}")
 
 
 def revoke(world: World) -> Call:
     """A fresh label of the demo certificate (issued by the operator) to revoke."""
-    from tests.web.test_permissions_matrix import Call
-
     from tanji.services import logins
     from tanji.services.accounts import DEMO_ACCOUNTS
 
@@ -71,7 +66,5 @@ def revoke(world: World) -> Call:
 
 
 def identifiers(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     body = {"gtin": "09520123456788", "handle": "88.100.1/MATRIX-1"}  # GS1's example GTIN
     return Call(f"/api/v1/products/{world.product()}/identifiers", body)

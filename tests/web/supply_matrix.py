@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tests.web.matrix_call import Call
+
 from tanji.db.models import OrganisationRow, ProductRow
 from tanji.domain.accounts import Actor
 from tanji.services import products
@@ -19,7 +21,7 @@ from tanji.services.supply import answers, requests
 from tanji.services.supply.requests import RequestInput
 
 if TYPE_CHECKING:
-    from tests.web.test_permissions_matrix import Call, World
+    from tests.web.test_permissions_matrix import World
 
 PACT = Path(__file__).resolve().parents[2] / "examples" / "pv" / "supplier-wafer.pact.json"
 DUE = date.today() + timedelta(days=30)
@@ -59,8 +61,6 @@ def to_us(world: World, unit: str = "1 kg") -> int:
 
 
 def create(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     body = {
         "product_name": "矩阵零件", "declared_unit": "1 kg", "due_date": DUE.isoformat(),
         "supplier_uscc": _uscc(world, _fresh(world).org_id),
@@ -69,8 +69,6 @@ def create(world: World) -> Call:
 
 
 def read(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     if "supply" not in world.shared:
         world.shared["supply"] = asked(world)
     return Call(f"/api/v1/supply/requests/{world.shared['supply']}")
@@ -80,8 +78,6 @@ def step(what: str, body: object = None) -> object:
     """A step on a fresh request addressed to the matrix's enterprise."""
 
     def make(world: World) -> Call:
-        from tests.web.test_permissions_matrix import Call
-
         return Call(f"/api/v1/supply/requests/{to_us(world)}/{what}", body)
 
     return make
@@ -89,8 +85,6 @@ def step(what: str, body: object = None) -> object:
 
 def answer(world: World) -> Call:
     """Answer with the enterprise's own footprint (a request in its declared unit)."""
-    from tests.web.test_permissions_matrix import Call
-
     result_id = world.result()
     with world.app.unit_of_work() as uow:
         found = next(f for f in answers.own_footprints(uow.session, world.enterprise.actor)
@@ -100,22 +94,16 @@ def answer(world: World) -> Call:
 
 
 def pact(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     files = {"file": (PACT.name, PACT.read_bytes(), "application/json")}
     return Call(f"/api/v1/supply/requests/{to_us(world)}/pact", files=files)
 
 
 def remind(world: World) -> Call:
-    from tests.web.test_permissions_matrix import Call
-
     return Call(f"/api/v1/supply/requests/{asked(world)}/remind")
 
 
 def link(world: World) -> Call:
     """An answered request of the enterprise, linked into a line of a fresh product."""
-    from tests.web.test_permissions_matrix import Call
-
     lead = world.enterprise.actor
     product_id = world.fresh_product()
     with world.app.unit_of_work() as uow:

@@ -29,14 +29,17 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.web import (
     admission_matrix,
+    benchmark_matrix,
     desk_matrix,
     directory_matrix,
     hub_matrix,
     label_matrix,
+    pact_matrix,
     supply_matrix,
 )
 from tests.web.conftest import PASSWORD, Member, add_member, new_enterprise, random_uscc, token_for
 from tests.web.job_calls import submit_call
+from tests.web.matrix_call import Call
 from tests.web.test_certification_api import ROUTES as CERTIFICATION_ROUTES
 
 from tanji.bootstrap import App
@@ -57,18 +60,6 @@ TOKEN = "token-product.read"
 #: The columns: who calls. ``TOKEN`` is an API token of the enterprise's admin limited
 #: to ``product.read``; ``OTHER`` is the admin of a different enterprise (tenant isolation).
 CALLERS = (ANON, VIEWER, EDITOR, ADMIN, OTHER, CERTIFIER, PROVINCE, PLATFORM, TOKEN)
-
-
-@dataclass(frozen=True)
-class Call:
-    """The concrete request of a row: its URL and, for writes, its JSON body or its
-    multipart ``files`` (``{field: (file name, content, media type)}``) with their form
-    fields (``data``)."""
-
-    url: str
-    json: Any = None
-    files: dict[str, tuple[str, bytes, str]] | None = None
-    data: dict[str, str] | None = None
 
 
 @dataclass
@@ -291,57 +282,6 @@ def _compare(world: World) -> Call:
     return Call(f"/api/v1/results/compare?a={world.result()}&b={world.result()}")
 
 
-# --- PACT data exchange: the enterprise's partners, served footprints, partners' hosts.
-# A made partner, footprint or connection belongs to the matrix enterprise; its host
-# (https://127.0.0.1:9) refuses connections, so a fetch or request reaches the network
-# step and fails there (400) — the permission checks before it are what the row shows.
-
-
-def _pact_partner(suffix: str = "") -> RequestMaker:
-    def make(world: World) -> Call:
-        from tanji.services.pact import host
-
-        with world.app.unit_of_work() as uow:
-            issued = host.add_partner(uow.session, world.enterprise.actor, f"P {_unique()}")
-        return Call(f"/api/v1/pact/partners/{issued.partner_id}{suffix}", {})
-
-    return make
-
-
-def _pact_footprint(suffix: str = "", body: Any = None) -> RequestMaker:
-    def make(world: World) -> Call:
-        import uuid
-
-        from tanji.services.pact import host
-        from tanji.services.pact.testhost import illustrative_footprints
-
-        document = {**illustrative_footprints()[0], "id": str(uuid.uuid4())}
-        with world.app.unit_of_work() as uow:
-            row = host.add_footprint(uow.session, world.enterprise.actor, document)
-        return Call(f"/api/v1/pact/footprints/{row.id}{suffix}", body)
-
-    return make
-
-
-def _pact_connection(suffix: str = "", body: Any = None) -> RequestMaker:
-    def make(world: World) -> Call:
-        from tanji.services.pact import client
-
-        with world.app.unit_of_work() as uow:
-            row = client.add_connection(
-                uow.session, world.enterprise.actor, "Host", "https://127.0.0.1:9", "id", "s"
-            )
-        return Call(f"/api/v1/pact/connections/{row.id}{suffix}", body)
-
-    return make
-
-
-def _pact_publish(world: World) -> Call:
-    body = {"result_id": world.result(), "product_ids": ["urn:gtin:1"],
-            "company_ids": ["urn:uuid:a"], "product_mass_per_declared_unit": 1.0}  # fmt: skip
-    return Call("/api/v1/pact/footprints", body)
-
-
 def _factor_table() -> bytes:
     """A one-factor table in the template (docs/factor-template.md)."""
     return (
@@ -366,33 +306,6 @@ def _job(world: World) -> Call:
     return Call(f"/api/v1/jobs/{world.submitted_job()}")
 
 
-# --- admission (issue 15): targets made by tests/web/admission_matrix.py
-
-
-def _admission_submit(world: World) -> Call:
-    body = admission_matrix.submission_body(world.app, world.shared)
-    return Call("/api/v1/admission/submissions", body)
-
-
-def _admission(suffix: str = "", body: Any = None) -> RequestMaker:
-    """A fresh submission of the matrix enterprise (``…/submissions/ID`` + ``suffix``)."""
-
-    def make(world: World) -> Call:
-        sid = admission_matrix.fresh_submission(world.app, world.shared, world.enterprise.actor)
-        return Call(f"/api/v1/admission/submissions/{sid}{suffix}", body)
-
-    return make
-
-
-def _admission_affected(world: World) -> Call:
-    name = world.factor_ref.split(":")[0]  # a shipped database, published
-    return Call(f"/api/v1/admission/affected?database={name}")
-
-
-def _admission_propagation(world: World) -> Call:
-    return Call("/api/v1/admission/propagation", {"database": world.factor_ref.split(":")[0]})
-
-
 def _ledger_receipt(world: World) -> Call:
     index = _ledger_inclusion(world).url.split("index=")[1].split("&")[0]
     return Call(f"/api/v1/ledger/receipt?index={index}")
@@ -402,56 +315,6 @@ def _ledger_inclusion(world: World) -> Call:
     with world.app.unit_of_work() as uow:
         entry = ledger.append(uow.session, "test.matrix", "matrix", {})
     return Call(f"/api/v1/ledger/proof/inclusion?index={entry.index}&tree_size={entry.index + 1}")
-
-
-# --- benchmarks (issue 16)
-_ENERGY = {"year": 2024, "industry": "C3841", "value_added": 1000.0,
-           "energy": [{"carrier": "electricity", "amount": 100000, "unit": "kWh",
-                       "factor": "cn-electricity:CN-ELEC-LOC-2022-CN-JS"}]}  # fmt: skip
-_OFFICIAL = {"category": "matrix-category", "declared_unit": "1 kg", "year": 2024,
-             "kind": "limit", "value": 10.0, "document": "矩阵测试文件"}  # fmt: skip
-_POLICY = {"category": "matrix-category", "declared_unit": "1 kg"}
-#: The published bounds again (a row must not change what other tests see).
-_METHOD = {"level_bounds": [0.6, 2.0], "grade_bounds": [0.6, 0.8, 1.2, 2.0],
-           "source": "矩阵测试：浙江省规上工业企业碳效等级评价方法"}  # fmt: skip
-_VALUES = "/api/v1/benchmarks/values?category=lithium-battery&declared_unit=1%20kWh"
-_AVERAGE = {"industry": "M-TEST", "year": 2024, "value": 1.0, "source": "矩阵测试"}
-
-
-def _energy_reported(world: World) -> None:
-    """The enterprise's energy report (once), so its 碳效码 exists."""
-    if "energy" not in world.shared:
-        from tanji.services.benchmarks.efficiency import report_energy
-
-        with world.app.unit_of_work() as uow:
-            report_energy(uow.session, world.editor.actor, **_ENERGY)  # type: ignore[arg-type]
-        world.shared["energy"] = 1
-
-
-def _own_efficiency(world: World) -> Call:
-    _energy_reported(world)
-    return Call("/api/v1/efficiency")
-
-
-def _org_efficiency(world: World) -> Call:
-    _energy_reported(world)
-    return Call(f"/api/v1/efficiency/organisations/{world.enterprise.actor.org_id}")
-
-
-def _bench(suffix: str, body: Any = None) -> RequestMaker:
-    """A benchmark call about the enterprise's shared product."""
-    return lambda world: Call(f"/api/v1/benchmarks/products/{world.product()}{suffix}", body)
-
-
-def _keep(world: World) -> Call:
-    lever = {"kind": "process-efficiency", "line": "main-material", "share": 0.1}
-    product_id = world.fresh_product()
-    with world.app.unit_of_work() as uow:
-        row = uow.session.get(ProductRow, product_id)
-        assert row is not None
-        version = row.version
-    url = f"/api/v1/benchmarks/products/{product_id}/diagnosis/keep"
-    return Call(url, {"lever": lever, "version": version})
 
 
 # fmt: off
@@ -633,20 +496,20 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         request=lambda _: Call("/api/v1/pact/partners", {"name": "Kunde"})),
     row("PATCH", "/api/v1/pact/partners/{partner_id}",
                                                      401, 403, 403, 200, 403, 403, 403, 403, 403,
-        request=_pact_partner()),
+        request=pact_matrix.partner()),
     row("POST", "/api/v1/pact/partners/{partner_id}/secret",
                                                      401, 403, 403, 200, 403, 403, 403, 403, 403,
-        request=_pact_partner("/secret")),
+        request=pact_matrix.partner("/secret")),
     row("GET", "/api/v1/pact/footprints",            401, 200, 200, 200, 200, 200, 200, 200, 200),
     # (the matrix result states no reference period: the admin passes the checks, 422)
     row("POST", "/api/v1/pact/footprints",           401, 403, 403, 422, 404, 403, 403, 403, 403,
-        request=_pact_publish),
+        request=pact_matrix.publish),
     row("PATCH", "/api/v1/pact/footprints/{footprint_id}",
                                                      401, 403, 403, 200, 404, 404, 404, 404, 403,
-        request=_pact_footprint(body={})),
+        request=pact_matrix.footprint(body={})),
     row("GET", "/api/v1/pact/footprints/{footprint_id}/catenax",
                                                      401, 200, 200, 200, 404, 404, 404, 404, 200,
-        request=_pact_footprint("/catenax?waste_incineration=cut-off&packaging_included=false")),
+        request=pact_matrix.footprint("/catenax?waste_incineration=cut-off&packaging_included=false")),
     row("GET", "/api/v1/pact/connections",           401, 200, 200, 200, 200, 200, 200, 200, 200),
     row("POST", "/api/v1/pact/connections",          401, 403, 403, 201, 201, 403, 403, 403, 403,
         request=lambda _: Call("/api/v1/pact/connections", {
@@ -654,13 +517,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "client_secret": "s"})),
     row("GET", "/api/v1/pact/connections/{connection_id}/footprints",
                                                      401, 400, 400, 400, 404, 404, 404, 404, 400,
-        request=_pact_connection("/footprints")),
+        request=pact_matrix.connection("/footprints")),
     row("POST", "/api/v1/pact/connections/{connection_id}/footprints/{pf_id}/import",
                                                      401, 403, 400, 400, 404, 403, 403, 403, 403,
-        request=_pact_connection(f"/footprints/{'0' * 8}-0000-0000-0000-{'0' * 12}/import")),
+        request=pact_matrix.connection(f"/footprints/{'0' * 8}-0000-0000-0000-{'0' * 12}/import")),
     row("POST", "/api/v1/pact/connections/{connection_id}/requests",
                                                      401, 403, 400, 400, 404, 403, 403, 403, 403,
-        request=_pact_connection("/requests", {"productId": ["urn:gtin:1"]})),
+        request=pact_matrix.connection("/requests", {"productId": ["urn:gtin:1"]})),
     row("GET", "/api/v1/pact/events",                401, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/pact/results/{result_id}/battery-passport",
                                                      401, 422, 422, 422, 404, 404, 404, 422, 422,
@@ -672,36 +535,36 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # operator) sets them; grades and diagnosis follow product.read and the tenant.
     row("GET", "/api/v1/benchmarks/categories",      401, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/benchmarks/values",          401, 200, 200, 200, 200, 200, 200, 200, 200,
-        request=lambda _: Call(_VALUES)),
+        request=lambda _: Call(benchmark_matrix.VALUES)),
     row("POST", "/api/v1/benchmarks/official-values",
                                                       401, 403, 403, 403, 403, 403, 201, 201, 403,
-        request=lambda _: Call("/api/v1/benchmarks/official-values", _OFFICIAL)),
+        request=lambda _: Call("/api/v1/benchmarks/official-values", benchmark_matrix.OFFICIAL)),
     row("POST", "/api/v1/benchmarks/policies",       401, 403, 403, 403, 403, 403, 201, 201, 403,
-        request=lambda _: Call("/api/v1/benchmarks/policies", _POLICY)),
+        request=lambda _: Call("/api/v1/benchmarks/policies", benchmark_matrix.POLICY)),
     row("GET", "/api/v1/benchmarks/distribution",    401, 403, 403, 403, 403, 403, 200, 200, 403),
     row("GET", "/api/v1/benchmarks/products/{product_id}/grade",
                                                       401, 200, 200, 200, 404, 404, 404, 200, 200,
-        request=_bench("/grade?iterations=20")),
+        request=benchmark_matrix.bench("/grade?iterations=20")),
     row("POST", "/api/v1/benchmarks/products/{product_id}/diagnosis",
                                                       401, 200, 200, 200, 404, 404, 404, 200, 200,
-        request=_bench("/diagnosis", {"iterations": 20})),
+        request=benchmark_matrix.bench("/diagnosis", {"iterations": 20})),
     row("POST", "/api/v1/benchmarks/products/{product_id}/diagnosis/keep",
                                                       401, 403, 200, 200, 404, 403, 403, 403, 403,
-        request=_keep),
+        request=benchmark_matrix.keep),
     # 碳效码: an enterprise reads its own (a token too); departments and the operator all.
     row("GET", "/api/v1/efficiency",                 401, 200, 200, 200, 404, 404, 404, 404, 200,
-        request=_own_efficiency),
+        request=benchmark_matrix.own_efficiency),
     row("GET", "/api/v1/efficiency/overview",        401, 403, 403, 403, 403, 403, 200, 200, 403),
     row("GET", "/api/v1/efficiency/organisations/{org_id}",
                                                       401, 200, 200, 200, 403, 403, 200, 200, 200,
-        request=_org_efficiency),
+        request=benchmark_matrix.org_efficiency),
     row("POST", "/api/v1/efficiency/reports",        401, 403, 201, 201, 201, 403, 403, 403, 403,
-        request=lambda _: Call("/api/v1/efficiency/reports", _ENERGY)),
+        request=lambda _: Call("/api/v1/efficiency/reports", benchmark_matrix.ENERGY)),
     row("POST", "/api/v1/efficiency/method",         401, 403, 403, 403, 403, 403, 201, 201, 403,
-        request=lambda _: Call("/api/v1/efficiency/method", _METHOD)),
+        request=lambda _: Call("/api/v1/efficiency/method", benchmark_matrix.METHOD)),
     row("POST", "/api/v1/efficiency/industry-averages",
                                                       401, 403, 403, 403, 403, 403, 201, 201, 403,
-        request=lambda _: Call("/api/v1/efficiency/industry-averages", _AVERAGE)),
+        request=lambda _: Call("/api/v1/efficiency/industry-averages", benchmark_matrix.AVERAGE)),
     # Admission (docs/admission.md): enterprises and associations submit (editors); a
     # submission is read by its parties (the matrix enterprise's people: submitter), the
     # sector's department and the operator; reviewers must be registered (409 for the
@@ -717,24 +580,24 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "/api/v1/admission/databases/no-such-database/versions/1/export?format=jsonld"
         )),
     row("POST", "/api/v1/admission/submissions",      401, 403, 201, 201, 201, 403, 403, 403, 403,
-        request=_admission_submit),
+        request=admission_matrix.submit),
     row("GET", "/api/v1/admission/submissions",       401, 200, 200, 200, 200, 200, 200, 200, 200),
     row("GET", "/api/v1/admission/submissions/{submission_id}",
                                                       404, 200, 200, 200, 404, 404, 200, 200, 200,
-        request=_admission()),
+        request=admission_matrix.submission()),
     row("POST", "/api/v1/admission/submissions/{submission_id}/reviews",
                                                       401, 403, 409, 409, 409, 409, 403, 403, 403,
-        request=_admission("/reviews", admission_matrix.REVIEW)),
+        request=admission_matrix.submission("/reviews", admission_matrix.REVIEW)),
     row("POST", "/api/v1/admission/submissions/{submission_id}/admit",
                                                       401, 403, 403, 403, 403, 403, 409, 403, 403,
-        request=_admission("/admit")),
+        request=admission_matrix.submission("/admit")),
     row("POST", "/api/v1/admission/submissions/{submission_id}/reject",
                                                       401, 403, 403, 403, 403, 403, 204, 403, 403,
-        request=_admission("/reject", {"reasons": ["Matrix."]})),
+        request=admission_matrix.submission("/reject", {"reasons": ["Matrix."]})),
     row("GET", "/api/v1/admission/affected",          401, 200, 200, 200, 200, 200, 200, 200, 200,
-        request=_admission_affected),
+        request=admission_matrix.affected),
     row("POST", "/api/v1/admission/propagation",      401, 403, 403, 403, 403, 403, 202, 202, 403,
-        request=_admission_propagation),
+        request=admission_matrix.propagation),
     # --- green supply chains (tests/web/supply_matrix.py): enterprise editors ask and
     # answer (supply.request, supply.answer); everyone reads their own side's requests;
     # a request of neither side is not found.

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Form, Query
+from fastapi import Depends, Form, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
@@ -302,22 +302,7 @@ def policy_page(
     return render(request, "hub/policy_item.html", context)
 
 
-def _policy_values(
-    kind: str, title: str, title_en: str, summary: str, body: str, body_en: str, source: str,
-    starts_on: date | None, ends_on: date | None, location: str, illustrative: bool,
-) -> dict[str, Any]:  # fmt: skip
-    return {
-        "kind": kind, "title": title, "title_en": title_en, "summary": summary, "body": body,
-        "body_en": body_en, "source": source, "starts_on": starts_on, "ends_on": ends_on,
-        "location": location, "illustrative": illustrative,
-    }  # fmt: skip
-
-
-@router.post("/policy", response_model=None)
-def policy_publish(
-    request: Request,
-    session: SessionDep,
-    actor: ActorDep,
+def _policy_form(
     kind: Annotated[str, Form(max_length=20)] = "",
     title: Annotated[str, Form(max_length=300)] = "",
     title_en: Annotated[str, Form(max_length=300)] = "",
@@ -329,10 +314,26 @@ def policy_publish(
     ends_on: Annotated[date | None, Form()] = None,
     location: Annotated[str, Form(max_length=300)] = "",
     illustrative: Annotated[bool, Form()] = False,
+) -> dict[str, Any]:
+    """A policy item's fields as its form (publish and update) sends them."""
+    return {
+        "kind": kind, "title": title, "title_en": title_en, "summary": summary, "body": body,
+        "body_en": body_en, "source": source, "starts_on": starts_on, "ends_on": ends_on,
+        "location": location, "illustrative": illustrative,
+    }  # fmt: skip
+
+
+PolicyForm = Annotated[dict[str, Any], Depends(_policy_form)]
+
+
+@router.post("/policy", response_model=None)
+def policy_publish(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    values: PolicyForm,
 ) -> HTMLResponse | RedirectResponse:
     """Publish an item."""
-    values = _policy_values(kind, title, title_en, summary, body, body_en, source, starts_on,
-                            ends_on, location, illustrative)  # fmt: skip
     try:
         item_id = policy.publish_item(session, actor, **values)
     except InvalidInputError as error:
@@ -360,21 +361,9 @@ def policy_update(
     session: SessionDep,
     actor: ActorDep,
     version: Annotated[int, Form(ge=1, le=MAX_ID)],
-    kind: Annotated[str, Form(max_length=20)] = "",
-    title: Annotated[str, Form(max_length=300)] = "",
-    title_en: Annotated[str, Form(max_length=300)] = "",
-    summary: Annotated[str, Form(max_length=2000)] = "",
-    body: Annotated[str, Form(max_length=100_000)] = "",
-    body_en: Annotated[str, Form(max_length=100_000)] = "",
-    source: Annotated[str, Form(max_length=2000)] = "",
-    starts_on: Annotated[date | None, Form()] = None,
-    ends_on: Annotated[date | None, Form()] = None,
-    location: Annotated[str, Form(max_length=300)] = "",
-    illustrative: Annotated[bool, Form()] = False,
+    values: PolicyForm,
 ) -> HTMLResponse | RedirectResponse:
     """Change an item (name the version you read)."""
-    values = _policy_values(kind, title, title_en, summary, body, body_en, source, starts_on,
-                            ends_on, location, illustrative)  # fmt: skip
     try:
         policy.update_item(session, actor, item_id, version=version, **values)
     except (InvalidInputError, ConflictError) as error:

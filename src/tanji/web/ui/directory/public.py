@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import File, Query, UploadFile
+from fastapi import Depends, File, Query, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -145,35 +145,31 @@ def guide_page(request: Request) -> HTMLResponse:
     return render(request, "directory/guide.html", {})
 
 
-def _procurement(
-    session: SessionDep, category: str, declared_unit: str, threshold: str, grade: str
-) -> procurement.Procurement | None:
-    if not category:
-        return None
+def _procurement_query(
+    category: Text = "", declared_unit: Text = "", threshold: Text = "", grade: Text = ""
+) -> dict[str, str]:
+    """The procurement criteria as the page and its exports take them."""
+    return {"category": category, "declared_unit": declared_unit, "threshold": threshold,
+            "grade": grade}  # fmt: skip
+
+
+ProcurementQuery = Annotated[dict[str, str], Depends(_procurement_query)]
+
+
+def _procurement(session: SessionDep, query: dict[str, str]) -> procurement.Procurement:
     return procurement.procurement(
-        session, category, declared_unit,
-        threshold=_number("threshold", threshold), grade=grade,
+        session, query["category"], query["declared_unit"],
+        threshold=_number("threshold", query["threshold"]), grade=query["grade"],
     )  # fmt: skip
 
 
-@router.get("/directory/procurement")
-def procurement_page(
+def _procurement_page(
     request: Request,
     session: SessionDep,
-    category: Text = "",
-    declared_unit: Text = "",
-    threshold: Text = "",
-    grade: Text = "",
+    query: dict[str, str],
+    view: procurement.Procurement | None,
+    error: str,
 ) -> HTMLResponse:
-    """Products of a category meeting a threshold or grade, for a tender."""
-    gettext = translations(language_of(request)).gettext
-    query = {"category": category, "declared_unit": declared_unit, "threshold": threshold,
-             "grade": grade}  # fmt: skip
-    error, view = "", None
-    try:
-        view = _procurement(session, category, declared_unit, threshold, grade)
-    except InvalidInputError as problem:
-        error = field_error(problem, gettext)
     context = words(request) | {
         "query": query, "view": view, "error": error,
         "pairs": listing.categories(session), "export_query": urlencode(query),
@@ -181,15 +177,23 @@ def procurement_page(
     return render(request, "directory/procurement.html", context, status_code=422 if error else 200)
 
 
+@router.get("/directory/procurement")
+def procurement_page(
+    request: Request, session: SessionDep, query: ProcurementQuery
+) -> HTMLResponse:
+    """Products of a category meeting a threshold or grade, for a tender."""
+    gettext = translations(language_of(request)).gettext
+    error, view = "", None
+    try:
+        view = _procurement(session, query) if query["category"] else None
+    except InvalidInputError as problem:
+        error = field_error(problem, gettext)
+    return _procurement_page(request, session, query, view, error)
+
+
 @router.get("/directory/procurement.{fmt}")
 def procurement_export(
-    request: Request,
-    session: SessionDep,
-    fmt: str,
-    category: Text = "",
-    declared_unit: Text = "",
-    threshold: Text = "",
-    grade: Text = "",
+    request: Request, session: SessionDep, fmt: str, query: ProcurementQuery
 ) -> Response:
     """The procurement list as CSV or XLSX (column headings in the page's language); bad
     criteria show the procurement page with the field's error (422)."""
@@ -197,18 +201,9 @@ def procurement_export(
     try:
         if fmt not in procurement.EXPORT_FORMATS:
             raise InvalidInputError(f"format {fmt!r}", fields={"format": "csv or xlsx"})
-        view = procurement.procurement(
-            session, category, declared_unit, threshold=_number("threshold", threshold),
-            grade=grade,
-        )  # fmt: skip
+        view = _procurement(session, query)
     except InvalidInputError as problem:
-        query = {"category": category, "declared_unit": declared_unit, "threshold": threshold,
-                 "grade": grade}  # fmt: skip
-        context = words(request) | {
-            "query": query, "view": None, "error": field_error(problem, gettext),
-            "pairs": listing.categories(session), "export_query": urlencode(query),
-        }  # fmt: skip
-        return render(request, "directory/procurement.html", context, status_code=422)
+        return _procurement_page(request, session, query, None, field_error(problem, gettext))
     data = procurement.export(view, fmt, [gettext(h) for h in EXPORT_HEADER], grade_words(gettext))
     return Response(
         data, media_type=procurement.EXPORT_FORMATS[fmt],
