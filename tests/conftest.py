@@ -24,9 +24,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 # bw2io (a test dependency) brings bw2data, which bw2calc imports wherever it is installed:
-# its projects go to a temporary folder of this run, never the user's home folder.
+# its projects go to a temporary folder of this process, never the user's home folder.
+# Each pytest-xdist worker gets its own: workers inherit the controller's environment, and
+# two workers importing bw2data at once in one fresh folder both create its "default"
+# project (UNIQUE constraint failed: projectdataset.name).
 _BRIGHTWAY_DIR = tempfile.mkdtemp(prefix="tanji-brightway-")
-os.environ.setdefault("BRIGHTWAY2_DIR", _BRIGHTWAY_DIR)
+os.environ["BRIGHTWAY2_DIR"] = _BRIGHTWAY_DIR
 atexit.register(shutil.rmtree, _BRIGHTWAY_DIR, ignore_errors=True)
 
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
