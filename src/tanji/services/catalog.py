@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,44 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_source(session: Session, source: Source) -> int:
-    """The id of a stored source, storing it first if this citation is new."""
+def save_source(session: Session, source: Source, known: dict[Source, int] | None = None) -> int:
+    """The id of a stored source, storing it first if this citation is new; ``known``
+    remembers the ids found (a batch citing a few sources many times asks once each)."""
+    known = {} if known is None else known
+    save_sources(session, [source], known)
+    return known[source]
+
+
+def save_sources(session: Session, sources: Iterable[Source], known: dict[Source, int]) -> None:
+    """Store the citations among ``sources`` that are new, and enter every one's id in
+    ``known``: one query for those stored, one multi-row insert for the rest."""
+    wanted = {_fingerprint(s): s for s in sources if s not in known}
+    if not wanted:
+        return
+    stored = session.execute(
+        select(SourceRow.fingerprint, SourceRow.id).where(SourceRow.fingerprint.in_(wanted))
+    )
+    for fingerprint, row_id in stored:
+        known[wanted.pop(fingerprint)] = row_id
+    rows = [
+        SourceRow(
+            fingerprint=fingerprint,
+            publisher=source.publisher,
+            title=source.title,
+            year=source.year,
+            document=source.document,
+            table_ref=source.table,
+            url=source.url,
+            licence=source.licence,
+        )
+        for fingerprint, source in wanted.items()
+    ]
+    session.add_all(rows)
+    session.flush()
+    known.update((wanted[row.fingerprint], row.id) for row in rows)
+
+
+def _fingerprint(source: Source) -> str:
     fields = (
         source.publisher,
         source.title,
@@ -130,23 +167,7 @@ def save_source(session: Session, source: Source) -> int:
         source.url or "",
         source.licence or "",
     )
-    fingerprint = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
-    found = session.scalar(select(SourceRow.id).where(SourceRow.fingerprint == fingerprint))
-    if found is not None:
-        return found
-    row = SourceRow(
-        fingerprint=fingerprint,
-        publisher=source.publisher,
-        title=source.title,
-        year=source.year,
-        document=source.document,
-        table_ref=source.table,
-        url=source.url,
-        licence=source.licence,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
 def source_of(row: SourceRow) -> Source:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tanji.db.models import DatabaseRow, DatabaseVersionRow, GasFactorRow, GasRow, MethodRow
 from tanji.domain.factors import Source
 from tanji.io.factor_table import read_factor_table
-from tanji.services.catalog import Destination, save_source
+from tanji.services.catalog import Destination, save_sources
 from tanji.services.factors import import_factors
 
 __all__ = ["GWP_METHODS", "SHIPPED_TABLES", "ensure_reference_data"]
@@ -144,8 +144,10 @@ def _ensure_gases_and_methods(session: Session) -> list[str]:
     with _data_file("gwp.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     changes: list[str] = []
+    gases = set(session.scalars(select(GasRow.id)))
     for row in rows:
-        if session.get(GasRow, row["gas_id"]) is None:
+        if row["gas_id"] not in gases:
+            gases.add(row["gas_id"])
             session.add(
                 GasRow(
                     id=row["gas_id"],
@@ -156,12 +158,12 @@ def _ensure_gases_and_methods(session: Session) -> list[str]:
                 )
             )
     for gas_id, formula, name_en, name_zh, _ in BIOGENIC:
-        if session.get(GasRow, gas_id) is None:
+        if gas_id not in gases:
             session.add(
                 GasRow(id=gas_id, formula=formula, name_en=name_en, name_zh=name_zh, cas="124-38-9")
             )
     session.flush()
-    biogenic_source = save_source(session, BIOGENIC_SOURCE)
+    sources: dict[Source, int] = {}
     for key, (name, column, source_column) in GWP_METHODS.items():
         method = session.scalar(select(MethodRow).where(MethodRow.key == key))
         if method is None:
@@ -169,13 +171,37 @@ def _ensure_gases_and_methods(session: Session) -> list[str]:
             session.add(method)
             session.flush()
             changes.append(f"method {key}")
-        for row in rows:
-            if not row[column]:
-                continue
-            source = save_source(session, _gwp_source(row[source_column]))
-            _set_factor(session, method.id, row["gas_id"], float(row[column]), source)
-        for gas_id, *_, factor in BIOGENIC:
-            _set_factor(session, method.id, gas_id, factor, biogenic_source)
+        stored = dict(
+            session.execute(
+                select(GasFactorRow.gas_id, GasFactorRow.factor).where(
+                    GasFactorRow.method_id == method.id
+                )
+            ).all()
+        )
+        wanted = [
+            (row["gas_id"], float(row[column]), _gwp_source(row[source_column]))
+            for row in rows
+            if row[column]
+        ]
+        wanted += [(gas_id, factor, BIOGENIC_SOURCE) for gas_id, *_, factor in BIOGENIC]
+        save_sources(session, (source for *_, source in wanted), sources)
+        for gas_id, factor, source in wanted:
+            if gas_id not in stored:
+                stored[gas_id] = factor
+                session.add(
+                    GasFactorRow(
+                        method_id=method.id,
+                        gas_id=gas_id,
+                        factor=factor,
+                        source_id=sources[source],
+                    )
+                )
+            elif stored[gas_id] != factor:
+                raise ValueError(
+                    f"shipped GWP of {gas_id} changed ({stored[gas_id]} → {factor}); GWP sets "
+                    "are fixed once published — add a new method key instead"
+                )
+    session.flush()
     return changes
 
 
@@ -188,18 +214,3 @@ def _gwp_source(citation: str) -> Source:
         year=year,
         table=citation,
     )
-
-
-def _set_factor(
-    session: Session, method_id: int, gas_id: str, factor: float, source_id: int
-) -> None:
-    row = session.get(GasFactorRow, (method_id, gas_id))
-    if row is None:
-        session.add(
-            GasFactorRow(method_id=method_id, gas_id=gas_id, factor=factor, source_id=source_id)
-        )
-    elif row.factor != factor:
-        raise ValueError(
-            f"shipped GWP of {gas_id} changed ({row.factor} → {factor}); GWP sets are fixed "
-            "once published — add a new method key instead"
-        )
