@@ -55,8 +55,9 @@ def _admin_engine() -> Engine:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database URL for one test run, dropped afterwards."""
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database URL for one test run, dropped afterwards: empty, or a
+    copy of the database ``template`` (which nobody may be connected to)."""
     admin = _admin_engine()
     try:
         with admin.connect() as connection:
@@ -68,8 +69,9 @@ def postgres_database() -> Iterator[str]:
             pytest.fail(reason + " (TANJI_REQUIRE_POSTGRES=1: the PostgreSQL tests are required)")
         pytest.skip(reason)
     name = f"tanji_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield make_url(admin.url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -85,8 +87,9 @@ def postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def new_postgres_database() -> Callable[[], AbstractContextManager[str]]:
-    """A factory of throw-away PostgreSQL databases (a context manager giving the URL)."""
+def new_postgres_database() -> Callable[..., AbstractContextManager[str]]:
+    """A factory of throw-away PostgreSQL databases (a context manager giving the URL;
+    :func:`postgres_database`'s ``template`` makes a copy of another database)."""
     return postgres_database
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import bw_processing as bwp
 import numpy as np
 import pytest
+from sqlalchemy.engine import make_url
 
 from tanji.cli.main import main
 
@@ -80,37 +82,72 @@ def zip_not_a_package(tmp_path: Path) -> Path:
 Run = Callable[..., tuple[int, str, str]]
 
 
+@pytest.fixture(scope="session")
+def _upgraded(
+    tmp_path_factory: pytest.TempPathFactory,
+    new_postgres_database: Callable[[], AbstractContextManager[str]],
+) -> Iterator[dict[str, tuple[Path, str | None]]]:
+    """A store per kind after ``tanji db upgrade``, made once per test process (before
+    any test's own settings apply): its data folder and (PostgreSQL) its database's URL,
+    the templates that :func:`tanji` copies. Upgrading a new store (migrations, reference
+    data, rules) costs 1–3 s; a copy, 0.1 s."""
+    made: dict[str, tuple[Path, str | None]] = {}
+    with ExitStack() as stack:
+        for kind in ("sqlite", "postgresql"):
+            data = tmp_path_factory.mktemp(f"upgraded-{kind}") / "data"
+            url = stack.enter_context(new_postgres_database()) if kind == "postgresql" else None
+            with pytest.MonkeyPatch.context() as patch:
+                _point_at(patch, data, url)
+                assert main(["db", "upgrade"]) == 0
+            made[kind] = (data, url)
+        yield made
+
+
+def _point_at(patch: pytest.MonkeyPatch, data: Path, url: str | None) -> None:
+    patch.setenv("TANJI_DATA_DIR", str(data))
+    if url:
+        patch.setenv("TANJI_DATABASE_URL", url)
+    else:
+        patch.delenv("TANJI_DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def fresh_store() -> bool:
+    """Whether :func:`tanji` upgrades a new, empty store instead of copying the process's
+    upgraded one: a module whose tests change what an upgrade loads (the shipped rules,
+    say) overrides this fixture with one returning ``True``."""
+    return False
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def tanji(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    new_postgres_database: Callable[[], AbstractContextManager[str]],
+    _upgraded: dict[str, tuple[Path, str | None]],
+    new_postgres_database: Callable[..., AbstractContextManager[str]],
+    fresh_store: bool,
 ) -> Iterator[Run]:
-    """Run ``tanji`` in-process against a fresh, upgraded store; returns (status, out, err)."""
-    monkeypatch.setenv("TANJI_DATA_DIR", str(tmp_path / "data"))
-    with _store(request.param, new_postgres_database) as url:
-        if url:
-            monkeypatch.setenv("TANJI_DATABASE_URL", url)
-        else:
-            monkeypatch.delenv("TANJI_DATABASE_URL", raising=False)
+    """Run ``tanji`` in-process against a fresh, upgraded store (a copy of the process's
+    upgraded store: its data folder, and on PostgreSQL its database); returns (status,
+    out, err)."""
+    template, template_url = _upgraded[request.param]
+    data = tmp_path / "data"
+    if template.is_dir() and not fresh_store:  # PostgreSQL's upgrade writes no file
+        shutil.copytree(template, data)
+    with ExitStack() as stack:
+        url = None
+        if template_url is not None:
+            copied = None if fresh_store else make_url(template_url).database
+            url = stack.enter_context(new_postgres_database(copied))
+        _point_at(monkeypatch, data, url)
 
         def run(*argv: str) -> tuple[int, str, str]:
             status = main(list(argv))
             captured = capsys.readouterr()
             return status, captured.out, captured.err
 
-        status, _, err = run("db", "upgrade")
+        status, _, err = run("db", "upgrade")  # a copy is up to date: nothing to do
         assert status == 0, err
         yield run
-
-
-def _store(
-    kind: str, new_postgres_database: Callable[[], AbstractContextManager[str]]
-) -> AbstractContextManager[str | None]:
-    if kind == "postgresql":
-        return new_postgres_database()
-    from contextlib import nullcontext
-
-    return nullcontext(None)

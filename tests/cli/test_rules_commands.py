@@ -61,6 +61,12 @@ GOOD = {"method": "ipcc-ar5-gwp100", "process": "    process: dyeing\n    data: 
 BROKEN = {"method": "ipcc-ar6-gwp100", "process": ""}
 
 
+@pytest.fixture
+def fresh_store() -> bool:
+    """A new store for each test: the shipped rules it loads are narrowed below."""
+    return True
+
+
 @pytest.fixture(autouse=True)
 def only_the_general_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ship only the general rule here: other shipped rules are other tests' business."""
