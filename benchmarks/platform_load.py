@@ -23,7 +23,9 @@ an error when its status is not the expected one (wrk's non-2xx/3xx count), on a
 error, or when it takes longer than the phase (wrk's timeout); a phase in which no
 request came back counts every client as an error.
 
-Prints requests per second, p50 and p99 latency and errors per endpoint (``--json OUT``
+Prints requests per second, p50 and p99 latency, errors, and the served processes' CPU
+time per request (``server_cpu_ms``: what the platform itself costs, whatever the load
+generator and the store cost beside it on a small machine) per endpoint (``--json OUT``
 writes them). Stops by itself (every phase is bounded in time and in requests); the
 servers and the throw-away PostgreSQL databases are removed at the end. Only loopback
 addresses are used. Rate limits are off in the served processes
@@ -102,6 +104,28 @@ def prepare(data_dir: Path, url: str) -> str:
     return token
 
 
+#: The served process's pid while :func:`server` runs.
+SERVED: dict[str, int] = {}
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and its children so far (Linux
+    ``/proc``; 0 elsewhere): the worker processes' cost, whatever the load generator
+    and the store cost beside them."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    proc = Path("/proc")
+    for entry in proc.glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        this, parent = int(entry.parent.name), int(fields[1])
+        if pid in (this, parent):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -110,6 +134,7 @@ def free_port() -> int:
 
 @contextmanager
 def server(data_dir: Path, url: str, port: int, workers: int) -> Iterator[str]:
+    """``tanji serve`` on ``port``; yields its base URL (:data:`SERVED` holds its pid)."""
     env = {
         **os.environ,
         "TANJI_DATA_DIR": str(data_dir),
@@ -135,8 +160,10 @@ def server(data_dir: Path, url: str, port: int, workers: int) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise SystemExit("tanji serve did not start") from None
             time.sleep(0.3)
+        SERVED["pid"] = process.pid
         yield base
     finally:
+        SERVED.pop("pid", None)
         process.terminate()
         try:
             process.wait(30)
@@ -296,11 +323,15 @@ def run_config(name: str, args: argparse.Namespace) -> dict[str, dict[str, float
                 for endpoint, (method, path, headers, expect) in endpoints.items():
                     request = (base, method, path, headers, expect)
                     asyncio.run(hammer(*request, 1.0, args.clients, 100))  # warm-up
+                    cpu = server_cpu_seconds(SERVED["pid"])
                     if args.driver == "wrk":
                         figures[endpoint] = wrk(*request, args.seconds, args.clients, args.threads)
                     else:
                         load = hammer(*request, args.seconds, args.clients, args.max_requests)
                         figures[endpoint] = asyncio.run(load)
+                    spent = server_cpu_seconds(SERVED["pid"]) - cpu
+                    done = max(1, int(figures[endpoint]["requests"]))
+                    figures[endpoint]["server_cpu_ms"] = round(1000 * spent / done, 2)
                     print(f"{name:<7} {endpoint:<9} {json.dumps(figures[endpoint])}", flush=True)
     return figures
 

@@ -15,7 +15,15 @@ from tanji.bootstrap import App
 from tanji.db.session import UnitOfWork
 from tanji.services.certification.mailing import deliver, take_pending
 
-__all__ = ["MAX_ID", "AppDep", "Id", "SessionDep", "current_app"]
+__all__ = [
+    "MAX_ID",
+    "AppDep",
+    "Id",
+    "SessionDep",
+    "app_of",
+    "current_app",
+    "end_in_this_thread",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -23,10 +31,16 @@ _log = logging.getLogger(__name__)
 MAX_ID = 2**63 - 1
 
 
-def current_app(request: Request) -> App:
+def app_of(request: Request) -> App:
     """The composition root of this process (set by the lifespan or by ``create_app``)."""
     app: App = request.app.state.tanji
     return app
+
+
+async def current_app(request: Request) -> App:
+    """:func:`app_of` as a dependency (async: a plain ``def`` dependency costs a trip
+    to the thread pool)."""
+    return app_of(request)
 
 
 async def _session(
@@ -39,36 +53,68 @@ async def _session(
     sign-in's redirect before its session row was visible (issue 19).
 
     Design note: async, so opening the session (no I/O: the connection is taken at the
-    first query) costs no trip to the thread pool; the end (commit or rollback, I/O)
-    runs in a thread outside the pool's limit, as FastAPI does for a generator's exit,
-    so a request holding a lock never waits for a free thread to release it."""
+    first query) costs no trip to the thread pool. A plain endpoint of a
+    :class:`~tanji.web.routing.Route` ends the transaction in its own thread
+    (:func:`end_in_this_thread`); otherwise the end (commit or rollback, I/O) runs in a
+    thread outside the pool's limit, as FastAPI does for a generator's exit, so a request
+    holding a lock never waits for a free thread to release it."""
     committed: list[int] = []
     if app.settings.smtp.enabled:  # notices' e-mails go out after the commit and the answer
         tasks.add_task(_mail_notices, app, committed)
     uow = app.unit_of_work()
     uow.__enter__()
+    ending = _Ending(uow)
+    uow.session.info[_ENDING] = ending
     try:
         yield uow.session
     except BaseException as error:
+        if not ending.done:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(
+                    uow.__exit__,
+                    type(error),
+                    error,
+                    error.__traceback__,
+                    limiter=CapacityLimiter(1),
+                )
+        raise
+    if not ending.done:
         with CancelScope(shield=True):
-            await to_thread.run_sync(
-                uow.__exit__, type(error), error, error.__traceback__, limiter=CapacityLimiter(1)
-            )
-        raise
-    with CancelScope(shield=True):
-        pending = await to_thread.run_sync(_finish, uow, limiter=CapacityLimiter(1))
-    committed.extend(pending)  # reached only when the block committed
+            await to_thread.run_sync(ending.end, limiter=CapacityLimiter(1))
+    committed.extend(ending.pending)  # reached only when the block committed
 
 
-def _finish(uow: UnitOfWork) -> list[int]:
-    """The notices to mail, then the commit (a failure of either rolls back)."""
-    try:
-        pending = take_pending(uow.session)
-    except BaseException as error:
-        uow.__exit__(type(error), error, error.__traceback__)
-        raise
-    uow.__exit__(None, None, None)
-    return pending
+_ENDING = "tanji.request.ending"
+
+
+class _Ending:
+    """The end of a request's transaction, made once: the notices to mail are taken,
+    then the commit (a failure of either rolls back)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.done = False
+        self.pending: list[int] = []
+
+    def end(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            self.pending = take_pending(self.uow.session)
+        except BaseException as error:
+            self.uow.__exit__(type(error), error, error.__traceback__)
+            raise
+        self.uow.__exit__(None, None, None)
+
+
+def end_in_this_thread(session: Session) -> None:
+    """Commit the request transaction of ``session`` now, in the calling thread (the
+    endpoint's): the session dependency then has nothing left to do. A session that is
+    not a request's (a job's, a test's) is left alone."""
+    ending = session.info.get(_ENDING)
+    if isinstance(ending, _Ending):
+        ending.end()
 
 
 def _mail_notices(app: App, notice_ids: list[int]) -> None:

@@ -515,8 +515,9 @@ class JobRunner:
         self.shutdown()
 
 
-def current_jobs(request: Request) -> JobRunner:
-    """The job runner of this process (made by the app's lifespan)."""
+async def current_jobs(request: Request) -> JobRunner:
+    """The job runner of this process (made by the app's lifespan); async: no I/O, so
+    no trip to the thread pool."""
     runner: JobRunner = request.app.state.jobs
     return runner
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from tanji.services.mail import send_mail
 from tanji.settings import SmtpSettings
-from tanji.web.deps import current_app
+from tanji.web.deps import app_of
 from tanji.web.i18n import translations
 
 __all__ = ["bilingual", "mail_enabled", "public_base", "send_later"]
@@ -26,7 +26,7 @@ def bilingual(message: str, **values: object) -> str:
 
 
 def smtp_of(request: Request) -> SmtpSettings:
-    return current_app(request).settings.smtp
+    return app_of(request).settings.smtp
 
 
 def mail_enabled(request: Request) -> bool:
@@ -35,7 +35,7 @@ def mail_enabled(request: Request) -> bool:
 
 def public_base(request: Request) -> str:
     """The platform's address for links: ``TANJI_PUBLIC_URL``, else this request's."""
-    configured = current_app(request).settings.public_url
+    configured = app_of(request).settings.public_url
     return configured or str(request.base_url).rstrip("/")
 
 

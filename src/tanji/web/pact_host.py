@@ -25,7 +25,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, unquote
 
 import httpx
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
+from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from tanji.bootstrap import App
@@ -34,10 +34,11 @@ from tanji.services.pact import events, host
 from tanji.services.pact.client import http_client
 from tanji.services.pact.errors import BadRequestError, OAuthError, PactError
 from tanji.web.deps import AppDep
+from tanji.web.routing import Router
 
 __all__ = ["http_for", "install", "router"]
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 

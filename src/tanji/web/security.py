@@ -44,7 +44,8 @@ from tanji.services.certification.notifications import unread_count
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
 from tanji.services.logins import Login, login_of, note_token_use, token_login
 from tanji.settings import Settings
-from tanji.web.deps import SessionDep, current_app
+from tanji.web.deps import SessionDep, app_of
+from tanji.web.routing import Router
 
 __all__ = [
     "SESSION_COOKIE",
@@ -183,12 +184,12 @@ def current_actor(request: Request, session: SessionDep, tasks: BackgroundTasks)
     if secret is not None:
         login: Login | None = token_login(session, secret)
         if login is not None and login.token_use is not None:
-            tasks.add_task(_after_answer, current_app(request), note_token_use, login.token_use)
+            tasks.add_task(_after_answer, app_of(request), note_token_use, login.token_use)
     else:
         login = _cookie_login(request, session)
         live = web_session(request)
         if live is not None and live.touch_due:
-            tasks.add_task(_after_answer, current_app(request), sessions.touch, live.id)
+            tasks.add_task(_after_answer, app_of(request), sessions.touch, live.id)
     actor = login.actor if login is not None else None
     request.state.actor = actor
     request.state.account = login.account if login is not None else None
@@ -276,7 +277,7 @@ def page_router() -> APIRouter:
     """A router for pages: every page knows who is signed in (the header shows it, with
     the count of unread notifications) and every change is CSRF-checked; pages are not
     part of the OpenAPI document."""
-    return APIRouter(
+    return Router(
         include_in_schema=False,
         default_response_class=HTMLResponse,
         dependencies=[Depends(current_actor), Depends(verify_csrf), Depends(unread_notices)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from tanji.web.api import (
     accounts,
@@ -27,12 +27,13 @@ from tanji.web.api import (
     supply,
 )
 from tanji.web.api.common import ERROR_RESPONSES
+from tanji.web.routing import Router
 from tanji.web.security import current_actor, verify_csrf
 
 __all__ = ["public_router", "router"]
 
 #: Every endpoint knows its actor (token or session) and checks CSRF on cookie changes.
-router = APIRouter(
+router = Router(
     dependencies=[Depends(current_actor), Depends(verify_csrf)], responses=ERROR_RESPONSES
 )
 router.include_router(health.router)
@@ -58,5 +59,5 @@ router.include_router(directory.router)  # issue 17: the public directory
 
 #: The few endpoints that need no CSRF token: anonymous, and they do not sign anyone in
 #: (see the design note in :mod:`tanji.web.api.accounts`). Mounted by ``create_app``.
-public_router = APIRouter(dependencies=[Depends(current_actor)], responses=ERROR_RESPONSES)
+public_router = Router(dependencies=[Depends(current_actor)], responses=ERROR_RESPONSES)
 public_router.include_router(accounts.public_router)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -40,12 +40,13 @@ from tanji.web.api.account_schemas import (
     TokenRead,
 )
 from tanji.web.deps import MAX_ID, Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["public_router", "router"]
 
-router = APIRouter()
-public_router = APIRouter()
+router = Router()
+public_router = Router()
 
 
 def _client_ip(request: Request) -> str | None:

@@ -8,7 +8,7 @@ import re
 from typing import Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 
 from tanji.services.admission import (
     databases,
@@ -37,9 +37,10 @@ from tanji.web.api.admission_schemas import (
 )
 from tanji.web.deps import Id, SessionDep
 from tanji.web.jobs import JobsDep, job_url
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep, MaybeActorDep
 
-router = APIRouter(prefix="/admission", tags=["admission"])
+router = Router(prefix="/admission", tags=["admission"])
 
 
 @router.get("/databases")

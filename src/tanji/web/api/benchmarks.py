@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from tanji.services.benchmarks import diagnosis, efficiency, grades, references
 from tanji.web.api.benchmark_schemas import (
@@ -30,11 +30,12 @@ from tanji.web.api.benchmark_schemas import (
     SavedRead,
 )
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["benchmarks"])
+router = Router(tags=["benchmarks"])
 
 Year = Query(None, ge=2000, le=2100, description="the year (default: this year)")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from tanji.domain.certification import CaseState
@@ -37,11 +37,12 @@ from tanji.web.api.certification_schemas import (
     StepDone,
 )
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["read_documents", "router"]
 
-router = APIRouter(tags=["certification"])
+router = Router(tags=["certification"])
 _REFUSED: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not your step (the process table names who takes it)"},
     404: {"description": "No such case, or not yours"},

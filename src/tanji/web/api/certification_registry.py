@@ -8,17 +8,18 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from tanji.services.certification import bodies, registry
 from tanji.services.certification.surveillance import upcoming_surveillance
 from tanji.web.deps import MAX_ID, Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["certification"])
+router = Router(tags=["certification"])
 
 
 class ScopeItem(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from tanji.services import imports
@@ -15,11 +15,12 @@ from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.guards import limit
 from tanji.web.imports import submit_import
 from tanji.web.jobs import JobsDep, JobStatus
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/data", tags=["data"])
+router = Router(prefix="/data", tags=["data"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "The caller may not import (factor.import) or not into this database"},

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from tanji.services.desk import plans, progress
 from tanji.web.api.desk_schemas import PlanList, PlanOut, PlanWrite, ProgressOut, StatisticsOut
 from tanji.web.deps import SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["desk"])
+router = Router(tags=["desk"])
 
 PlanYear = Path(ge=2020, le=2100, description="the plan's year")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 from starlette.requests import Request
 
@@ -26,12 +26,13 @@ from tanji.web.api.directory_schemas import (
 )
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.guards import limit
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep, MaybeActorDep
 from tanji.web.ui.labels.workspace import keyring
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["directory"])
+router = Router(tags=["directory"])
 
 Text = Annotated[str, Query(max_length=200)]
 Amount = Annotated[float | None, Query(ge=0, le=1e12, description="kg CO2e per declared unit")]

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from tanji.services.catalog import readers_of
 from tanji.services.factors import factor_detail, search_factors
 from tanji.web.api.schemas import FactorDetailRead, FactorHitRead, FactorList
 from tanji.web.deps import SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import MaybeActorDep
 
-router = APIRouter(prefix="/factors", tags=["factors"])
+router = Router(prefix="/factors", tags=["factors"])
 
 
 @router.get("")

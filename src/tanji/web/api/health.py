@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -19,9 +18,10 @@ from tanji import __version__
 from tanji.db.migrate import current_revision, head_revision
 from tanji.web.api.schemas import Health
 from tanji.web.deps import AppDep, SessionDep
+from tanji.web.routing import Router
 
-router = APIRouter(tags=["health"])
-probe_router = APIRouter(tags=["health"])
+router = Router(tags=["health"])
+probe_router = Router(tags=["health"])
 
 
 class Liveness(BaseModel):

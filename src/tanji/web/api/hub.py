@@ -9,17 +9,18 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from tanji.services.hub import policy, providers
 from tanji.web.deps import MAX_ID, Id, SessionDep
 from tanji.web.markdown import render_markdown
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["service hub"])
+router = Router(tags=["service hub"])
 
 Category = Literal["consulting", "testing", "certification", "green-design", "finance", "legal"]
 Kind = Literal["notice", "policy", "training", "event"]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from tanji.web.api.result_schemas import JobRead
 from tanji.web.jobs import JobsDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = Router(prefix="/jobs", tags=["jobs"])
 
 
 @router.get("/{job_id}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
@@ -21,12 +20,13 @@ from tanji.web.api.label_schemas import (
     ProductLabelsRead,
 )
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 from tanji.web.ui.labels.workspace import base_url, keyring
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["labels"])
+router = Router(tags=["labels"])
 
 
 @router.post("/labels", status_code=201)

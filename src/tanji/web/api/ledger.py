@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from tanji.domain.claims import jwks
 from tanji.services import ledger, signing
 from tanji.services.errors import InvalidInputError, NotFoundError
 from tanji.web.deps import AppDep, SessionDep
+from tanji.web.routing import Router
 
 __all__ = ["router", "well_known"]
 
-router = APIRouter(prefix="/ledger", tags=["ledger"])
-well_known = APIRouter(tags=["ledger"])
+router = Router(prefix="/ledger", tags=["ledger"])
+well_known = Router(tags=["ledger"])
 
 #: Entries fit in int64 in both stores; sizes and indices beyond cannot exist.
 _MAX = 2**62

@@ -8,17 +8,18 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 
 from tanji.services.pact import client, events, exports, host, publish
 from tanji.services.pact.client import http_client
 from tanji.web.deps import AppDep, Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/pact", tags=["pact"])
+router = Router(prefix="/pact", tags=["pact"])
 
 
 class PartnerCreate(BaseModel):

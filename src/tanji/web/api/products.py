@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -40,10 +40,11 @@ from tanji.web.conflicts import IfMatch, api_language, etag, expected_version
 from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.guards import limit
 from tanji.web.i18n import translations
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 from tanji.web.ui.problems import say
 
-router = APIRouter(prefix="/products", tags=["workspace"])
+router = Router(prefix="/products", tags=["workspace"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {

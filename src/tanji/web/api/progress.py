@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from tanji.services.progress import footprint_progress
 from tanji.web.api.schemas import ProgressRead
 from tanji.web.deps import SessionDep
+from tanji.web.routing import Router
 
-router = APIRouter(tags=["progress"])
+router = Router(tags=["progress"])
 
 
 @router.get("/progress")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 
 from tanji.services.results import compare_results, render_report, result_detail
 from tanji.web.api.result_schemas import ComparisonRead, ResultRead
 from tanji.web.deps import MAX_ID, AppDep, Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/results", tags=["results"])
+router = Router(prefix="/results", tags=["results"])
 
 _REPORT_CONTENT: dict[str, dict[str, object]] = {
     "application/pdf": {},

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from tanji.services.rules import get_entry, list_rules, parse_ref
 from tanji.web.api.schemas import RuleDetailRead, RuleList, RuleRead
 from tanji.web.deps import SessionDep
+from tanji.web.routing import Router
 
-router = APIRouter(prefix="/rules", tags=["rules"])
+router = Router(prefix="/rules", tags=["rules"])
 
 
 @router.get("")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import File, UploadFile
 
 from tanji.services.supply import answers, coverage, requests
 from tanji.services.supply.requests import RequestInput
@@ -22,11 +22,12 @@ from tanji.web.api.supply_schemas import (
     RequestWrite,
 )
 from tanji.web.deps import Id, SessionDep
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/supply", tags=["supply chains"])
+router = Router(prefix="/supply", tags=["supply chains"])
 
 _ONE: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such request, or not yours (as lead firm or supplier)"},

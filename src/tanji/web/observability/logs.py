@@ -17,8 +17,10 @@ logging library (structlog): every library the platform uses logs through
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import re
 import secrets
 import time
@@ -42,6 +44,26 @@ __all__ = [
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _ACCEPTED_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class _RequestIds:
+    """A request's own id: this process's random prefix and a count, 32 hex digits,
+    unique across processes (a forked worker draws its own prefix) and restarts. An id
+    is not a secret: no system call per request."""
+
+    def __init__(self) -> None:
+        self.reseed()
+        os.register_at_fork(after_in_child=self.reseed)
+
+    def reseed(self) -> None:
+        self.prefix = secrets.token_hex(8)
+        self.count = itertools.count(1)
+
+    def next(self) -> str:
+        return f"{self.prefix}{next(self.count):016x}"
+
+
+_request_ids = _RequestIds()
 _request_id: ContextVar[str | None] = ContextVar("tanji_request_id", default=None)
 access_log = logging.getLogger("tanji.request")
 
@@ -108,7 +130,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _ACCEPTED_ID.fullmatch(given) else secrets.token_hex(16)
+        request_id = given if _ACCEPTED_ID.fullmatch(given) else _request_ids.next()
         token = _request_id.set(request_id)
         started = time.perf_counter()
         status = 500  # what the client sees if the app fails before answering

@@ -30,7 +30,7 @@ import ipaddress
 import os
 from collections.abc import Iterator
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -44,6 +44,8 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.pool import QueuePool
+
+from tanji.web.routing import Router
 
 __all__ = ["MULTIPROCESS_DIR", "Metrics", "metrics_router", "shared_folder"]
 
@@ -155,7 +157,7 @@ def _local(request: Request) -> bool:
         return False
 
 
-metrics_router = APIRouter(include_in_schema=False)
+metrics_router = Router(include_in_schema=False)
 
 
 @metrics_router.get("/metrics")

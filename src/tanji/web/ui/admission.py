@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query
+from fastapi import Depends, Form, Query
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -47,12 +47,13 @@ from tanji.web.deps import AppDep, Id, SessionDep
 from tanji.web.i18n import language_of
 from tanji.web.jobs import JobsDep, job_url
 from tanji.web.reasons import reasons_message
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep, MaybeActorDep, current_actor, verify_csrf
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
 
-router = APIRouter(
+router = Router(
     include_in_schema=False,
     default_response_class=HTMLResponse,
     dependencies=[Depends(current_actor), Depends(verify_csrf)],

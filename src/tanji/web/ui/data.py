@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import Depends, File, Form, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -25,13 +25,14 @@ from tanji.web.guards import limit
 from tanji.web.i18n import language_of, translations
 from tanji.web.imports import submit_import
 from tanji.web.jobs import JobsDep, job_url
+from tanji.web.routing import Router
 from tanji.web.security import ActorDep, current_actor, verify_csrf
 from tanji.web.ui.problems import say_all
 from tanji.web.ui.templating import render
 
 __all__ = ["router"]
 
-router = APIRouter(
+router = Router(
     include_in_schema=False,
     default_response_class=HTMLResponse,
     dependencies=[Depends(current_actor), Depends(verify_csrf)],
