@@ -30,13 +30,13 @@ import json
 import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -306,9 +306,13 @@ def _version(row: FootprintResultRow) -> Version:
     )
 
 
-def _summary(row: ProductRow, latest: Version | None) -> ProductSummary:
+def _summary(
+    row: ProductRow, latest: Version | None, organisation: str = "", organisation_en: str = ""
+) -> ProductSummary:
     lines = json.loads(row.document).get("lines", [])
     return ProductSummary(
+        organisation=organisation,
+        organisation_en=organisation_en,
         id=row.id,
         code=row.code,
         name_zh=row.name_zh,
@@ -338,29 +342,41 @@ def list_products(session: Session, actor: Actor) -> list[ProductSummary]:
     with its latest footprint — in one query: each product's owner and newest result
     joined (the result found by the index on its product)."""
     require(actor, "product.read")
+    visible = visible_org_ids(actor)
+    if visible is None:
+        rows = session.execute(_EVERY_PRODUCT)
+    else:
+        rows = session.execute(_PRODUCTS_OF, {"org_ids": sorted(visible)})
+    return [
+        _summary(
+            row,
+            _version(result) if result is not None else None,
+            organisation=name or "",
+            organisation_en=name_en or "",
+        )
+        for row, name, name_en, result in rows
+    ]
+
+
+def _product_list() -> Select[ProductRow, str, str, FootprintResultRow]:
     newest = (
         select(func.max(FootprintResultRow.id))
         .where(FootprintResultRow.product_id == ProductRow.id)
         .correlate(ProductRow)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(ProductRow, OrganisationRow.name, OrganisationRow.name_en, FootprintResultRow)
         .outerjoin(OrganisationRow, OrganisationRow.id == ProductRow.org_id)
         .outerjoin(FootprintResultRow, FootprintResultRow.id == newest)
         .order_by(ProductRow.updated_at.desc(), ProductRow.id.desc())
     )
-    visible = visible_org_ids(actor)
-    if visible is not None:
-        query = query.where(ProductRow.org_id.in_(visible))
-    return [
-        replace(
-            _summary(row, _version(result) if result is not None else None),
-            organisation=name or "",
-            organisation_en=name_en or "",
-        )
-        for row, name, name_en, result in session.execute(query)
-    ]
+
+
+#: The product list, built once (SQLAlchemy then reuses its compiled form and cache key):
+#: every organisation's, or those of ``org_ids``.
+_EVERY_PRODUCT = _product_list()
+_PRODUCTS_OF = _product_list().where(ProductRow.org_id.in_(bindparam("org_ids", expanding=True)))
 
 
 def get_product(session: Session, actor: Actor, product_id: int) -> WorkspaceProduct:
