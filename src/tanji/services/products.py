@@ -18,10 +18,7 @@ the document as the YAML download shows it, so an error's line number is a line 
 product of the same organisation, and a supplier's PACT *file* cannot be named (a server
 path) — import the footprint, then link the supplier product.
 
-Templates: a starter document per rule, shipped in ``tanji/data/templates`` (see
-:data:`TEMPLATES`). Design note: they are data files, not derived from the rule at run
-time, so a reviewer reads exactly what an enterprise starts from, and a test checks each
-one against its rule (stages, required processes) and the shipped factors.
+A product starts from a template (:mod:`tanji.services.product_templates`).
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +65,12 @@ from tanji.services.permissions import require, visible_org_ids
 from tanji.services.product_facts import ProductFacts, apply_facts, facts_of, field_of
 from tanji.services.product_lines import LineInput, line_mapping
 from tanji.services.product_lock import StaleVersionError, lock, require_version
+from tanji.services.product_templates import (
+    TEMPLATES,
+    Template,
+    template_document,
+    template_named,
+)
 from tanji.services.rules import get_rule
 
 __all__ = [
@@ -96,85 +98,6 @@ __all__ = [
 ]
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
-
-
-@dataclass(frozen=True)
-class Template:
-    """A starter model for a rule: ``file`` in ``tanji/data/templates``."""
-
-    key: str
-    rule_id: str
-    file: str
-    title: LocalText
-    description: LocalText
-
-
-TEMPLATES: tuple[Template, ...] = (
-    Template(
-        "battery",
-        "cn-battery-declaration",
-        "lithium-battery.yaml",
-        LocalText("锂离子电池（电芯或电池包）", "Lithium-ion battery (cell or pack)"),
-        LocalText(
-            "按国内动力电池碳足迹申报做法：材料获取、电池制造（须用现场数据）、分销运输、"
-            "回收利用；声明单位 1 kWh 额定能量。",
-            "After China's battery declaration practice: material acquisition, battery "
-            "manufacturing (site data), distribution, recycling; per 1 kWh of rated energy.",
-        ),
-    ),
-    Template(
-        "pv",
-        "pv-module-csi",
-        "pv-module.yaml",
-        LocalText("晶硅光伏组件", "Crystalline silicon PV module"),
-        LocalText(
-            "硅片、电池片制造与组件封装（须用现场数据）、出口海运；声明单位 1 kWp 峰值功率。",
-            "Wafers, cell manufacturing and module assembly (site data), export by sea; "
-            "per 1 kWp of peak power.",
-        ),
-    ),
-    Template(
-        "steel",
-        "steel-worldsteel",
-        "steel.yaml",
-        LocalText("钢材产品", "Steel product"),
-        LocalText(
-            "按 worldsteel 方法：原燃料与钢厂工序（须用现场数据），寿命终止按废钢价值；"
-            "声明单位 1 t 钢材。",
-            "After the worldsteel method: raw materials and the steelworks (site data), "
-            "value of scrap at end of life; per 1 t of steel.",
-        ),
-    ),
-    Template(
-        "general",
-        "general-gbt24067",
-        "general.yaml",
-        LocalText("其他产品（通用方法）", "Other product (general method)"),
-        LocalText(
-            "GB/T 24067-2024（ISO 14067）通用方法：无品类规则的产品；声明单位由企业确定。",
-            "The general method of GB/T 24067-2024 (ISO 14067) for a product without a "
-            "category rule; you set the declared unit.",
-        ),
-    ),
-)
-
-
-def _template(key: str) -> Template:
-    for template in TEMPLATES:
-        if template.key == key:
-            return template
-    known = ", ".join(t.key for t in TEMPLATES)
-    raise InvalidInputError(
-        f"template {key!r}: expected one of {known}", fields={"template": f"one of {known}"}
-    )
-
-
-def template_document(key: str) -> dict[str, Any]:
-    """The starter document of a template (a fresh copy)."""
-    template = _template(key)
-    text = resources.files("tanji.data").joinpath("templates", template.file)
-    data: dict[str, Any] = parse_document(text.read_text(encoding="utf-8"), template.file).data
-    return data
 
 
 # --- what the workspace returns ------------------------------------------------------------
@@ -568,7 +491,7 @@ def create_product(
     fill). ``code`` is unique in the organisation; the document follows the rule's
     current version (``rule: ID@VERSION``)."""
     require(actor, "product.write")
-    chosen = _template(template)
+    chosen = template_named(template)
     code = code.strip()
     problems: dict[str, str] = {}
     if not _CODE.match(code) or len(code) > 200:
