@@ -45,7 +45,7 @@ __all__ = [
     "readers_of",
     "readers_of_org",
     "restrict_to_readable",
-    "save_source",
+    "save_sources",
     "source_of",
 ]
 
@@ -118,14 +118,6 @@ def file_sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
-
-
-def save_source(session: Session, source: Source, known: dict[Source, int] | None = None) -> int:
-    """The id of a stored source, storing it first if this citation is new; ``known``
-    remembers the ids found (a batch citing a few sources many times asks once each)."""
-    known = {} if known is None else known
-    save_sources(session, [source], known)
-    return known[source]
 
 
 def save_sources(session: Session, sources: Iterable[Source], known: dict[Source, int]) -> None:
