@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -160,11 +161,28 @@ def _locks_rows(context: Any) -> bool:
     return getattr(statement, "_for_update_arg", None) is not None
 
 
+#: One session factory per engine: a ``sessionmaker`` makes a new ``Session`` subclass,
+#: whose event dispatch SQLAlchemy then sets up again, so making one per unit of work
+#: cost every web request about a tenth of its CPU.
+_FACTORIES: weakref.WeakKeyDictionary[Engine, sessionmaker[Session]] = weakref.WeakKeyDictionary()
+_FACTORIES_LOCK = threading.Lock()
+
+
+def _factory_of(engine: Engine) -> sessionmaker[Session]:
+    factory = _FACTORIES.get(engine)
+    if factory is None:
+        with _FACTORIES_LOCK:
+            factory = _FACTORIES.get(engine)
+            if factory is None:
+                factory = _FACTORIES[engine] = sessionmaker(engine, expire_on_commit=False)
+    return factory
+
+
 class UnitOfWork:
     """A session whose block commits on success and rolls back on error."""
 
     def __init__(self, engine: Engine) -> None:
-        self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._factory = _factory_of(engine)
         self._session: Session | None = None
 
     @property
