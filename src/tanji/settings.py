@@ -102,6 +102,16 @@ class SmtpSettings:
         )
 
 
+#: Threads per worker process for requests' synchronous work on PostgreSQL. Every
+#: thread beyond what keeps the CPU busy while others wait for the store only contends
+#: for the GIL: with anyio's 40, a loaded worker's threads and its event loop took turns
+#: so often that answers waited on the turns (issue 19, docs/benchmarks.md). Eight keep
+#: the pooled connections (16 + 8) enough for every thread and the jobs.
+WEB_THREADS = 8
+#: anyio's own default, kept on SQLite (:meth:`Settings.web_threads_for`).
+SQLITE_WEB_THREADS = 40
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -116,12 +126,25 @@ class Settings:
     #: PostgreSQL connections each worker process keeps open for its requests and jobs
     #: (as many more may open for a burst and close again).
     db_pool_size: int = 16
+    #: Threads of each worker process that run requests' synchronous work at a time
+    #: (``TANJI_WEB_THREADS``); ``None``: :data:`WEB_THREADS` on PostgreSQL, anyio's 40
+    #: on SQLite (see :meth:`web_threads_for`).
+    web_threads: int | None = None
     limits: Limits = field(default_factory=Limits)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     pact_test_mode: bool = False
     pact_ca_file: str | None = None
     metrics_public: bool = False
     log_format: str = "json"
+
+    def web_threads_for(self, dialect: str) -> int:
+        """The threads a worker process gives requests' synchronous work, on a store of
+        ``dialect``: the setting, else :data:`WEB_THREADS` on a server store. SQLite
+        keeps anyio's 40: its writers wait for the write gate holding a thread (up to
+        16 of them), and the reads must find threads beside them."""
+        if self.web_threads is not None:
+            return self.web_threads
+        return SQLITE_WEB_THREADS if dialect == "sqlite" else WEB_THREADS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +163,7 @@ class Settings:
             public_url=(env.get("TANJI_PUBLIC_URL") or "").rstrip("/") or None,
             sqlite_busy_timeout=float(env.get("TANJI_SQLITE_BUSY_TIMEOUT") or 5.0),
             db_pool_size=_count(env, "TANJI_DB_POOL_SIZE", 16),
+            web_threads=_count(env, "TANJI_WEB_THREADS", 0) or None,
             limits=Limits.from_env(env),
             smtp=SmtpSettings.from_env(env),
             pact_test_mode=env.get("TANJI_PACT_TEST_MODE", "") in ("1", "true", "yes"),

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -79,6 +80,14 @@ def _freeze_start_up() -> None:
     gc.freeze()
 
 
+def _limit_threads(app: App) -> None:
+    """The threads of this process's event loop that run requests' synchronous work
+    (anyio's default limiter, which FastAPI and :mod:`tanji.web.routing` use):
+    :meth:`~tanji.settings.Settings.web_threads_for` the store."""
+    limiter = to_thread.current_default_thread_limiter()
+    limiter.total_tokens = app.settings.web_threads_for(app.db.dialect.name)
+
+
 def create_app(
     app: App | None = None,
     *,
@@ -103,6 +112,7 @@ def create_app(
         # durable queue; see tanji.web.jobs.
         if app is not None:
             _share_counts(web, app)
+            _limit_threads(app)
             with JobRunner(app, workers=2) as jobs:
                 web.state.jobs = jobs
                 if freeze_gc:
@@ -112,6 +122,7 @@ def create_app(
         with build_app() as built, JobRunner(built, workers=2) as jobs:
             web.state.tanji = built
             _share_counts(web, built)
+            _limit_threads(built)
             web.state.jobs = jobs
             if freeze_gc:
                 _freeze_start_up()
@@ -127,6 +138,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry bridge looked up the global providers on every
+        # request to find them unconfigured (a few % of a loaded worker's CPU); the
+        # platform's metrics and request logs are its own (tanji.web.observability).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     if app is not None:
         web.state.tanji = app

@@ -44,7 +44,7 @@ from tanji.services.certification.notifications import unread_count
 from tanji.services.errors import AuthenticationError, PermissionDeniedError
 from tanji.services.logins import Login, login_of, note_token_use, token_login
 from tanji.settings import Settings
-from tanji.web.deps import SessionDep, app_of
+from tanji.web.deps import app_of
 from tanji.web.routing import Router
 
 __all__ = [
@@ -172,24 +172,36 @@ def _bearer(request: Request) -> str | None:
     return secret.strip()
 
 
-def current_actor(request: Request, session: SessionDep, tasks: BackgroundTasks) -> Actor | None:
+def current_actor(request: Request, tasks: BackgroundTasks) -> Actor | None:
     """The actor of this request (API token first, then the session cookie), or ``None``.
 
     Also leaves ``request.state.actor`` and ``request.state.account`` for the page
     templates (the header shows who is signed in). A token's or a session's use is
     written after the answer, in a transaction of its own, at most once a minute
     (:func:`~tanji.services.logins.note_token_use`, :func:`~tanji.services.auth.sessions.touch`).
+
+    Design note: the lookup is a transaction of its own, ended before this returns, not
+    the request's (:data:`~tanji.web.deps.SessionDep`). This dependency runs in a trip
+    to the thread pool before the endpoint's; had it used the request's session, the
+    request would hold a pooled connection between the two trips while waiting for a
+    free thread, and under enough concurrent requests every connection was held by a
+    request waiting for a thread while every thread waited for a connection (a stall
+    until the pool's time-out; issue 19). The request's transaction now begins in the
+    endpoint's trip and ends there. What is read here (the actor, the account, the web
+    session) is plain values, and PostgreSQL's READ COMMITTED gave each statement of a
+    request its own snapshot before too.
     """
     secret = _bearer(request)
-    if secret is not None:
-        login: Login | None = token_login(session, secret)
-        if login is not None and login.token_use is not None:
-            tasks.add_task(_after_answer, app_of(request), note_token_use, login.token_use)
-    else:
-        login = _cookie_login(request, session)
-        live = web_session(request)
-        if live is not None and live.touch_due:
-            tasks.add_task(_after_answer, app_of(request), sessions.touch, live.id)
+    with app_of(request).unit_of_work() as uow:
+        if secret is not None:
+            login: Login | None = token_login(uow.session, secret)
+            if login is not None and login.token_use is not None:
+                tasks.add_task(_after_answer, app_of(request), note_token_use, login.token_use)
+        else:
+            login = _cookie_login(request, uow.session)
+            live = web_session(request)
+            if live is not None and live.touch_due:
+                tasks.add_task(_after_answer, app_of(request), sessions.touch, live.id)
     actor = login.actor if login is not None else None
     request.state.actor = actor
     request.state.account = login.account if login is not None else None
@@ -268,9 +280,14 @@ async def verify_csrf(request: Request) -> None:
         )
 
 
-def unread_notices(request: Request, session: SessionDep, actor: MaybeActorDep) -> None:
-    """The navigation's count of unread notifications (certification steps waiting)."""
-    request.state.unread = unread_count(session, actor) if actor is not None else 0
+def unread_notices(request: Request, actor: MaybeActorDep) -> None:
+    """The navigation's count of unread notifications (certification steps waiting);
+    read in a transaction of its own, as :func:`current_actor` reads."""
+    if actor is None:
+        request.state.unread = 0
+        return
+    with app_of(request).unit_of_work() as uow:
+        request.state.unread = unread_count(uow.session, actor)
 
 
 def page_router() -> APIRouter:
