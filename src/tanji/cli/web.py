@@ -54,6 +54,7 @@ def serve(
     from tanji.web.app import create_app
     from tanji.web.observability import logging_config
     from tanji.web.security import secret_key
+    from tanji.web.serving import serve_workers
 
     app = store_app()
     if workers > 1 and app.db.dialect.name == "sqlite":
@@ -104,15 +105,11 @@ def serve(
         os.environ.setdefault("TANJI_ADMIN_MFA", "1" if admin_mfa else "0")
         app.close()  # the workers open their own connections
         with _shared_metrics():
-            # A worker imports the whole platform before it answers its supervisor's
-            # health check: on a busy machine that takes longer than uvicorn's 5 s default.
-            uvicorn.run(
-                "tanji.web.app:serve_app",
-                factory=True,
-                workers=workers,
-                timeout_worker_healthcheck=60,
-                **options,
-            )
+            # Each worker listens on its own socket (tanji.web.serving): the kernel
+            # spreads the connections evenly, which uvicorn's shared socket does not.
+            status = serve_workers(options, workers)
+        if status:
+            raise typer.Exit(status)
     finally:
         app.close()
 
