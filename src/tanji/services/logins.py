@@ -24,7 +24,7 @@ from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from tanji.db.base import utcnow
@@ -281,10 +281,11 @@ _TOKEN_LOGIN = (
 )
 
 
-def token_login(session: Session, secret: str) -> Login:
+def token_login(session: Session | Connection, secret: str) -> Login:
     """:func:`actor_for_token` with the :class:`Account` too: the token, its maker and
     their membership are read in one query (a token's request pays one round trip to
-    the store, not five)."""
+    the store, not five). Only reads: a connection of
+    :func:`~tanji.db.session.autocommit_reads` will do."""
     if not secret.startswith(TOKEN_PREFIX):
         raise AuthenticationError(TOKEN_FAILED)
     found = session.execute(_TOKEN_LOGIN, {"token_hash": _token_hash(secret)}).first()

@@ -37,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from tanji.bootstrap import App
+from tanji.db.session import autocommit_reads
 from tanji.domain.accounts import Actor
 from tanji.services.auth import sessions
 from tanji.services.auth.sessions import WebSession
@@ -192,16 +193,19 @@ def current_actor(request: Request, tasks: BackgroundTasks) -> Actor | None:
     request its own snapshot before too.
     """
     secret = _bearer(request)
-    with app_of(request).unit_of_work() as uow:
-        if secret is not None:
-            login: Login | None = token_login(uow.session, secret)
-            if login is not None and login.token_use is not None:
-                tasks.add_task(_after_answer, app_of(request), note_token_use, login.token_use)
-        else:
+    app = app_of(request)
+    login: Login | None
+    if secret is not None:
+        with autocommit_reads(app.db) as connection:  # one query: no BEGIN, no COMMIT
+            login = token_login(connection, secret)
+        if login.token_use is not None:
+            tasks.add_task(_after_answer, app, note_token_use, login.token_use)
+    else:
+        with app.unit_of_work() as uow:  # may end a session that stands for nobody
             login = _cookie_login(request, uow.session)
-            live = web_session(request)
-            if live is not None and live.touch_due:
-                tasks.add_task(_after_answer, app_of(request), sessions.touch, live.id)
+        live = web_session(request)
+        if live is not None and live.touch_due:
+            tasks.add_task(_after_answer, app, sessions.touch, live.id)
     actor = login.actor if login is not None else None
     request.state.actor = actor
     request.state.account = login.account if login is not None else None
