@@ -105,9 +105,12 @@ class SmtpSettings:
 #: Threads per worker process for requests' synchronous work on PostgreSQL. Every
 #: thread beyond what keeps the CPU busy while others wait for the store only contends
 #: for the GIL: with anyio's 40, a loaded worker's threads and its event loop took turns
-#: so often that answers waited on the turns (issue 19, docs/benchmarks.md). Eight keep
-#: the pooled connections (16 + 8) enough for every thread and the jobs.
-WEB_THREADS = 8
+#: so often that answers waited on the turns (issue 19). Fewer threads measured faster
+#: down to one on a 2-core machine with a local store (docs/web.md, "How many
+#: threads"), but then a few slow requests (a large upload parsed, a report drawn)
+#: would hold a process's every thread: four is the compromise. The pooled connections
+#: (16 + 8) are then more than enough for every thread and the jobs.
+WEB_THREADS = 4
 #: anyio's own default, kept on SQLite (:meth:`Settings.web_threads_for`).
 SQLITE_WEB_THREADS = 40
 
