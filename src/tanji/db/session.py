@@ -166,17 +166,14 @@ def _locks_rows(context: Any) -> bool:
 #: One session factory per engine: a ``sessionmaker`` makes a new ``Session`` subclass,
 #: whose event dispatch SQLAlchemy then sets up again, so making one per unit of work
 #: cost every web request about a tenth of its CPU.
+#: Two threads meeting a new engine at once may each make one: alike, and the last kept.
 _FACTORIES: weakref.WeakKeyDictionary[Engine, sessionmaker[Session]] = weakref.WeakKeyDictionary()
-_FACTORIES_LOCK = threading.Lock()
 
 
 def _factory_of(engine: Engine) -> sessionmaker[Session]:
     factory = _FACTORIES.get(engine)
     if factory is None:
-        with _FACTORIES_LOCK:
-            factory = _FACTORIES.get(engine)
-            if factory is None:
-                factory = _FACTORIES[engine] = sessionmaker(engine, expire_on_commit=False)
+        factory = _FACTORIES[engine] = sessionmaker(engine, expire_on_commit=False)
     return factory
 
 

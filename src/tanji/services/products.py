@@ -214,10 +214,7 @@ def _writable(
 
 
 def _version(row: FootprintResultRow) -> Version:
-    return _version_of(
-        row.id, row.total, row.unit, row.per, row.created_at, row.created_by, row.fingerprint,
-        row.result,
-    )  # fmt: skip
+    return _version_of(*(getattr(row, column.key) for column in _LATEST))
 
 
 def _version_of(

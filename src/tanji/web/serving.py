@@ -44,11 +44,16 @@ WATCH_SECONDS = 0.5
 def reuse_port_socket(host: str, port: int) -> socket.socket:
     """A TCP socket bound to ``host:port`` with ``SO_REUSEPORT`` (not yet listening):
     each worker's own, among which the kernel spreads the connections."""
+    return _bound_socket(host, port, reuse_port=True)
+
+
+def _bound_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
     except OSError:
         sock.close()
@@ -138,12 +143,9 @@ def serve_workers(options: dict[str, Any], workers: int) -> int:
     # A taken address is told at once, not by every worker in turn. The probe does not
     # ask for SO_REUSEPORT: a second server started on the same address by mistake
     # would otherwise join this one's workers and take part of its connections.
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            _log.error("cannot listen on %s:%s: %s", host, port, error)
-            return 1
+    try:
+        _bound_socket(host, port, reuse_port=False).close()
+    except OSError as error:
+        _log.error("cannot listen on %s:%s: %s", host, port, error)
+        return 1
     return _Supervisor(options, workers).run()
